@@ -1,0 +1,26 @@
+# Writes a C++ source that holds every file of the folders SUBDIRS (below
+# ROOT) as a string named "folder/file", so that the default templates and the
+# completion scripts ship inside the binary. Hex escapes keep any byte safe.
+set(files)
+foreach(sub IN LISTS SUBDIRS)
+  file(GLOB found RELATIVE ${ROOT} ${ROOT}/${sub}/*)
+  list(APPEND files ${found})
+endforeach()
+list(SORT files)
+set(out "// Generated from templates/ by cmake/embed.cmake; do not edit.\n")
+string(APPEND out "#include \"core/embedded.hpp\"\n\nnamespace irctl::embedded {\n")
+string(APPEND out "const std::vector<File>& files() {\n  static const std::vector<File> all = {\n")
+foreach(name IN LISTS files)
+  file(READ ${ROOT}/${name} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${hex}")
+  # Break the literal every 64 bytes so that compilers and diffs stay happy.
+  string(REGEX REPLACE "((\\\\x[0-9a-f][0-9a-f]){64})" "\\1\"\n      \"" escaped "${escaped}")
+  string(APPEND out "    {\"${name}\",\n      std::string(\"${escaped}\", ")
+  string(LENGTH "${hex}" hexlen)
+  math(EXPR len "${hexlen} / 2")
+  string(APPEND out "${len})},\n")
+endforeach()
+string(APPEND out "  };\n  return all;\n}\n}  // namespace irctl::embedded\n")
+file(WRITE ${OUT}.tmp "${out}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
+file(REMOVE ${OUT}.tmp)

@@ -1,0 +1,195 @@
+#include "cmd/commands.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "cmd/output.hpp"
+#include "core/error.hpp"
+
+#ifndef IRCTL_VERSION
+#define IRCTL_VERSION "dev"
+#endif
+
+namespace irctl::cli {
+namespace {
+
+using Registrar = void (*)(CLI::App&, Context&);
+
+// The order in which `irctl --help` lists the commands.
+constexpr Registrar kCommands[] = {
+    register_init, register_declare, register_note, register_show,       register_timeline,
+    register_list, register_log,     register_use,  register_completion,
+};
+
+// Global options that take a value, so the command name can be found before
+// parsing.
+bool global_takes_value(const std::string& arg) { return arg == "-C" || arg == "--as" || arg == "--at"; }
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Refuses an unknown command with "did you mean", as git does.
+void check_command_name(const CLI::App& app, const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (global_takes_value(a)) {
+      ++i;
+      continue;
+    }
+    if (a == "--") return;
+    if (!a.empty() && a[0] == '-') continue;
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), a) != names.end()) return;
+    std::string best;
+    size_t best_distance = 3;
+    for (const auto& n : names) {
+      if (n.rfind("__", 0) == 0) continue;
+      const size_t d = edit_distance(a, n);
+      if (d < best_distance || (n.rfind(a, 0) == 0 && best.empty())) {
+        best = n;
+        best_distance = d;
+      }
+    }
+    throw Error(Errc::usage, "unknown command " + quote(a),
+                best.empty() ? "run 'irctl --help' for the list of commands" : "did you mean 'irctl " + best + "'?");
+  }
+}
+
+void report(const Context& ctx, Errc code, const std::string& message, const std::string& hint) {
+  if (ctx.json()) {
+    Json j = {{"error", {{"code", errc_name(code)}, {"exit", exit_status(code)}, {"message", message}}}};
+    if (!hint.empty()) j["error"]["hint"] = hint;
+    ctx.io.err << j.dump() << "\n";
+    return;
+  }
+  ctx.io.err << "irctl: " << colored("error:", kRed, ctx.color_err()) << " " << printable(message) << "\n";
+  if (!hint.empty()) ctx.io.err << "hint: " << printable(hint) << "\n";
+}
+
+void configure_root(CLI::App& app, GlobalOptions& g) {
+  app.name("irctl");
+  app.description(
+      "irctl: incident response from the shell, recorded in git.\n"
+      "Each incident is a TOML file in a git repository; every change is an event\n"
+      "on its timeline and one commit.");
+  app.set_version_flag("--version", IRCTL_VERSION);
+  app.require_subcommand(1);
+  // Global options may also follow the command: `irctl show @ --json`.
+  app.fallthrough();
+  app.add_option("-C", g.dir, "Run as if irctl was started in DIR")->option_text("DIR");
+  app.add_flag("--json", g.json, "Print one JSON document on stdout (errors as JSON on stderr)");
+  app.add_option("--as", g.as, "Record as this person instead of git's user.name/user.email")
+      ->option_text("\"NAME <EMAIL>\"");
+  app.add_option("--at", g.at, "Record the event at TIME (RFC 3339, or relative like -15m)")->option_text("TIME");
+  app.add_flag("-q,--quiet", g.quiet, "Print only the essential output");
+  app.add_flag("--no-color", g.no_color, "Never use colour");
+  app.footer(
+      "Examples:\n"
+      "  irctl init incidents && cd incidents\n"
+      "  irctl declare \"Checkout API returns 503\" --severity SEV2 --service checkout\n"
+      "  irctl use K7Q && irctl note @ \"Rolled back deploy 4711\"\n"
+      "  irctl show @ --json\n"
+      "\n"
+      "Run 'irctl COMMAND --help' for a command's options; 'man irctl' for the manual.");
+}
+
+}  // namespace
+
+Repository& Context::repo() {
+  if (!repo_) repo_ = std::make_unique<Repository>(Repository::discover(start_dir()));
+  return *repo_;
+}
+
+std::string Context::start_dir() const {
+  if (!global.dir.empty()) {
+    if (global.dir[0] == '/') return global.dir;
+    return env.cwd + "/" + global.dir;
+  }
+  if (env.irctl_dir && !env.irctl_dir->empty()) return *env.irctl_dir;
+  return env.cwd;
+}
+
+Timestamp Context::parse_time(const std::string& text) const { return irctl::parse_time(text, now_); }
+
+Actor Context::actor(const Repository& r) const { return resolve_actor(global.as, env.irctl_actor, r); }
+
+Recorder Context::recorder() {
+  Repository& r = repo();
+  return Recorder{actor(r), global.at ? parse_time(*global.at) : now_, now_};
+}
+
+void Context::status(const std::string& message) const {
+  if (!global.quiet && !global.json) io.err << message << "\n";
+}
+
+void Context::warn(const std::string& message) const {
+  if (global.json) return;
+  io.err << "irctl: " << colored("warning:", kYellow, color_err()) << " " << printable(message) << "\n";
+}
+
+void Context::print_json(const Json& j) const { io.out << j.dump(2) << "\n"; }
+
+void set_examples(CLI::App* cmd, const std::string& examples) { cmd->footer("Examples:\n" + examples); }
+
+std::string text_argument(const std::vector<std::string>& words, Context& ctx) {
+  if (words.size() == 1 && words[0] == "-") {
+    std::ostringstream s;
+    s << ctx.io.in.rdbuf();
+    return s.str();
+  }
+  std::string text;
+  for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
+  return text;
+}
+
+int run(const std::vector<std::string>& args, Io& io, const Env& env) {
+  Context ctx(io, env);
+  CLI::App app;
+  configure_root(app, ctx.global);
+  for (Registrar r : kCommands) r(app, ctx);
+
+  // --json may come anywhere; errors before parsing must already honour it.
+  ctx.global.json = std::find(args.begin(), args.end(), "--json") != args.end();
+  try {
+    check_command_name(app, args);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    app.parse(reversed);
+    return 0;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::ParseError& e) {
+    std::string command;
+    for (const auto* sub : app.get_subcommands()) command = " " + sub->get_name();
+    std::string message = e.what();
+    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    report(ctx, Errc::usage, message, "run 'irctl" + command + " --help' for usage");
+    return exit_status(Errc::usage);
+  } catch (const Error& e) {
+    report(ctx, e.code(), e.what(), e.hint());
+    return exit_status(e.code());
+  } catch (const std::exception& e) {
+    report(ctx, Errc::failure, e.what(), "");
+    return exit_status(Errc::failure);
+  }
+}
+
+}  // namespace irctl::cli

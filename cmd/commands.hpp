@@ -1,0 +1,97 @@
+#pragma once
+// The command line: a Context shared by every command, the registration of
+// each command (one file per command in cmd/), and run(), the one place where
+// errors become messages and exit statuses.
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/error.hpp"
+#include "core/operations.hpp"
+#include "core/tomldoc.hpp"
+
+namespace irctl::cli {
+
+struct Io {
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+  bool out_is_tty = false;
+  bool err_is_tty = false;
+  bool in_is_tty = false;
+};
+
+/// What irctl reads from its environment, gathered once by main().
+struct Env {
+  std::string cwd;
+  std::optional<std::string> irctl_dir;    ///< IRCTL_DIR
+  std::optional<std::string> irctl_actor;  ///< IRCTL_ACTOR
+  bool no_color = false;                   ///< NO_COLOR set, or TERM=dumb
+};
+
+struct GlobalOptions {
+  std::string dir;  ///< -C
+  bool json = false;
+  std::optional<std::string> as;
+  std::optional<std::string> at;
+  bool quiet = false;
+  bool no_color = false;
+};
+
+class Context {
+ public:
+  Context(Io& streams, Env environment) : io(streams), env(std::move(environment)) {}
+
+  Io& io;
+  const Env env;
+  GlobalOptions global;
+
+  /// The incident repository: -C, else IRCTL_DIR, else the current directory.
+  Repository& repo();
+  /// The directory irctl was pointed at (for init and discovery).
+  std::string start_dir() const;
+  /// The wall clock, read once per run so that every time in it agrees.
+  Timestamp now() const { return now_; }
+  Timestamp parse_time(const std::string& text) const;
+  /// Who records this and when (--as, --at).
+  Recorder recorder();
+  Actor actor(const Repository& repo) const;
+
+  bool json() const { return global.json; }
+  bool color_err() const { return io.err_is_tty && !global.no_color && !env.no_color; }
+  bool color_out() const { return io.out_is_tty && !global.no_color && !env.no_color; }
+  /// A status line for people, on stderr; silent with -q or --json.
+  void status(const std::string& message) const;
+  void warn(const std::string& message) const;
+  void print_json(const Json& j) const;
+
+ private:
+  Timestamp now_ = now_utc();
+  std::unique_ptr<Repository> repo_;
+};
+
+/// Runs irctl with `args` (without the program name); returns the exit status.
+int run(const std::vector<std::string>& args, Io& io, const Env& env);
+
+/// Adds the example block that ends every command's --help.
+void set_examples(CLI::App* cmd, const std::string& examples);
+/// Joins words given as several arguments into one text; "-" reads stdin.
+std::string text_argument(const std::vector<std::string>& words, Context& ctx);
+
+// One per file in cmd/.
+void register_init(CLI::App& app, Context& ctx);
+void register_declare(CLI::App& app, Context& ctx);
+void register_note(CLI::App& app, Context& ctx);
+void register_show(CLI::App& app, Context& ctx);
+void register_timeline(CLI::App& app, Context& ctx);
+void register_list(CLI::App& app, Context& ctx);
+void register_log(CLI::App& app, Context& ctx);
+void register_use(CLI::App& app, Context& ctx);
+void register_completion(CLI::App& app, Context& ctx);
+
+}  // namespace irctl::cli

@@ -1,0 +1,186 @@
+// irctl completion SHELL: print a completion script. The scripts ask the
+// binary itself for candidates (the hidden `irctl __complete WORDS...`), so
+// completions never drift from the commands and options.
+
+#include <algorithm>
+#include <cctype>
+
+#include "cmd/commands.hpp"
+#include "core/embedded.hpp"
+#include "core/ids.hpp"
+
+namespace irctl::cli {
+namespace {
+
+struct CompletionOptions {
+  std::string shell;
+};
+
+struct CompleteOptions {
+  std::vector<std::string> words;
+};
+
+struct Candidate {
+  std::string word;
+  std::string description;
+};
+
+bool is_hidden(const CLI::App* app) { return app->get_group().empty(); }
+bool takes_value(const CLI::Option* opt) { return opt->get_type_size_max() > 0; }
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+const CLI::Option* find_option(const CLI::App& root, const CLI::App* cmd, const std::string& name) {
+  if (cmd)
+    if (const auto* o = cmd->get_option_no_throw(name)) return o;
+  return root.get_option_no_throw(name);
+}
+
+void add_options(const CLI::App* app, std::vector<Candidate>& out) {
+  for (const auto* opt : app->get_options()) {
+    if (!opt->nonpositional()) continue;
+    for (const auto& l : opt->get_lnames()) out.push_back({"--" + l, opt->get_description()});
+    for (const auto& s : opt->get_snames()) out.push_back({"-" + s, opt->get_description()});
+  }
+}
+
+// The configuration of the repository in reach, or the defaults.
+Config completion_config(Context& ctx) {
+  try {
+    return ctx.repo().config();
+  } catch (const std::exception&) {
+    return parse_config(default_config_text());
+  }
+}
+
+std::vector<Candidate> option_values(const std::string& option, Context& ctx) {
+  std::vector<Candidate> out;
+  if (option == "--severity" || option == "-s") {
+    for (const auto& s : completion_config(ctx).severities) out.push_back({s.name, s.title});
+  } else if (option == "--kind" || option == "-k") {
+    for (const auto& k : completion_config(ctx).kinds) out.push_back({k.name, k.title});
+  } else if (option == "--service") {
+    for (const auto& s : completion_config(ctx).services) out.push_back({s.name, s.team});
+  } else if (option == "--status") {
+    out.push_back({"open", "every status before resolved"});
+    for (const auto& s : status_names()) out.push_back({s, ""});
+  } else if (option == "--format") {
+    out = {{"table", "aligned columns for people"}, {"ids", "one ID per line"}};
+  } else if (option == "--type") {
+    out = {{"declare", ""}, {"note", ""}};
+  }
+  return out;
+}
+
+std::vector<Candidate> incident_ids(const std::string& current, Context& ctx) {
+  std::vector<Candidate> out;
+  if (current.empty() || current == "@") out.push_back({"@", "the current incident (irctl use)"});
+  try {
+    Repository& repo = ctx.repo();
+    std::vector<std::string> ids = current.empty() ? repo.incident_ids() : match_ids(repo.incident_ids(), current);
+    std::reverse(ids.begin(), ids.end());  // newest first
+    constexpr size_t kDescribed = 50;  // titles cost a parse each
+    for (size_t i = 0; i < ids.size(); ++i) {
+      std::string title;
+      if (i < kDescribed) try {
+          title = load_incident(repo, ids[i]).incident().title;
+        } catch (const std::exception&) {
+        }
+      out.push_back({ids[i], title});
+    }
+  } catch (const std::exception&) {
+  }
+  return out;
+}
+
+std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::string>& words, Context& ctx) {
+  const std::string current = words.empty() ? "" : words.back();
+  const CLI::App* cmd = nullptr;
+  const CLI::Option* pending = nullptr;
+  size_t positionals = 0;
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (pending) {
+      pending = nullptr;
+    } else if (w.size() > 1 && w[0] == '-') {
+      if (w.find('=') == std::string::npos) {
+        const auto* opt = find_option(root, cmd, w);
+        if (opt && takes_value(opt)) pending = opt;
+      }
+    } else if (!cmd) {
+      for (const auto* sub : root.get_subcommands([](const CLI::App*) { return true; }))
+        if (sub->get_name() == w) cmd = sub;
+    } else {
+      ++positionals;
+    }
+  }
+
+  std::vector<Candidate> out;
+  if (pending) {
+    out = option_values(pending->get_lnames().empty() ? "-" + pending->get_snames().front()
+                                                      : "--" + pending->get_lnames().front(),
+                        ctx);
+  } else if (current.size() > 0 && current[0] == '-') {
+    if (cmd) add_options(cmd, out);
+    add_options(&root, out);
+  } else if (!cmd) {
+    for (const auto* sub : root.get_subcommands([](const CLI::App*) { return true; }))
+      if (!is_hidden(sub)) out.push_back({sub->get_name(), sub->get_description()});
+  } else {
+    std::vector<const CLI::Option*> positional;
+    for (const auto* opt : cmd->get_options())
+      if (opt->get_positional()) positional.push_back(opt);
+    if (positionals < positional.size()) {
+      const std::string& name = positional[positionals]->get_name();
+      if (name == "id") return incident_ids(current, ctx);  // matched by any part, not only the start
+      if (name == "shell") out = {{"bash", ""}, {"zsh", ""}, {"fish", ""}};
+    }
+  }
+  std::vector<Candidate> matching;
+  for (auto& c : out)
+    if (c.word.rfind(current, 0) == 0 || lower(c.word).rfind(lower(current), 0) == 0) matching.push_back(std::move(c));
+  return matching;
+}
+
+void run_complete(const CompleteOptions& o, const CLI::App& root, Context& ctx) {
+  for (const auto& c : complete(root, o.words, ctx)) {
+    std::string description = c.description.substr(0, c.description.find('\n'));
+    std::replace_if(
+        description.begin(), description.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20; }, ' ');
+    ctx.io.out << c.word << "\t" << description << "\n";
+  }
+}
+
+void run_completion(const CompletionOptions& o, Context& ctx) {
+  const char* file = o.shell == "bash" ? "completions/irctl.bash" : o.shell == "zsh" ? "completions/_irctl"
+                                                                                      : "completions/irctl.fish";
+  ctx.io.out << embedded::find(file).value_or("");
+}
+
+}  // namespace
+
+void register_completion(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<CompletionOptions>();
+  auto* cmd = app.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
+  cmd->add_option("shell", o->shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  set_examples(cmd,
+               "  source <(irctl completion bash)                 # in ~/.bashrc\n"
+               "  irctl completion zsh > ~/.zfunc/_irctl          # with fpath+=(~/.zfunc)\n"
+               "  irctl completion fish > ~/.config/fish/completions/irctl.fish");
+  cmd->callback([o, &ctx] { run_completion(*o, ctx); });
+
+  auto c = std::make_shared<CompleteOptions>();
+  auto* hidden = app.add_subcommand("__complete", "Print completion candidates for WORDS (used by the scripts)");
+  hidden->group("");
+  hidden->prefix_command();
+  hidden->allow_extras();
+  hidden->callback([c, hidden, &app, &ctx] {
+    c->words = hidden->remaining();
+    run_complete(*c, app, ctx);
+  });
+}
+
+}  // namespace irctl::cli

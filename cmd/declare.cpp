@@ -1,0 +1,78 @@
+// irctl declare TITLE: open a new incident.
+
+#include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+
+namespace irctl::cli {
+namespace {
+
+struct DeclareOptions {
+  std::vector<std::string> title;
+  std::optional<std::string> severity;
+  std::optional<std::string> kind;
+  std::vector<std::string> services;
+  std::optional<std::string> commander;
+  std::optional<std::string> summary;
+  std::optional<std::string> started_at;
+  std::optional<std::string> detected_at;
+  std::vector<std::string> channels;
+};
+
+void run_declare(const DeclareOptions& o, Context& ctx) {
+  Repository& repo = ctx.repo();
+  DeclareRequest req;
+  req.title = text_argument(o.title, ctx);
+  req.severity = o.severity;
+  req.kind = o.kind;
+  req.services = o.services;
+  req.commander = o.commander;
+  req.summary = o.summary;
+  if (o.started_at) req.started_at = ctx.parse_time(*o.started_at);
+  if (o.detected_at) req.detected_at = ctx.parse_time(*o.detected_at);
+  req.channels = o.channels;
+  const EventResult r = declare_incident(repo, req, ctx.recorder());
+  // The new incident becomes '@' on this clone, as a new branch becomes HEAD.
+  repo.set_current_incident(r.incident_id);
+  if (ctx.json()) {
+    ctx.print_json({{"id", r.incident_id}, {"path", r.path}, {"commit", r.commit}, {"event", event_to_json(r.event)}});
+    return;
+  }
+  ctx.io.out << r.incident_id << "\n";
+  const IncidentFile file = load_incident(repo, r.incident_id);
+  ctx.status("Declared " + r.incident_id + " (" + file.incident().severity + ", " + file.incident().kind +
+             "): " + printable(file.incident().title) + "\n'@' now stands for it; add to it with: irctl note @ TEXT");
+}
+
+}  // namespace
+
+void register_declare(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<DeclareOptions>();
+  auto* cmd = app.add_subcommand("declare", "Declare a new incident and print its ID");
+  cmd->add_option("title", o->title, "What is wrong, in a line (several words are joined; - reads stdin)")
+      ->required();
+  cmd->add_option("-s,--severity", o->severity, "Severity level (see .irctl/config.toml; default from [defaults])")
+      ->option_text("LEVEL");
+  cmd->add_option("-k,--kind", o->kind, "Kind of incident: outage, degradation, malware, data-breach, ...")
+      ->option_text("KIND");
+  cmd->add_option("--service", o->services, "An affected service (repeat for several)")
+      ->option_text("NAME")
+      ->take_last()
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--commander", o->commander, "The incident commander")->option_text("PERSON");
+  cmd->add_option("--summary", o->summary, "A longer description")->option_text("TEXT");
+  cmd->add_option("--started-at", o->started_at, "When the impact began")->option_text("TIME");
+  cmd->add_option("--detected-at", o->detected_at, "When it was detected")->option_text("TIME");
+  cmd->add_option("--channel", o->channels, "A comms channel: chat room, bridge, status page (repeatable)")
+      ->option_text("CHANNEL")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  set_examples(cmd,
+               "  irctl declare \"Checkout API returns 503\" --severity SEV2 --service checkout\n"
+               "  irctl declare \"Stolen laptop with prod keys\" -k unauthorized-access -s SEV1 --commander alice\n"
+               "  irctl --at 2026-11-28T15:40:00Z declare \"Login errors\" --started-at -2h --channel '#inc-login'\n"
+               "  id=$(irctl -q declare \"Disk full on db-3\")   # scripts: only the ID is printed");
+  cmd->callback([o, &ctx] { run_declare(*o, ctx); });
+}
+
+}  // namespace irctl::cli

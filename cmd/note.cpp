@@ -1,0 +1,39 @@
+// irctl note ID TEXT: a free-form timeline entry.
+
+#include "cmd/commands.hpp"
+
+namespace irctl::cli {
+namespace {
+
+struct NoteOptions {
+  std::string id;
+  std::vector<std::string> text;
+};
+
+void run_note(const NoteOptions& o, Context& ctx) {
+  Repository& repo = ctx.repo();
+  const std::string id = resolve_incident_id(repo, o.id);
+  const EventResult r = add_note(repo, id, text_argument(o.text, ctx), ctx.recorder());
+  if (ctx.json()) {
+    ctx.print_json({{"id", r.incident_id}, {"commit", r.commit}, {"event", event_to_json(r.event)}});
+    return;
+  }
+  ctx.status("Noted on " + r.incident_id + " at " + format_short(r.event.at) + " UTC");
+}
+
+}  // namespace
+
+void register_note(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<NoteOptions>();
+  auto* cmd = app.add_subcommand("note", "Add a free-form entry to an incident's timeline");
+  cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
+  cmd->add_option("text", o->text, "What happened (several words are joined; - reads stdin)")->required();
+  set_examples(cmd,
+               "  irctl note @ \"Rolled back deploy 4711; error rate falling\"\n"
+               "  irctl note K7Q Paged the database team\n"
+               "  irctl --at -20m note @ \"First customer report via support\"\n"
+               "  kubectl get pods | irctl note @ -");
+  cmd->callback([o, &ctx] { run_note(*o, ctx); });
+}
+
+}  // namespace irctl::cli

@@ -1,0 +1,32 @@
+#pragma once
+// Helpers for what people read: data from incident files is made safe for a
+// terminal, tables are aligned, colour is used only where it is allowed.
+
+#include <string>
+#include <vector>
+
+#include "core/incident.hpp"
+
+namespace irctl::cli {
+
+/// The text with control characters (ANSI escapes included) shown as \xNN, so
+/// that data recorded from alerts can never drive the terminal.
+std::string printable(const std::string& s);
+
+/// Wraps `s` in an ANSI colour when `on`.
+std::string colored(const std::string& s, const char* sgr, bool on);
+inline const char* kRed = "31";
+inline const char* kYellow = "33";
+inline const char* kBold = "1";
+inline const char* kDim = "2";
+
+/// Lays out rows in columns separated by two spaces; the last column is not padded.
+std::string format_table(const std::vector<std::vector<std::string>>& rows);
+
+/// "Alice Example" from "Alice Example <alice@example.com>".
+std::string short_name(const std::string& actor);
+
+/// The timeline as a table: time, type, who, text.
+std::string format_timeline(const std::vector<Event>& events);
+
+}  // namespace irctl::cli

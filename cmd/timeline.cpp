@@ -1,0 +1,51 @@
+// irctl timeline ID: the events of an incident, in order.
+
+#include <algorithm>
+
+#include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+
+namespace irctl::cli {
+namespace {
+
+struct TimelineOptions {
+  std::string id;
+  std::vector<std::string> types;
+};
+
+void run_timeline(const TimelineOptions& o, Context& ctx) {
+  Repository& repo = ctx.repo();
+  const std::string id = resolve_incident_id(repo, o.id);
+  const IncidentFile file = load_incident(repo, id);
+  std::vector<Event> events;
+  for (const auto& e : file.incident().timeline)
+    if (o.types.empty() || std::find(o.types.begin(), o.types.end(), e.type) != o.types.end()) events.push_back(e);
+  // Events recorded after the fact (--at) are shown where they happened.
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+  if (ctx.json()) {
+    Json list = Json::array();
+    for (const auto& e : events) list.push_back(event_to_json(e));
+    ctx.print_json({{"id", id}, {"timeline", list}});
+    return;
+  }
+  ctx.io.out << format_timeline(events);
+}
+
+}  // namespace
+
+void register_timeline(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<TimelineOptions>();
+  auto* cmd = app.add_subcommand("timeline", "Print an incident's timeline in the order things happened");
+  cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
+  cmd->add_option("--type", o->types, "Only events of this type: declare, note, ... (repeatable)")
+      ->option_text("TYPE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  set_examples(cmd,
+               "  irctl timeline @\n"
+               "  irctl timeline K7Q --type note\n"
+               "  irctl timeline @ --json | jq -r '.timeline[] | \"\\(.at) \\(.text)\"'");
+  cmd->callback([o, &ctx] { run_timeline(*o, ctx); });
+}
+
+}  // namespace irctl::cli

@@ -1,0 +1,152 @@
+#include "core/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "core/embedded.hpp"
+#include "core/error.hpp"
+#include "core/tomldoc.hpp"
+
+namespace irctl {
+namespace {
+
+bool iequals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+template <class T>
+const T* find_named(const std::vector<T>& items, const std::string& name) {
+  for (const auto& item : items)
+    if (iequals(item.name, name)) return &item;
+  return nullptr;
+}
+
+template <class T>
+std::string names_of(const std::vector<T>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item.name;
+  return out;
+}
+
+template <class T>
+std::string resolve_named(const std::vector<T>& items, const std::string& input, const char* what) {
+  if (const T* found = find_named(items, input)) return found->name;
+  throw Error(Errc::usage, std::string("unknown ") + what + " " + quote(input),
+              std::string("valid ") + what + "s: " + names_of(items) + " (from " + kConfigPath + ")");
+}
+
+// A name is what people type on the command line: no spaces, no quoting.
+void check_name(const FieldReader& r, const std::string& name, const char* what) {
+  const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+  if (!ok) r.fail(r.value(), std::string(what) + " name " + quote(name) + " must be letters, digits, '-', '_' or '.'");
+}
+
+template <class T>
+void check_unique(const FieldReader& r, const std::vector<T>& items, const char* what) {
+  std::set<std::string> seen;
+  for (const auto& item : items) {
+    std::string lower = item.name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!seen.insert(lower).second) r.fail(std::string(what) + " " + quote(item.name) + " is defined twice");
+  }
+}
+
+}  // namespace
+
+const Severity* Config::find_severity(const std::string& name) const { return find_named(severities, name); }
+const Role* Config::find_role(const std::string& name) const { return find_named(roles, name); }
+const Kind* Config::find_kind(const std::string& name) const { return find_named(kinds, name); }
+const EscalationPolicy* Config::find_policy(const std::string& name) const { return find_named(policies, name); }
+
+std::string Config::resolve_severity(const std::string& input) const {
+  return resolve_named(severities, input, "severity");
+}
+std::string Config::resolve_kind(const std::string& input) const { return resolve_named(kinds, input, "kind"); }
+std::string Config::resolve_role(const std::string& input) const { return resolve_named(roles, input, "role"); }
+
+std::string default_config_text() { return *embedded::find("templates/config.toml"); }
+
+Config parse_config(const std::string& text, const std::string& path) {
+  const TomlValue doc = parse_toml(text, path);
+  const FieldReader root(doc, path, "fix " + path + " (see irctl-config(5)), then commit it");
+  const int64_t schema = root.integer_or("schema", 1);
+  if (schema != 1)
+    root.fail(*root.find("schema"), "schema " + std::to_string(schema) +
+                                        " is not supported by this irctl (it reads schema 1); upgrade irctl");
+
+  Config c;
+  for (const auto& r : root.tables("severity")) {
+    Severity s{r.string("name"), r.string_or("title", ""), r.string_or("criteria", ""),
+               r.strings_or("requires_roles", {}), static_cast<int>(r.integer_or("min_escalation", 0))};
+    check_name(r, s.name, "severity");
+    if (s.min_escalation < 0) r.fail(*r.find("min_escalation"), "'min_escalation' must be 0 or more");
+    c.severities.push_back(std::move(s));
+  }
+  for (const auto& r : root.tables("role")) {
+    Role role{r.string("name"), r.string_or("title", ""), r.boolean_or("multiple", false)};
+    check_name(r, role.name, "role");
+    c.roles.push_back(std::move(role));
+  }
+  for (const auto& r : root.tables("kind")) {
+    Kind k{r.string("name"), r.string_or("title", ""), r.boolean_or("security", false)};
+    check_name(r, k.name, "kind");
+    c.kinds.push_back(std::move(k));
+  }
+  for (const auto& r : root.tables("escalation_policy")) {
+    EscalationPolicy p{r.string("name"), {}};
+    check_name(r, p.name, "escalation policy");
+    for (const auto& l : r.tables("level")) {
+      EscalationLevel level{l.strings_or("targets", {}), Seconds{0}};
+      if (level.targets.empty()) l.fail("each escalation level needs at least one target in 'targets'");
+      try {
+        level.timeout = parse_duration(l.string("timeout"));
+      } catch (const Error& e) {
+        l.fail(*l.find("timeout"), e.what());
+      }
+      p.levels.push_back(std::move(level));
+    }
+    if (p.levels.empty()) r.fail("escalation policy " + quote(p.name) + " has no [[escalation_policy.level]]");
+    c.policies.push_back(std::move(p));
+  }
+  for (const auto& r : root.tables("service")) {
+    Service s{r.string("name"), r.string_or("team", ""), r.string_or("escalation_policy", "")};
+    check_name(r, s.name, "service");
+    if (!s.escalation_policy.empty() && !c.find_policy(s.escalation_policy))
+      r.fail(*r.find("escalation_policy"), "service " + quote(s.name) + " names the unknown escalation policy " +
+                                               quote(s.escalation_policy));
+    c.services.push_back(std::move(s));
+  }
+
+  if (c.severities.empty()) root.fail("no severity is defined; add at least one [[severity]]");
+  if (c.roles.empty()) root.fail("no role is defined; add at least one [[role]]");
+  if (c.kinds.empty()) root.fail("no incident kind is defined; add at least one [[kind]]");
+  check_unique(root, c.severities, "severity");
+  check_unique(root, c.roles, "role");
+  check_unique(root, c.kinds, "kind");
+  check_unique(root, c.policies, "escalation policy");
+  check_unique(root, c.services, "service");
+  for (const auto& s : c.severities)
+    for (const auto& role : s.requires_roles)
+      if (!c.find_role(role)) root.fail("severity " + quote(s.name) + " requires the unknown role " + quote(role));
+
+  const FieldReader defaults = root.table_or_empty("defaults");
+  c.default_severity = defaults.string_or("severity", c.severities.back().name);
+  c.default_kind = defaults.string_or("kind", c.kinds.front().name);
+  c.default_policy = defaults.string_or("escalation_policy", c.policies.empty() ? "" : c.policies.front().name);
+  if (!c.find_severity(c.default_severity))
+    defaults.fail("the default severity " + quote(c.default_severity) + " is not one of " + names_of(c.severities));
+  if (!c.find_kind(c.default_kind))
+    defaults.fail("the default kind " + quote(c.default_kind) + " is not one of " + names_of(c.kinds));
+  if (!c.default_policy.empty() && !c.find_policy(c.default_policy))
+    defaults.fail("the default escalation policy " + quote(c.default_policy) + " is not defined");
+  c.default_severity = c.find_severity(c.default_severity)->name;
+  c.default_kind = c.find_kind(c.default_kind)->name;
+  return c;
+}
+
+}  // namespace irctl

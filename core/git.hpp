@@ -1,0 +1,50 @@
+#pragma once
+// The one place that talks to libgit2: owners for its handles, and a check
+// that turns a failed call into a typed irctl error right where it failed.
+
+#include <memory>
+#include <string>
+
+#include <git2.h>
+
+namespace irctl::git {
+
+/// Initialises libgit2 once per process; cheap after the first call.
+void ensure_initialised();
+
+/// Throws the irctl error for a libgit2 failure, with git's own message.
+[[noreturn]] void fail(int rc, const std::string& what);
+inline void check(int rc, const std::string& what) {
+  if (rc < 0) fail(rc, what);
+}
+
+template <class T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+template <class T, void (*Free)(T*)>
+using Owner = std::unique_ptr<T, Deleter<T, Free>>;
+
+using RepositoryPtr = Owner<git_repository, git_repository_free>;
+using IndexPtr = Owner<git_index, git_index_free>;
+using TreePtr = Owner<git_tree, git_tree_free>;
+using TreeEntryPtr = Owner<git_tree_entry, git_tree_entry_free>;
+using CommitPtr = Owner<git_commit, git_commit_free>;
+using SignaturePtr = Owner<git_signature, git_signature_free>;
+using ReferencePtr = Owner<git_reference, git_reference_free>;
+using RevwalkPtr = Owner<git_revwalk, git_revwalk_free>;
+using ConfigPtr = Owner<git_config, git_config_free>;
+
+/// Releases a git_buf filled by libgit2.
+struct Buf {
+  git_buf buf = GIT_BUF_INIT;
+  Buf() = default;
+  Buf(const Buf&) = delete;
+  Buf& operator=(const Buf&) = delete;
+  ~Buf() { git_buf_dispose(&buf); }
+  std::string str() const { return buf.ptr ? std::string(buf.ptr, buf.size) : std::string(); }
+};
+
+std::string oid_hex(const git_oid& oid);
+
+}  // namespace irctl::git

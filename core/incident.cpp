@@ -1,0 +1,219 @@
+#include "core/incident.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+
+namespace irctl {
+namespace {
+
+// Where a top-level key goes when irctl adds it, so that every file has the
+// same layout; keys people add by hand stay where they put them.
+const std::vector<std::string>& schema_order() {
+  static const std::vector<std::string> order = {
+      "schema",      "id",          "title",       "status",   "severity", "kind",
+      "services",    "summary",     "impact",      "started_at", "detected_at", "declared_at",
+      "acknowledged_at", "contained_at", "recovered_at", "resolved_at", "closed_at",
+      "channels",    "roles",       "timeline"};
+  return order;
+}
+
+size_t schema_rank(const std::string& key) {
+  const auto& order = schema_order();
+  const auto it = std::find(order.begin(), order.end(), key);
+  return it == order.end() ? order.size() : static_cast<size_t>(it - order.begin());
+}
+
+void insert_in_schema_order(TomlTable& table, const std::string& key, const TomlValue& value) {
+  const size_t rank = schema_rank(key);
+  auto pos = table.begin();
+  while (pos != table.end() && schema_rank(pos->first) <= rank) ++pos;
+  table.insert_at_position(pos, {key, value});
+}
+
+std::string edit_hint(const std::string& path) {
+  return "fix the file by hand and commit it, or restore the committed version with 'git checkout -- " + path + "'";
+}
+
+std::vector<RoleAssignment> read_roles(const FieldReader& roles) {
+  std::vector<RoleAssignment> out;
+  for (const auto& [role, v] : roles.value().as_table()) {
+    if (v.is_string()) {
+      out.push_back({role, v.as_string().str, ""});
+    } else if (v.is_array()) {
+      for (const auto& p : v.as_array()) {
+        if (!p.is_string()) roles.fail(p, "role '" + role + "' must list people as strings");
+        out.push_back({role, p.as_string().str, ""});
+      }
+    } else if (v.is_table()) {  // workstream = person
+      for (const auto& [workstream, p] : v.as_table()) {
+        if (!p.is_string()) roles.fail(p, "role '" + role + "' must map workstreams to people");
+        out.push_back({role, p.as_string().str, workstream});
+      }
+    } else {
+      roles.fail(v, "role '" + role + "' must be a person, a list of people, or workstreams mapped to people");
+    }
+  }
+  return out;
+}
+
+Event read_event(const FieldReader& r) {
+  Event e;
+  e.id = r.string("id");
+  const auto at = r.time("at");
+  if (!at) r.fail("the timeline entry " + quote(e.id) + " has no 'at' time");
+  e.at = *at;
+  e.by = r.string("by");
+  e.type = r.string("type");
+  e.text = r.string_or("text", "");
+  if (const TomlValue* set = r.find("set")) {
+    if (!set->is_table()) r.fail(*set, "'set' must be a table of the fields the event changed");
+    e.set = set->as_table();
+  }
+  return e;
+}
+
+}  // namespace
+
+const std::vector<std::string>& status_names() {
+  static const std::vector<std::string> names = {"identification", "containment", "eradication",
+                                                 "recovery",       "resolved",    "closed"};
+  return names;
+}
+
+bool is_open_status(const std::string& status) { return status != "resolved" && status != "closed"; }
+
+std::vector<std::string> Incident::people_in(const std::string& role) const {
+  std::vector<std::string> out;
+  for (const auto& r : roles)
+    if (r.role == role) out.push_back(r.person);
+  return out;
+}
+
+Incident read_incident(const TomlValue& doc, const std::string& path) {
+  const FieldReader r(doc, path, edit_hint(path));
+  const int64_t schema = r.integer("schema");
+  if (schema != kSchemaVersion)
+    r.fail(*r.find("schema"), "schema " + std::to_string(schema) + " is not supported by this irctl (it reads schema " +
+                                  std::to_string(kSchemaVersion) + "); upgrade irctl");
+  Incident inc;
+  inc.id = r.string("id");
+  if (!is_incident_id(inc.id)) r.fail(*r.find("id"), "'id' " + quote(inc.id) + " is not an incident ID");
+  if (path.find(inc.id + ".toml") == std::string::npos)
+    r.fail(*r.find("id"), "'id' " + quote(inc.id) + " does not match the file name");
+  inc.title = r.string("title");
+  inc.status = r.string("status");
+  const auto& statuses = status_names();
+  if (std::find(statuses.begin(), statuses.end(), inc.status) == statuses.end())
+    r.fail(*r.find("status"), "'status' " + quote(inc.status) +
+                                  " is not one of identification, containment, eradication, recovery, resolved, closed");
+  inc.severity = r.string("severity");
+  inc.kind = r.string("kind");
+  inc.services = r.strings_or("services", {});
+  inc.summary = r.string_or("summary", "");
+  inc.channels = r.strings_or("channels", {});
+  inc.started_at = r.time("started_at");
+  inc.detected_at = r.time("detected_at");
+  const auto declared = r.time("declared_at");
+  if (!declared) r.fail("the key 'declared_at' is missing");
+  inc.declared_at = *declared;
+  inc.roles = read_roles(r.table_or_empty("roles"));
+  std::set<std::string> event_ids;
+  for (const auto& er : r.tables("timeline")) {
+    Event e = read_event(er);
+    if (!event_ids.insert(e.id).second) er.fail("the timeline entry id " + quote(e.id) + " appears twice");
+    inc.timeline.push_back(std::move(e));
+  }
+  if (inc.timeline.empty()) r.fail("the timeline is empty; every incident starts with its declare event");
+  return inc;
+}
+
+IncidentFile::IncidentFile(TomlValue doc, std::string path)
+    : doc_(std::move(doc)), path_(std::move(path)), view_(read_incident(doc_, path_)) {}
+
+IncidentFile IncidentFile::parse(const std::string& text, const std::string& path) {
+  return IncidentFile(parse_toml(text, path), path);
+}
+
+IncidentFile IncidentFile::create(const std::string& id) {
+  // Not validated until the declare event has filled it in.
+  TomlValue schema(kSchemaVersion);
+  schema.comments().push_back(" irctl incident file; its format is described in irctl-format(5).");
+  schema.comments().push_back(" Edits by hand are kept: commit them before running irctl again.");
+  IncidentFile f(TomlValue(TomlTable{{"schema", schema},
+                                     {"id", TomlValue(id)},
+                                     {"title", TomlValue("")},
+                                     {"status", TomlValue(status_names().front())},
+                                     {"severity", TomlValue("")},
+                                     {"kind", TomlValue("")},
+                                     {"declared_at", toml_time(Timestamp{})},
+                                     {"timeline", TomlValue(TomlArray{})}}),
+                 incident_path(id), Incident{});
+  return f;
+}
+
+IncidentFile::IncidentFile(TomlValue doc, std::string path, Incident view)
+    : doc_(std::move(doc)), path_(std::move(path)), view_(std::move(view)) {}
+
+void IncidentFile::set_field(const std::string& dotted_path, const TomlValue& value) {
+  TomlTable* table = &doc_.as_table();
+  size_t start = 0;
+  for (size_t dot; (dot = dotted_path.find('.', start)) != std::string::npos; start = dot + 1) {
+    const std::string key = dotted_path.substr(start, dot - start);
+    auto it = table->find(key);
+    if (it == table->end()) {
+      if (table == &doc_.as_table())
+        insert_in_schema_order(*table, key, TomlValue(TomlTable{}));
+      else
+        (*table)[key] = TomlValue(TomlTable{});
+      it = table->find(key);
+    }
+    if (!it->second.is_table()) it.value() = TomlValue(TomlTable{});
+    table = &it.value().as_table();
+  }
+  const std::string key = dotted_path.substr(start);
+  auto it = table->find(key);
+  if (it != table->end()) {
+    // Keep the comments people wrote above the key.
+    TomlValue replacement = value;
+    replacement.comments() = it->second.comments();
+    it.value() = std::move(replacement);
+  } else if (table == &doc_.as_table()) {
+    insert_in_schema_order(*table, key, value);
+  } else {
+    (*table)[key] = value;
+  }
+}
+
+void IncidentFile::apply(const Event& event) {
+  for (const auto& [field, value] : event.set) set_field(field, value);
+  auto& root = doc_.as_table();
+  if (root.find("timeline") == root.end()) insert_in_schema_order(root, "timeline", TomlValue(TomlArray{}));
+  root.at("timeline").as_array().push_back(event_to_toml(event));
+  view_ = read_incident(doc_, path_);
+}
+
+std::string IncidentFile::render() const { return write_toml(doc_); }
+
+Json IncidentFile::to_json() const {
+  Json j = toml_to_json(doc_);
+  j["path"] = path_;
+  return j;
+}
+
+TomlValue event_to_toml(const Event& e) {
+  TomlTable t{{"id", TomlValue(e.id)}, {"at", toml_time(e.at)}, {"by", TomlValue(e.by)},
+              {"type", TomlValue(e.type)}, {"text", TomlValue(e.text)}};
+  if (!e.set.empty()) t["set"] = TomlValue(e.set);
+  return TomlValue(std::move(t));
+}
+
+Json event_to_json(const Event& e) {
+  Json j = {{"id", e.id}, {"at", format_rfc3339(e.at)}, {"by", e.by}, {"type", e.type}, {"text", e.text}};
+  if (!e.set.empty()) j["set"] = toml_to_json(TomlValue(e.set));
+  return j;
+}
+
+}  // namespace irctl

@@ -1,0 +1,99 @@
+#pragma once
+// One incident, as one TOML file (format: irctl-format(5)).
+//
+// The timeline is the record: every change is an event with its own id, and an
+// event lists in `set` the fields it changed. The fields at the top of the file
+// are the incident's current state, kept in step with the timeline, so that a
+// person reading the file, or any TOML parser, sees the state without replaying
+// anything; a merge can rebuild them from the united timelines.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "core/tomldoc.hpp"
+
+namespace irctl {
+
+constexpr int kSchemaVersion = 1;
+
+/// The lifecycle, in order: status only moves forward (reopen aside).
+const std::vector<std::string>& status_names();
+bool is_open_status(const std::string& status);
+
+struct Event {
+  std::string id;
+  Timestamp at{};
+  std::string by;    ///< "Name <email>"
+  std::string type;  ///< declare, note, severity, ...
+  std::string text;
+  /// The fields the event changed, by path ("severity", "roles.commander").
+  TomlTable set;
+};
+
+struct RoleAssignment {
+  std::string role;
+  std::string person;
+  std::string workstream;  ///< empty unless the role has workstreams
+};
+
+/// The typed state of an incident, read from its file.
+struct Incident {
+  std::string id;
+  std::string title;
+  std::string status;
+  std::string severity;
+  std::string kind;
+  std::vector<std::string> services;
+  std::string summary;
+  std::vector<std::string> channels;
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> detected_at;
+  Timestamp declared_at{};
+  std::vector<RoleAssignment> roles;
+  std::vector<Event> timeline;
+
+  /// The people in a role, in file order.
+  std::vector<std::string> people_in(const std::string& role) const;
+};
+
+class IncidentFile {
+ public:
+  /// Parses and validates a file; problems are Error(Errc::data) with the
+  /// file, line and column.
+  static IncidentFile parse(const std::string& text, const std::string& path);
+  /// A new incident file holding only its schema and ID; the declare event
+  /// fills in the rest.
+  static IncidentFile create(const std::string& id);
+
+  const Incident& incident() const { return view_; }
+  const std::string& path() const { return path_; }
+  const TomlValue& document() const { return doc_; }
+
+  /// Appends the event to the timeline and applies the fields it sets. The
+  /// rest of the document (comments, unknown keys, key order) is kept.
+  void apply(const Event& event);
+
+  std::string render() const;
+  /// The whole document as JSON, with the repository-relative `path` added.
+  Json to_json() const;
+
+ private:
+  IncidentFile(TomlValue doc, std::string path);
+  IncidentFile(TomlValue doc, std::string path, Incident view);
+  void set_field(const std::string& dotted_path, const TomlValue& value);
+
+  TomlValue doc_;
+  std::string path_;
+  Incident view_;
+};
+
+/// Builds the typed view of a validated document.
+Incident read_incident(const TomlValue& doc, const std::string& path);
+
+/// The event as a TOML table, in the key order of irctl-format(5).
+TomlValue event_to_toml(const Event& e);
+Json event_to_json(const Event& e);
+
+}  // namespace irctl

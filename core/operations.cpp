@@ -1,0 +1,273 @@
+#include "core/operations.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+
+namespace irctl {
+namespace {
+
+constexpr size_t kMaxTitle = 200;
+constexpr size_t kMaxText = 64 * 1024;
+// Clocks on laptops drift; a minute of tolerance keeps "now" from looking like the future.
+constexpr Seconds kClockSkew{60};
+
+bool has_control(const std::string& s, bool allow_newlines) {
+  return std::any_of(s.begin(), s.end(), [&](unsigned char c) {
+    if (allow_newlines && (c == '\n' || c == '\t')) return false;
+    return c < 0x20 || c == 0x7f;
+  });
+}
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::string require_line(const std::string& value, const char* what, size_t max) {
+  const std::string v = trim(value);
+  if (v.empty()) throw Error(Errc::usage, std::string(what) + " is empty", std::string("give a ") + what);
+  if (has_control(v, false))
+    throw Error(Errc::usage, std::string(what) + " must be one line without control characters");
+  if (v.size() > max)
+    throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(max) + " bytes");
+  return v;
+}
+
+std::string require_text(const std::string& value, const char* what) {
+  const std::string v = trim(value);
+  if (v.empty()) throw Error(Errc::usage, std::string(what) + " is empty", std::string("give a ") + what);
+  if (has_control(v, true)) throw Error(Errc::usage, std::string(what) + " contains control characters");
+  if (v.size() > kMaxText)
+    throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(kMaxText) + " bytes",
+                "keep long material in a file in the repository and refer to it");
+  return v;
+}
+
+void require_not_future(Timestamp t, const Recorder& rec, const char* what) {
+  if (t > rec.now + kClockSkew)
+    throw Error(Errc::usage, std::string(what) + " " + format_rfc3339(t) + " is in the future",
+                "give a time up to now, such as -15m or an RFC 3339 time");
+}
+
+TomlValue string_array(const std::vector<std::string>& items) {
+  TomlArray a;
+  for (const auto& s : items) a.emplace_back(s);
+  return TomlValue(std::move(a));
+}
+
+std::string one_line(const std::string& text, size_t max) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.size() > max) {
+    size_t cut = max - 3;
+    // Do not cut a UTF-8 sequence in half.
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line = line.substr(0, cut) + "...";
+  }
+  return line;
+}
+
+std::vector<std::string> clean_list(const std::vector<std::string>& items, const char* what) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    const std::string v = require_line(item, what, kMaxTitle);
+    if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+  }
+  return out;
+}
+
+// Appends the event, writes the file, commits it: the one way anything is
+// recorded.
+EventResult commit_event(Repository& repo, IncidentFile& file, Event event, const Recorder& rec) {
+  event.id = make_event_id(random_u64());
+  event.at = rec.at;
+  event.by = rec.actor.display();
+  file.apply(event);
+  const std::string sha =
+      repo.commit({{file.path(), file.render()}}, commit_message(file.incident().id, event), rec.actor, rec.at);
+  return EventResult{file.incident().id, event, sha, file.path()};
+}
+
+}  // namespace
+
+Actor resolve_actor(const std::optional<std::string>& as_flag, const std::optional<std::string>& env,
+                    const Repository& repo) {
+  if (as_flag) return parse_actor(*as_flag, "--as");
+  if (env && !env->empty()) return parse_actor(*env, "IRCTL_ACTOR");
+  if (auto id = repo.git_identity()) return *id;
+  throw Error(Errc::usage, "no identity to record this under",
+              "pass --as \"Name <email>\", set IRCTL_ACTOR, or run 'git config --global user.name NAME' and "
+              "'git config --global user.email EMAIL'");
+}
+
+InitResult init_repository(const std::string& dir, const std::function<Actor(const Repository&)>& actor,
+                           Timestamp at) {
+  InitResult result;
+  Repository repo = Repository::open_or_create(dir, result.created_git);
+  result.root = repo.root().string();
+  if (repo.is_initialised()) {
+    result.already = true;
+    return result;
+  }
+  const Actor who = actor(repo);
+  auto lock = repo.lock();
+  result.commit = repo.commit({{kConfigPath, default_config_text()}},
+                              "init: irctl incident repository\n\n"
+                              "Adds .irctl/config.toml with the default severities, roles, incident kinds\n"
+                              "and escalation policy; see irctl-config(5).\n",
+                              who, at);
+  return result;
+}
+
+std::string resolve_incident_id(const Repository& repo, const std::string& query) {
+  if (query == "@") {
+    const auto current = repo.current_incident();
+    if (!current)
+      throw Error(Errc::not_found, "no current incident for '@'", "choose one with 'irctl use ID'");
+    if (!repo.read(incident_path(*current)))
+      throw Error(Errc::not_found, "the current incident " + *current + " no longer exists",
+                  "choose another with 'irctl use ID'");
+    return *current;
+  }
+  if (query.empty()) throw Error(Errc::usage, "the incident ID is empty", "give an ID, a unique part of one, or @");
+  if (is_incident_id(query) && repo.read(incident_path(query))) return query;
+  const auto found = match_ids(repo.incident_ids(), query);
+  if (found.size() == 1) return found.front();
+  if (found.empty())
+    throw Error(Errc::not_found, "no incident matches " + quote(query), "list the incidents with 'irctl list'");
+  std::string candidates;
+  const size_t shown = std::min<size_t>(found.size(), 10);
+  for (size_t i = 0; i < shown; ++i) candidates += (i ? ", " : "") + found[i];
+  if (found.size() > shown) candidates += " and " + std::to_string(found.size() - shown) + " more";
+  throw Error(Errc::usage, quote(query) + " matches " + std::to_string(found.size()) + " incidents: " + candidates,
+              "type more of the ID");
+}
+
+IncidentFile load_incident(const Repository& repo, const std::string& id) {
+  const std::string path = incident_path(id);
+  const auto text = repo.read(path);
+  if (!text) throw Error(Errc::not_found, "no incident " + quote(id), "list the incidents with 'irctl list'");
+  return IncidentFile::parse(*text, path);
+}
+
+EventResult declare_incident(Repository& repo, const DeclareRequest& req, const Recorder& rec) {
+  const Config& config = repo.config();
+  const std::string title = require_line(req.title, "the title", kMaxTitle);
+  const std::string severity = config.resolve_severity(req.severity.value_or(config.default_severity));
+  const std::string kind = config.resolve_kind(req.kind.value_or(config.default_kind));
+  const auto services = clean_list(req.services, "a service name");
+  const auto channels = clean_list(req.channels, "a channel");
+  require_not_future(rec.at, rec, "the time");
+  if (req.started_at) require_not_future(*req.started_at, rec, "--started-at");
+  if (req.detected_at) require_not_future(*req.detected_at, rec, "--detected-at");
+  if (req.started_at && req.detected_at && *req.started_at > *req.detected_at)
+    throw Error(Errc::usage, "--started-at is after --detected-at", "impact starts before anyone can detect it");
+  if (req.detected_at && *req.detected_at > rec.at)
+    throw Error(Errc::usage, "--detected-at is after the declaration time " + format_rfc3339(rec.at),
+                "use --at to record the declaration at its real time");
+  if (req.started_at && *req.started_at > rec.at)
+    throw Error(Errc::usage, "--started-at is after the declaration time " + format_rfc3339(rec.at),
+                "use --at to record the declaration at its real time");
+
+  Event e;
+  e.type = "declare";
+  e.text = title;
+  e.set["title"] = TomlValue(title);
+  e.set["status"] = TomlValue(status_names().front());
+  e.set["severity"] = TomlValue(severity);
+  e.set["kind"] = TomlValue(kind);
+  e.set["services"] = string_array(services);
+  if (req.summary) e.set["summary"] = TomlValue(require_text(*req.summary, "the summary"));
+  if (req.started_at) e.set["started_at"] = toml_time(*req.started_at);
+  if (req.detected_at) e.set["detected_at"] = toml_time(*req.detected_at);
+  e.set["declared_at"] = toml_time(rec.at);
+  e.set["channels"] = string_array(channels);
+  if (req.commander) e.set["roles.commander"] = TomlValue(require_line(*req.commander, "the commander", kMaxTitle));
+
+  auto lock = repo.lock();
+  std::string id;
+  for (int attempt = 0;; ++attempt) {
+    id = make_incident_id(rec.at, random_u64());
+    if (!repo.read(incident_path(id))) break;
+    if (attempt == 8) throw Error(Errc::failure, "could not find an unused incident ID");
+  }
+  IncidentFile file = IncidentFile::create(id);
+  return commit_event(repo, file, std::move(e), rec);
+}
+
+EventResult record_event(Repository& repo, const std::string& id,
+                         const std::function<Event(const Incident&)>& make, const Recorder& rec) {
+  require_not_future(rec.at, rec, "the time");
+  auto lock = repo.lock();
+  const std::string path = incident_path(id);
+  repo.require_clean(path);
+  IncidentFile file = load_incident(repo, id);
+  Event e = make(file.incident());
+  return commit_event(repo, file, std::move(e), rec);
+}
+
+EventResult add_note(Repository& repo, const std::string& id, const std::string& text, const Recorder& rec) {
+  const std::string note = require_text(text, "the note");
+  return record_event(
+      repo, id,
+      [&](const Incident&) {
+        Event e;
+        e.type = "note";
+        e.text = note;
+        return e;
+      },
+      rec);
+}
+
+ListResult list_incidents(Repository& repo, const ListFilter& filter) {
+  const Config& config = repo.config();
+  std::vector<std::string> severities;
+  for (const auto& s : filter.severities) severities.push_back(config.resolve_severity(s));
+  std::vector<std::string> kinds;
+  for (const auto& k : filter.kinds) kinds.push_back(config.resolve_kind(k));
+  const auto& statuses = status_names();
+  for (const auto& s : filter.statuses)
+    if (s != "open" && std::find(statuses.begin(), statuses.end(), s) == statuses.end())
+      throw Error(Errc::usage, "unknown status " + quote(s),
+                  "valid statuses: open, identification, containment, eradication, recovery, resolved, closed");
+
+  const auto wanted = [](const std::vector<std::string>& filter_values, const std::string& value) {
+    return filter_values.empty() || std::find(filter_values.begin(), filter_values.end(), value) != filter_values.end();
+  };
+  ListResult result;
+  for (const auto& id : repo.incident_ids()) {
+    const std::string path = incident_path(id);
+    try {
+      IncidentFile file = IncidentFile::parse(repo.read(path).value_or(""), path);
+      const Incident& inc = file.incident();
+      const bool status_ok =
+          filter.statuses.empty() || wanted(filter.statuses, inc.status) ||
+          (is_open_status(inc.status) && wanted(filter.statuses, "open"));
+      const bool service_ok =
+          filter.services.empty() || std::any_of(inc.services.begin(), inc.services.end(),
+                                                 [&](const std::string& s) { return wanted(filter.services, s); });
+      if (status_ok && service_ok && wanted(severities, inc.severity) && wanted(kinds, inc.kind) &&
+          (!filter.since || inc.declared_at >= *filter.since))
+        result.incidents.push_back(std::move(file));
+    } catch (const Error& e) {
+      result.problems.push_back({path, e.what()});
+    }
+  }
+  std::stable_sort(result.incidents.begin(), result.incidents.end(), [](const IncidentFile& a, const IncidentFile& b) {
+    return a.incident().declared_at > b.incident().declared_at;
+  });
+  return result;
+}
+
+std::vector<CommitInfo> incident_history(const Repository& repo, const std::string& id) {
+  return repo.history(incident_path(id));
+}
+
+std::string commit_message(const std::string& incident_id, const Event& e) {
+  return e.type + " " + incident_id + ": " + one_line(e.text, 72) + "\n\nIncident: " + incident_id + "\nEvent: " + e.id +
+         "\n";
+}
+
+}  // namespace irctl

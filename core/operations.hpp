@@ -1,0 +1,100 @@
+#pragma once
+// What the commands do, as functions over a Repository. Every write goes
+// through one path (commit_event): append the event, write the file, make the
+// commit.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/actor.hpp"
+#include "core/incident.hpp"
+#include "core/repository.hpp"
+
+namespace irctl {
+
+/// Who is recording and when, for every write.
+struct Recorder {
+  Actor actor;
+  Timestamp at;   ///< when the event happened (--at), UTC
+  Timestamp now;  ///< the wall clock, to refuse events in the future
+};
+
+/// The identity for a repository's commits: --as, else IRCTL_ACTOR, else
+/// git's user.name and user.email. Throws Error(Errc::usage) when none is set.
+Actor resolve_actor(const std::optional<std::string>& as_flag, const std::optional<std::string>& env,
+                    const Repository& repo);
+
+struct InitResult {
+  std::string root;
+  bool created_git = false;
+  bool already = false;  ///< it was an incident repository already; nothing changed
+  std::string commit;
+};
+/// Creates (or completes) an incident repository at `dir`. `actor` is called
+/// only when a commit is needed.
+InitResult init_repository(const std::string& dir, const std::function<Actor(const Repository&)>& actor,
+                           Timestamp at);
+
+/// The full ID for what the user typed: "@" (the current incident), a full
+/// ID, or any unique part of one. Throws not_found, or usage when ambiguous.
+std::string resolve_incident_id(const Repository& repo, const std::string& query);
+
+/// Reads and validates one incident by its full ID.
+IncidentFile load_incident(const Repository& repo, const std::string& id);
+
+struct EventResult {
+  std::string incident_id;
+  Event event;
+  std::string commit;
+  std::string path;
+};
+
+struct DeclareRequest {
+  std::string title;
+  std::optional<std::string> severity;
+  std::optional<std::string> kind;
+  std::vector<std::string> services;
+  std::optional<std::string> commander;
+  std::optional<std::string> summary;
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> detected_at;
+  std::vector<std::string> channels;
+};
+EventResult declare_incident(Repository& repo, const DeclareRequest& request, const Recorder& rec);
+
+EventResult add_note(Repository& repo, const std::string& id, const std::string& text, const Recorder& rec);
+
+/// The single write path for an existing incident: under the repository lock,
+/// refuse uncommitted edits, let `make` build the event from the current state
+/// (it may throw to refuse), then append, write and commit.
+EventResult record_event(Repository& repo, const std::string& id,
+                         const std::function<Event(const Incident&)>& make, const Recorder& rec);
+
+struct ListFilter {
+  std::vector<std::string> statuses;  ///< "open" stands for every status before resolved
+  std::vector<std::string> severities;
+  std::vector<std::string> services;
+  std::vector<std::string> kinds;
+  std::optional<Timestamp> since;  ///< declared at or after
+};
+
+struct FileProblem {
+  std::string path;
+  std::string message;
+};
+
+struct ListResult {
+  std::vector<IncidentFile> incidents;  ///< newest first
+  std::vector<FileProblem> problems;    ///< files that could not be read
+};
+ListResult list_incidents(Repository& repo, const ListFilter& filter);
+
+/// The commits that changed one incident, newest first.
+std::vector<CommitInfo> incident_history(const Repository& repo, const std::string& id);
+
+/// Builds a commit message: "note INC-…: text" and the Incident/Event trailers.
+std::string commit_message(const std::string& incident_id, const Event& e);
+
+}  // namespace irctl

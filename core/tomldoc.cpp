@@ -1,0 +1,350 @@
+#include "core/tomldoc.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace irctl {
+namespace {
+
+bool is_bare_key(const std::string& k) {
+  if (k.empty()) return false;
+  for (unsigned char c : k)
+    if (!(std::isalnum(c) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+std::string key_literal(const std::string& k) { return is_bare_key(k) ? k : toml_string_literal(k); }
+
+bool is_array_of_tables(const TomlValue& v) {
+  if (!v.is_array() || v.as_array().empty()) return false;
+  for (const auto& e : v.as_array())
+    if (!e.is_table()) return false;
+  return true;
+}
+
+void write_comments(const TomlValue& v, std::string& out) {
+  for (const auto& c : v.comments()) out += "#" + c + "\n";
+}
+
+std::string float_literal(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  std::string s = buf;
+  // Prefer the shortest form that reads back as the same number.
+  for (int precision = 1; precision < 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
+    if (std::strtod(buf, nullptr) == d) {
+      s = buf;
+      break;
+    }
+  }
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s;
+}
+
+template <class T>
+std::string streamed(const T& t) {
+  std::ostringstream os;
+  os << t;
+  return os.str();
+}
+
+std::string inline_value(const TomlValue& v) {
+  switch (v.type()) {
+    case toml::value_t::boolean: return v.as_boolean() ? "true" : "false";
+    case toml::value_t::integer: return std::to_string(v.as_integer());
+    case toml::value_t::floating: return float_literal(v.as_floating());
+    case toml::value_t::string: return toml_string_literal(v.as_string().str);
+    case toml::value_t::offset_datetime: return streamed(v.as_offset_datetime());
+    case toml::value_t::local_datetime: return streamed(v.as_local_datetime());
+    case toml::value_t::local_date: return streamed(v.as_local_date());
+    case toml::value_t::local_time: return streamed(v.as_local_time());
+    case toml::value_t::array: {
+      std::string s = "[";
+      bool first = true;
+      for (const auto& e : v.as_array()) {
+        s += first ? "" : ", ";
+        s += inline_value(e);
+        first = false;
+      }
+      return s + "]";
+    }
+    case toml::value_t::table: {
+      if (v.as_table().empty()) return "{}";
+      std::string s = "{ ";
+      bool first = true;
+      for (const auto& [k, e] : v.as_table()) {
+        s += first ? "" : ", ";
+        s += key_literal(k) + " = " + inline_value(e);
+        first = false;
+      }
+      return s + " }";
+    }
+    case toml::value_t::empty: break;
+  }
+  return "\"\"";
+}
+
+// Writes the key = value lines of a table; deeper tables are inline.
+void write_body(const TomlTable& table, bool nested_as_inline, std::string& out) {
+  for (const auto& [k, v] : table) {
+    if (!nested_as_inline && (v.is_table() || is_array_of_tables(v))) continue;
+    write_comments(v, out);
+    out += key_literal(k) + " = " + inline_value(v) + "\n";
+  }
+}
+
+// toml11's messages end in a drawing of the offending line; this finds the
+// line number and the column of the last "^---" marker in it.
+void locate_in_message(const std::string& what, unsigned& line, unsigned& column) {
+  std::istringstream in(what);
+  std::string l, previous;
+  while (std::getline(in, l)) {
+    const auto caret = l.find("^---");
+    const auto bar = l.find(" | ");
+    if (caret != std::string::npos && bar != std::string::npos) {
+      const auto prev_bar = previous.find(" | ");
+      if (prev_bar != std::string::npos) {
+        try {
+          line = static_cast<unsigned>(std::stoul(previous.substr(0, prev_bar)));
+        } catch (const std::exception&) {
+          continue;
+        }
+        column = static_cast<unsigned>(caret - (bar + 3) + 1);
+      }
+    }
+    previous = l;
+  }
+}
+
+std::string first_line_of_message(const std::string& what) {
+  std::string first = what.substr(0, what.find('\n'));
+  const std::string prefix = "[error] ";
+  if (first.rfind(prefix, 0) == 0) first = first.substr(prefix.size());
+  // "toml::parse_array: value ..." -> "value ..."
+  if (first.rfind("toml::", 0) == 0) {
+    const auto colon = first.find(": ");
+    if (colon != std::string::npos) first = first.substr(colon + 2);
+  }
+  return first;
+}
+
+}  // namespace
+
+TomlValue parse_toml(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
+  try {
+    return toml::parse<toml::preserve_comments, tsl::ordered_map, std::vector>(in, path);
+  } catch (const toml::exception& e) {
+    unsigned line = e.location().line(), column = e.location().column();
+    locate_in_message(e.what(), line, column);
+    throw Error(Errc::data,
+                path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid TOML: " +
+                    first_line_of_message(e.what()),
+                "fix the file by hand, or restore the committed version with 'git checkout -- " + path + "'");
+  }
+}
+
+std::string toml_string_literal(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04X", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string write_toml(const TomlValue& root) {
+  std::string out;
+  const TomlTable& table = root.as_table();
+  write_body(table, false, out);
+  for (const auto& [k, v] : table) {
+    if (v.is_table()) {
+      out += "\n";
+      write_comments(v, out);
+      out += "[" + key_literal(k) + "]\n";
+      write_body(v.as_table(), true, out);
+    } else if (is_array_of_tables(v)) {
+      write_comments(v, out);
+      for (const auto& element : v.as_array()) {
+        out += "\n";
+        write_comments(element, out);
+        out += "[[" + key_literal(k) + "]]\n";
+        write_body(element.as_table(), true, out);
+      }
+    }
+  }
+  return out;
+}
+
+Json toml_to_json(const TomlValue& v) {
+  switch (v.type()) {
+    case toml::value_t::boolean: return v.as_boolean();
+    case toml::value_t::integer: return v.as_integer();
+    case toml::value_t::floating: return v.as_floating();
+    case toml::value_t::string: return v.as_string().str;
+    case toml::value_t::offset_datetime: {
+      Timestamp t;
+      toml_get_time(v, t);
+      return format_rfc3339(t);
+    }
+    case toml::value_t::local_datetime: return streamed(v.as_local_datetime());
+    case toml::value_t::local_date: return streamed(v.as_local_date());
+    case toml::value_t::local_time: return streamed(v.as_local_time());
+    case toml::value_t::array: {
+      Json a = Json::array();
+      for (const auto& e : v.as_array()) a.push_back(toml_to_json(e));
+      return a;
+    }
+    case toml::value_t::table: {
+      Json o = Json::object();
+      for (const auto& [k, e] : v.as_table()) o[k] = toml_to_json(e);
+      return o;
+    }
+    case toml::value_t::empty: break;
+  }
+  return nullptr;
+}
+
+std::string toml_where(const TomlValue& v, const std::string& path) {
+  const auto loc = v.location();
+  if (loc.line() == 0) return path;
+  return path + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column());
+}
+
+TomlValue toml_time(Timestamp t) {
+  const CivilTime c = to_civil(t);
+  return TomlValue(toml::offset_datetime(
+      toml::local_date(c.year, static_cast<toml::month_t>(c.month - 1), c.day),
+      toml::local_time(c.hour, c.minute, c.second), toml::time_offset(0, 0)));
+}
+
+bool toml_get_time(const TomlValue& v, Timestamp& out) {
+  if (!v.is_offset_datetime()) return false;
+  const auto& dt = v.as_offset_datetime();
+  CivilTime c{dt.date.year, dt.date.month + 1, dt.date.day, dt.time.hour, dt.time.minute, dt.time.second,
+              dt.offset.hour * 60 + (dt.offset.hour < 0 ? -dt.offset.minute : dt.offset.minute)};
+  try {
+    out = from_civil(c);
+  } catch (const Error&) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace irctl
+
+namespace irctl {
+
+namespace {
+const TomlValue& empty_table() {
+  static const TomlValue t{TomlTable{}};
+  return t;
+}
+}  // namespace
+
+FieldReader::FieldReader(const TomlValue& table, std::string path, std::string hint)
+    : table_(&table), path_(std::move(path)), hint_(std::move(hint)) {
+  if (!table.is_table()) fail(table, "expected a table");
+}
+
+void FieldReader::fail(const TomlValue& at, const std::string& message) const {
+  throw Error(Errc::data, toml_where(at, path_) + ": " + message, hint_);
+}
+
+const TomlValue* FieldReader::find(const std::string& key) const {
+  const auto& t = table_->as_table();
+  const auto it = t.find(key);
+  return it == t.end() ? nullptr : &it->second;
+}
+
+std::string FieldReader::string(const std::string& key) const {
+  const TomlValue* v = find(key);
+  if (!v) fail("the key '" + key + "' is missing");
+  if (!v->is_string()) fail(*v, "'" + key + "' must be a string");
+  return v->as_string().str;
+}
+
+std::string FieldReader::string_or(const std::string& key, const std::string& fallback) const {
+  return find(key) ? string(key) : fallback;
+}
+
+std::vector<std::string> FieldReader::strings_or(const std::string& key, std::vector<std::string> fallback) const {
+  const TomlValue* v = find(key);
+  if (!v) return fallback;
+  if (!v->is_array()) fail(*v, "'" + key + "' must be an array of strings");
+  std::vector<std::string> out;
+  for (const auto& e : v->as_array()) {
+    if (!e.is_string()) fail(e, "'" + key + "' must be an array of strings");
+    out.push_back(e.as_string().str);
+  }
+  return out;
+}
+
+bool FieldReader::boolean_or(const std::string& key, bool fallback) const {
+  const TomlValue* v = find(key);
+  if (!v) return fallback;
+  if (!v->is_boolean()) fail(*v, "'" + key + "' must be true or false");
+  return v->as_boolean();
+}
+
+int64_t FieldReader::integer(const std::string& key) const {
+  const TomlValue* v = find(key);
+  if (!v) fail("the key '" + key + "' is missing");
+  if (!v->is_integer()) fail(*v, "'" + key + "' must be an integer");
+  return v->as_integer();
+}
+
+int64_t FieldReader::integer_or(const std::string& key, int64_t fallback) const {
+  return find(key) ? integer(key) : fallback;
+}
+
+std::optional<Timestamp> FieldReader::time(const std::string& key) const {
+  const TomlValue* v = find(key);
+  if (!v) return std::nullopt;
+  Timestamp t;
+  if (!toml_get_time(*v, t))
+    fail(*v, "'" + key + "' must be a date and time with a zone, such as 2026-11-28T16:05:00Z");
+  return t;
+}
+
+std::vector<FieldReader> FieldReader::tables(const std::string& key) const {
+  const TomlValue* v = find(key);
+  if (!v) return {};
+  if (!v->is_array()) fail(*v, "'" + key + "' must be an array of tables ([[" + key + "]])");
+  std::vector<FieldReader> out;
+  for (const auto& e : v->as_array()) {
+    if (!e.is_table()) fail(e, "each '" + key + "' must be a table");
+    out.emplace_back(e, path_, hint_);
+  }
+  return out;
+}
+
+FieldReader FieldReader::table_or_empty(const std::string& key) const {
+  const TomlValue* v = find(key);
+  if (!v) return FieldReader(empty_table(), path_, hint_);
+  if (!v->is_table()) fail(*v, "'" + key + "' must be a table");
+  return FieldReader(*v, path_, hint_);
+}
+
+}  // namespace irctl
