@@ -176,6 +176,7 @@ void register_completion(CLI::App& app, Context& ctx) {
   auto* hidden = app.add_subcommand("__complete", "Print completion candidates for WORDS (used by the scripts)");
   hidden->group("");
   hidden->prefix_command();
+  hidden->fallthrough(false);
   hidden->allow_extras();
   hidden->callback([c, hidden, &app, &ctx] {
     c->words = hidden->remaining();

@@ -61,7 +61,7 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
     }
   }
   out << "\n" << colored("Timeline", kBold, color) << "\n";
-  std::string timeline = format_timeline(inc.timeline);
+  std::string timeline = format_timeline(in_time_order(inc.timeline));
   size_t start = 0;
   while (start < timeline.size()) {
     const size_t end = timeline.find('\n', start);

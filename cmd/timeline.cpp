@@ -20,8 +20,7 @@ void run_timeline(const TimelineOptions& o, Context& ctx) {
   std::vector<Event> events;
   for (const auto& e : file.incident().timeline)
     if (o.types.empty() || std::find(o.types.begin(), o.types.end(), e.type) != o.types.end()) events.push_back(e);
-  // Events recorded after the fact (--at) are shown where they happened.
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+  events = in_time_order(std::move(events));
   if (ctx.json()) {
     Json list = Json::array();
     for (const auto& e : events) list.push_back(event_to_json(e));

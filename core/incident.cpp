@@ -92,6 +92,11 @@ std::vector<std::string> Incident::people_in(const std::string& role) const {
   return out;
 }
 
+std::vector<Event> in_time_order(std::vector<Event> events) {
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+  return events;
+}
+
 Incident read_incident(const TomlValue& doc, const std::string& path) {
   const FieldReader r(doc, path, edit_hint(path));
   const int64_t schema = r.integer("schema");

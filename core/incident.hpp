@@ -89,6 +89,10 @@ class IncidentFile {
   Incident view_;
 };
 
+/// The events ordered by when they happened (events written after the fact
+/// with --at sit where they belong); equal times keep their recorded order.
+std::vector<Event> in_time_order(std::vector<Event> events);
+
 /// Builds the typed view of a validated document.
 Incident read_incident(const TomlValue& doc, const std::string& path);
 

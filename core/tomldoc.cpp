@@ -243,7 +243,8 @@ bool toml_get_time(const TomlValue& v, Timestamp& out) {
   if (!v.is_offset_datetime()) return false;
   const auto& dt = v.as_offset_datetime();
   CivilTime c{dt.date.year, dt.date.month + 1, dt.date.day, dt.time.hour, dt.time.minute, dt.time.second,
-              dt.offset.hour * 60 + (dt.offset.hour < 0 ? -dt.offset.minute : dt.offset.minute)};
+              // toml11 gives both parts of a negative offset the minus sign.
+              dt.offset.hour * 60 + dt.offset.minute};
   try {
     out = from_civil(c);
   } catch (const Error&) {
@@ -258,7 +259,7 @@ namespace irctl {
 
 namespace {
 const TomlValue& empty_table() {
-  static const TomlValue t{TomlTable{}};
+  static const TomlValue t(TomlTable{});
   return t;
 }
 }  // namespace

@@ -1,0 +1,214 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/operations.hpp"
+#include "temp_dir.hpp"
+
+using namespace irctl;
+using irctl::testing::TempDir;
+
+namespace {
+const Actor kAlice{"Alice Example", "alice@example.com"};
+
+Recorder recorder(const Actor& a = kAlice) {
+  const Timestamp now = now_utc();
+  return Recorder{a, now, now};
+}
+
+Repository new_repository(const TempDir& dir) {
+  init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, now_utc());
+  return Repository::discover(dir.path());
+}
+
+EventResult declare(Repository& repo, const std::string& title) {
+  DeclareRequest r;
+  r.title = title;
+  r.severity = "sev2";
+  r.services = {"checkout"};
+  return declare_incident(repo, r, recorder());
+}
+
+Errc code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  FAIL("no error");
+  return Errc::failure;
+}
+}  // namespace
+
+TEST_SUITE("operations") {
+  TEST_CASE("init creates the git repository and commits the configuration once") {
+    TempDir dir;
+    const auto first = init_repository((dir.path() / "new").string(), [](const Repository&) { return kAlice; },
+                                       now_utc());
+    CHECK(first.created_git);
+    CHECK_FALSE(first.already);
+    CHECK(first.commit.size() == 40);
+    const auto second = init_repository((dir.path() / "new").string(), [](const Repository&) -> Actor {
+      FAIL("no identity is needed when nothing is committed");
+      return kAlice;
+    }, now_utc());
+    CHECK(second.already);
+    CHECK(Repository::discover(dir.path() / "new").config().severities.size() == 4);
+  }
+
+  TEST_CASE("discovery searches upwards and explains what is missing") {
+    TempDir dir;
+    new_repository(dir);
+    std::filesystem::create_directories(dir.path() / "a" / "b");
+    CHECK(Repository::discover(dir.path() / "a" / "b").root() == dir.path());
+    TempDir empty;
+    CHECK(code_of([&] { Repository::discover(empty.path()); }) == Errc::not_found);
+  }
+
+  TEST_CASE("declare and note: one commit each, clean work tree, the right author") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    const auto d = declare(repo, "Checkout API returns 503");
+    CHECK(is_incident_id(d.incident_id));
+    const auto n = add_note(repo, d.incident_id, "Rolled back deploy 4711", recorder({"Bob", "bob@example.com"}));
+    CHECK(n.commit != d.commit);
+
+    const IncidentFile f = load_incident(repo, d.incident_id);
+    CHECK(f.incident().severity == "SEV2");
+    REQUIRE(f.incident().timeline.size() == 2);
+    CHECK(f.incident().timeline[1].by == "Bob <bob@example.com>");
+
+    const auto history = incident_history(repo, d.incident_id);
+    REQUIRE(history.size() == 2);
+    CHECK(history[0].author_name == "Bob");
+    CHECK(history[0].subject == "note " + d.incident_id + ": Rolled back deploy 4711");
+    CHECK(history[0].message.find("\nIncident: " + d.incident_id + "\nEvent: " + n.event.id + "\n") !=
+          std::string::npos);
+    CHECK(history[1].author_name == "Alice Example");
+    repo.require_clean(d.path);  // index and work tree agree with HEAD
+  }
+
+  TEST_CASE("uncommitted edits are never overwritten") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    const auto d = declare(repo, "Disk full");
+    const auto path = dir.path() / d.path;
+    {
+      std::ofstream out(path, std::ios::app);
+      out << "# my edit\n";
+    }
+    CHECK(code_of([&] { add_note(repo, d.incident_id, "x", recorder()); }) == Errc::conflict);
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("# my edit") != std::string::npos);
+    CHECK(incident_history(repo, d.incident_id).size() == 1);
+  }
+
+  TEST_CASE("bad input changes nothing") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    const auto d = declare(repo, "Disk full");
+    DeclareRequest bad;
+    bad.title = "Login errors";
+    bad.severity = "P1";
+    CHECK(code_of([&] { declare_incident(repo, bad, recorder()); }) == Errc::usage);
+    bad.severity.reset();
+    bad.kind = "volcano";
+    CHECK(code_of([&] { declare_incident(repo, bad, recorder()); }) == Errc::usage);
+    bad.kind.reset();
+    bad.title = "two\nlines";
+    CHECK(code_of([&] { declare_incident(repo, bad, recorder()); }) == Errc::usage);
+    bad.title = "ok";
+    bad.started_at = now_utc();
+    bad.detected_at = now_utc() - std::chrono::minutes(5);
+    CHECK(code_of([&] { declare_incident(repo, bad, recorder()); }) == Errc::usage);
+    Recorder future = recorder();
+    future.at = future.now + std::chrono::hours(1);
+    CHECK(code_of([&] { add_note(repo, d.incident_id, "from the future", future); }) == Errc::usage);
+    CHECK(code_of([&] { add_note(repo, d.incident_id, "   ", recorder()); }) == Errc::usage);
+    CHECK(repo.incident_ids().size() == 1);
+    CHECK(incident_history(repo, d.incident_id).size() == 1);
+  }
+
+  TEST_CASE("IDs resolve from any unique part, and from @") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    const auto a = declare(repo, "A");
+    const auto b = declare(repo, "B");
+    CHECK(resolve_incident_id(repo, a.incident_id) == a.incident_id);
+    CHECK(resolve_incident_id(repo, a.incident_id.substr(13)) == a.incident_id);
+    CHECK(code_of([&] { resolve_incident_id(repo, "INC-"); }) == Errc::usage);  // ambiguous
+    CHECK(code_of([&] { resolve_incident_id(repo, "ZZZZZZZZ"); }) == Errc::not_found);
+    CHECK(code_of([&] { resolve_incident_id(repo, "@"); }) == Errc::not_found);
+    repo.set_current_incident(b.incident_id);
+    CHECK(resolve_incident_id(repo, "@") == b.incident_id);
+  }
+
+  TEST_CASE("list filters and orders newest first, and reports broken files") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    DeclareRequest r;
+    r.title = "old";
+    r.severity = "SEV1";
+    Recorder earlier = recorder();
+    earlier.at = earlier.now - std::chrono::hours(48);
+    const auto old_one = declare_incident(repo, r, earlier);
+    r.title = "new";
+    r.severity = "SEV3";
+    r.kind = "phishing";
+    const auto new_one = declare_incident(repo, r, recorder());
+
+    auto all = list_incidents(repo, {});
+    REQUIRE(all.incidents.size() == 2);
+    CHECK(all.incidents[0].incident().title == "new");
+    ListFilter f;
+    f.severities = {"sev1"};
+    CHECK(list_incidents(repo, f).incidents.size() == 1);
+    f = {};
+    f.since = now_utc() - std::chrono::hours(1);
+    CHECK(list_incidents(repo, f).incidents.front().incident().title == "new");
+    f = {};
+    f.statuses = {"open"};
+    CHECK(list_incidents(repo, f).incidents.size() == 2);
+    f.statuses = {"resolved"};
+    CHECK(list_incidents(repo, f).incidents.empty());
+    f = {};
+    f.kinds = {"PHISHING"};
+    CHECK(list_incidents(repo, f).incidents.size() == 1);
+    f = {};
+    f.statuses = {"done"};
+    CHECK(code_of([&] { list_incidents(repo, f); }) == Errc::usage);
+
+    std::ofstream(dir.path() / old_one.path) << "title = \"broken";
+    all = list_incidents(repo, {});
+    CHECK(all.incidents.size() == 1);
+    REQUIRE(all.problems.size() == 1);
+    CHECK(all.problems[0].message.rfind(old_one.path + ":1:", 0) == 0);
+    (void)new_one;
+  }
+
+  TEST_CASE("the identity comes from --as, then IRCTL_ACTOR, then git") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    CHECK(resolve_actor(std::string("Bob <bob@example.com>"), std::string("Eve <eve@example.com>"), repo).name ==
+          "Bob");
+    CHECK(resolve_actor(std::nullopt, std::string("Eve <eve@example.com>"), repo).name == "Eve");
+    CHECK(code_of([&] { resolve_actor(std::nullopt, std::nullopt, repo); }) == Errc::usage);
+    CHECK(code_of([&] { resolve_actor(std::string("just a name"), std::nullopt, repo); }) == Errc::usage);
+    std::ofstream(dir.path() / ".git" / "config", std::ios::app) << "[user]\n\tname = Git Person\n\temail = g@example.com\n";
+    Repository reopened = Repository::discover(dir.path());
+    CHECK(resolve_actor(std::nullopt, std::nullopt, reopened).name == "Git Person");
+  }
+
+  TEST_CASE("the repository lock is exclusive and times out as busy") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    Repository other = Repository::discover(dir.path());
+    auto held = repo.lock();
+    ::setenv("IRCTL_LOCK_TIMEOUT", "0.05", 1);
+    CHECK(code_of([&] { other.lock(); }) == Errc::conflict);
+    ::unsetenv("IRCTL_LOCK_TIMEOUT");
+  }
+}
