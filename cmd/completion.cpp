@@ -157,7 +157,11 @@ void run_complete(const CompleteOptions& o, const CLI::App& root, Context& ctx) 
 void run_completion(const CompletionOptions& o, Context& ctx) {
   const char* file = o.shell == "bash" ? "completions/irctl.bash" : o.shell == "zsh" ? "completions/_irctl"
                                                                                       : "completions/irctl.fish";
-  ctx.io.out << embedded::find(file).value_or("");
+  const std::string script = embedded::find(file).value_or("");
+  if (ctx.json())
+    ctx.print_json({{"shell", o.shell}, {"script", script}});
+  else
+    ctx.io.out << script;
 }
 
 }  // namespace

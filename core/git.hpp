@@ -34,6 +34,7 @@ using SignaturePtr = Owner<git_signature, git_signature_free>;
 using ReferencePtr = Owner<git_reference, git_reference_free>;
 using RevwalkPtr = Owner<git_revwalk, git_revwalk_free>;
 using ConfigPtr = Owner<git_config, git_config_free>;
+using TreeBuilderPtr = Owner<git_treebuilder, git_treebuilder_free>;
 
 /// Releases a git_buf filled by libgit2.
 struct Buf {
@@ -46,5 +47,10 @@ struct Buf {
 };
 
 std::string oid_hex(const git_oid& oid);
+
+/// The id of a tree that is `base` (null: an empty tree) with the file at
+/// `path` ("a/b/c.toml") set to `blob`. Only the trees along the path are
+/// rewritten, so the cost does not depend on the rest of the repository.
+git_oid tree_with_file(git_repository* repo, const git_tree* base, const std::string& path, const git_oid& blob);
 
 }  // namespace irctl::git

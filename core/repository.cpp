@@ -196,69 +196,68 @@ void Repository::require_clean(const std::string& path) const {
 
 std::string Repository::commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
                                Timestamp author_time) {
-  git_index* index = nullptr;
-  git::check(git_repository_index(&index, repo_.get()), "cannot read the index");
-  git::IndexPtr index_owner(index);
-  git::check(git_index_read(index, 0), "cannot read the index");
+  git_repository* repo = repo_.get();
+  git::CommitPtr parent;
+  git::TreePtr tree;
+  git_oid parent_id;
+  const int rc = git_reference_name_to_id(&parent_id, repo, "HEAD");
+  if (rc == 0) {
+    git_commit* p = nullptr;
+    git::check(git_commit_lookup(&p, repo, &parent_id), "cannot read HEAD");
+    parent.reset(p);
+    git_tree* t = nullptr;
+    git::check(git_commit_tree(&t, p), "cannot read HEAD's tree");
+    tree.reset(t);
+  } else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
+    git::fail(rc, "cannot read HEAD");
+  }
 
-  std::vector<std::optional<std::string>> originals;
-  for (const auto& f : files) originals.push_back(read(f.path));
-  bool head_moved = false;
+  // The new tree is HEAD's with our files replaced, not the index's: changes
+  // someone staged by hand stay staged and out of irctl's commit.
+  for (const auto& f : files) {
+    git_oid blob;
+    git::check(git_blob_create_from_buffer(&blob, repo, f.content.data(), f.content.size()), "cannot store " + f.path);
+    const git_oid tree_id = git::tree_with_file(repo, tree.get(), f.path, blob);
+    git_tree* t = nullptr;
+    git::check(git_tree_lookup(&t, repo, &tree_id), "cannot read the new tree");
+    tree.reset(t);
+  }
+
+  git_signature* a = nullptr;
+  git::check(git_signature_new(&a, author.name.c_str(), author.email.c_str(), author_time.time_since_epoch().count(), 0),
+             "invalid author");
+  git::SignaturePtr author_sig(a);
+  git_signature* c = nullptr;
+  git::check(git_signature_new(&c, author.name.c_str(), author.email.c_str(), now_utc().time_since_epoch().count(), 0),
+             "invalid committer");
+  git::SignaturePtr committer_sig(c);
+
+  git_oid commit_id;
+  const git_commit* parents[] = {parent.get()};
+  // Updating HEAD succeeds only if it still points at `parent`: a
+  // compare-and-swap that refuses to lose a commit made meanwhile.
+  git::check(git_commit_create(&commit_id, repo, "HEAD", author_sig.get(), committer_sig.get(), nullptr,
+                               message.c_str(), tree.get(), parent ? 1 : 0, parents),
+             "cannot commit");
+
+  // The commit is made; now bring the work tree and the index in step with it.
+  std::string paths;
+  for (const auto& f : files) paths += " " + f.path;
   try {
+    git_index* index = nullptr;
+    git::check(git_repository_index(&index, repo), "cannot read the index");
+    git::IndexPtr index_owner(index);
+    git::check(git_index_read(index, 0), "cannot read the index");
     for (const auto& f : files) {
       write_file_atomically(root_ / f.path, f.content);
       git::check(git_index_add_bypath(index, f.path.c_str()), "cannot stage " + f.path);
     }
-    git_oid tree_id;
-    git::check(git_index_write_tree(&tree_id, index), "cannot write the tree");
-    git_tree* tree = nullptr;
-    git::check(git_tree_lookup(&tree, repo_.get(), &tree_id), "cannot read the new tree");
-    git::TreePtr tree_owner(tree);
-
-    git::CommitPtr parent;
-    git_oid parent_id;
-    const int rc = git_reference_name_to_id(&parent_id, repo_.get(), "HEAD");
-    if (rc == 0) {
-      git_commit* p = nullptr;
-      git::check(git_commit_lookup(&p, repo_.get(), &parent_id), "cannot read HEAD");
-      parent.reset(p);
-    } else if (rc != GIT_ENOTFOUND) {
-      git::fail(rc, "cannot read HEAD");
-    }
-
-    git_signature* a = nullptr;
-    git_signature* c = nullptr;
-    git::check(git_signature_new(&a, author.name.c_str(), author.email.c_str(), author_time.time_since_epoch().count(), 0),
-               "invalid author");
-    git::SignaturePtr author_sig(a);
-    git::check(git_signature_new(&c, author.name.c_str(), author.email.c_str(), now_utc().time_since_epoch().count(), 0),
-               "invalid committer");
-    git::SignaturePtr committer_sig(c);
-
-    git_oid commit_id;
-    const git_commit* parents[] = {parent.get()};
-    // Updating HEAD only succeeds if it still points at `parent`: a
-    // compare-and-swap that refuses to lose a commit made meanwhile.
-    git::check(git_commit_create(&commit_id, repo_.get(), "HEAD", author_sig.get(), committer_sig.get(), nullptr,
-                                 message.c_str(), tree, parent ? 1 : 0, parents),
-               "cannot commit");
-    head_moved = true;
     git::check(git_index_write(index), "cannot write the index");
-    return git::oid_hex(commit_id);
   } catch (const std::exception& e) {
-    if (head_moved)
-      throw Error(Errc::failure, std::string(e.what()) + " (the commit was made)",
-                  "run 'git reset' to bring the index in step with HEAD");
-    for (size_t i = 0; i < files.size(); ++i) {
-      std::error_code ignored;
-      if (originals[i])
-        write_file_atomically(root_ / files[i].path, *originals[i]);
-      else
-        fs::remove(root_ / files[i].path, ignored);
-    }
-    git_index_read(index, 1);
-    throw;
+    throw Error(Errc::failure, std::string(e.what()) + " (the commit " + git::oid_hex(commit_id) + " was made)",
+                "bring the work tree in step with it: git checkout HEAD --" + paths);
   }
+  return git::oid_hex(commit_id);
 }
 
 std::optional<Actor> Repository::git_identity() const {

@@ -6,8 +6,8 @@
 using namespace irctl;
 
 namespace {
-const char* const kId = "INC-20261128-K7QXM";
-const char* const kPath = "incidents/2026/11/INC-20261128-K7QXM.toml";
+const char* const kId = "INC-20261128-K7QXM4";
+const char* const kPath = "incidents/2026/11/INC-20261128-K7QXM4.toml";
 const Timestamp kT0 = from_civil({2026, 11, 28, 16, 5, 0, 0});
 
 Event declare_event() {
@@ -139,7 +139,7 @@ TEST_SUITE("incident") {
           std::string::npos);
     CHECK(error_of(replace(ok, "schema = 1", "schema = 7")).find("upgrade irctl") != std::string::npos);
     CHECK(error_of(replace(ok, "title = ", "titel = ")).find("the key 'title' is missing") != std::string::npos);
-    CHECK(error_of(replace(ok, "INC-20261128-K7QXM", "INC-20261128-K7QXN")).find("does not match the file name") !=
+    CHECK(error_of(replace(ok, "INC-20261128-K7QXM4", "INC-20261128-K7QXN4")).find("does not match the file name") !=
           std::string::npos);
     CHECK(error_of(replace(ok, "at = 2026-11-28T16:05:00Z\nby", "at = \"16:05\"\nby")).find("'at' must be a date") !=
           std::string::npos);

@@ -106,6 +106,27 @@ TEST_SUITE("operations") {
     CHECK(incident_history(repo, d.incident_id).size() == 1);
   }
 
+  TEST_CASE("changes someone staged by hand stay staged and out of irctl's commits") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    std::ofstream(dir.path() / "runbook.md") << "draft\n";
+    git_repository* raw = nullptr;
+    REQUIRE(git_repository_open(&raw, dir.path().c_str()) == 0);
+    git::RepositoryPtr git_repo(raw);
+    git_index* index = nullptr;
+    REQUIRE(git_repository_index(&index, raw) == 0);
+    git::IndexPtr index_owner(index);
+    REQUIRE(git_index_add_bypath(index, "runbook.md") == 0);
+    REQUIRE(git_index_write(index) == 0);
+
+    const auto d = declare(repo, "Disk full");
+    unsigned int flags = 0;
+    REQUIRE(git_status_file(&flags, raw, "runbook.md") == 0);
+    CHECK(flags == GIT_STATUS_INDEX_NEW);
+    REQUIRE(git_status_file(&flags, raw, d.path.c_str()) == 0);
+    CHECK(flags == GIT_STATUS_CURRENT);
+  }
+
   TEST_CASE("bad input changes nothing") {
     TempDir dir;
     Repository repo = new_repository(dir);
