@@ -19,8 +19,11 @@ using Registrar = void (*)(CLI::App&, Context&);
 
 // The order in which `irctl --help` lists the commands.
 constexpr Registrar kCommands[] = {
-    register_init, register_declare, register_note, register_show,       register_timeline,
-    register_list, register_log,     register_use,  register_completion,
+    register_init,    register_declare, register_severity, register_assign,   register_ack,
+    register_escalate, register_contain, register_eradicate, register_recover, register_resolve,
+    register_reopen,  register_close,   register_note,     register_update,   register_set,
+    register_task,    register_show,    register_timeline, register_list,     register_log,
+    register_use,     register_completion,
 };
 
 // Global options that take a value, so the command name can be found before
@@ -146,6 +149,25 @@ void Context::print_json(const Json& j) const { io.out << j.dump(2) << "\n"; }
 
 void set_examples(CLI::App* cmd, const std::string& examples) { cmd->footer("Examples:\n" + examples); }
 
+CLI::Option* add_id_option(CLI::App* cmd, std::string& id) {
+  return cmd->add_option("id", id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
+}
+
+void print_event_result(Context& ctx, const EventResult& r, const std::string& message, const std::string& unchanged) {
+  if (ctx.json()) {
+    Json j = {{"id", r.incident_id}, {"recorded", r.recorded}};
+    if (r.recorded) {
+      j["commit"] = r.commit;
+      j["event"] = event_to_json(r.event);
+    }
+    if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+    ctx.print_json(j);
+    return;
+  }
+  ctx.status(r.recorded ? message : r.incident_id + ": " + unchanged);
+  if (r.hook_warning) ctx.warn(*r.hook_warning);
+}
+
 std::string text_argument(const std::vector<std::string>& words, Context& ctx) {
   if (words.size() == 1 && words[0] == "-") {
     std::ostringstream s;
@@ -155,6 +177,51 @@ std::string text_argument(const std::vector<std::string>& words, Context& ctx) {
   std::string text;
   for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
   return text;
+}
+
+namespace {
+
+struct PhaseOptions {
+  std::string id;
+  std::vector<std::string> action;
+  ActionRequest request;
+};
+
+void run_phase(PhaseOptions o, Context& ctx) {
+  Repository& repo = ctx.repo();
+  const std::string id = resolve_incident_id(repo, o.id);
+  o.request.action = text_argument(o.action, ctx);
+  const EventResult r = record_action(repo, id, o.request, ctx.recorder());
+  std::string message = id + ": " + o.request.phase + " recorded";
+  if (r.event.set.count("status")) message += "; status is now " + r.event.set.at("status").as_string().str;
+  if (const auto it = r.event.details.find("evidence"); it != r.event.details.end())
+    for (const auto& ev : it->second.as_array())
+      message += "\n  evidence sha256:" + ev.as_table().at("sha256").as_string().str + "  " +
+                 printable(ev.as_table().at("source").as_string().str) +
+                 (ev.as_table().count("stored") ? "  (kept in " + ev.as_table().at("stored").as_string().str + ")" : "");
+  print_event_result(ctx, r, message);
+}
+
+}  // namespace
+
+void register_phase_command(CLI::App& app, Context& ctx, const std::string& name, const std::string& phase,
+                            const std::string& description, const std::string& examples, bool with_evidence) {
+  auto o = std::make_shared<PhaseOptions>();
+  o->request.phase = phase;
+  auto* cmd = app.add_subcommand(name, description);
+  add_id_option(cmd, o->id);
+  cmd->add_option("action", o->action, "What was done (several words are joined; - reads stdin)")->required();
+  if (with_evidence) {
+    cmd->add_option("-e,--evidence", o->request.evidence_files,
+                    "A file collected as evidence: its SHA-256, size, source path, collector and time go on the "
+                    "timeline, and the file is kept under evidence/ (repeatable)")
+        ->option_text("FILE")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_flag("--hash-only", o->request.hash_only, "Record the evidence's hash and size but do not keep the file");
+  }
+  set_examples(cmd, examples);
+  cmd->callback([o, &ctx] { run_phase(*o, ctx); });
 }
 
 int run(const std::vector<std::string>& args, Io& io, const Env& env) {

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/error.hpp"
+#include "core/lifecycle.hpp"
 #include "core/operations.hpp"
 #include "core/tomldoc.hpp"
 
@@ -78,6 +79,19 @@ class Context {
 /// Runs irctl with `args` (without the program name); returns the exit status.
 int run(const std::vector<std::string>& args, Io& io, const Env& env);
 
+/// Reports what a write did: with --json the incident ID, commit and event
+/// (and "recorded": false when nothing changed), else `message` on stderr
+/// (or `unchanged` when nothing changed); then any hook warning.
+void print_event_result(Context& ctx, const EventResult& r, const std::string& message,
+                        const std::string& unchanged = "nothing to change");
+
+/// The option that takes the incident ID, the same for every command.
+CLI::Option* add_id_option(CLI::App* cmd, std::string& id);
+
+/// Registers contain, eradicate or recover: record an action of that phase.
+void register_phase_command(CLI::App& app, Context& ctx, const std::string& name, const std::string& phase,
+                            const std::string& description, const std::string& examples, bool with_evidence);
+
 /// Adds the example block that ends every command's --help.
 void set_examples(CLI::App* cmd, const std::string& examples);
 /// Joins words given as several arguments into one text; "-" reads stdin.
@@ -92,6 +106,19 @@ void register_timeline(CLI::App& app, Context& ctx);
 void register_list(CLI::App& app, Context& ctx);
 void register_log(CLI::App& app, Context& ctx);
 void register_use(CLI::App& app, Context& ctx);
+void register_severity(CLI::App& app, Context& ctx);
+void register_assign(CLI::App& app, Context& ctx);
+void register_ack(CLI::App& app, Context& ctx);
+void register_escalate(CLI::App& app, Context& ctx);
+void register_contain(CLI::App& app, Context& ctx);
+void register_eradicate(CLI::App& app, Context& ctx);
+void register_recover(CLI::App& app, Context& ctx);
+void register_resolve(CLI::App& app, Context& ctx);
+void register_reopen(CLI::App& app, Context& ctx);
+void register_close(CLI::App& app, Context& ctx);
+void register_update(CLI::App& app, Context& ctx);
+void register_set(CLI::App& app, Context& ctx);
+void register_task(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace irctl::cli

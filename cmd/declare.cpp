@@ -34,13 +34,26 @@ void run_declare(const DeclareOptions& o, Context& ctx) {
   // The new incident becomes '@' on this clone, as a new branch becomes HEAD.
   repo.set_current_incident(r.incident_id);
   if (ctx.json()) {
-    ctx.print_json({{"id", r.incident_id}, {"path", r.path}, {"commit", r.commit}, {"event", event_to_json(r.event)}});
+    Json j = {{"id", r.incident_id}, {"path", r.path}, {"commit", r.commit}, {"event", event_to_json(r.event)}};
+    if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+    ctx.print_json(j);
     return;
   }
   ctx.io.out << r.incident_id << "\n";
   const IncidentFile file = load_incident(repo, r.incident_id);
-  ctx.status("Declared " + r.incident_id + " (" + file.incident().severity + ", " + file.incident().kind +
-             "): " + printable(file.incident().title) + "\n'@' now stands for it; add to it with: irctl note @ TEXT");
+  const Incident& inc = file.incident();
+  std::string message = "Declared " + r.incident_id + " (" + inc.severity + ", " + inc.kind + "): " + printable(inc.title);
+  if (inc.escalation_level > 0 && r.event.details.count("targets")) {
+    std::string targets;
+    for (const auto& t : r.event.details.at("targets").as_array()) targets += (targets.empty() ? "" : ", ") + t.as_string().str;
+    message += "\nEscalation policy " + inc.escalation_policy + ", level 1: " + printable(targets) +
+               (inc.acknowledged_at ? " (acknowledged: it has a commander)" : " (irctl ack @ when someone is on it)");
+  }
+  if (!inc.tasks.empty())
+    message += "\n" + std::to_string(inc.tasks.size()) + " playbook tasks attached: irctl task @";
+  message += "\n'@' now stands for it; add to it with: irctl note @ TEXT";
+  ctx.status(message);
+  if (r.hook_warning) ctx.warn(*r.hook_warning);
 }
 
 }  // namespace

@@ -12,8 +12,8 @@ struct ListOptions {
   std::string format = "table";
 };
 
-Json summary_json(const IncidentFile& file) {
-  Json j = file.to_json();
+Json summary_json(const IncidentFile& file, const Config& config) {
+  Json j = incident_json(file, config);
   const size_t events = j.contains("timeline") ? j["timeline"].size() : 0;
   j.erase("timeline");
   j["events"] = events;
@@ -26,7 +26,7 @@ void run_list(ListOptions o, Context& ctx) {
   const ListResult r = list_incidents(repo, o.filter);
   if (ctx.json()) {
     Json incidents = Json::array();
-    for (const auto& f : r.incidents) incidents.push_back(summary_json(f));
+    for (const auto& f : r.incidents) incidents.push_back(summary_json(f, repo.config()));
     Json problems = Json::array();
     for (const auto& p : r.problems) problems.push_back({{"path", p.path}, {"message", p.message}});
     ctx.print_json({{"incidents", incidents}, {"problems", problems}});
@@ -34,11 +34,20 @@ void run_list(ListOptions o, Context& ctx) {
     for (const auto& f : r.incidents) ctx.io.out << f.incident().id << "\n";
   } else if (!r.incidents.empty()) {
     const bool color = ctx.color_out();
-    std::vector<std::vector<std::string>> rows = {{"ID", "SEVERITY", "STATUS", "DECLARED", "TITLE"}};
+    // The MISSING column (what the severity requires) appears when a row has something in it.
+    std::vector<std::vector<std::string>> rows = {{"ID", "SEVERITY", "STATUS", "DECLARED", "MISSING", "TITLE"}};
+    bool any_missing = false;
     for (const auto& f : r.incidents) {
       const Incident& inc = f.incident();
-      rows.push_back({inc.id, printable(inc.severity), inc.status, format_short(inc.declared_at), printable(inc.title)});
+      std::string missing;
+      for (const auto& m : missing_requirements(inc, repo.config()))
+        missing += (missing.empty() ? "" : ",") + (m.role.empty() ? "escalation-" + std::to_string(m.escalation_level) : m.role);
+      any_missing = any_missing || !missing.empty();
+      rows.push_back({inc.id, printable(inc.severity), inc.status, format_short(inc.declared_at), missing,
+                      printable(inc.title)});
     }
+    if (!any_missing)
+      for (auto& row : rows) row.erase(row.begin() + 4);
     std::string table = format_table(rows);
     if (color) {  // colour after alignment, so escape codes do not skew the columns
       const auto nl = table.find('\n');

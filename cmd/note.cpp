@@ -14,11 +14,7 @@ void run_note(const NoteOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
   const EventResult r = add_note(repo, id, text_argument(o.text, ctx), ctx.recorder());
-  if (ctx.json()) {
-    ctx.print_json({{"id", r.incident_id}, {"commit", r.commit}, {"event", event_to_json(r.event)}});
-    return;
-  }
-  ctx.status("Noted on " + r.incident_id + " at " + format_short(r.event.at) + " UTC");
+  print_event_result(ctx, r, "Noted on " + r.incident_id + " at " + format_short(r.event.at) + " UTC");
 }
 
 }  // namespace
@@ -26,7 +22,7 @@ void run_note(const NoteOptions& o, Context& ctx) {
 void register_note(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<NoteOptions>();
   auto* cmd = app.add_subcommand("note", "Add a free-form entry to an incident's timeline");
-  cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
+  add_id_option(cmd, o->id);
   cmd->add_option("text", o->text, "What happened (several words are joined; - reads stdin)")->required();
   set_examples(cmd,
                "  irctl note @ \"Rolled back deploy 4711; error rate falling\"\n"

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/lifecycle.hpp"
+
 namespace irctl::cli {
 namespace {
 
@@ -58,6 +60,19 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows) {
 std::string short_name(const std::string& actor) {
   const auto open = actor.find(" <");
   return open == std::string::npos ? actor : actor.substr(0, open);
+}
+
+Json incident_json(const IncidentFile& file, const Config& config) {
+  Json j = file.to_json();
+  Json missing = Json::array();
+  for (const auto& m : missing_requirements(file.incident(), config)) {
+    if (!m.role.empty())
+      missing.push_back({{"role", m.role}});
+    else
+      missing.push_back({{"escalation_level", m.escalation_level}});
+  }
+  j["missing"] = missing;
+  return j;
 }
 
 std::string format_timeline(const std::vector<Event>& events) {

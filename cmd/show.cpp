@@ -1,6 +1,8 @@
 // irctl show ID: an incident's state and timeline.
 
 #include "cmd/commands.hpp"
+#include <algorithm>
+
 #include "cmd/output.hpp"
 
 namespace irctl::cli {
@@ -29,6 +31,20 @@ std::string roles_text(const Incident& inc) {
   return out.empty() ? "-" : out;
 }
 
+void print_block(std::ostream& out, const std::string& heading, const std::string& text) {
+  if (text.empty()) return;
+  out << "\n  " << heading << "\n";
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = text.find('\n', start);
+    out << "    " << printable(text.substr(start, end == std::string::npos ? end : end - start)) << "\n";
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+}
+
+std::string when(const std::optional<Timestamp>& t) { return t ? format_short(*t) + " UTC" : ""; }
+
 void print_incident(const IncidentFile& file, const Config& config, Context& ctx) {
   const Incident& inc = file.incident();
   const bool color = ctx.color_out();
@@ -41,25 +57,46 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
       {"  services", inc.services.empty() ? "-" : join(inc.services)},
       {"  roles", roles_text(inc)},
   };
-  if (inc.started_at) rows.push_back({"  started", format_short(*inc.started_at) + " UTC"});
-  if (inc.detected_at) rows.push_back({"  detected", format_short(*inc.detected_at) + " UTC"});
-  rows.push_back({"  declared", format_short(inc.declared_at) + " UTC by " + short_name(inc.timeline.front().by)});
+  const auto missing = missing_requirements(inc, config);
+  if (!missing.empty()) {
+    std::string text;
+    for (const auto& m : missing) text += (text.empty() ? "" : ", ") + m.describe();
+    rows.push_back({"  missing", text + " (required for " + inc.severity + ")"});
+  }
+  if (inc.started_at) rows.push_back({"  started", when(inc.started_at)});
+  if (inc.detected_at) rows.push_back({"  detected", when(inc.detected_at)});
+  rows.push_back({"  declared", when(inc.declared_at) + " by " + short_name(inc.timeline.front().by)});
+  rows.push_back({"  acknowledged", inc.acknowledged_at ? when(inc.acknowledged_at) : "not yet"});
+  if (inc.escalation_level > 0 || inc.escalated_at)
+    rows.push_back({"  escalation", (inc.escalation_level > 0 ? "level " + std::to_string(inc.escalation_level) + " of " +
+                                                                   inc.escalation_policy
+                                                             : std::string("outside the policy")) +
+                                        (inc.escalated_at ? ", since " + when(inc.escalated_at) : "")});
+  if (inc.contained_at) rows.push_back({"  contained", when(inc.contained_at)});
+  if (inc.eradicated_at) rows.push_back({"  eradicated", when(inc.eradicated_at)});
+  if (inc.recovered_at) rows.push_back({"  recovered", when(inc.recovered_at)});
+  if (inc.resolved_at) rows.push_back({"  resolved", when(inc.resolved_at)});
+  if (inc.closed_at) rows.push_back({"  closed", when(inc.closed_at)});
   if (!inc.channels.empty()) rows.push_back({"  channels", join(inc.channels)});
+  if (!inc.tasks.empty()) {
+    const auto done = std::count_if(inc.tasks.begin(), inc.tasks.end(), [](const Task& t) { return t.done; });
+    rows.push_back({"  tasks", std::to_string(done) + " of " + std::to_string(inc.tasks.size()) +
+                                   " done (irctl task " + inc.id + ")"});
+  }
   rows.push_back({"  file", file.path()});
   for (auto& row : rows) row[1] = printable(row[1]);
 
   std::ostream& out = ctx.io.out;
-  out << colored(inc.id, kBold, color) << "  " << printable(inc.title) << "\n" << format_table(rows);
-  if (!inc.summary.empty()) {
-    out << "\n  summary\n";
-    size_t start = 0;
-    while (start <= inc.summary.size()) {
-      const size_t end = inc.summary.find('\n', start);
-      out << "    " << printable(inc.summary.substr(start, end == std::string::npos ? end : end - start)) << "\n";
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
+  std::string table = format_table(rows);
+  if (!missing.empty() && color) {  // colour after alignment, so escape codes do not skew the columns
+    const auto at = table.find("  missing");
+    const auto end = table.find('\n', at);
+    table = table.substr(0, at) + colored(table.substr(at, end - at), kRed, true) + table.substr(end);
   }
+  out << colored(inc.id, kBold, color) << "  " << printable(inc.title) << "\n" << table;
+  print_block(out, "summary", inc.summary);
+  print_block(out, "impact", inc.impact);
+  print_block(out, "root cause", inc.root_cause);
   out << "\n" << colored("Timeline", kBold, color) << "\n";
   std::string timeline = format_timeline(in_time_order(inc.timeline));
   size_t start = 0;
@@ -75,7 +112,7 @@ void run_show(const ShowOptions& o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   const IncidentFile file = load_incident(repo, id);
   if (ctx.json()) {
-    ctx.print_json(file.to_json());
+    ctx.print_json(incident_json(file, repo.config()));
     return;
   }
   print_incident(file, repo.config(), ctx);
@@ -86,7 +123,7 @@ void run_show(const ShowOptions& o, Context& ctx) {
 void register_show(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ShowOptions>();
   auto* cmd = app.add_subcommand("show", "Show an incident: its state, roles and timeline");
-  cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
+  add_id_option(cmd, o->id);
   set_examples(cmd,
                "  irctl show @\n"
                "  irctl show K7Q --json | jq -r .status");

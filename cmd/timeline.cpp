@@ -35,7 +35,7 @@ void run_timeline(const TimelineOptions& o, Context& ctx) {
 void register_timeline(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<TimelineOptions>();
   auto* cmd = app.add_subcommand("timeline", "Print an incident's timeline in the order things happened");
-  cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
+  add_id_option(cmd, o->id);
   cmd->add_option("--type", o->types, "Only events of this type: declare, note, ... (repeatable)")
       ->option_text("TYPE")
       ->expected(1)

@@ -1,5 +1,6 @@
 #include "core/incident.hpp"
 
+#include <cctype>
 #include <algorithm>
 #include <set>
 
@@ -13,10 +14,12 @@ namespace {
 // same layout; keys people add by hand stay where they put them.
 const std::vector<std::string>& schema_order() {
   static const std::vector<std::string> order = {
-      "schema",      "id",          "title",       "status",   "severity", "kind",
-      "services",    "summary",     "impact",      "started_at", "detected_at", "declared_at",
-      "acknowledged_at", "contained_at", "recovered_at", "resolved_at", "closed_at",
-      "channels",    "roles",       "timeline"};
+      "schema",          "id",           "title",         "status",          "severity",
+      "kind",            "services",     "summary",       "impact",          "root_cause",
+      "started_at",      "detected_at",  "declared_at",   "acknowledged_at", "contained_at",
+      "eradicated_at",   "recovered_at", "resolved_at",   "closed_at",       "escalation_policy",
+      "escalation_level", "escalated_at", "channels",     "roles",           "tasks",
+      "timeline"};
   return order;
 }
 
@@ -33,6 +36,12 @@ void insert_in_schema_order(TomlTable& table, const std::string& key, const Toml
   table.insert_at_position(pos, {key, value});
 }
 
+// The keys every timeline entry has; anything else is a detail of its type.
+bool is_event_key(const std::string& key) {
+  return key == "id" || key == "at" || key == "by" || key == "type" || key == "text" || key == "set" ||
+         key == "unset";
+}
+
 std::string edit_hint(const std::string& path) {
   return "fix the file by hand and commit it, or restore the committed version with 'git checkout -- " + path + "'";
 }
@@ -45,7 +54,7 @@ std::vector<RoleAssignment> read_roles(const FieldReader& roles) {
     } else if (v.is_array()) {
       for (const auto& p : v.as_array()) {
         if (!p.is_string()) roles.fail(p, "role '" + role + "' must list people as strings");
-        out.push_back({role, p.as_string().str, ""});
+        out.push_back(split_workstream(role, p.as_string().str));
       }
     } else if (v.is_table()) {  // workstream = person
       for (const auto& [workstream, p] : v.as_table()) {
@@ -72,6 +81,9 @@ Event read_event(const FieldReader& r) {
     if (!set->is_table()) r.fail(*set, "'set' must be a table of the fields the event changed");
     e.set = set->as_table();
   }
+  e.unset = r.strings_or("unset", {});
+  for (const auto& [key, value] : r.value().as_table())
+    if (!is_event_key(key)) e.details[key] = value;
   return e;
 }
 
@@ -84,6 +96,26 @@ const std::vector<std::string>& status_names() {
 }
 
 bool is_open_status(const std::string& status) { return status != "resolved" && status != "closed"; }
+
+size_t status_rank(const std::string& status) {
+  const auto& names = status_names();
+  return static_cast<size_t>(std::find(names.begin(), names.end(), status) - names.begin());
+}
+
+std::string person_with_workstream(const std::string& person, const std::string& workstream) {
+  return workstream.empty() ? person : person + " (" + workstream + ")";
+}
+
+RoleAssignment split_workstream(const std::string& role, const std::string& entry) {
+  // "bob (db)": the workstream is a name in parentheses at the very end.
+  const auto open = entry.rfind(" (");
+  if (open != std::string::npos && entry.size() > open + 3 && entry.back() == ')') {
+    const std::string ws = entry.substr(open + 2, entry.size() - open - 3);
+    if (std::all_of(ws.begin(), ws.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; }))
+      return {role, entry.substr(0, open), ws};
+  }
+  return {role, entry, ""};
+}
 
 std::vector<std::string> Incident::people_in(const std::string& role) const {
   std::vector<std::string> out;
@@ -118,13 +150,26 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   inc.kind = r.string("kind");
   inc.services = r.strings_or("services", {});
   inc.summary = r.string_or("summary", "");
+  inc.impact = r.string_or("impact", "");
+  inc.root_cause = r.string_or("root_cause", "");
   inc.channels = r.strings_or("channels", {});
   inc.started_at = r.time("started_at");
   inc.detected_at = r.time("detected_at");
   const auto declared = r.time("declared_at");
   if (!declared) r.fail("the key 'declared_at' is missing");
   inc.declared_at = *declared;
+  inc.acknowledged_at = r.time("acknowledged_at");
+  inc.contained_at = r.time("contained_at");
+  inc.eradicated_at = r.time("eradicated_at");
+  inc.recovered_at = r.time("recovered_at");
+  inc.resolved_at = r.time("resolved_at");
+  inc.closed_at = r.time("closed_at");
+  inc.escalation_policy = r.string_or("escalation_policy", "");
+  inc.escalation_level = static_cast<int>(r.integer_or("escalation_level", 0));
+  if (inc.escalation_level < 0) r.fail(*r.find("escalation_level"), "'escalation_level' must be 0 or more");
+  inc.escalated_at = r.time("escalated_at");
   inc.roles = read_roles(r.table_or_empty("roles"));
+  for (const auto& t : r.tables("tasks")) inc.tasks.push_back(Task{t.string("text"), false, std::nullopt, ""});
   std::set<std::string> event_ids;
   for (const auto& er : r.tables("timeline")) {
     Event e = read_event(er);
@@ -132,6 +177,19 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
     inc.timeline.push_back(std::move(e));
   }
   if (inc.timeline.empty()) r.fail("the timeline is empty; every incident starts with its declare event");
+  // A task is done by its latest "task" event, in the order things happened.
+  for (const auto& e : in_time_order(inc.timeline)) {
+    if (e.type != "task") continue;
+    const auto n = e.details.find("task");
+    const auto done = e.details.find("done");
+    if (n == e.details.end() || !n->second.is_integer()) continue;
+    const int64_t index = n->second.as_integer() - 1;
+    if (index < 0 || index >= static_cast<int64_t>(inc.tasks.size())) continue;
+    Task& task = inc.tasks[static_cast<size_t>(index)];
+    task.done = done == e.details.end() || !done->second.is_boolean() || done->second.as_boolean();
+    task.done_at = task.done ? std::optional<Timestamp>(e.at) : std::nullopt;
+    task.done_by = task.done ? e.by : "";
+  }
   return inc;
 }
 
@@ -192,8 +250,20 @@ void IncidentFile::set_field(const std::string& dotted_path, const TomlValue& va
   }
 }
 
+void IncidentFile::unset_field(const std::string& dotted_path) {
+  TomlTable* table = &doc_.as_table();
+  size_t start = 0;
+  for (size_t dot; (dot = dotted_path.find('.', start)) != std::string::npos; start = dot + 1) {
+    auto it = table->find(dotted_path.substr(start, dot - start));
+    if (it == table->end() || !it->second.is_table()) return;
+    table = &it.value().as_table();
+  }
+  table->erase(dotted_path.substr(start));
+}
+
 void IncidentFile::apply(const Event& event) {
   for (const auto& [field, value] : event.set) set_field(field, value);
+  for (const auto& field : event.unset) unset_field(field);
   auto& root = doc_.as_table();
   if (root.find("timeline") == root.end()) insert_in_schema_order(root, "timeline", TomlValue(TomlArray{}));
   root.at("timeline").as_array().push_back(event_to_toml(event));
@@ -211,13 +281,21 @@ Json IncidentFile::to_json() const {
 TomlValue event_to_toml(const Event& e) {
   TomlTable t{{"id", TomlValue(e.id)}, {"at", toml_time(e.at)}, {"by", TomlValue(e.by)},
               {"type", TomlValue(e.type)}, {"text", TomlValue(e.text)}};
+  for (const auto& [key, value] : e.details) t[key] = value;
   if (!e.set.empty()) t["set"] = TomlValue(e.set);
+  if (!e.unset.empty()) {
+    TomlArray a;
+    for (const auto& f : e.unset) a.emplace_back(f);
+    t["unset"] = TomlValue(std::move(a));
+  }
   return TomlValue(std::move(t));
 }
 
 Json event_to_json(const Event& e) {
   Json j = {{"id", e.id}, {"at", format_rfc3339(e.at)}, {"by", e.by}, {"type", e.type}, {"text", e.text}};
+  for (const auto& [key, value] : e.details) j[key] = toml_to_json(value);
   if (!e.set.empty()) j["set"] = toml_to_json(TomlValue(e.set));
+  if (!e.unset.empty()) j["unset"] = e.unset;
   return j;
 }
 

@@ -21,6 +21,9 @@ constexpr int kSchemaVersion = 1;
 /// The lifecycle, in order: status only moves forward (reopen aside).
 const std::vector<std::string>& status_names();
 bool is_open_status(const std::string& status);
+/// The position of a status in the lifecycle (identification = 0).
+size_t status_rank(const std::string& status);
+
 
 struct Event {
   std::string id;
@@ -28,8 +31,20 @@ struct Event {
   std::string by;    ///< "Name <email>"
   std::string type;  ///< declare, note, severity, ...
   std::string text;
+  /// What else the event records, by type: the audience of an update, the
+  /// evidence of a containment, the escalation level and targets, ...
+  TomlTable details;
   /// The fields the event changed, by path ("severity", "roles.commander").
   TomlTable set;
+  /// The fields the event removed (a reopened incident loses resolved_at).
+  std::vector<std::string> unset;
+};
+
+struct Task {
+  std::string text;
+  bool done = false;
+  std::optional<Timestamp> done_at;
+  std::string done_by;
 };
 
 struct RoleAssignment {
@@ -37,6 +52,10 @@ struct RoleAssignment {
   std::string person;
   std::string workstream;  ///< empty unless the role has workstreams
 };
+
+/// A person recorded in a role that has workstreams is written "bob (db)".
+std::string person_with_workstream(const std::string& person, const std::string& workstream);
+RoleAssignment split_workstream(const std::string& role, const std::string& entry);
 
 /// The typed state of an incident, read from its file.
 struct Incident {
@@ -47,11 +66,23 @@ struct Incident {
   std::string kind;
   std::vector<std::string> services;
   std::string summary;
+  std::string impact;
+  std::string root_cause;
   std::vector<std::string> channels;
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> detected_at;
   Timestamp declared_at{};
+  std::optional<Timestamp> acknowledged_at;
+  std::optional<Timestamp> contained_at;
+  std::optional<Timestamp> eradicated_at;
+  std::optional<Timestamp> recovered_at;
+  std::optional<Timestamp> resolved_at;
+  std::optional<Timestamp> closed_at;
+  std::string escalation_policy;
+  int escalation_level = 0;  ///< 0: nobody paged through the policy yet
+  std::optional<Timestamp> escalated_at;
   std::vector<RoleAssignment> roles;
+  std::vector<Task> tasks;  ///< the playbook's steps; done comes from "task" events
   std::vector<Event> timeline;
 
   /// The people in a role, in file order.
@@ -83,6 +114,7 @@ class IncidentFile {
   IncidentFile(TomlValue doc, std::string path);
   IncidentFile(TomlValue doc, std::string path, Incident view);
   void set_field(const std::string& dotted_path, const TomlValue& value);
+  void unset_field(const std::string& dotted_path);
 
   TomlValue doc_;
   std::string path_;

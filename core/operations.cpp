@@ -2,92 +2,29 @@
 
 #include <algorithm>
 
+#include "core/embedded.hpp"
 #include "core/error.hpp"
+#include "core/hooks.hpp"
 #include "core/ids.hpp"
+#include "core/lifecycle.hpp"
+#include "core/validate.hpp"
 
 namespace irctl {
 namespace {
 
-constexpr size_t kMaxTitle = 200;
-constexpr size_t kMaxText = 64 * 1024;
-// Clocks on laptops drift; a minute of tolerance keeps "now" from looking like the future.
-constexpr Seconds kClockSkew{60};
-
-bool has_control(const std::string& s, bool allow_newlines) {
-  return std::any_of(s.begin(), s.end(), [&](unsigned char c) {
-    if (allow_newlines && (c == '\n' || c == '\t')) return false;
-    return c < 0x20 || c == 0x7f;
-  });
-}
-
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-std::string require_line(const std::string& value, const char* what, size_t max) {
-  const std::string v = trim(value);
-  if (v.empty()) throw Error(Errc::usage, std::string(what) + " is empty", std::string("give a ") + what);
-  if (has_control(v, false))
-    throw Error(Errc::usage, std::string(what) + " must be one line without control characters");
-  if (v.size() > max)
-    throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(max) + " bytes");
-  return v;
-}
-
-std::string require_text(const std::string& value, const char* what) {
-  const std::string v = trim(value);
-  if (v.empty()) throw Error(Errc::usage, std::string(what) + " is empty", std::string("give a ") + what);
-  if (has_control(v, true)) throw Error(Errc::usage, std::string(what) + " contains control characters");
-  if (v.size() > kMaxText)
-    throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(kMaxText) + " bytes",
-                "keep long material in a file in the repository and refer to it");
-  return v;
-}
-
-void require_not_future(Timestamp t, const Recorder& rec, const char* what) {
-  if (t > rec.now + kClockSkew)
-    throw Error(Errc::usage, std::string(what) + " " + format_rfc3339(t) + " is in the future",
-                "give a time up to now, such as -15m or an RFC 3339 time");
-}
-
-TomlValue string_array(const std::vector<std::string>& items) {
-  TomlArray a;
-  for (const auto& s : items) a.emplace_back(s);
-  return TomlValue(std::move(a));
-}
-
-std::string one_line(const std::string& text, size_t max) {
-  std::string line = text.substr(0, text.find('\n'));
-  if (line.size() > max) {
-    size_t cut = max - 3;
-    // Do not cut a UTF-8 sequence in half.
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-    line = line.substr(0, cut) + "...";
-  }
-  return line;
-}
-
-std::vector<std::string> clean_list(const std::vector<std::string>& items, const char* what) {
-  std::vector<std::string> out;
-  for (const auto& item : items) {
-    const std::string v = require_line(item, what, kMaxTitle);
-    if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
-  }
-  return out;
-}
-
-// Appends the event, writes the file, commits it: the one way anything is
-// recorded.
-EventResult commit_event(Repository& repo, IncidentFile& file, Event event, const Recorder& rec) {
+// Appends the event, writes the file, commits it, runs the hook: the one way
+// anything is recorded.
+EventResult commit_event(Repository& repo, IncidentFile& file, Event event, const Recorder& rec,
+                         std::vector<FileWrite> extra_files = {}) {
   event.id = make_event_id(random_u64());
   event.at = rec.at;
   event.by = rec.actor.display();
   file.apply(event);
-  const std::string sha =
-      repo.commit({{file.path(), file.render()}}, commit_message(file.incident().id, event), rec.actor, rec.at);
-  return EventResult{file.incident().id, event, sha, file.path()};
+  extra_files.insert(extra_files.begin(), FileWrite{file.path(), file.render()});
+  const std::string sha = repo.commit(extra_files, commit_message(file.incident().id, event), rec.actor, rec.at);
+  EventResult result{file.incident().id, event, sha, file.path(), true, std::nullopt};
+  result.hook_warning = run_event_hook(repo, {{"event", event_to_json(event)}, {"incident", file.to_json()}});
+  return result;
 }
 
 }  // namespace
@@ -113,10 +50,13 @@ InitResult init_repository(const std::string& dir, const std::function<Actor(con
   }
   const Actor who = actor(repo);
   auto lock = repo.lock();
-  result.commit = repo.commit({{kConfigPath, default_config_text()}},
+  result.commit = repo.commit({{kConfigPath, default_config_text()},
+                               {".irctl/playbooks/outage.toml", *embedded::find("templates/playbook-outage.toml")},
+                               {".irctl/playbooks/security.toml", *embedded::find("templates/playbook-security.toml")}},
                               "init: irctl incident repository\n\n"
                               "Adds .irctl/config.toml with the default severities, roles, incident kinds\n"
-                              "and escalation policy; see irctl-config(5).\n",
+                              "and escalation policy (see irctl-config(5)), and playbooks for outages and\n"
+                              "security incidents in .irctl/playbooks/.\n",
                               who, at);
   return result;
 }
@@ -184,7 +124,21 @@ EventResult declare_incident(Repository& repo, const DeclareRequest& req, const 
   if (req.detected_at) e.set["detected_at"] = toml_time(*req.detected_at);
   e.set["declared_at"] = toml_time(rec.at);
   e.set["channels"] = string_array(channels);
-  if (req.commander) e.set["roles.commander"] = TomlValue(require_line(*req.commander, "the commander", kMaxTitle));
+  if (req.commander) {
+    e.set["roles.commander"] = TomlValue(require_line(*req.commander, "the commander"));
+    e.set["acknowledged_at"] = toml_time(rec.at);  // a commander in charge stops the escalation clock
+  }
+  // Declaring pages the first level of the escalation policy.
+  const std::string policy = policy_for(config, services);
+  if (const EscalationPolicy* p = config.find_policy(policy); p && !p->levels.empty()) {
+    e.set["escalation_policy"] = TomlValue(policy);
+    e.set["escalation_level"] = TomlValue(1);
+    e.set["escalated_at"] = toml_time(rec.at);
+    e.details["targets"] = string_array(p->levels.front().targets);
+  }
+  TomlArray tasks;
+  for (const auto& step : playbook_steps(repo, config, kind)) tasks.emplace_back(TomlTable{{"text", TomlValue(step)}});
+  if (!tasks.empty()) e.set["tasks"] = TomlValue(std::move(tasks));
 
   auto lock = repo.lock();
   std::string id;
@@ -197,15 +151,23 @@ EventResult declare_incident(Repository& repo, const DeclareRequest& req, const 
   return commit_event(repo, file, std::move(e), rec);
 }
 
-EventResult record_event(Repository& repo, const std::string& id,
-                         const std::function<Event(const Incident&)>& make, const Recorder& rec) {
+EventResult record_event_with_files(Repository& repo, const std::string& id, const EventMaker& make,
+                                    const std::vector<FileWrite>& files, const Recorder& rec) {
   require_not_future(rec.at, rec, "the time");
   auto lock = repo.lock();
   const std::string path = incident_path(id);
   repo.require_clean(path);
   IncidentFile file = load_incident(repo, id);
-  Event e = make(file.incident());
-  return commit_event(repo, file, std::move(e), rec);
+  std::optional<Event> e = make(file.incident());
+  if (!e) {
+    EventResult unchanged{id, Event{}, "", path, false, std::nullopt};
+    return unchanged;
+  }
+  return commit_event(repo, file, std::move(*e), rec, files);
+}
+
+EventResult record_event(Repository& repo, const std::string& id, const EventMaker& make, const Recorder& rec) {
+  return record_event_with_files(repo, id, make, {}, rec);
 }
 
 EventResult add_note(Repository& repo, const std::string& id, const std::string& text, const Recorder& rec) {
@@ -216,7 +178,7 @@ EventResult add_note(Repository& repo, const std::string& id, const std::string&
         Event e;
         e.type = "note";
         e.text = note;
-        return e;
+        return std::optional<Event>(e);
       },
       rec);
 }

@@ -49,6 +49,9 @@ struct EventResult {
   Event event;
   std::string commit;
   std::string path;
+  bool recorded = true;  ///< false when there was nothing to change
+  /// Set when the repository's on-event hook failed; the event is committed anyway.
+  std::optional<std::string> hook_warning;
 };
 
 struct DeclareRequest {
@@ -66,11 +69,18 @@ EventResult declare_incident(Repository& repo, const DeclareRequest& request, co
 
 EventResult add_note(Repository& repo, const std::string& id, const std::string& text, const Recorder& rec);
 
+/// Builds the event for the incident's current state; throws to refuse,
+/// returns nothing when there is nothing to change.
+using EventMaker = std::function<std::optional<Event>(const Incident&)>;
+
 /// The single write path for an existing incident: under the repository lock,
-/// refuse uncommitted edits, let `make` build the event from the current state
-/// (it may throw to refuse), then append, write and commit.
-EventResult record_event(Repository& repo, const std::string& id,
-                         const std::function<Event(const Incident&)>& make, const Recorder& rec);
+/// refuse uncommitted edits, let `make` build the event from the current state,
+/// then append, write and commit, and run the on-event hook.
+EventResult record_event(Repository& repo, const std::string& id, const EventMaker& make, const Recorder& rec);
+
+/// Extra files committed with an event (evidence kept in the repository).
+EventResult record_event_with_files(Repository& repo, const std::string& id, const EventMaker& make,
+                                    const std::vector<FileWrite>& files, const Recorder& rec);
 
 struct ListFilter {
   std::vector<std::string> statuses;  ///< "open" stands for every status before resolved

@@ -27,7 +27,7 @@ TEST_SUITE("config") {
     REQUIRE(c.severities.size() == 4);
     CHECK(c.severities.front().name == "SEV1");
     CHECK(c.severities.front().requires_roles == std::vector<std::string>{"commander", "comms-external"});
-    CHECK(c.severities.front().min_escalation == 1);
+    CHECK(c.severities.front().min_escalation == 2);
     for (const char* role : {"commander", "tech-lead", "comms-internal", "comms-external", "support-lead", "sme",
                              "social-media", "problem-manager"})
       CHECK_MESSAGE(c.find_role(role), role);

@@ -1,0 +1,71 @@
+// irctl task ID [done|undo N]: the playbook's checklist for an incident.
+
+#include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+
+namespace irctl::cli {
+namespace {
+
+struct TaskOptions {
+  std::string id;
+  std::string action;
+  int number = 0;
+};
+
+void print_tasks(const Incident& inc, Context& ctx) {
+  if (ctx.json()) {
+    Json tasks = Json::array();
+    for (size_t i = 0; i < inc.tasks.size(); ++i) {
+      const Task& t = inc.tasks[i];
+      Json j = {{"number", i + 1}, {"text", t.text}, {"done", t.done}};
+      if (t.done_at) j["done_at"] = format_rfc3339(*t.done_at);
+      if (!t.done_by.empty()) j["done_by"] = t.done_by;
+      tasks.push_back(j);
+    }
+    ctx.print_json({{"id", inc.id}, {"tasks", tasks}});
+    return;
+  }
+  if (inc.tasks.empty()) {
+    ctx.status(inc.id + " has no tasks (no playbook for kind " + inc.kind + " in .irctl/playbooks/)");
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < inc.tasks.size(); ++i) {
+    const Task& t = inc.tasks[i];
+    rows.push_back({std::to_string(i + 1), t.done ? "[x]" : "[ ]", printable(t.text),
+                    t.done ? "(" + printable(short_name(t.done_by)) + ", " + format_short(*t.done_at) + ")" : ""});
+  }
+  ctx.io.out << format_table(rows);
+}
+
+void run_task(const TaskOptions& o, Context& ctx) {
+  Repository& repo = ctx.repo();
+  const std::string id = resolve_incident_id(repo, o.id);
+  if (o.action.empty()) {
+    print_tasks(load_incident(repo, id).incident(), ctx);
+    return;
+  }
+  if (o.action != "done" && o.action != "undo")
+    throw Error(Errc::usage, "unknown task action " + quote(o.action), "use: irctl task ID done N, or irctl task ID undo N");
+  if (o.number == 0) throw Error(Errc::usage, "which task?", "give its number: irctl task " + o.id + " " + o.action + " N");
+  const EventResult r = mark_task(repo, id, o.number, o.action == "done", ctx.recorder());
+  print_event_result(ctx, r, id + ": " + printable(r.event.text),
+                     "task " + std::to_string(o.number) + " is already " + (o.action == "done" ? "done" : "open"));
+}
+
+}  // namespace
+
+void register_task(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<TaskOptions>();
+  auto* cmd = app.add_subcommand("task", "List an incident's playbook tasks, or tick one off (done N / undo N)");
+  add_id_option(cmd, o->id);
+  cmd->add_option("action", o->action, "done or undo")->check(CLI::IsMember({"done", "undo"}));
+  cmd->add_option("number", o->number, "The task's number, as listed");
+  set_examples(cmd,
+               "  irctl task @             # the checklist\n"
+               "  irctl task @ done 2\n"
+               "  irctl task @ undo 2");
+  cmd->callback([o, &ctx] { run_task(*o, ctx); });
+}
+
+}  // namespace irctl::cli

@@ -1,0 +1,98 @@
+#include "core/hooks.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+namespace irctl {
+namespace {
+
+double hook_timeout_seconds() {
+  if (const char* env = std::getenv("IRCTL_HOOK_TIMEOUT")) {
+    char* end = nullptr;
+    const double v = std::strtod(env, &end);
+    if (end != env && v > 0) return v;
+  }
+  return 10.0;
+}
+
+// Writes all of `data`, ignoring a hook that stops reading early.
+void write_all(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> run_event_hook(const Repository& repo, const Json& payload) {
+  const std::string path = (repo.root() / kEventHookPath).string();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  if (!S_ISREG(st.st_mode) || ::access(path.c_str(), X_OK) != 0)
+    return std::string(kEventHookPath) + " is not an executable file; make it one with 'chmod +x " +
+           std::string(kEventHookPath) + "', or remove it";
+
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return "cannot run " + std::string(kEventHookPath) + ": " + std::strerror(errno);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    return "cannot run " + std::string(kEventHookPath) + ": " + std::strerror(errno);
+  }
+  if (pid == 0) {
+    // The hook reads the JSON on stdin; what it prints goes to our stderr so
+    // that it never mixes with irctl's own output on stdout.
+    ::dup2(pipe_fds[0], 0);
+    ::dup2(2, 1);
+    if (::chdir(repo.root().c_str()) != 0) ::_exit(127);
+    char* const argv[] = {const_cast<char*>(path.c_str()), nullptr};
+    ::execv(path.c_str(), argv);
+    ::_exit(127);
+  }
+  ::close(pipe_fds[0]);
+  // A hook that exits without reading must not kill irctl with SIGPIPE.
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &previous);
+  write_all(pipe_fds[1], payload.dump() + "\n");
+  ::close(pipe_fds[1]);
+  ::sigaction(SIGPIPE, &previous, nullptr);
+
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(hook_timeout_seconds());
+  int status = 0;
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) return "lost track of " + std::string(kEventHookPath);
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return std::string(kEventHookPath) + " took longer than " + std::to_string(static_cast<int>(hook_timeout_seconds())) +
+             " s and was stopped (IRCTL_HOOK_TIMEOUT sets the limit); the event is recorded";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::nullopt;
+  if (WIFEXITED(status))
+    return std::string(kEventHookPath) + " failed with exit status " + std::to_string(WEXITSTATUS(status)) +
+           "; the event is recorded";
+  return std::string(kEventHookPath) + " was killed by signal " + std::to_string(WTERMSIG(status)) +
+         "; the event is recorded";
+}
+
+}  // namespace irctl

@@ -1,0 +1,22 @@
+#pragma once
+// The repository's notification hook: .irctl/hooks/on-event, an executable run
+// after each committed event with the event and the incident as JSON on its
+// standard input (no shell in between). Like a Makefile, it comes with the
+// repository: review changes to it as you would review code.
+
+#include <optional>
+#include <string>
+
+#include "core/repository.hpp"
+#include "core/tomldoc.hpp"
+
+namespace irctl {
+
+constexpr const char* kEventHookPath = ".irctl/hooks/on-event";
+
+/// Runs the hook if there is one; returns a warning when it could not run,
+/// failed, or took longer than IRCTL_HOOK_TIMEOUT seconds (default 10) and
+/// was stopped. The event is committed before, whatever the hook does.
+std::optional<std::string> run_event_hook(const Repository& repo, const Json& payload);
+
+}  // namespace irctl

@@ -1,0 +1,93 @@
+#pragma once
+// The response lifecycle: severity, roles, acknowledgement, escalation,
+// containment through recovery, resolution, reopening and closing, updates,
+// descriptive fields and playbook tasks. Each is one event through
+// record_event, refused with Errc::refused where the lifecycle forbids it.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/operations.hpp"
+
+namespace irctl {
+
+/// What an incident's severity requires and it does not have yet.
+struct Requirement {
+  std::string role;  ///< a role nobody fills, or empty
+  int escalation_level = 0;  ///< the level to reach, when that is what is missing
+  std::string describe() const;
+};
+std::vector<Requirement> missing_requirements(const Incident& inc, const Config& config);
+
+/// The escalation policy for new incidents of these services: the first
+/// service that names one, else the default.
+std::string policy_for(const Config& config, const std::vector<std::string>& services);
+
+/// The playbook steps for a kind: .irctl/playbooks/<kind>.toml, else
+/// security.toml for a security kind. Empty when there is none.
+std::vector<std::string> playbook_steps(const Repository& repo, const Config& config, const std::string& kind);
+
+EventResult change_severity(Repository& repo, const std::string& id, const std::string& level,
+                            const std::string& reason, const Recorder& rec);
+
+struct AssignRequest {
+  std::string role;
+  std::string person;
+  std::string workstream;
+  bool remove = false;
+};
+EventResult assign_role(Repository& repo, const std::string& id, const AssignRequest& req, const Recorder& rec);
+
+EventResult acknowledge(Repository& repo, const std::string& id, const Recorder& rec);
+
+/// Without `to`, the next level of the incident's policy; with it, that target.
+EventResult escalate(Repository& repo, const std::string& id, const std::optional<std::string>& to,
+                     const std::string& reason, const Recorder& rec);
+/// Escalates every open, unacknowledged incident whose level has timed out.
+std::vector<EventResult> escalate_due(Repository& repo, const Recorder& rec);
+
+struct Evidence {
+  std::string sha256;
+  uint64_t size = 0;
+  std::string source;  ///< the path it was collected from
+  std::string stored;  ///< where it is kept in the repository; empty with --hash-only
+};
+/// Hashes a file (SHA-256) for the evidence log; Errc::usage when unreadable.
+Evidence hash_evidence(const std::string& file);
+
+struct ActionRequest {
+  std::string phase;  ///< containment, eradication or recovery
+  std::string action;
+  std::vector<std::string> evidence_files;
+  bool hash_only = false;
+};
+EventResult record_action(Repository& repo, const std::string& id, const ActionRequest& req, const Recorder& rec);
+
+EventResult resolve_incident(Repository& repo, const std::string& id, const std::optional<std::string>& summary,
+                             const std::optional<std::string>& root_cause, const Recorder& rec);
+EventResult reopen_incident(Repository& repo, const std::string& id, const std::string& reason, const Recorder& rec);
+/// Refused until the postmortem (postmortems/<ID>.md) exists, unless forced.
+EventResult close_incident(Repository& repo, const std::string& id, bool force, const Recorder& rec);
+
+EventResult post_update(Repository& repo, const std::string& id, const std::string& text,
+                        const std::string& audience, const Recorder& rec);
+
+struct SetRequest {
+  std::optional<std::string> title;
+  std::optional<std::string> summary;
+  std::optional<std::string> impact;
+  std::optional<std::vector<std::string>> services;  ///< replaces the list
+  std::optional<std::vector<std::string>> channels;  ///< replaces the list
+  std::vector<std::string> add_services;
+  std::vector<std::string> add_channels;
+};
+EventResult set_fields(Repository& repo, const std::string& id, const SetRequest& req, const Recorder& rec);
+
+/// Ticks off (or, with done = false, reopens) task `number` (1-based).
+EventResult mark_task(Repository& repo, const std::string& id, int number, bool done, const Recorder& rec);
+
+/// Where a postmortem lives: postmortems/<ID>.md.
+std::string postmortem_path(const std::string& id);
+
+}  // namespace irctl

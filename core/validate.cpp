@@ -1,0 +1,80 @@
+#include "core/validate.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+
+namespace irctl {
+namespace {
+
+// Clocks on laptops drift; a minute of tolerance keeps "now" from looking like the future.
+constexpr Seconds kClockSkew{60};
+
+bool has_control(const std::string& s, bool allow_newlines) {
+  return std::any_of(s.begin(), s.end(), [&](unsigned char c) {
+    if (allow_newlines && (c == '\n' || c == '\t')) return false;
+    return c < 0x20 || c == 0x7f;
+  });
+}
+
+}  // namespace
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::string require_line(const std::string& value, const char* what, size_t max) {
+  const std::string v = trim(value);
+  if (v.empty()) throw Error(Errc::usage, std::string(what) + " is empty", std::string("give ") + what);
+  if (has_control(v, false))
+    throw Error(Errc::usage, std::string(what) + " must be one line without control characters");
+  if (v.size() > max)
+    throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(max) + " bytes");
+  return v;
+}
+
+std::string require_text(const std::string& value, const char* what) {
+  const std::string v = trim(value);
+  if (v.empty()) throw Error(Errc::usage, std::string(what) + " is empty", std::string("give ") + what);
+  if (has_control(v, true)) throw Error(Errc::usage, std::string(what) + " contains control characters");
+  if (v.size() > kMaxText)
+    throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(kMaxText) + " bytes",
+                "keep long material in a file in the repository and refer to it");
+  return v;
+}
+
+std::vector<std::string> clean_list(const std::vector<std::string>& items, const char* what) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    const std::string v = require_line(item, what);
+    if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+  }
+  return out;
+}
+
+void require_not_future(Timestamp t, const Recorder& rec, const char* what) {
+  if (t > rec.now + kClockSkew)
+    throw Error(Errc::usage, std::string(what) + " " + format_rfc3339(t) + " is in the future",
+                "give a time up to now, such as -15m or an RFC 3339 time");
+}
+
+TomlValue string_array(const std::vector<std::string>& items) {
+  TomlArray a;
+  for (const auto& s : items) a.emplace_back(s);
+  return TomlValue(std::move(a));
+}
+
+std::string one_line(const std::string& text, size_t max) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.size() > max) {
+    size_t cut = max - 3;
+    // Do not cut a UTF-8 sequence in half.
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line = line.substr(0, cut) + "...";
+  }
+  return line;
+}
+
+}  // namespace irctl

@@ -1,0 +1,29 @@
+#pragma once
+// Checks of what users type, shared by every write: each returns the cleaned
+// value or throws Error(Errc::usage) saying what is wrong.
+
+#include <string>
+#include <vector>
+
+#include "core/operations.hpp"
+
+namespace irctl {
+
+constexpr size_t kMaxTitle = 200;
+constexpr size_t kMaxText = 64 * 1024;
+
+std::string trim(const std::string& s);
+/// One line, no control characters, at most `max` bytes, not empty.
+std::string require_line(const std::string& value, const char* what, size_t max = kMaxTitle);
+/// Text that may have several lines, at most kMaxText bytes, not empty.
+std::string require_text(const std::string& value, const char* what);
+/// Each item a line; duplicates dropped, order kept.
+std::vector<std::string> clean_list(const std::vector<std::string>& items, const char* what);
+/// Refuses times more than a minute (clock skew) after the recorder's now.
+void require_not_future(Timestamp t, const Recorder& rec, const char* what);
+
+TomlValue string_array(const std::vector<std::string>& items);
+/// The first line of `text`, cut to `max` bytes on a character boundary.
+std::string one_line(const std::string& text, size_t max);
+
+}  // namespace irctl
