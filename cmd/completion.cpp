@@ -70,7 +70,15 @@ std::vector<Candidate> option_values(const std::string& option, Context& ctx) {
   } else if (option == "--format") {
     out = {{"table", "aligned columns for people"}, {"ids", "one ID per line"}};
   } else if (option == "--type") {
-    out = {{"declare", ""}, {"note", ""}};
+    for (const char* t : {"declare", "note", "severity", "assign", "ack", "escalate", "contain", "eradicate", "recover",
+                          "resolve", "reopen", "close", "update", "set", "task"})
+      out.push_back({t, ""});
+  } else if (option == "--audience" || option == "-a") {
+    out = {{"internal", "stakeholders"}, {"external", "customers"}};
+  } else if (option == "--to") {
+    for (const auto& p : completion_config(ctx).policies)
+      for (const auto& l : p.levels)
+        for (const auto& t : l.targets) out.push_back({t, "in policy " + p.name});
   }
   return out;
 }
@@ -137,6 +145,11 @@ std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::str
       const std::string& name = positional[positionals]->get_name();
       if (name == "id") return incident_ids(current, ctx);  // matched by any part, not only the start
       if (name == "shell") out = {{"bash", ""}, {"zsh", ""}, {"fish", ""}};
+      if (name == "role")
+        for (const auto& r : completion_config(ctx).roles) out.push_back({r.name, r.title});
+      if (name == "level")
+        for (const auto& s : completion_config(ctx).severities) out.push_back({s.name, s.title});
+      if (name == "action" && cmd->get_name() == "task") out = {{"done", "tick a task off"}, {"undo", "reopen a task"}};
     }
   }
   std::vector<Candidate> matching;

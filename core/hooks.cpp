@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -56,6 +57,7 @@ std::optional<std::string> run_event_hook(const Repository& repo, const Json& pa
   if (pid == 0) {
     // The hook reads the JSON on stdin; what it prints goes to our stderr so
     // that it never mixes with irctl's own output on stdout.
+    ::setpgid(0, 0);  // its own process group, so that a timeout stops its children too
     ::dup2(pipe_fds[0], 0);
     ::dup2(2, 1);
     if (::chdir(repo.root().c_str()) != 0) ::_exit(127);
@@ -80,9 +82,12 @@ std::optional<std::string> run_event_hook(const Repository& repo, const Json& pa
     if (done == pid) break;
     if (done < 0 && errno != EINTR) return "lost track of " + std::string(kEventHookPath);
     if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(-pid, SIGKILL);
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
-      return std::string(kEventHookPath) + " took longer than " + std::to_string(static_cast<int>(hook_timeout_seconds())) +
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%g", hook_timeout_seconds());
+      return std::string(kEventHookPath) + " took longer than " + seconds +
              " s and was stopped (IRCTL_HOOK_TIMEOUT sets the limit); the event is recorded";
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
