@@ -169,7 +169,7 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   if (inc.escalation_level < 0) r.fail(*r.find("escalation_level"), "'escalation_level' must be 0 or more");
   inc.escalated_at = r.time("escalated_at");
   inc.roles = read_roles(r.table_or_empty("roles"));
-  for (const auto& t : r.tables("tasks")) inc.tasks.push_back(Task{t.string("text"), false, std::nullopt, ""});
+  for (const auto& text : r.strings_or("tasks", {})) inc.tasks.push_back(Task{text, false, std::nullopt, ""});
   std::set<std::string> event_ids;
   for (const auto& er : r.tables("timeline")) {
     Event e = read_event(er);

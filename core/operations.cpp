@@ -136,9 +136,7 @@ EventResult declare_incident(Repository& repo, const DeclareRequest& req, const 
     e.set["escalated_at"] = toml_time(rec.at);
     e.details["targets"] = string_array(p->levels.front().targets);
   }
-  TomlArray tasks;
-  for (const auto& step : playbook_steps(repo, config, kind)) tasks.emplace_back(TomlTable{{"text", TomlValue(step)}});
-  if (!tasks.empty()) e.set["tasks"] = TomlValue(std::move(tasks));
+  if (const auto steps = playbook_steps(repo, config, kind); !steps.empty()) e.set["tasks"] = string_array(steps);
 
   auto lock = repo.lock();
   std::string id;

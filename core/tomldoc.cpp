@@ -90,12 +90,25 @@ std::string inline_value(const TomlValue& v) {
   return "\"\"";
 }
 
+// Long lists of plain values read better one item a line.
+constexpr size_t kLongArray = 100;
+
+std::string value_on_key_line(const TomlValue& v) {
+  std::string one_line = inline_value(v);
+  if (!v.is_array() || one_line.size() <= kLongArray || v.as_array().size() < 2) return one_line;
+  for (const auto& e : v.as_array())
+    if (e.is_table() || e.is_array()) return one_line;
+  std::string lines = "[\n";
+  for (const auto& e : v.as_array()) lines += "  " + inline_value(e) + ",\n";
+  return lines + "]";
+}
+
 // Writes the key = value lines of a table; deeper tables are inline.
 void write_body(const TomlTable& table, bool nested_as_inline, std::string& out) {
   for (const auto& [k, v] : table) {
     if (!nested_as_inline && (v.is_table() || is_array_of_tables(v))) continue;
     write_comments(v, out);
-    out += key_literal(k) + " = " + inline_value(v) + "\n";
+    out += key_literal(k) + " = " + value_on_key_line(v) + "\n";
   }
 }
 

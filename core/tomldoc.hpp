@@ -26,7 +26,8 @@ TomlValue parse_toml(const std::string& text, const std::string& path);
 
 /// Writes a document: top-level scalars first, then each top-level table as
 /// [name] and each top-level array of tables as [[name]]; anything deeper is
-/// written inline. Comments are written on their own lines before their key.
+/// written inline, but for long lists of plain values, one item a line.
+/// Comments are written on their own lines before their key.
 std::string write_toml(const TomlValue& root);
 
 /// A TOML string literal with every character that needs it escaped.

@@ -66,6 +66,21 @@ TEST_SUITE("toml") {
     CHECK(back.as_table().at("s").as_string().str == nasty);
   }
 
+  TEST_CASE("long lists of plain values are written one item a line") {
+    const std::string text =
+        "tasks = [\n"
+        "  \"Confirm the impact and set the severity\",\n"
+        "  \"Assign an incident commander and open a channel\",\n"
+        "  \"Post the first internal update within 15 minutes\",\n"
+        "]\n"
+        "short = [\"a\", \"b\"]\n"
+        "\n"
+        "[[timeline]]\n"
+        "set = { tasks = [\"Confirm the impact and set the severity\", \"Assign an incident commander and open a "
+        "channel\", \"Post the first internal update\"] }\n";
+    CHECK(roundtrip(text) == text);
+  }
+
   TEST_CASE("keys that are not bare are quoted") {
     TomlValue doc(TomlTable{{"a b", TomlValue(1)}, {"", TomlValue(2)}, {"x.y", TomlValue(3)}});
     const TomlValue back = parse_toml(write_toml(doc), "t.toml");
