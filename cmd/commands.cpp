@@ -30,19 +30,18 @@ constexpr Registrar kCommands[] = {
 // parsing.
 bool global_takes_value(const std::string& arg) { return arg == "-C" || arg == "--as" || arg == "--at"; }
 
+// Edits to turn `a` into `b`, a swap of neighbours counting as one (the
+// commonest typo: "delcare").
 size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-  }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 
 // Refuses an unknown command with "did you mean", as git does.
@@ -59,11 +58,13 @@ void check_command_name(const CLI::App& app, const std::vector<std::string>& arg
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
     if (std::find(names.begin(), names.end(), a) != names.end()) return;
     std::string best;
-    size_t best_distance = 3;
+    size_t best_distance = 0;
     for (const auto& n : names) {
       if (n.rfind("__", 0) == 0) continue;
       const size_t d = edit_distance(a, n);
-      if (d < best_distance || (n.rfind(a, 0) == 0 && best.empty())) {
+      // Close enough to be a typo of it: about one edit in three letters.
+      const bool typo = d * 3 <= n.size() + 1;
+      if ((typo || n.rfind(a, 0) == 0) && (best.empty() || d < best_distance)) {
         best = n;
         best_distance = d;
       }
@@ -230,8 +231,13 @@ int run(const std::vector<std::string>& args, Io& io, const Env& env) {
   configure_root(app, ctx.global);
   for (Registrar r : kCommands) r(app, ctx);
 
-  // --json may come anywhere; errors before parsing must already honour it.
-  ctx.global.json = std::find(args.begin(), args.end(), "--json") != args.end();
+  // --json may come anywhere before "--"; errors before parsing must already honour it.
+  ctx.global.json = std::find(args.begin(), std::find(args.begin(), args.end(), "--"), "--json") !=
+                    std::find(args.begin(), args.end(), "--");
+  // --at is checked before any command runs, so that no command ignores a bad one.
+  app.parse_complete_callback([&ctx] {
+    if (ctx.global.at) ctx.parse_time(*ctx.global.at);
+  });
   try {
     check_command_name(app, args);
     std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -40,10 +40,16 @@ const CLI::Option* find_option(const CLI::App& root, const CLI::App* cmd, const 
 }
 
 void add_options(const CLI::App* app, std::vector<Candidate>& out) {
+  const auto add = [&](const std::string& word, const std::string& description) {
+    // A command's own --help and the global one are the same option.
+    for (const auto& c : out)
+      if (c.word == word) return;
+    out.push_back({word, description});
+  };
   for (const auto* opt : app->get_options()) {
     if (!opt->nonpositional()) continue;
-    for (const auto& l : opt->get_lnames()) out.push_back({"--" + l, opt->get_description()});
-    for (const auto& s : opt->get_snames()) out.push_back({"-" + s, opt->get_description()});
+    for (const auto& l : opt->get_lnames()) add("--" + l, opt->get_description());
+    for (const auto& s : opt->get_snames()) add("-" + s, opt->get_description());
   }
 }
 
@@ -70,9 +76,7 @@ std::vector<Candidate> option_values(const std::string& option, Context& ctx) {
   } else if (option == "--format") {
     out = {{"table", "aligned columns for people"}, {"ids", "one ID per line"}};
   } else if (option == "--type") {
-    for (const char* t : {"declare", "note", "severity", "assign", "ack", "escalate", "contain", "eradicate", "recover",
-                          "resolve", "reopen", "close", "update", "set", "task"})
-      out.push_back({t, ""});
+    for (const auto& t : event_types()) out.push_back({t, ""});
   } else if (option == "--audience" || option == "-a") {
     out = {{"internal", "stakeholders"}, {"external", "customers"}};
   } else if (option == "--to") {

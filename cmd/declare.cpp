@@ -67,11 +67,11 @@ void register_declare(CLI::App& app, Context& ctx) {
       ->option_text("LEVEL");
   cmd->add_option("-k,--kind", o->kind, "Kind of incident: outage, degradation, malware, data-breach, ...")
       ->option_text("KIND");
-  cmd->add_option("--service", o->services, "An affected service (repeat for several)")
+  cmd->add_option("--service", o->services, "An affected service (repeat, or separate with commas)")
       ->option_text("NAME")
-      ->take_last()
       ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->delimiter(',');
   cmd->add_option("--commander", o->commander, "The incident commander")->option_text("PERSON");
   cmd->add_option("--summary", o->summary, "A longer description")->option_text("TEXT");
   cmd->add_option("--started-at", o->started_at, "When the impact began")->option_text("TIME");

@@ -60,7 +60,7 @@ void run_list(ListOptions o, Context& ctx) {
   for (const auto& p : r.problems) ctx.warn(p.message);
   if (!r.problems.empty())
     throw Error(Errc::data, std::to_string(r.problems.size()) + " incident file(s) could not be read",
-                "fix them by hand, or restore them with 'git checkout -- FILE'");
+                "fix them by hand, or bring back good versions with 'git log -- FILE' and 'git checkout COMMIT -- FILE'");
 }
 
 }  // namespace

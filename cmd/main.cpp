@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   if (const char* d = std::getenv("IRCTL_DIR")) env.irctl_dir = d;
   if (const char* a = std::getenv("IRCTL_ACTOR")) env.irctl_actor = a;
   const char* term = std::getenv("TERM");
-  env.no_color = std::getenv("NO_COLOR") != nullptr || (term && std::string(term) == "dumb");
+  const char* no_color = std::getenv("NO_COLOR");  // no-color.org: set and not empty
+  env.no_color = (no_color && *no_color) || (term && std::string(term) == "dumb");
   irctl::cli::Io io{std::cin, std::cout, std::cerr, isatty(1) == 1, isatty(2) == 1, isatty(0) == 1};
   const int status = irctl::cli::run(std::vector<std::string>(argv + 1, argv + argc), io, env);
   std::cout.flush();

@@ -20,11 +20,25 @@ size_t display_width(const std::string& s) {
 std::string printable(const std::string& s) {
   std::string out;
   out.reserve(s.size());
-  for (unsigned char c : s) {
+  char buf[16];
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    const auto third = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0;
     if (c < 0x20 || c == 0x7f) {
-      char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02X", c);
       out += buf;
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      // C1 controls (U+0080..U+009F): U+009B alone starts an escape sequence.
+      std::snprintf(buf, sizeof buf, "\\u%04X", next);
+      out += buf;
+      i += 1;
+    } else if (c == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
+                             (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {
+      // Bidirectional overrides and isolates would reorder what follows them.
+      std::snprintf(buf, sizeof buf, "\\u%04X", 0x2000 + ((next & 0x3F) << 6) + (third & 0x3F));
+      out += buf;
+      i += 2;
     } else {
       out += static_cast<char>(c);
     }

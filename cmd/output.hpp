@@ -10,8 +10,9 @@
 
 namespace irctl::cli {
 
-/// The text with control characters (ANSI escapes included) shown as \xNN, so
-/// that data recorded from alerts can never drive the terminal.
+/// The text with control characters (ANSI escapes included) shown as \xNN,
+/// and C1 controls and bidirectional overrides as \uNNNN, so that data
+/// recorded from alerts can never drive or garble the terminal.
 std::string printable(const std::string& s);
 
 /// Wraps `s` in an ANSI colour when `on`.

@@ -34,8 +34,12 @@ void register_set(CLI::App& app, Context& ctx) {
   const auto many = [](CLI::Option* opt) {
     return opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   };
-  many(cmd->add_option("--service", o->services, "Replace the affected services (repeatable)")->option_text("NAME"));
-  many(cmd->add_option("--add-service", o->request.add_services, "Add an affected service")->option_text("NAME"));
+  many(cmd->add_option("--service", o->services, "Replace the affected services (repeat, or separate with commas)")
+           ->option_text("NAME"))
+      ->delimiter(',');
+  many(cmd->add_option("--add-service", o->request.add_services, "Add an affected service (commas: several)")
+           ->option_text("NAME"))
+      ->delimiter(',');
   many(cmd->add_option("--channel", o->channels, "Replace the comms channels (repeatable)")->option_text("CHANNEL"));
   many(cmd->add_option("--add-channel", o->request.add_channels,
                        "Add a comms channel: chat room, bridge link, status page link")

@@ -16,6 +16,12 @@ struct TimelineOptions {
 void run_timeline(const TimelineOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
+  for (const auto& t : o.types)
+    if (std::find(event_types().begin(), event_types().end(), t) == event_types().end()) {
+      std::string valid;
+      for (const auto& v : event_types()) valid += (valid.empty() ? "" : ", ") + v;
+      throw Error(Errc::usage, "unknown event type " + quote(t), "valid types: " + valid);
+    }
   const IncidentFile file = load_incident(repo, id);
   std::vector<Event> events;
   for (const auto& e : file.incident().timeline)
@@ -36,10 +42,11 @@ void register_timeline(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<TimelineOptions>();
   auto* cmd = app.add_subcommand("timeline", "Print an incident's timeline in the order things happened");
   add_id_option(cmd, o->id);
-  cmd->add_option("--type", o->types, "Only events of this type: declare, note, ... (repeatable)")
+  cmd->add_option("--type", o->types, "Only events of these types: declare, note, ... (repeat, or separate with commas)")
       ->option_text("TYPE")
       ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->delimiter(',');
   set_examples(cmd,
                "  irctl timeline @\n"
                "  irctl timeline K7Q --type note\n"

@@ -13,6 +13,8 @@ struct UseOptions {
 
 void run_use(const UseOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
+  if (o.clear && !o.id.empty())
+    throw Error(Errc::usage, "--clear takes no incident", "run 'irctl use --clear' alone, or 'irctl use ID'");
   if (o.clear) {
     repo.set_current_incident(std::nullopt);
     if (ctx.json()) ctx.print_json({{"current", nullptr}});
@@ -21,13 +23,11 @@ void run_use(const UseOptions& o, Context& ctx) {
   }
   if (o.id.empty()) {
     const auto current = repo.current_incident();
-    if (ctx.json()) {
-      ctx.print_json({{"current", current ? Json(*current) : Json(nullptr)}});
-    } else if (current) {
+    if (!current) throw Error(Errc::not_found, "no current incident", "choose one with 'irctl use ID'");
+    if (ctx.json())
+      ctx.print_json({{"current", *current}});
+    else
       ctx.io.out << *current << "\n";
-    } else {
-      throw Error(Errc::not_found, "no current incident", "choose one with 'irctl use ID'");
-    }
     return;
   }
   const std::string id = resolve_incident_id(repo, o.id);

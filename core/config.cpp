@@ -32,10 +32,11 @@ std::string names_of(const std::vector<T>& items) {
 }
 
 template <class T>
-std::string resolve_named(const std::vector<T>& items, const std::string& input, const char* what) {
+std::string resolve_named(const std::vector<T>& items, const std::string& input, const char* what,
+                          const char* plural) {
   if (const T* found = find_named(items, input)) return found->name;
   throw Error(Errc::usage, std::string("unknown ") + what + " " + quote(input),
-              std::string("valid ") + what + "s: " + names_of(items) + " (from " + kConfigPath + ")");
+              std::string("valid ") + plural + ": " + names_of(items) + " (from " + kConfigPath + ")");
 }
 
 // A name is what people type on the command line: no spaces, no quoting.
@@ -46,15 +47,20 @@ void check_name(const FieldReader& r, const std::string& name, const char* what)
   if (!ok) r.fail(r.value(), std::string(what) + " name " + quote(name) + " must be letters, digits, '-', '_' or '.'");
 }
 
-template <class T>
-void check_unique(const FieldReader& r, const std::vector<T>& items, const char* what) {
-  std::set<std::string> seen;
-  for (const auto& item : items) {
-    std::string lower = item.name;
+// Names are unique without regard to case; a repeat is reported where it is.
+class UniqueNames {
+ public:
+  explicit UniqueNames(const char* what) : what_(what) {}
+  void add(const FieldReader& r, const std::string& name) {
+    std::string lower = name;
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!seen.insert(lower).second) r.fail(std::string(what) + " " + quote(item.name) + " is defined twice");
+    if (!seen_.insert(lower).second) r.fail(std::string(what_) + " " + quote(name) + " is defined twice");
   }
-}
+
+ private:
+  const char* what_;
+  std::set<std::string> seen_;
+};
 
 }  // namespace
 
@@ -64,10 +70,14 @@ const Kind* Config::find_kind(const std::string& name) const { return find_named
 const EscalationPolicy* Config::find_policy(const std::string& name) const { return find_named(policies, name); }
 
 std::string Config::resolve_severity(const std::string& input) const {
-  return resolve_named(severities, input, "severity");
+  return resolve_named(severities, input, "severity", "severities");
 }
-std::string Config::resolve_kind(const std::string& input) const { return resolve_named(kinds, input, "kind"); }
-std::string Config::resolve_role(const std::string& input) const { return resolve_named(roles, input, "role"); }
+std::string Config::resolve_kind(const std::string& input) const {
+  return resolve_named(kinds, input, "kind", "kinds");
+}
+std::string Config::resolve_role(const std::string& input) const {
+  return resolve_named(roles, input, "role", "roles");
+}
 
 std::string default_config_text() { return *embedded::find("templates/config.toml"); }
 
@@ -79,28 +89,39 @@ Config parse_config(const std::string& text, const std::string& path) {
     root.fail(*root.find("schema"), "schema " + std::to_string(schema) +
                                         " is not supported by this irctl (it reads schema 1); upgrade irctl");
 
+  root.reject_unknown({"schema", "defaults", "severity", "role", "kind", "escalation_policy", "service"});
   Config c;
+  UniqueNames severities("severity"), roles("role"), kinds("kind"), policies("escalation policy"), services("service");
   for (const auto& r : root.tables("severity")) {
+    r.reject_unknown({"name", "title", "criteria", "requires_roles", "min_escalation"});
     Severity s{r.string("name"), r.string_or("title", ""), r.string_or("criteria", ""),
                r.strings_or("requires_roles", {}), static_cast<int>(r.integer_or("min_escalation", 0))};
     check_name(r, s.name, "severity");
+    severities.add(r, s.name);
     if (s.min_escalation < 0) r.fail(*r.find("min_escalation"), "'min_escalation' must be 0 or more");
     c.severities.push_back(std::move(s));
   }
   for (const auto& r : root.tables("role")) {
+    r.reject_unknown({"name", "title", "multiple"});
     Role role{r.string("name"), r.string_or("title", ""), r.boolean_or("multiple", false)};
     check_name(r, role.name, "role");
+    roles.add(r, role.name);
     c.roles.push_back(std::move(role));
   }
   for (const auto& r : root.tables("kind")) {
+    r.reject_unknown({"name", "title", "security"});
     Kind k{r.string("name"), r.string_or("title", ""), r.boolean_or("security", false)};
     check_name(r, k.name, "kind");
+    kinds.add(r, k.name);
     c.kinds.push_back(std::move(k));
   }
   for (const auto& r : root.tables("escalation_policy")) {
+    r.reject_unknown({"name", "level"});
     EscalationPolicy p{r.string("name"), {}};
     check_name(r, p.name, "escalation policy");
+    policies.add(r, p.name);
     for (const auto& l : r.tables("level")) {
+      l.reject_unknown({"targets", "timeout"});
       EscalationLevel level{l.strings_or("targets", {}), Seconds{0}};
       if (level.targets.empty()) l.fail("each escalation level needs at least one target in 'targets'");
       try {
@@ -114,8 +135,10 @@ Config parse_config(const std::string& text, const std::string& path) {
     c.policies.push_back(std::move(p));
   }
   for (const auto& r : root.tables("service")) {
+    r.reject_unknown({"name", "team", "escalation_policy"});
     Service s{r.string("name"), r.string_or("team", ""), r.string_or("escalation_policy", "")};
     check_name(r, s.name, "service");
+    services.add(r, s.name);
     if (!s.escalation_policy.empty() && !c.find_policy(s.escalation_policy))
       r.fail(*r.find("escalation_policy"), "service " + quote(s.name) + " names the unknown escalation policy " +
                                                quote(s.escalation_policy));
@@ -125,16 +148,13 @@ Config parse_config(const std::string& text, const std::string& path) {
   if (c.severities.empty()) root.fail("no severity is defined; add at least one [[severity]]");
   if (c.roles.empty()) root.fail("no role is defined; add at least one [[role]]");
   if (c.kinds.empty()) root.fail("no incident kind is defined; add at least one [[kind]]");
-  check_unique(root, c.severities, "severity");
-  check_unique(root, c.roles, "role");
-  check_unique(root, c.kinds, "kind");
-  check_unique(root, c.policies, "escalation policy");
-  check_unique(root, c.services, "service");
-  for (const auto& s : c.severities)
-    for (const auto& role : s.requires_roles)
-      if (!c.find_role(role)) root.fail("severity " + quote(s.name) + " requires the unknown role " + quote(role));
+  for (const auto& r : root.tables("severity"))
+    for (const auto& role : r.strings_or("requires_roles", {}))
+      if (!c.find_role(role))
+        r.fail(*r.find("requires_roles"), "severity " + quote(r.string("name")) + " requires the unknown role " + quote(role));
 
   const FieldReader defaults = root.table_or_empty("defaults");
+  defaults.reject_unknown({"severity", "kind", "escalation_policy"});
   c.default_severity = defaults.string_or("severity", c.severities.back().name);
   c.default_kind = defaults.string_or("kind", c.kinds.front().name);
   c.default_policy = defaults.string_or("escalation_policy", c.policies.empty() ? "" : c.policies.front().name);

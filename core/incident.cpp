@@ -43,7 +43,8 @@ bool is_event_key(const std::string& key) {
 }
 
 std::string edit_hint(const std::string& path) {
-  return "fix the file by hand and commit it, or restore the committed version with 'git checkout -- " + path + "'";
+  return "fix the file by hand and commit it, or bring back a good version: 'git log -- " + path +
+         "', then 'git checkout COMMIT -- " + path + "'";
 }
 
 std::vector<RoleAssignment> read_roles(const FieldReader& roles) {
@@ -88,6 +89,13 @@ Event read_event(const FieldReader& r) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& event_types() {
+  static const std::vector<std::string> types = {"declare", "note",    "severity", "assign", "ack",
+                                                 "escalate", "contain", "eradicate", "recover", "resolve",
+                                                 "reopen",  "close",   "update",   "set",    "task"};
+  return types;
+}
 
 const std::vector<std::string>& status_names() {
   static const std::vector<std::string> names = {"identification", "containment", "eradication",
@@ -274,6 +282,10 @@ std::string IncidentFile::render() const { return write_toml(doc_); }
 
 Json IncidentFile::to_json() const {
   Json j = toml_to_json(doc_);
+  // Scripts can rely on these keys even where the file leaves them out.
+  for (const char* list : {"services", "channels", "tasks"})
+    if (!j.contains(list)) j[list] = Json::array();
+  if (!j.contains("roles")) j["roles"] = Json::object();
   j["path"] = path_;
   return j;
 }

@@ -18,6 +18,9 @@ namespace irctl {
 
 constexpr int kSchemaVersion = 1;
 
+/// Every type of timeline event irctl records.
+const std::vector<std::string>& event_types();
+
 /// The lifecycle, in order: status only moves forward (reopen aside).
 const std::vector<std::string>& status_names();
 bool is_open_status(const std::string& status);

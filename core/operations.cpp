@@ -42,13 +42,24 @@ Actor resolve_actor(const std::optional<std::string>& as_flag, const std::option
 InitResult init_repository(const std::string& dir, const std::function<Actor(const Repository&)>& actor,
                            Timestamp at) {
   InitResult result;
+  std::error_code ec;
+  const bool dir_existed = std::filesystem::exists(dir, ec);
   Repository repo = Repository::open_or_create(dir, result.created_git);
   result.root = repo.root().string();
   if (repo.is_initialised()) {
     result.already = true;
     return result;
   }
-  const Actor who = actor(repo);
+  Actor who;
+  try {
+    who = actor(repo);
+  } catch (...) {
+    // Bad input changes nothing: take back the git repository (and the
+    // directory) this call created.
+    if (result.created_git) std::filesystem::remove_all(repo.git_dir(), ec);
+    if (!dir_existed) std::filesystem::remove(dir, ec);
+    throw;
+  }
   auto lock = repo.lock();
   result.commit = repo.commit({{kConfigPath, default_config_text()},
                                {".irctl/playbooks/outage.toml", *embedded::find("templates/playbook-outage.toml")},
@@ -72,7 +83,7 @@ std::string resolve_incident_id(const Repository& repo, const std::string& query
     return *current;
   }
   if (query.empty()) throw Error(Errc::usage, "the incident ID is empty", "give an ID, a unique part of one, or @");
-  if (is_incident_id(query) && repo.read(incident_path(query))) return query;
+  if (is_incident_id(query)) return query;  // load_incident says what is wrong if it is not there
   const auto found = match_ids(repo.incident_ids(), query);
   if (found.size() == 1) return found.front();
   if (found.empty())
@@ -88,7 +99,10 @@ std::string resolve_incident_id(const Repository& repo, const std::string& query
 IncidentFile load_incident(const Repository& repo, const std::string& id) {
   const std::string path = incident_path(id);
   const auto text = repo.read(path);
-  if (!text) throw Error(Errc::not_found, "no incident " + quote(id), "list the incidents with 'irctl list'");
+  if (!text) {
+    repo.require_clean(path);  // deleted by hand and not committed: say so
+    throw Error(Errc::not_found, "no incident " + quote(id), "list the incidents with 'irctl list'");
+  }
   return IncidentFile::parse(*text, path);
 }
 
@@ -188,10 +202,14 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter) {
   std::vector<std::string> kinds;
   for (const auto& k : filter.kinds) kinds.push_back(config.resolve_kind(k));
   const auto& statuses = status_names();
-  for (const auto& s : filter.statuses)
+  std::vector<std::string> wanted_statuses;
+  for (std::string s : filter.statuses) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (s != "open" && std::find(statuses.begin(), statuses.end(), s) == statuses.end())
       throw Error(Errc::usage, "unknown status " + quote(s),
                   "valid statuses: open, identification, containment, eradication, recovery, resolved, closed");
+    wanted_statuses.push_back(s);
+  }
 
   const auto wanted = [](const std::vector<std::string>& filter_values, const std::string& value) {
     return filter_values.empty() || std::find(filter_values.begin(), filter_values.end(), value) != filter_values.end();
@@ -203,8 +221,8 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter) {
       IncidentFile file = IncidentFile::parse(repo.read(path).value_or(""), path);
       const Incident& inc = file.incident();
       const bool status_ok =
-          filter.statuses.empty() || wanted(filter.statuses, inc.status) ||
-          (is_open_status(inc.status) && wanted(filter.statuses, "open"));
+          wanted_statuses.empty() || wanted(wanted_statuses, inc.status) ||
+          (is_open_status(inc.status) && wanted(wanted_statuses, "open"));
       const bool service_ok =
           filter.services.empty() || std::any_of(inc.services.begin(), inc.services.end(),
                                                  [&](const std::string& s) { return wanted(filter.services, s); });

@@ -191,6 +191,9 @@ void Repository::require_clean(const std::string& path) const {
                 "remove the rule that ignores it from .gitignore");
   if (flags & GIT_STATUS_WT_NEW)
     throw Error(Errc::conflict, path + " exists but was never committed", fix);
+  if (flags & GIT_STATUS_WT_DELETED)
+    throw Error(Errc::conflict, path + " was deleted, and the deletion is not committed",
+                "bring it back ('git checkout HEAD -- " + path + "') or commit the deletion ('git rm " + path + "')");
   throw Error(Errc::conflict, path + " has changes that are not committed", fix);
 }
 

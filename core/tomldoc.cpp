@@ -159,7 +159,8 @@ TomlValue parse_toml(const std::string& text, const std::string& path) {
     throw Error(Errc::data,
                 path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid TOML: " +
                     first_line_of_message(e.what()),
-                "fix the file by hand, or restore the committed version with 'git checkout -- " + path + "'");
+                "fix the file by hand, or bring back a good version: 'git log -- " + path +
+                    "', then 'git checkout COMMIT -- " + path + "'");
   }
 }
 
@@ -352,6 +353,26 @@ std::vector<FieldReader> FieldReader::tables(const std::string& key) const {
     out.emplace_back(e, path_, hint_);
   }
   return out;
+}
+
+void FieldReader::reject_unknown(std::initializer_list<const char*> known) const {
+  for (const auto& [key, value] : table_->as_table()) {
+    bool ok = false;
+    std::string closest;
+    size_t closest_shared = 0;
+    for (const char* k : known) {
+      if (key == k) ok = true;
+      // The known key sharing the longest prefix is the likeliest meant.
+      size_t shared = 0;
+      while (shared < key.size() && k[shared] != '\0' && key[shared] == k[shared]) ++shared;
+      if (shared > closest_shared) {
+        closest = k;
+        closest_shared = shared;
+      }
+    }
+    if (!ok)
+      fail(value, "unknown key " + quote(key) + (closest_shared >= 3 ? "; did you mean '" + closest + "'?" : ""));
+  }
 }
 
 FieldReader FieldReader::table_or_empty(const std::string& key) const {

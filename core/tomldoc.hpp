@@ -65,6 +65,10 @@ class FieldReader {
   std::vector<FieldReader> tables(const std::string& key) const;
   FieldReader table_or_empty(const std::string& key) const;
 
+  /// Refuses keys other than `known`, naming the closest known one: a typo
+  /// in a configuration must not be silently ignored.
+  void reject_unknown(std::initializer_list<const char*> known) const;
+
   const TomlValue& value() const { return *table_; }
   const std::string& path() const { return path_; }
   [[noreturn]] void fail(const TomlValue& at, const std::string& message) const;

@@ -10,11 +10,8 @@ namespace {
 // Clocks on laptops drift; a minute of tolerance keeps "now" from looking like the future.
 constexpr Seconds kClockSkew{60};
 
-bool has_control(const std::string& s, bool allow_newlines) {
-  return std::any_of(s.begin(), s.end(), [&](unsigned char c) {
-    if (allow_newlines && (c == '\n' || c == '\t')) return false;
-    return c < 0x20 || c == 0x7f;
-  });
+bool has_control(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 }  // namespace
@@ -28,7 +25,7 @@ std::string trim(const std::string& s) {
 std::string require_line(const std::string& value, const char* what, size_t max) {
   const std::string v = trim(value);
   if (v.empty()) throw Error(Errc::usage, std::string(what) + " is empty", std::string("give ") + what);
-  if (has_control(v, false))
+  if (has_control(v))
     throw Error(Errc::usage, std::string(what) + " must be one line without control characters");
   if (v.size() > max)
     throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(max) + " bytes");
@@ -38,7 +35,6 @@ std::string require_line(const std::string& value, const char* what, size_t max)
 std::string require_text(const std::string& value, const char* what) {
   const std::string v = trim(value);
   if (v.empty()) throw Error(Errc::usage, std::string(what) + " is empty", std::string("give ") + what);
-  if (has_control(v, true)) throw Error(Errc::usage, std::string(what) + " contains control characters");
   if (v.size() > kMaxText)
     throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(kMaxText) + " bytes",
                 "keep long material in a file in the repository and refer to it");

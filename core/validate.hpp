@@ -15,7 +15,9 @@ constexpr size_t kMaxText = 64 * 1024;
 std::string trim(const std::string& s);
 /// One line, no control characters, at most `max` bytes, not empty.
 std::string require_line(const std::string& value, const char* what, size_t max = kMaxTitle);
-/// Text that may have several lines, at most kMaxText bytes, not empty.
+/// Text that may have several lines, at most kMaxText bytes, not empty. Any
+/// character is kept (output piped in may carry colour codes): the file
+/// escapes them and irctl shows them escaped.
 std::string require_text(const std::string& value, const char* what);
 /// Each item a line; duplicates dropped, order kept.
 std::vector<std::string> clean_list(const std::vector<std::string>& items, const char* what);

@@ -61,6 +61,10 @@ assert_status() {
   if [ "$status" -ne "$1" ]; then
     echo "expected exit status $1, got $status; output:" >&2
     echo "$output" >&2
+    if [ -n "${stderr:-}" ]; then
+      echo "stderr:" >&2
+      echo "$stderr" >&2
+    fi
     return 1
   fi
 }
@@ -76,4 +80,167 @@ assert_output_contains() {
       return 1
       ;;
   esac
+}
+
+# ---------------------------------------------------------------------------
+# Helpers shared by the suites written against the foundation issue.
+
+# Python reads the JSON and TOML documents (tomllib: TOML 1.0, a parser other
+# than irctl's). A pyenv shim costs about 0.1 s a call, so the real
+# interpreter is looked up once per file: call common_setup_file from
+# setup_file, and py instead of python3.
+common_setup_file() {
+  if [ -z "${IRCTL_TEST_PYTHON:-}" ]; then
+    IRCTL_TEST_PYTHON=$(python3 -c 'import sys, tomllib; print(sys.executable)') || return 1
+    export IRCTL_TEST_PYTHON
+  fi
+}
+py() { "${IRCTL_TEST_PYTHON:-python3}" "$@"; }
+
+# An incident ID: INC-, the UTC date, a dash and random Crockford base32
+# characters (no I, L, O or U). Six of them since 699c540.
+ID_RE='^INC-[0-9]{8}-[0-9A-HJKMNP-TV-Z]{6}$'
+
+# The global options that every command accepts; docs.bats leaves them out
+# of the per-command man page comparison.
+GLOBAL_LONG_OPTIONS=(--json --as --at --quiet --no-color --help --version)
+
+# Usage: json_eval EXPR <<<"$json" — evaluates the Python expression EXPR
+# with the parsed document bound to d; strings are printed as they are,
+# everything else as JSON. Fails when the input is not one JSON document.
+json_eval() {
+  py -S -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+r = eval(sys.argv[1])
+print(r if isinstance(r, str) else json.dumps(r))' "$1"
+}
+
+# Usage: toml_eval FILE EXPR — parses FILE with Python's tomllib (TOML 1.0,
+# another parser than irctl's) and evaluates EXPR with the table bound to d.
+toml_eval() {
+  py -S -c '
+import json, sys, tomllib, datetime
+with open(sys.argv[1], "rb") as f:
+    d = tomllib.load(f)
+r = eval(sys.argv[2])
+def conv(o):
+    if isinstance(o, (datetime.datetime, datetime.date, datetime.time)):
+        return o.isoformat()
+    raise TypeError(type(o))
+if isinstance(r, (datetime.datetime, datetime.date, datetime.time)):
+    r = r.isoformat()
+print(r if isinstance(r, str) else json.dumps(r, default=conv))' "$1" "$2"
+}
+
+# The path (relative to the repository root) of an incident's file.
+incident_path() {
+  local p
+  p=$(git ls-files -- "incidents/*/$1.toml" "incidents/*/*/$1.toml" | head -n 1)
+  if [ -z "$p" ]; then
+    echo "no committed file for incident $1" >&2
+    return 1
+  fi
+  echo "$p"
+}
+
+# Declares an incident quietly and prints its ID: id=$(declare_incident TITLE ARGS...)
+declare_incident() {
+  irctl -q declare "$@"
+}
+
+# Fails unless the work tree and index match HEAD and git fsck finds nothing
+# wrong (dangling objects are not damage).
+assert_clean_repo() {
+  local st fsck
+  st=$(git status --porcelain --untracked-files=all)
+  if [ -n "$st" ]; then
+    echo "git status is not clean:" >&2
+    echo "$st" >&2
+    return 1
+  fi
+  if ! fsck=$(git fsck --no-progress 2>&1); then
+    echo "git fsck failed:" >&2
+    echo "$fsck" >&2
+    return 1
+  fi
+  if grep -v '^dangling ' <<<"$fsck" | grep -q .; then
+    echo "git fsck reported problems:" >&2
+    echo "$fsck" >&2
+    return 1
+  fi
+}
+
+# Fails when the last `run`'s output contains $1.
+refute_output_contains() {
+  case "$output" in
+    *"$1"*)
+      echo "expected the output not to contain: $1" >&2
+      echo "output was:" >&2
+      echo "$output" >&2
+      return 1
+      ;;
+  esac
+}
+
+# After `run --separate-stderr`: fails unless stderr holds one error in the
+# text format — a first line 'irctl: error: ...', then at most 'hint: ...'
+# lines (warnings may come before it) — and stdout is empty.
+assert_text_error() {
+  local errline
+  if [ -n "$output" ]; then
+    echo "expected nothing on stdout for an error, got:" >&2
+    echo "$output" >&2
+    return 1
+  fi
+  errline=$(grep -c '^irctl: error: ' <<<"$stderr" || true)
+  if [ "$errline" -ne 1 ]; then
+    echo "expected exactly one 'irctl: error:' line on stderr, got:" >&2
+    echo "$stderr" >&2
+    return 1
+  fi
+  if sed -n '/^irctl: error: /,$p' <<<"$stderr" | tail -n +2 | grep -qv '^hint: '; then
+    echo "after the error line only 'hint:' lines may follow; stderr was:" >&2
+    echo "$stderr" >&2
+    return 1
+  fi
+}
+
+# After `run --separate-stderr` of a command with --json that failed: fails
+# unless stderr is exactly one JSON document {"error":{code,exit,message,hint}}
+# whose exit equals the status and whose code is $1 (when given).
+assert_json_error() {
+  local expected_code=${1:-}
+  py -S -c '
+import json, sys
+status, code, text = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+try:
+    d = json.loads(text)
+except ValueError as e:
+    sys.exit("stderr is not one JSON document (%s): %r" % (e, text))
+e = d.get("error")
+if not isinstance(e, dict):
+    sys.exit("no error object in %r" % text)
+for k in ("code", "exit", "message", "hint"):
+    if k not in e:
+        sys.exit("error object lacks %r: %r" % (k, text))
+if e["exit"] != status:
+    sys.exit("error.exit is %r but the exit status was %d" % (e["exit"], status))
+if not isinstance(e["message"], str) or not e["message"]:
+    sys.exit("error.message is empty: %r" % text)
+if code and e["code"] != code:
+    sys.exit("error.code is %r, expected %r" % (e["code"], code))
+' "$status" "$expected_code" "$stderr"
+}
+
+# Fails when the last `run`'s stdout+stderr contain a raw control character
+# other than newline: C0 controls such as ESC and BEL, DEL, or a C1 control
+# (U+0080..U+009F, such as U+009B CSI) encoded in UTF-8.
+refute_raw_controls() {
+  local all="${output}${stderr:-}"
+  if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' <<<"$all"; then
+    echo "raw control characters in the output:" >&2
+    printf '%q\n' "$all" >&2
+    return 1
+  fi
 }

@@ -82,6 +82,9 @@ TEST_SUITE("config") {
               .find("unknown role 'boss'") != std::string::npos);
     CHECK(error_of("[[severity]]\nname = 1\n").find(":2:8: 'name' must be a string") != std::string::npos);
     CHECK(error_of("schema = 2\n" + kMinimal).find("upgrade irctl") != std::string::npos);
+    CHECK(error_of(kMinimal + "[[severity]]\nname = \"SEV2\"\nrequires_role = [\"commander\"]\n")
+              .find(":9:17: unknown key 'requires_role'; did you mean 'requires_roles'?") != std::string::npos);
+    CHECK(error_of("colour = 1\n" + kMinimal).find(":1:10: unknown key 'colour'") != std::string::npos);
     CHECK(error_of("severity = [").find(".irctl/config.toml:2:1: invalid TOML") == 0);
   }
 }

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# Shell completion: `irctl __complete WORDS...` and the scripts from
+# `irctl completion bash|zsh|fish`.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() { common_setup_file; }
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+COMMANDS=(init declare note show timeline list log use completion)
+
+# The first column (the candidates) of the last run's output.
+words() { cut -f1 <<<"$output"; }
+
+@test "__complete '' lists every command as word<TAB>description" {
+  run --separate-stderr irctl __complete ""
+  assert_status 0
+  for c in "${COMMANDS[@]}"; do
+    grep -qx "$c	.\+" <<<"$output" || { echo "no '$c<TAB>description' line" >&2; return 1; }
+  done
+  # every line has exactly one tab and a description, and hidden commands stay hidden
+  run py -S -c '
+import sys
+for line in sys.argv[1].splitlines():
+    w, sep, desc = line.partition("\t")
+    assert sep and w and desc.strip() and "\t" not in desc, repr(line)
+    assert not w.startswith("__"), line' "$output"
+  assert_status 0
+}
+
+@test "__complete filters commands by the typed prefix" {
+  run --separate-stderr irctl __complete de
+  assert_status 0
+  [ "$(words)" = "declare" ]
+}
+
+@test "__complete declare --sev offers --severity" {
+  run --separate-stderr irctl __complete declare --sev
+  assert_status 0
+  [ "$(words)" = "--severity" ]
+}
+
+@test "__complete declare -- offers declare's own options and the global ones" {
+  run --separate-stderr irctl __complete declare --
+  assert_status 0
+  for o in --severity --kind --service --commander --summary --started-at --detected-at --channel --json --as --at; do
+    words | grep -qx -- "$o" || { echo "missing $o" >&2; return 1; }
+  done
+  # and not another command's
+  [ "$(words | grep -cx -- --status)" -eq 0 ]
+}
+
+@test "__complete offers each candidate once" {
+  for c in "${COMMANDS[@]}"; do
+    run --separate-stderr irctl __complete "$c" --
+    assert_status 0
+    dups=$(words | sort | uniq -d)
+    if [ -n "$dups" ]; then
+      echo "irctl __complete $c -- repeats: $dups" >&2
+      return 1
+    fi
+  done
+}
+
+@test "__complete declare --severity '' offers SEV1..SEV4 from the repository's config" {
+  new_repo
+  run --separate-stderr irctl __complete declare --severity ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "SEV1 SEV2 SEV3 SEV4 " ]
+  run --separate-stderr irctl __complete declare --kind ""
+  assert_status 0
+  words | grep -qx outage
+  words | grep -qx data-breach
+}
+
+@test "__complete offers the configured severities, not a hard-coded list" {
+  new_repo
+  py -S -c '
+p = ".irctl/config.toml"
+s = open(p).read()
+s = s.replace("name = \"SEV4\"", "name = \"SEV5\"", 1)
+open(p, "w").write(s)'
+  git commit -qam "rename SEV4"
+  run --separate-stderr irctl __complete declare --severity ""
+  assert_status 0
+  words | grep -qx SEV5
+  [ "$(words | grep -cx SEV4)" -eq 0 ]
+}
+
+@test "__complete show '' offers @ and the incident IDs" {
+  new_repo
+  a=$(declare_incident "first incident")
+  b=$(declare_incident "second incident")
+  run --separate-stderr irctl __complete show ""
+  assert_status 0
+  words | grep -qx @
+  words | grep -qx "$a"
+  words | grep -qx "$b"
+  grep -q "^$a	first incident" <<<"$output"
+  # a typed part narrows the list
+  run --separate-stderr irctl __complete note "${a: -6}"
+  assert_status 0
+  words | grep -qx "$a"
+  [ "$(words | grep -cx "$b")" -eq 0 ]
+}
+
+@test "__complete outside a repository still offers commands and options, without errors" {
+  run --separate-stderr irctl __complete ""
+  assert_status 0
+  words | grep -qx declare
+  run --separate-stderr irctl __complete show ""
+  assert_status 0
+}
+
+@test "completion bash prints a script that bash -n accepts and that completes" {
+  run --separate-stderr irctl completion bash
+  assert_status 0
+  [ -n "$output" ]
+  bash -n <<<"$output"
+  script=$output
+  new_repo
+  id=$(declare_incident "for completion")
+  run bash -c '
+eval "$1"
+COMP_WORDS=(irctl decl); COMP_CWORD=1; _irctl; printf "%s\n" "${COMPREPLY[@]}"; echo ---
+COMP_WORDS=(irctl declare --severity ""); COMP_CWORD=3; _irctl; printf "%s\n" "${COMPREPLY[@]}"; echo ---
+COMP_WORDS=(irctl show ""); COMP_CWORD=2; _irctl; printf "%s\n" "${COMPREPLY[@]}"
+' _ "$script"
+  assert_status 0
+  [ "$(sed -n '1,/^---$/p' <<<"$output" | head -n -1)" = "declare" ]
+  [ "$(sed -n '/^---$/,/^---$/p' <<<"$output" | sed 1d | head -n -1 | tr '\n' ' ')" = "SEV1 SEV2 SEV3 SEV4 " ]
+  assert_output_contains "$id"
+}
+
+@test "completion zsh prints a script zsh accepts" {
+  run --separate-stderr irctl completion zsh
+  assert_status 0
+  assert_output_contains "#compdef irctl"
+  command -v zsh >/dev/null || skip "zsh is not installed"
+  zsh -n <<<"$output"
+}
+
+@test "completion fish prints a script fish accepts" {
+  run --separate-stderr irctl completion fish
+  assert_status 0
+  assert_output_contains "complete"
+  assert_output_contains "irctl"
+  command -v fish >/dev/null || skip "fish is not installed"
+  fish --no-execute <<<"$output"
+}
+
+@test "completion with an unknown or missing shell exits 2" {
+  run --separate-stderr irctl completion tcsh
+  assert_status 2
+  assert_text_error
+  run --separate-stderr irctl completion
+  assert_status 2
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# irctl note ID TEXT...: one timeline entry, one commit.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() { common_setup_file; }
+setup() {
+  common_setup
+  new_repo
+  ID=$(declare_incident "Checkout API returns 503")
+  FILE=$(incident_path "$ID")
+}
+teardown() { common_teardown; }
+
+@test "note appends a timeline entry and makes one commit 'note ID: text'" {
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl note "$ID" "Rolled back deploy 4711"
+  assert_status 0
+  [ "$(git rev-parse HEAD~1)" = "$before" ]
+  [ "$(git log -1 --format=%s)" = "note $ID: Rolled back deploy 4711" ]
+  [ "$(git log -1 --format='%an <%ae>')" = "Alice Example <alice@example.com>" ]
+  git log -1 --format='%(trailers:only,unfold)' | grep -qx "Incident: $ID"
+  event=$(git log -1 --format='%(trailers:key=Event,valueonly)' | head -n 1)
+  run toml_eval "$FILE" '[(e["type"], e["text"], e["by"]) for e in d["timeline"]]'
+  [ "$output" = '[["declare", "Checkout API returns 503", "Alice Example <alice@example.com>"], ["note", "Rolled back deploy 4711", "Alice Example <alice@example.com>"]]' ]
+  [ "$(toml_eval "$FILE" 'd["timeline"][-1]["id"]')" = "$event" ]
+  [ "$(git diff-tree --no-commit-id --name-only -r HEAD)" = "$FILE" ]
+  assert_clean_repo
+}
+
+@test "every timeline entry gets its own id" {
+  irctl -q note "$ID" one
+  irctl -q note "$ID" two
+  irctl -q note "$ID" three
+  run toml_eval "$FILE" 'len(set(e["id"] for e in d["timeline"])) == len(d["timeline"]) == 4'
+  [ "$output" = "true" ]
+}
+
+@test "note joins several words and accepts @ and a part of the ID" {
+  irctl -q note @ rolled back deploy 4711
+  part=${ID: -4}
+  irctl -q note "${part,,}" second via part
+  run toml_eval "$FILE" '[e["text"] for e in d["timeline"][1:]]'
+  [ "$output" = '["rolled back deploy 4711", "second via part"]' ]
+}
+
+@test "note - reads the text from stdin, several lines kept" {
+  printf 'line one\nline two\n' | irctl -q note "$ID" -
+  run toml_eval "$FILE" 'd["timeline"][-1]["text"]'
+  [ "$output" = $'line one\nline two' ]
+  [ "$(git log -1 --format=%s)" = "note $ID: line one" ]
+}
+
+@test "an empty note (argument, blanks or stdin) exits 2 and changes nothing" {
+  run_unchanged --separate-stderr irctl note "$ID" ""
+  assert_status 2
+  assert_text_error
+  run_unchanged irctl note "$ID" "   "
+  assert_status 2
+  run_unchanged irctl note "$ID" - </dev/null
+  assert_status 2
+  run_unchanged irctl note "$ID"
+  assert_status 2
+}
+
+@test "note on an unknown incident exits 3 and changes nothing" {
+  run_unchanged --separate-stderr irctl note INC-20000101-ZZZZZZ "text"
+  assert_status 3
+  assert_text_error
+}
+
+@test "--json prints the incident id, commit and event" {
+  run --separate-stderr irctl note "$ID" "json note" --json
+  assert_status 0
+  [ "$(json_eval 'd["id"]' <<<"$output")" = "$ID" ]
+  [ "$(json_eval 'd["commit"]' <<<"$output")" = "$(git rev-parse HEAD)" ]
+  [ "$(json_eval '[d["event"][k] for k in ("type", "text", "by")]' <<<"$output")" = '["note", "json note", "Alice Example <alice@example.com>"]' ]
+}
+
+@test "-q prints nothing at all" {
+  run --separate-stderr irctl -q note "$ID" "quiet"
+  assert_status 0
+  [ -z "$output" ]
+  [ -z "$stderr" ]
+}
+
+@test "text that needs TOML escaping round-trips" {
+  text=$'quote " backslash \\ triple """ and \'\'\' end\\'
+  irctl -q note "$ID" "$text"
+  [ "$(toml_eval "$FILE" 'd["timeline"][-1]["text"]')" = "$text" ]
+  run irctl show "$ID" --json
+  [ "$(json_eval 'd["timeline"][-1]["text"]' <<<"$output")" = "$text" ]
+}
+
+@test "the incident file keeps its key order across rewrites" {
+  order() { toml_eval "$FILE" 'list(d.keys()) + list(d["timeline"][0].keys())'; }
+  first=$(order)
+  irctl -q note "$ID" "one"
+  irctl -q note "$ID" "two"
+  [ "$(order)" = "$first" ]
+  # and the declared part of the file is byte-for-byte what it was
+  git show "HEAD~2:$FILE" >"$TEST_DIR/before.toml"
+  head -c "$(wc -c <"$TEST_DIR/before.toml")" "$FILE" | cmp - "$TEST_DIR/before.toml"
+}
+
+@test "a note by someone else with --as is authored by them" {
+  irctl -q --as "Sam Oncall <sam@example.com>" note "$ID" "taking over"
+  [ "$(git log -1 --format='%an <%ae>')" = "Sam Oncall <sam@example.com>" ]
+  [ "$(toml_eval "$FILE" 'd["timeline"][-1]["by"]')" = "Sam Oncall <sam@example.com>" ]
+}
