@@ -40,19 +40,20 @@ void write_all(int fd, const std::string& data) {
 
 std::optional<std::string> run_event_hook(const Repository& repo, const Json& payload) {
   const std::string path = (repo.root() / kEventHookPath).string();
+  const std::string hook = kEventHookPath;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
   if (!S_ISREG(st.st_mode) || ::access(path.c_str(), X_OK) != 0)
-    return std::string(kEventHookPath) + " is not an executable file; make it one with 'chmod +x " +
-           std::string(kEventHookPath) + "', or remove it";
+    return hook + " is not an executable file; make it one with 'chmod +x " +
+           hook + "', or remove it";
 
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return "cannot run " + std::string(kEventHookPath) + ": " + std::strerror(errno);
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return "cannot run " + hook + ": " + std::strerror(errno);
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
-    return "cannot run " + std::string(kEventHookPath) + ": " + std::strerror(errno);
+    return "cannot run " + hook + ": " + std::strerror(errno);
   }
   if (pid == 0) {
     // The hook reads the JSON on stdin; what it prints goes to our stderr so
@@ -80,23 +81,23 @@ std::optional<std::string> run_event_hook(const Repository& repo, const Json& pa
   for (;;) {
     const pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
-    if (done < 0 && errno != EINTR) return "lost track of " + std::string(kEventHookPath);
+    if (done < 0 && errno != EINTR) return "lost track of " + hook;
     if (std::chrono::steady_clock::now() >= deadline) {
       ::kill(-pid, SIGKILL);
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
       char seconds[32];
       std::snprintf(seconds, sizeof seconds, "%g", hook_timeout_seconds());
-      return std::string(kEventHookPath) + " took longer than " + seconds +
+      return hook + " took longer than " + seconds +
              " s and was stopped (IRCTL_HOOK_TIMEOUT sets the limit); the event is recorded";
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::nullopt;
   if (WIFEXITED(status))
-    return std::string(kEventHookPath) + " failed with exit status " + std::to_string(WEXITSTATUS(status)) +
+    return hook + " failed with exit status " + std::to_string(WEXITSTATUS(status)) +
            "; the event is recorded";
-  return std::string(kEventHookPath) + " was killed by signal " + std::to_string(WTERMSIG(status)) +
+  return hook + " was killed by signal " + std::to_string(WTERMSIG(status)) +
          "; the event is recorded";
 }
 
