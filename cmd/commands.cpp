@@ -128,6 +128,11 @@ std::string Context::start_dir() const {
   return env.cwd;
 }
 
+std::string Context::user_path(const std::string& path) const {
+  if (path.empty() || path[0] == '/') return path;
+  return (global.dir.empty() ? env.cwd : start_dir()) + "/" + path;
+}
+
 Timestamp Context::parse_time(const std::string& text) const { return irctl::parse_time(text, now_); }
 
 Actor Context::actor(const Repository& r) const { return resolve_actor(global.as, env.irctl_actor, r); }
@@ -149,6 +154,19 @@ void Context::warn(const std::string& message) const {
 void Context::print_json(const Json& j) const { io.out << j.dump(2) << "\n"; }
 
 void set_examples(CLI::App* cmd, const std::string& examples) { cmd->footer("Examples:\n" + examples); }
+
+Json problems_json(const std::vector<FileProblem>& problems) {
+  Json list = Json::array();
+  for (const auto& p : problems) list.push_back({{"path", p.path}, {"message", p.message}});
+  return list;
+}
+
+void report_problems(Context& ctx, const std::vector<FileProblem>& problems) {
+  if (problems.empty()) return;
+  for (const auto& p : problems) ctx.warn(p.message);
+  throw Error(Errc::data, std::to_string(problems.size()) + " incident file(s) could not be read",
+              "fix them by hand, or bring back good versions with 'git log -- FILE' and 'git checkout COMMIT -- FILE'");
+}
 
 CLI::Option* add_id_option(CLI::App* cmd, std::string& id) {
   return cmd->add_option("id", id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
@@ -192,6 +210,7 @@ void run_phase(PhaseOptions o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
   o.request.action = text_argument(o.action, ctx);
+  for (auto& f : o.request.evidence_files) f = ctx.user_path(f);
   const EventResult r = record_action(repo, id, o.request, ctx.recorder());
   std::string message = id + ": " + o.request.phase + " recorded";
   if (r.event.set.count("status")) message += "; status is now " + r.event.set.at("status").as_string().str;

@@ -56,6 +56,9 @@ class Context {
   Repository& repo();
   /// The directory irctl was pointed at (for init and discovery).
   std::string start_dir() const;
+  /// A path the user typed, as git -C would read it: relative to -C DIR when
+  /// given, else to the current directory.
+  std::string user_path(const std::string& path) const;
   /// The wall clock, read once per run so that every time in it agrees.
   Timestamp now() const { return now_; }
   Timestamp parse_time(const std::string& text) const;
@@ -84,6 +87,11 @@ int run(const std::vector<std::string>& args, Io& io, const Env& env);
 /// (or `unchanged` when nothing changed); then any hook warning.
 void print_event_result(Context& ctx, const EventResult& r, const std::string& message,
                         const std::string& unchanged = "nothing to change");
+
+/// Incident files a command could not read: as JSON, and as warnings followed
+/// by Error(Errc::data) (exit 65) after the command has done what it could.
+Json problems_json(const std::vector<FileProblem>& problems);
+void report_problems(Context& ctx, const std::vector<FileProblem>& problems);
 
 /// The option that takes the incident ID, the same for every command.
 CLI::Option* add_id_option(CLI::App* cmd, std::string& id);

@@ -15,7 +15,8 @@ struct EscalateOptions {
 };
 
 void run_due(Context& ctx) {
-  const auto results = escalate_due(ctx.repo(), ctx.recorder());
+  const DueResult due = escalate_due(ctx.repo(), ctx.recorder());
+  const auto& results = due.escalated;
   if (ctx.json()) {
     Json list = Json::array();
     for (const auto& r : results) {
@@ -23,15 +24,17 @@ void run_due(Context& ctx) {
       if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
       list.push_back(j);
     }
-    ctx.print_json({{"escalated", list}});
-    return;
+    ctx.print_json({{"escalated", list}, {"problems", problems_json(due.problems)}});
+  } else {
+    // What it did goes to stdout: this is the output a cron job mails.
+    for (const auto& r : results) {
+      ctx.io.out << r.incident_id << ": escalated to " << printable(r.event.text) << "\n";
+      if (r.hook_warning) ctx.warn(*r.hook_warning);
+    }
+    if (results.empty()) ctx.status("No incident is due for escalation.");
   }
-  // What it did goes to stdout: this is the output a cron job mails.
-  for (const auto& r : results) {
-    ctx.io.out << r.incident_id << ": escalated to " << printable(r.event.text) << "\n";
-    if (r.hook_warning) ctx.warn(*r.hook_warning);
-  }
-  if (results.empty()) ctx.status("No incident is due for escalation.");
+  // An incident that cannot be read cannot be escalated: that must not pass unnoticed.
+  report_problems(ctx, due.problems);
 }
 
 void run_escalate(const EscalateOptions& o, Context& ctx) {

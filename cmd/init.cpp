@@ -10,8 +10,7 @@ struct InitOptions {
 };
 
 void run_init(const InitOptions& o, Context& ctx) {
-  std::string dir = o.dir.empty() ? ctx.start_dir() : o.dir;
-  if (dir[0] != '/') dir = ctx.start_dir() + "/" + dir;
+  const std::string dir = o.dir.empty() ? ctx.start_dir() : ctx.user_path(o.dir);
   const Timestamp at = ctx.global.at ? ctx.parse_time(*ctx.global.at) : ctx.now();
   const InitResult r = init_repository(dir, [&](const Repository& repo) { return ctx.actor(repo); }, at);
   if (ctx.json()) {

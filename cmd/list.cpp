@@ -27,9 +27,7 @@ void run_list(ListOptions o, Context& ctx) {
   if (ctx.json()) {
     Json incidents = Json::array();
     for (const auto& f : r.incidents) incidents.push_back(summary_json(f, repo.config()));
-    Json problems = Json::array();
-    for (const auto& p : r.problems) problems.push_back({{"path", p.path}, {"message", p.message}});
-    ctx.print_json({{"incidents", incidents}, {"problems", problems}});
+    ctx.print_json({{"incidents", incidents}, {"problems", problems_json(r.problems)}});
   } else if (o.format == "ids") {
     for (const auto& f : r.incidents) ctx.io.out << f.incident().id << "\n";
   } else if (!r.incidents.empty()) {
@@ -57,10 +55,7 @@ void run_list(ListOptions o, Context& ctx) {
   } else {
     ctx.status("No incidents match.");
   }
-  for (const auto& p : r.problems) ctx.warn(p.message);
-  if (!r.problems.empty())
-    throw Error(Errc::data, std::to_string(r.problems.size()) + " incident file(s) could not be read",
-                "fix them by hand, or bring back good versions with 'git log -- FILE' and 'git checkout COMMIT -- FILE'");
+  report_problems(ctx, r.problems);
 }
 
 }  // namespace

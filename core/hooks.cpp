@@ -1,6 +1,7 @@
 #include "core/hooks.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -23,17 +24,6 @@ double hook_timeout_seconds() {
     if (end != env && v > 0) return v;
   }
   return 10.0;
-}
-
-// Writes all of `data`, ignoring a hook that stops reading early.
-void write_all(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<size_t>(n);
-  }
 }
 
 }  // namespace
@@ -67,31 +57,53 @@ std::optional<std::string> run_event_hook(const Repository& repo, const Json& pa
     ::_exit(127);
   }
   ::close(pipe_fds[0]);
+  // The payload is written a piece at a time while the hook runs, so that a
+  // hook which never reads its input is stopped by the same deadline.
+  const int out = pipe_fds[1];
+  ::fcntl(out, F_SETFL, O_NONBLOCK);
   // A hook that exits without reading must not kill irctl with SIGPIPE.
   struct sigaction ignore {}, previous {};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &previous);
-  write_all(pipe_fds[1], payload.dump() + "\n");
-  ::close(pipe_fds[1]);
-  ::sigaction(SIGPIPE, &previous, nullptr);
-
+  const std::string data = payload.dump() + "\n";
+  size_t written = 0;
+  bool writing = true;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::duration<double>(hook_timeout_seconds());
   int status = 0;
+  bool stopped = false;
   for (;;) {
+    if (writing) {
+      const ssize_t n = ::write(out, data.data() + written, data.size() - written);
+      if (n > 0) written += static_cast<size_t>(n);
+      if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == data.size()) {
+        ::close(out);  // all written, or the hook closed its input
+        writing = false;
+      }
+    }
     const pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
-    if (done < 0 && errno != EINTR) return "lost track of " + hook;
     if (std::chrono::steady_clock::now() >= deadline) {
       ::kill(-pid, SIGKILL);
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
-      char seconds[32];
-      std::snprintf(seconds, sizeof seconds, "%g", hook_timeout_seconds());
-      return hook + " took longer than " + seconds +
-             " s and was stopped (IRCTL_HOOK_TIMEOUT sets the limit); the event is recorded";
+      stopped = true;
+      break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (writing) {
+      struct pollfd p {out, POLLOUT, 0};
+      ::poll(&p, 1, 5);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  if (writing) ::close(out);
+  ::sigaction(SIGPIPE, &previous, nullptr);
+  if (stopped) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", hook_timeout_seconds());
+    return hook + " took longer than " + seconds +
+           " s and was stopped (IRCTL_HOOK_TIMEOUT sets the limit); the event is recorded";
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::nullopt;
   if (WIFEXITED(status))

@@ -269,12 +269,14 @@ EventResult escalate(Repository& repo, const std::string& id, const std::optiona
       rec);
 }
 
-std::vector<EventResult> escalate_due(Repository& repo, const Recorder& rec) {
+DueResult escalate_due(Repository& repo, const Recorder& rec) {
   const Config& config = repo.config();
-  std::vector<EventResult> done;
+  DueResult done;
   ListFilter open;
   open.statuses = {"open"};
-  for (const auto& file : list_incidents(repo, open).incidents) {
+  ListResult candidates = list_incidents(repo, open);
+  done.problems = std::move(candidates.problems);
+  for (const auto& file : candidates.incidents) {
     const Incident& candidate = file.incident();
     if (candidate.acknowledged_at) continue;
     const EscalationPolicy* policy = config.find_policy(candidate.escalation_policy);
@@ -288,7 +290,7 @@ std::vector<EventResult> escalate_due(Repository& repo, const Recorder& rec) {
           if (level >= policy->levels.size()) return std::nullopt;
           const Timestamp since = inc.escalated_at.value_or(inc.declared_at);
           const Seconds timeout = policy->levels[level - 1].timeout;
-          if (rec.now < since + timeout) return std::nullopt;
+          if (rec.at < since + timeout) return std::nullopt;  // judged at --at, when that is given
           Event e = escalation_event(inc, *policy, inc.escalation_level + 1,
                                      "not acknowledged within " + format_duration(timeout));
           e.details["due"] = TomlValue(true);
@@ -296,7 +298,7 @@ std::vector<EventResult> escalate_due(Repository& repo, const Recorder& rec) {
           return e;
         },
         rec);
-    if (r.recorded) done.push_back(std::move(r));
+    if (r.recorded) done.escalated.push_back(std::move(r));
   }
   return done;
 }
@@ -345,7 +347,7 @@ EventResult record_action(Repository& repo, const std::string& id, const ActionR
       if (hash_evidence(f).sha256 != ev.sha256)
         throw Error(Errc::conflict, "the evidence file " + quote(f) + " changed while it was read", "try again");
       ev.stored = "evidence/" + ev.sha256.substr(0, 2) + "/" + ev.sha256;
-      if (!repo.read(ev.stored)) files.push_back({ev.stored, std::move(content)});
+      if (!repo.committed(ev.stored)) files.push_back({ev.stored, std::move(content)});
     }
     evidence.push_back(std::move(ev));
   }
@@ -421,7 +423,11 @@ EventResult close_incident(Repository& repo, const std::string& id, bool force, 
         if (inc.status != "resolved")
           throw Error(Errc::refused, inc.id + " is not resolved yet (" + inc.status + ")",
                       "resolve it first: irctl resolve " + inc.id);
-        const bool has_postmortem = repo.read(postmortem_path(inc.id)).has_value();
+        const std::string postmortem = postmortem_path(inc.id);
+        const bool has_postmortem = repo.committed(postmortem);
+        if (!has_postmortem && repo.read(postmortem))
+          throw Error(Errc::refused, postmortem + " is not committed", "commit it ('git add " + postmortem +
+                                                                          "' and 'git commit'), then close");
         if (!has_postmortem && !force)
           throw Error(Errc::refused, inc.id + " has no postmortem (" + postmortem_path(inc.id) + ")",
                       "write the postmortem first, or close without one: irctl close " + inc.id + " --force");

@@ -44,8 +44,13 @@ EventResult acknowledge(Repository& repo, const std::string& id, const Recorder&
 /// Without `to`, the next level of the incident's policy; with it, that target.
 EventResult escalate(Repository& repo, const std::string& id, const std::optional<std::string>& to,
                      const std::string& reason, const Recorder& rec);
-/// Escalates every open, unacknowledged incident whose level has timed out.
-std::vector<EventResult> escalate_due(Repository& repo, const Recorder& rec);
+/// Escalates every open, unacknowledged incident whose level has timed out
+/// by the recorder's time; files that cannot be read are in `problems`.
+struct DueResult {
+  std::vector<EventResult> escalated;
+  std::vector<FileProblem> problems;
+};
+DueResult escalate_due(Repository& repo, const Recorder& rec);
 
 struct Evidence {
   std::string sha256;

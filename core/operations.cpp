@@ -12,9 +12,9 @@
 namespace irctl {
 namespace {
 
-// Appends the event, writes the file, commits it, runs the hook: the one way
-// anything is recorded.
-EventResult commit_event(Repository& repo, IncidentFile& file, Event event, const Recorder& rec,
+// Appends the event, writes the file, commits it, then releases the lock and
+// runs the hook (which may itself run irctl): the one way anything is recorded.
+EventResult commit_event(Repository& repo, RepositoryLock lock, IncidentFile& file, Event event, const Recorder& rec,
                          std::vector<FileWrite> extra_files = {}) {
   event.id = make_event_id(random_u64());
   event.at = rec.at;
@@ -22,6 +22,7 @@ EventResult commit_event(Repository& repo, IncidentFile& file, Event event, cons
   file.apply(event);
   extra_files.insert(extra_files.begin(), FileWrite{file.path(), file.render()});
   const std::string sha = repo.commit(extra_files, commit_message(file.incident().id, event), rec.actor, rec.at);
+  lock.release();
   EventResult result{file.incident().id, event, sha, file.path(), true, std::nullopt};
   result.hook_warning = run_event_hook(repo, {{"event", event_to_json(event)}, {"incident", file.to_json()}});
   return result;
@@ -160,7 +161,7 @@ EventResult declare_incident(Repository& repo, const DeclareRequest& req, const 
     if (attempt == 8) throw Error(Errc::failure, "could not find an unused incident ID");
   }
   IncidentFile file = IncidentFile::create(id);
-  return commit_event(repo, file, std::move(e), rec);
+  return commit_event(repo, std::move(lock), file, std::move(e), rec);
 }
 
 EventResult record_event_with_files(Repository& repo, const std::string& id, const EventMaker& make,
@@ -175,7 +176,8 @@ EventResult record_event_with_files(Repository& repo, const std::string& id, con
     EventResult unchanged{id, Event{}, "", path, false, std::nullopt};
     return unchanged;
   }
-  return commit_event(repo, file, std::move(*e), rec, files);
+  for (const auto& f : files) repo.require_clean(f.path);  // never overwrite a file someone left there
+  return commit_event(repo, std::move(lock), file, std::move(*e), rec, files);
 }
 
 EventResult record_event(Repository& repo, const std::string& id, const EventMaker& make, const Recorder& rec) {
@@ -186,7 +188,10 @@ EventResult add_note(Repository& repo, const std::string& id, const std::string&
   const std::string note = require_text(text, "the note");
   return record_event(
       repo, id,
-      [&](const Incident&) {
+      [&](const Incident& inc) {
+        if (inc.status == "closed")
+          throw Error(Errc::refused, inc.id + " is closed; a note changes nothing",
+                      "if it is not over, reopen it first: irctl reopen " + inc.id + " --reason TEXT");
         Event e;
         e.type = "note";
         e.text = note;

@@ -66,8 +66,9 @@ std::string subject_of(const std::string& message) { return message.substr(0, me
 
 }  // namespace
 
-RepositoryLock::~RepositoryLock() {
+void RepositoryLock::release() {
   if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock
+  fd_ = -1;
 }
 
 Repository::Repository(git::RepositoryPtr repo, fs::path root) : repo_(std::move(repo)), root_(std::move(root)) {}
@@ -139,6 +140,16 @@ std::optional<std::string> Repository::read(const std::string& path) const {
   const fs::path p = root_ / path;
   if (!fs::exists(p, ec)) return std::nullopt;
   return read_file(p);
+}
+
+bool Repository::committed(const std::string& path) const {
+  git_object* head = nullptr;
+  if (git_revparse_single(&head, repo_.get(), "HEAD^{tree}") != 0) return false;
+  git::TreePtr tree(reinterpret_cast<git_tree*>(head));
+  git_tree_entry* entry = nullptr;
+  if (git_tree_entry_bypath(&entry, tree.get(), path.c_str()) != 0) return false;
+  git_tree_entry_free(entry);
+  return true;
 }
 
 std::vector<std::string> Repository::incident_ids() const {

@@ -39,7 +39,8 @@ class RepositoryLock {
   RepositoryLock(RepositoryLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   RepositoryLock(const RepositoryLock&) = delete;
   RepositoryLock& operator=(const RepositoryLock&) = delete;
-  ~RepositoryLock();
+  ~RepositoryLock() { release(); }
+  void release();
 
  private:
   int fd_;
@@ -64,6 +65,8 @@ class Repository {
 
   /// A file of the work tree; nullopt when it does not exist.
   std::optional<std::string> read(const std::string& path) const;
+  /// True when `path` is in HEAD's tree: committed, not merely on disk.
+  bool committed(const std::string& path) const;
 
   /// The IDs of every incident, from the file names alone (no file is parsed).
   std::vector<std::string> incident_ids() const;

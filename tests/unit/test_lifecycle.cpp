@@ -136,11 +136,11 @@ TEST_SUITE("lifecycle") {
     const auto acked_id = declare_incident(f.repo, acked, at_minutes_ago(40)).incident_id;
     acknowledge(f.repo, acked_id, at_minutes_ago(39));
 
-    const auto first = escalate_due(f.repo, now_rec());
+    const auto first = escalate_due(f.repo, now_rec()).escalated;
     REQUIRE(first.size() == 1);
     CHECK(first[0].incident_id == f.id);
     CHECK(f.incident().escalation_level == 2);
-    CHECK(escalate_due(f.repo, now_rec()).empty());  // level 2 has 30 minutes
+    CHECK(escalate_due(f.repo, now_rec()).escalated.empty());  // level 2 has 30 minutes
     CHECK(load_incident(f.repo, fresh_id).incident().escalation_level == 1);
     CHECK(load_incident(f.repo, acked_id).incident().escalation_level == 1);
   }
@@ -196,6 +196,8 @@ TEST_SUITE("lifecycle") {
     resolve_incident(f.repo, f.id, std::nullopt, std::nullopt, now_rec());
     std::filesystem::create_directories(f.dir.path() / "postmortems");
     std::ofstream(f.dir.path() / postmortem_path(f.id)) << "# Postmortem\n";
+    CHECK(code_of([&] { close_incident(f.repo, f.id, false, now_rec()); }) == Errc::refused);  // not committed
+    f.repo.commit({{postmortem_path(f.id), "# Postmortem\n"}}, "postmortem", kAlice, now_utc());
     const auto r = close_incident(f.repo, f.id, false, now_rec());
     CHECK(r.event.text == "closed");
     CHECK_FALSE(close_incident(f.repo, f.id, false, now_rec()).recorded);
