@@ -22,7 +22,7 @@ constexpr Registrar kCommands[] = {
     register_init,    register_declare, register_severity, register_assign,   register_ack,
     register_escalate, register_contain, register_eradicate, register_recover, register_resolve,
     register_reopen,  register_close,   register_note,     register_update,   register_set,
-    register_task,    register_show,    register_timeline, register_list,     register_log,
+    register_task,    register_postmortem, register_show, register_timeline, register_list, register_log,
     register_use,     register_completion,
 };
 
@@ -168,6 +168,10 @@ void report_problems(Context& ctx, const std::vector<FileProblem>& problems) {
               "fix them by hand, or bring back good versions with 'git log -- FILE' and 'git checkout COMMIT -- FILE'");
 }
 
+CLI::Option* repeatable(CLI::Option* opt) {
+  return opt->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 CLI::Option* add_id_option(CLI::App* cmd, std::string& id) {
   return cmd->add_option("id", id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
 }
@@ -232,12 +236,10 @@ void register_phase_command(CLI::App& app, Context& ctx, const std::string& name
   add_id_option(cmd, o->id);
   cmd->add_option("action", o->action, "What was done (several words are joined; - reads stdin)")->required();
   if (with_evidence) {
-    cmd->add_option("-e,--evidence", o->request.evidence_files,
-                    "A file collected as evidence: its SHA-256, size, source path, collector and time go on the "
-                    "timeline, and the file is kept under evidence/ (repeatable)")
-        ->option_text("FILE")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    repeatable(cmd->add_option("-e,--evidence", o->request.evidence_files,
+                               "A file collected as evidence: its SHA-256, size, source path, collector and time go "
+                               "on the timeline, and the file is kept under evidence/ (repeatable)")
+                   ->option_text("FILE"));
     cmd->add_flag("--hash-only", o->request.hash_only, "Record the evidence's hash and size but do not keep the file");
   }
   set_examples(cmd, examples);

@@ -93,6 +93,10 @@ void print_event_result(Context& ctx, const EventResult& r, const std::string& m
 Json problems_json(const std::vector<FileProblem>& problems);
 void report_problems(Context& ctx, const std::vector<FileProblem>& problems);
 
+/// An option given once per value (--service a --service b): it never takes
+/// the words after its value, which belong to the command's text.
+CLI::Option* repeatable(CLI::Option* opt);
+
 /// The option that takes the incident ID, the same for every command.
 CLI::Option* add_id_option(CLI::App* cmd, std::string& id);
 
@@ -127,6 +131,7 @@ void register_close(CLI::App& app, Context& ctx);
 void register_update(CLI::App& app, Context& ctx);
 void register_set(CLI::App& app, Context& ctx);
 void register_task(CLI::App& app, Context& ctx);
+void register_postmortem(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace irctl::cli

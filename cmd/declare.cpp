@@ -67,19 +67,15 @@ void register_declare(CLI::App& app, Context& ctx) {
       ->option_text("LEVEL");
   cmd->add_option("-k,--kind", o->kind, "Kind of incident: outage, degradation, malware, data-breach, ...")
       ->option_text("KIND");
-  cmd->add_option("--service", o->services, "An affected service (repeat, or separate with commas)")
-      ->option_text("NAME")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+  repeatable(cmd->add_option("--service", o->services, "An affected service (repeat, or separate with commas)")
+                 ->option_text("NAME"))
       ->delimiter(',');
   cmd->add_option("--commander", o->commander, "The incident commander")->option_text("PERSON");
   cmd->add_option("--summary", o->summary, "A longer description")->option_text("TEXT");
   cmd->add_option("--started-at", o->started_at, "When the impact began")->option_text("TIME");
   cmd->add_option("--detected-at", o->detected_at, "When it was detected")->option_text("TIME");
-  cmd->add_option("--channel", o->channels, "A comms channel: chat room, bridge, status page (repeatable)")
-      ->option_text("CHANNEL")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  repeatable(cmd->add_option("--channel", o->channels, "A comms channel: chat room, bridge, status page (repeatable)")
+                 ->option_text("CHANNEL"));
   set_examples(cmd,
                "  irctl declare \"Checkout API returns 503\" --severity SEV2 --service checkout\n"
                "  irctl declare \"Stolen laptop with prod keys\" -k unauthorized-access -s SEV1 --commander alice\n"

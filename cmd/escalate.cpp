@@ -39,8 +39,8 @@ void run_due(Context& ctx) {
 
 void run_escalate(const EscalateOptions& o, Context& ctx) {
   if (o.due) {
-    if (!o.id.empty() || o.to)
-      throw Error(Errc::usage, "--due takes no incident and no --to", "run 'irctl escalate --due' alone");
+    if (!o.id.empty() || o.to || !o.reason.empty())
+      throw Error(Errc::usage, "--due takes no incident, --to or --reason", "run 'irctl escalate --due' alone");
     run_due(ctx);
     return;
   }

@@ -13,7 +13,7 @@ struct ListOptions {
 };
 
 Json summary_json(const IncidentFile& file, const Config& config) {
-  Json j = incident_json(file, config);
+  Json j = incident_to_json(file, config);
   const size_t events = j.contains("timeline") ? j["timeline"].size() : 0;
   j.erase("timeline");
   j["events"] = events;
@@ -64,7 +64,7 @@ void register_list(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ListOptions>();
   auto* cmd = app.add_subcommand("list", "List incidents, newest first, with filters");
   const auto many = [](CLI::Option* opt) {
-    opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->delimiter(',');
+    repeatable(opt)->delimiter(',');
   };
   many(cmd->add_option("--status", o->filter.statuses,
                        "Only these statuses: open, identification, containment, eradication, recovery, resolved, closed")

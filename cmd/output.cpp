@@ -76,19 +76,6 @@ std::string short_name(const std::string& actor) {
   return open == std::string::npos ? actor : actor.substr(0, open);
 }
 
-Json incident_json(const IncidentFile& file, const Config& config) {
-  Json j = file.to_json();
-  Json missing = Json::array();
-  for (const auto& m : missing_requirements(file.incident(), config)) {
-    if (!m.role.empty())
-      missing.push_back({{"role", m.role}});
-    else
-      missing.push_back({{"escalation_level", m.escalation_level}});
-  }
-  j["missing"] = missing;
-  return j;
-}
-
 std::string format_timeline(const std::vector<Event>& events) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : events) {

@@ -28,10 +28,6 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows);
 /// "Alice Example" from "Alice Example <alice@example.com>".
 std::string short_name(const std::string& actor);
 
-/// An incident for --json: the file's data, its path, and what its severity
-/// requires but it lacks ("missing": [{"role": …} or {"escalation_level": …}]).
-Json incident_json(const IncidentFile& file, const Config& config);
-
 /// The timeline as a table: time, type, who, text.
 std::string format_timeline(const std::vector<Event>& events);
 

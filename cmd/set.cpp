@@ -32,7 +32,7 @@ void register_set(CLI::App& app, Context& ctx) {
   cmd->add_option("--summary", o->request.summary, "What is going on, in a few sentences")->option_text("TEXT");
   cmd->add_option("--impact", o->request.impact, "The impact on customers")->option_text("TEXT");
   const auto many = [](CLI::Option* opt) {
-    return opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    return repeatable(opt);
   };
   many(cmd->add_option("--service", o->services, "Replace the affected services (repeat, or separate with commas)")
            ->option_text("NAME"))

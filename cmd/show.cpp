@@ -112,7 +112,7 @@ void run_show(const ShowOptions& o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   const IncidentFile file = load_incident(repo, id);
   if (ctx.json()) {
-    ctx.print_json(incident_json(file, repo.config()));
+    ctx.print_json(incident_to_json(file, repo.config()));
     return;
   }
   print_incident(file, repo.config(), ctx);

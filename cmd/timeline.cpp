@@ -42,10 +42,9 @@ void register_timeline(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<TimelineOptions>();
   auto* cmd = app.add_subcommand("timeline", "Print an incident's timeline in the order things happened");
   add_id_option(cmd, o->id);
-  cmd->add_option("--type", o->types, "Only events of these types: declare, note, ... (repeat, or separate with commas)")
-      ->option_text("TYPE")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+  repeatable(cmd->add_option("--type", o->types,
+                             "Only events of these types: declare, note, ... (repeat, or separate with commas)")
+                 ->option_text("TYPE"))
       ->delimiter(',');
   set_examples(cmd,
                "  irctl timeline @\n"

@@ -15,7 +15,7 @@ namespace {
 const std::vector<std::string>& schema_order() {
   static const std::vector<std::string> order = {
       "schema",          "id",           "title",         "status",          "severity",
-      "kind",            "services",     "summary",       "impact",          "root_cause",
+      "kind",            "services",     "summary",       "impact",          "root_cause",      "postmortem",
       "started_at",      "detected_at",  "declared_at",   "acknowledged_at", "contained_at",
       "eradicated_at",   "recovered_at", "resolved_at",   "closed_at",       "escalation_policy",
       "escalation_level", "escalated_at", "channels",     "roles",           "tasks",
@@ -93,7 +93,8 @@ Event read_event(const FieldReader& r) {
 const std::vector<std::string>& event_types() {
   static const std::vector<std::string> types = {"declare", "note",    "severity", "assign", "ack",
                                                  "escalate", "contain", "eradicate", "recover", "resolve",
-                                                 "reopen",  "close",   "update",   "set",    "task"};
+                                                 "reopen",  "close",   "update",   "set",    "task",
+                                                 "postmortem"};
   return types;
 }
 
@@ -160,6 +161,7 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   inc.summary = r.string_or("summary", "");
   inc.impact = r.string_or("impact", "");
   inc.root_cause = r.string_or("root_cause", "");
+  inc.postmortem = r.string_or("postmortem", "");
   inc.channels = r.strings_or("channels", {});
   inc.started_at = r.time("started_at");
   inc.detected_at = r.time("detected_at");

@@ -71,6 +71,7 @@ struct Incident {
   std::string summary;
   std::string impact;
   std::string root_cause;
+  std::string postmortem;  ///< the postmortem's path, once one is written
   std::vector<std::string> channels;
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> detected_at;

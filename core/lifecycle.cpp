@@ -110,6 +110,19 @@ std::vector<Requirement> missing_requirements(const Incident& inc, const Config&
   return missing;
 }
 
+Json incident_to_json(const IncidentFile& file, const Config& config) {
+  Json j = file.to_json();
+  Json missing = Json::array();
+  for (const auto& m : missing_requirements(file.incident(), config)) {
+    if (!m.role.empty())
+      missing.push_back({{"role", m.role}});
+    else
+      missing.push_back({{"escalation_level", m.escalation_level}});
+  }
+  j["missing"] = missing;
+  return j;
+}
+
 std::string policy_for(const Config& config, const std::vector<std::string>& services) {
   for (const auto& name : services)
     for (const auto& s : config.services)
@@ -215,7 +228,8 @@ EventResult assign_role(Repository& repo, const std::string& id, const AssignReq
         else
           e.set["roles." + role.name] = role_value(role, entries);
         // The first commander takes charge: that stops the escalation clock.
-        if (role.name == "commander" && !req.remove && !inc.acknowledged_at) e.set["acknowledged_at"] = toml_time(rec.at);
+        if (role.name == "commander" && !req.remove && !inc.acknowledged_at && is_open_status(inc.status))
+          e.set["acknowledged_at"] = toml_time(rec.at);
         return e;
       },
       rec);
@@ -282,7 +296,10 @@ DueResult escalate_due(Repository& repo, const Recorder& rec) {
     const EscalationPolicy* policy = config.find_policy(candidate.escalation_policy);
     if (!policy || candidate.escalation_level < 1) continue;
     // Checked again under the lock: another run may have escalated it since.
-    EventResult r = record_event(
+    // One incident in the way (edits not committed) must not stop the others.
+    EventResult r;
+    try {
+      r = record_event(
         repo, candidate.id,
         [&](const Incident& inc) -> std::optional<Event> {
           if (!is_open_status(inc.status) || inc.acknowledged_at || inc.escalation_level < 1) return std::nullopt;
@@ -298,19 +315,27 @@ DueResult escalate_due(Repository& repo, const Recorder& rec) {
           return e;
         },
         rec);
+    } catch (const Error& e) {
+      if (e.code() != Errc::conflict && e.code() != Errc::data) throw;
+      done.problems.push_back({file.path(), std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")")});
+      continue;
+    }
     if (r.recorded) done.escalated.push_back(std::move(r));
   }
   return done;
 }
 
 Evidence hash_evidence(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec))
+    throw Error(Errc::usage, "the evidence " + quote(file) + " is not a file",
+                "give files one by one (an archive of a directory is a file)");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(Errc::usage, "cannot read the evidence file " + quote(file) + ": " + std::strerror(errno));
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
   std::vector<char> buffer(1 << 16);
   Evidence ev;
-  std::error_code ec;
   const auto absolute = std::filesystem::absolute(file, ec);
   ev.source = ec ? file : absolute.lexically_normal().string();
   while (in) {
@@ -334,9 +359,14 @@ Evidence hash_evidence(const std::string& file) {
 EventResult record_action(Repository& repo, const std::string& id, const ActionRequest& req, const Recorder& rec) {
   const char* type = phase_type(req.phase);
   const std::string action = require_text(req.action, "the action");
+  if (req.hash_only && req.evidence_files.empty())
+    throw Error(Errc::usage, "--hash-only without --evidence", "give the evidence with --evidence FILE");
   std::vector<Evidence> evidence;
   std::vector<FileWrite> files;
+  std::vector<std::string> seen;
   for (const auto& f : req.evidence_files) {
+    if (std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
+    seen.push_back(f);
     Evidence ev = hash_evidence(f);
     if (!req.hash_only) {
       if (ev.size > kMaxStoredEvidence)
@@ -423,7 +453,7 @@ EventResult close_incident(Repository& repo, const std::string& id, bool force, 
         if (inc.status != "resolved")
           throw Error(Errc::refused, inc.id + " is not resolved yet (" + inc.status + ")",
                       "resolve it first: irctl resolve " + inc.id);
-        const std::string postmortem = postmortem_path(inc.id);
+        const std::string postmortem = inc.postmortem.empty() ? postmortem_path(inc.id) : inc.postmortem;
         const bool has_postmortem = repo.committed(postmortem);
         if (!has_postmortem && repo.read(postmortem))
           throw Error(Errc::refused, postmortem + " is not committed", "commit it ('git add " + postmortem +
@@ -495,8 +525,10 @@ EventResult set_fields(Repository& repo, const std::string& id, const SetRequest
         set_list("services", inc.services, services, add_services);
         set_list("channels", inc.channels, channels, add_channels);
         if (changed.empty()) return std::nullopt;
-        e.text = title ? "title: " + *title : join(changed, "; ");
-        if (title && changed.size() > 1) e.text = join(changed, "; ") + " (title: " + *title + ")";
+        // The subject names what changed; a new title is worth reading in full.
+        const bool new_title = e.set.count("title") > 0;
+        e.text = new_title && changed.size() == 1 ? "title: " + *title : join(changed, "; ");
+        if (new_title && changed.size() > 1) e.text += " (title: " + *title + ")";
         return e;
       },
       rec);

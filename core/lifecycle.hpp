@@ -20,6 +20,10 @@ struct Requirement {
 };
 std::vector<Requirement> missing_requirements(const Incident& inc, const Config& config);
 
+/// An incident as --json shows it: the file's data, its path, and what its
+/// severity requires but it lacks ("missing": [{"role": …} or {"escalation_level": …}]).
+Json incident_to_json(const IncidentFile& file, const Config& config);
+
 /// The escalation policy for new incidents of these services: the first
 /// service that names one, else the default.
 std::string policy_for(const Config& config, const std::vector<std::string>& services);

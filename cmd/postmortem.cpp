@@ -1,0 +1,82 @@
+// irctl postmortem ID: render the postmortem from a template and commit it.
+
+#include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+#include "core/postmortem.hpp"
+
+namespace irctl::cli {
+namespace {
+
+struct PostmortemOptions {
+  std::string id;
+  std::string template_name;
+  std::string output;
+  bool list = false;
+};
+
+void print_templates(Context& ctx) {
+  const auto templates = list_templates(ctx.repo());
+  if (ctx.json()) {
+    Json list = Json::array();
+    for (const auto& t : templates) list.push_back({{"name", t.name}, {"source", t.source}});
+    ctx.print_json({{"templates", list}});
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : templates) rows.push_back({t.name, t.source});
+  ctx.io.out << format_table(rows);
+}
+
+void run_postmortem(const PostmortemOptions& o, Context& ctx) {
+  if (o.list) {
+    if (!o.id.empty()) throw Error(Errc::usage, "--list-templates takes no incident", "run 'irctl postmortem --list-templates' alone");
+    print_templates(ctx);
+    return;
+  }
+  if (o.id.empty()) throw Error(Errc::usage, "postmortem needs an incident", "for example: irctl postmortem @");
+  Repository& repo = ctx.repo();
+  const std::string id = resolve_incident_id(repo, o.id);
+  PostmortemRequest req;
+  // A template given as a path is read as the user typed it; a name is looked up.
+  req.template_name = o.template_name.find('/') != std::string::npos ? ctx.user_path(o.template_name) : o.template_name;
+  const bool to_stdout = o.output == "-";
+  req.output = to_stdout ? "" : o.output;
+  const PostmortemResult r = write_postmortem(repo, id, req, !to_stdout, ctx.recorder());
+  if (to_stdout) {
+    if (ctx.json())
+      ctx.print_json({{"id", id}, {"text", r.text}});
+    else
+      ctx.io.out << r.text;
+    return;
+  }
+  const std::string path = req.output.empty() ? postmortem_path(id) : req.output;
+  print_event_result(ctx, r.event,
+                     id + ": " + r.event.event.text +
+                         "\nEdit its prose sections and commit them; run this again after more events: what you "
+                         "wrote there is kept.",
+                     path + " is up to date; nothing changed");
+}
+
+}  // namespace
+
+void register_postmortem(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<PostmortemOptions>();
+  auto* cmd = app.add_subcommand("postmortem", "Write the postmortem from a template into postmortems/ID.md and commit it");
+  cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one");
+  cmd->add_option("-t,--template", o->template_name,
+                  "A template's name (see --list-templates) or a file; default: postmortem, or postmortem-security "
+                  "for security incidents")
+      ->option_text("NAME|FILE");
+  cmd->add_option("-o,--output", o->output, "Where in the repository to write it, or - for standard output (no commit)")
+      ->option_text("FILE|-");
+  cmd->add_flag("--list-templates", o->list, "List the templates: built-in ones and those in .irctl/templates/");
+  set_examples(cmd,
+               "  irctl postmortem @                       # postmortems/ID.md, committed\n"
+               "  irctl postmortem @ --output -            # preview on standard output\n"
+               "  irctl postmortem K7Q --template postmortem-security\n"
+               "  irctl postmortem --list-templates\n"
+               "  irctl show @ --json                      # the data a template sees (and irctl-templates(5))");
+  cmd->callback([o, &ctx] { run_postmortem(*o, ctx); });
+}
+
+}  // namespace irctl::cli

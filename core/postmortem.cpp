@@ -1,0 +1,443 @@
+#include "core/postmortem.hpp"
+
+#include <kainjow/mustache.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "core/embedded.hpp"
+#include "core/error.hpp"
+#include "core/lifecycle.hpp"
+#include "core/metrics.hpp"
+#include "core/validate.hpp"
+
+namespace irctl {
+namespace {
+
+namespace fs = std::filesystem;
+using Data = kainjow::mustache::data;
+
+constexpr const char* kSuffix = ".md.mustache";
+constexpr const char* kRepoTemplates = ".irctl/templates/";
+constexpr const char* kBuiltinTemplates = "templates/";
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string duration_text(const std::optional<Seconds>& d) { return d ? format_duration(*d) : "not recorded"; }
+
+std::string time_text(const std::optional<Timestamp>& t) { return t ? format_short(*t) + " UTC" : "not recorded"; }
+
+std::string short_actor(const std::string& by) {
+  const auto open = by.find(" <");
+  return open == std::string::npos ? by : by.substr(0, open);
+}
+
+Data to_data(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object: {
+      Data d{Data::type::object};
+      for (const auto& [k, v] : j.items()) d.set(k, to_data(v));
+      return d;
+    }
+    case Json::value_t::array: {
+      Data list{Data::type::list};
+      for (const auto& v : j) list.push_back(to_data(v));
+      return list;
+    }
+    // An empty text is false, as in most Mustache implementations, so that
+    // {{#summary}}…{{/summary}} leaves out what was never written.
+    case Json::value_t::string:
+      return j.get_ref<const std::string&>().empty() ? Data(Data::type::bool_false) : Data(j.get<std::string>());
+    case Json::value_t::boolean: return Data(j.get<bool>() ? Data::type::bool_true : Data::type::bool_false);
+    case Json::value_t::null: return Data(Data::type::bool_false);
+    default: return Data(j.dump());
+  }
+}
+
+// "line:column" of a byte offset in a template.
+std::string where(const std::string& text, size_t offset) {
+  offset = std::min(offset, text.size());
+  const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+  const size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const size_t column = line_start == std::string::npos || offset == 0 ? offset + 1 : offset - line_start;
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+const char* const kDataHint =
+    "the data a template sees is described in irctl-templates(5); see real data with 'irctl show ID --json'";
+
+// Follows Mustache's lookup of a dotted name through the stack of section
+// contexts. A null context stands for one whose keys cannot be known (an
+// empty list): anything may be in it.
+bool resolves(const std::vector<const Json*>& stack, const std::string& name) {
+  if (name == ".") return true;
+  const std::string first = name.substr(0, name.find('.'));
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
+    if (*it == nullptr) return true;
+    if (!(*it)->is_object() || !(*it)->contains(first)) continue;
+    const Json* v = &(**it)[first];
+    size_t pos = first.size();
+    while (pos < name.size()) {
+      const size_t next = name.find('.', pos + 1);
+      const std::string key = name.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+      if (v->is_array()) return true;  // keys of list items are checked in their section
+      if (!v->is_object() || !v->contains(key)) return false;
+      v = &(*v)[key];
+      pos = next == std::string::npos ? name.size() : next;
+    }
+    return true;
+  }
+  return false;
+}
+
+const Json* lookup(const std::vector<const Json*>& stack, const std::string& name) {
+  if (name == ".") return stack.back();
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
+    if (*it == nullptr) return nullptr;
+    const Json* v = *it;
+    size_t start = 0;
+    bool found = true;
+    while (true) {
+      const size_t dot = name.find('.', start);
+      const std::string key = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      if (!v->is_object() || !v->contains(key)) {
+        found = false;
+        break;
+      }
+      v = &(*v)[key];
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    if (found) return v;
+  }
+  return nullptr;
+}
+
+// The context a section pushes: an object, the union of the objects of a
+// list, or null when its keys cannot be known.
+Json section_context(const Json* v) {
+  if (!v) return nullptr;
+  if (v->is_object()) return *v;
+  if (v->is_array()) {
+    Json merged = Json::object();
+    for (const auto& item : *v) {
+      if (!item.is_object()) return Json::object();
+      merged.update(item);
+    }
+    return v->empty() ? Json(nullptr) : merged;
+  }
+  return Json::object();
+}
+
+std::string trim_tag(const std::string& s) { return trim(s); }
+
+// Checks every tag against the data, so that a misspelt name is an error and
+// not an empty spot in a postmortem.
+void check_tags(const Template& tmpl, const Json& data) {
+  const std::string& t = tmpl.text;
+  if (t.find("{{=") != std::string::npos) return;  // custom delimiters: leave it to the renderer
+  std::vector<Json> owned;
+  owned.reserve(64);
+  std::vector<const Json*> stack = {&data};
+  std::vector<std::pair<std::string, size_t>> open;
+  size_t pos = 0;
+  while ((pos = t.find("{{", pos)) != std::string::npos) {
+    const bool triple = t.compare(pos, 3, "{{{") == 0;
+    const size_t end = t.find(triple ? "}}}" : "}}", pos);
+    if (end == std::string::npos)
+      throw Error(Errc::data, tmpl.name + ":" + where(t, pos) + ": unclosed tag", "close it with }}");
+    std::string inner = t.substr(pos + (triple ? 3 : 2), end - pos - (triple ? 3 : 2));
+    const std::string at = tmpl.name + ":" + where(t, pos);
+    pos = end + (triple ? 3 : 2);
+    if (inner.empty()) continue;
+    const char kind = triple ? '&' : inner[0];
+    if (!triple && (kind == '#' || kind == '^' || kind == '/' || kind == '!' || kind == '>' || kind == '&'))
+      inner = inner.substr(1);
+    const std::string name = trim_tag(inner);
+    if (kind == '!') continue;
+    if (kind == '>')
+      throw Error(Errc::data, at + ": partials ({{>" + name + "}}) are not supported", "put the text in the template");
+    if (kind == '/') {
+      if (open.empty() || open.back().first != name)
+        throw Error(Errc::data, at + ": {{/" + name + "}} closes a section that is not open",
+                    open.empty() ? "remove it" : "the open section is {{#" + open.back().first + "}}");
+      open.pop_back();
+      stack.pop_back();
+      continue;
+    }
+    if (!resolves(stack, name)) throw Error(Errc::data, at + ": unknown tag " + quote(name), kDataHint);
+    if (kind == '#' || kind == '^') {
+      owned.push_back(kind == '#' ? section_context(lookup(stack, name)) : Json::object());
+      stack.push_back(owned.back().is_null() ? nullptr : &owned.back());
+      open.emplace_back(name, pos);
+      if (owned.size() == owned.capacity()) throw Error(Errc::data, at + ": sections are nested too deeply");
+    }
+  }
+  if (!open.empty())
+    throw Error(Errc::data, tmpl.name + ":" + where(t, open.back().second) + ": the section " +
+                                quote(open.back().first) + " is never closed",
+                "close it with {{/" + open.back().first + "}}");
+}
+
+Json event_view(const Event& e) {
+  Json j = event_to_json(e);
+  j["time"] = format_short(e.at);
+  j["actor"] = short_actor(e.by);
+  return j;
+}
+
+Json events_of(const std::vector<Event>& events, const std::string& type) {
+  Json list = Json::array();
+  for (const auto& e : events)
+    if (e.type == type) list.push_back(event_view(e));
+  return list;
+}
+
+const std::regex& prose_region() {
+  static const std::regex re(R"(<!-- irctl:prose ([A-Za-z0-9_.-]+) -->\n([\s\S]*?)<!-- irctl:end -->)");
+  return re;
+}
+
+bool safe_output_path(const std::string& path) {
+  if (path.empty() || path[0] == '/') return false;
+  const fs::path p = fs::path(path).lexically_normal();
+  if (p.empty() || *p.begin() == ".." || p.string() != path) return false;
+  const std::string top = p.begin()->string();
+  return top != ".git" && top != ".irctl" && top != "incidents" && top != "evidence";
+}
+
+}  // namespace
+
+std::vector<TemplateInfo> list_templates(const Repository& repo) {
+  std::vector<TemplateInfo> out;
+  for (const auto& f : embedded::files())
+    if (f.name.rfind(kBuiltinTemplates, 0) == 0 && ends_with(f.name, kSuffix)) {
+      const std::string name = f.name.substr(std::string(kBuiltinTemplates).size());
+      out.push_back({name.substr(0, name.size() - std::string(kSuffix).size()), "built-in"});
+    }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(repo.root() / kRepoTemplates, ec)) {
+    const std::string file = entry.path().filename().string();
+    if (!ends_with(file, kSuffix)) continue;
+    const std::string name = file.substr(0, file.size() - std::string(kSuffix).size());
+    const auto it = std::find_if(out.begin(), out.end(), [&](const TemplateInfo& t) { return t.name == name; });
+    const std::string source = std::string(kRepoTemplates) + file;
+    if (it != out.end())
+      it->source = source + " (overrides the built-in one)";
+    else
+      out.push_back({name, source});
+  }
+  std::sort(out.begin(), out.end(), [](const TemplateInfo& a, const TemplateInfo& b) { return a.name < b.name; });
+  return out;
+}
+
+Template load_template(const Repository& repo, const std::string& name_or_file) {
+  if (name_or_file.find('/') != std::string::npos || ends_with(name_or_file, ".mustache")) {
+    std::error_code ec;
+    if (!fs::is_regular_file(name_or_file, ec))
+      throw Error(Errc::not_found, "no template file " + quote(name_or_file), "give a template's name or a file's path");
+    std::ifstream in(name_or_file, std::ios::binary);
+    return {name_or_file, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+  }
+  const std::string repo_path = std::string(kRepoTemplates) + name_or_file + kSuffix;
+  if (auto text = repo.read(repo_path)) return {repo_path, *text};
+  if (auto text = embedded::find(std::string(kBuiltinTemplates) + name_or_file + kSuffix))
+    return {name_or_file + kSuffix + " (built-in)", *text};
+  std::string names;
+  for (const auto& t : list_templates(repo)) names += (names.empty() ? "" : ", ") + t.name;
+  throw Error(Errc::not_found, "no template named " + quote(name_or_file), "templates: " + names);
+}
+
+std::string default_template_for(const Incident& inc, const Config& config) {
+  const Kind* kind = config.find_kind(inc.kind);
+  return kind && kind->security ? "postmortem-security" : "postmortem";
+}
+
+Json template_data(const IncidentFile& file, const Config& config) {
+  const Incident& inc = file.incident();
+  Json d = incident_to_json(file, config);
+  // Every documented field is there, set or not, so that a template can test
+  // it and a misspelt name is still an error.
+  for (const char* text : {"summary", "impact", "root_cause", "postmortem", "escalation_policy"})
+    if (!d.contains(text)) d[text] = "";
+  for (const char* time : {"started_at", "detected_at", "acknowledged_at", "contained_at", "eradicated_at",
+                           "recovered_at", "resolved_at", "closed_at", "escalated_at"})
+    if (!d.contains(time)) d[time] = nullptr;
+  if (!d.contains("escalation_level")) d["escalation_level"] = 0;
+  const Severity* sev = config.find_severity(inc.severity);
+  const Kind* kind = config.find_kind(inc.kind);
+  d["severity_title"] = sev ? sev->title : "";
+  d["kind_title"] = kind ? kind->title : "";
+  d["is_security"] = kind && kind->security;
+  std::string services;
+  for (const auto& s : inc.services) services += (services.empty() ? "" : ", ") + s;
+  d["services_text"] = services;
+
+  const Durations du = durations_of(inc);
+  const std::pair<const char*, std::optional<Seconds>> durations[] = {
+      {"to_detect", du.to_detect},   {"to_declare", du.to_declare}, {"to_acknowledge", du.to_acknowledge},
+      {"to_contain", du.to_contain}, {"to_recover", du.to_recover}, {"to_resolve", du.to_resolve},
+      {"impact", du.impact}};
+  Json text = Json::object(), seconds = Json::object();
+  for (const auto& [name, value] : durations) {
+    text[name] = duration_text(value);
+    seconds[name] = value ? Json(value->count()) : Json(nullptr);
+  }
+  d["durations"] = text;
+  d["durations_seconds"] = seconds;
+  d["times"] = {{"started", time_text(inc.started_at)},       {"detected", time_text(inc.detected_at)},
+                {"declared", time_text(inc.declared_at)},     {"acknowledged", time_text(inc.acknowledged_at)},
+                {"contained", time_text(inc.contained_at)},   {"eradicated", time_text(inc.eradicated_at)},
+                {"recovered", time_text(inc.recovered_at)},   {"resolved", time_text(inc.resolved_at)},
+                {"closed", time_text(inc.closed_at)}};
+
+  // The postmortem's own writing is not part of the incident's story (and
+  // leaving it out lets a second rendering find nothing to change).
+  std::vector<Event> events;
+  for (const auto& e : in_time_order(inc.timeline))
+    if (e.type != "postmortem") events.push_back(e);
+  Json timeline = Json::array();
+  for (const auto& e : events) timeline.push_back(event_view(e));
+  d["timeline"] = timeline;
+
+  Json roles = Json::array();
+  for (const auto& r : inc.roles) {
+    const Role* role = config.find_role(r.role);
+    roles.push_back({{"role", r.role}, {"title", role ? role->title : r.role}, {"person", r.person},
+                     {"workstream", r.workstream}});
+  }
+  d["roles_list"] = roles;
+
+  Json severity_history = Json::array();
+  for (const auto& e : events) {
+    if (e.type == "declare") {
+      const auto it = e.set.find("severity");
+      if (it != e.set.end())
+        severity_history.push_back({{"time", format_short(e.at)}, {"actor", short_actor(e.by)},
+                                    {"text", "declared as " + it->second.as_string().str}});
+    } else if (e.type == "severity") {
+      severity_history.push_back({{"time", format_short(e.at)}, {"actor", short_actor(e.by)}, {"text", e.text}});
+    }
+  }
+  d["severity_history"] = severity_history;
+  d["escalations"] = events_of(events, "escalate");
+  d["containment"] = events_of(events, "contain");
+  d["eradication"] = events_of(events, "eradicate");
+  d["recovery"] = events_of(events, "recover");
+  d["updates"] = events_of(events, "update");
+
+  Json evidence = Json::array();
+  for (const auto& e : events) {
+    const auto it = e.details.find("evidence");
+    if (it == e.details.end()) continue;
+    for (const auto& item : toml_to_json(it->second)) {
+      Json ev = item;
+      ev["action"] = e.text;
+      if (!ev.contains("stored")) ev["stored"] = "";
+      evidence.push_back(ev);
+    }
+  }
+  d["evidence"] = evidence;
+
+  Json tasks = Json::array();
+  for (size_t i = 0; i < inc.tasks.size(); ++i)
+    tasks.push_back({{"number", std::to_string(i + 1)}, {"text", inc.tasks[i].text}, {"done", inc.tasks[i].done}});
+  d["tasks_list"] = tasks;
+  return d;
+}
+
+std::string render_template(const Template& tmpl, const Json& data) {
+  kainjow::mustache::mustache m(tmpl.text);
+  if (!m.is_valid()) {
+    std::string message = m.error_message();
+    // kainjow says "... at N" with a byte offset; people want a line.
+    static const std::regex at(R"( at (\d+)$)");
+    std::smatch match;
+    std::string place = tmpl.name;
+    if (std::regex_search(message, match, at)) {
+      place += ":" + where(tmpl.text, std::stoul(match[1]));
+      message = match.prefix();
+    }
+    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    throw Error(Errc::data, place + ": " + message, "fix the template; irctl-templates(5) describes its data");
+  }
+  check_tags(tmpl, data);
+  // Markdown, not HTML: text goes in as it was recorded.
+  m.set_custom_escape([](const std::string& s) { return s; });
+  std::string out = m.render(to_data(data));
+  if (!m.is_valid()) throw Error(Errc::data, tmpl.name + ": " + m.error_message());
+  out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
+  return out;
+}
+
+std::string keep_prose(const std::string& rendered, const std::string& previous) {
+  std::map<std::string, std::string> kept;
+  std::vector<std::string> order;
+  for (std::sregex_iterator it(previous.begin(), previous.end(), prose_region()), end; it != end; ++it) {
+    kept[(*it)[1]] = (*it)[2];
+    order.push_back((*it)[1]);
+  }
+  std::string out;
+  std::set<std::string> used;
+  auto last = rendered.cbegin();
+  for (std::sregex_iterator it(rendered.begin(), rendered.end(), prose_region()), end; it != end; ++it) {
+    const std::string name = (*it)[1];
+    out.append(last, (*it)[0].first);
+    const auto found = kept.find(name);
+    out += "<!-- irctl:prose " + name + " -->\n" + (found != kept.end() ? found->second : std::string((*it)[2])) +
+           "<!-- irctl:end -->";
+    used.insert(name);
+    last = (*it)[0].second;
+  }
+  out.append(last, rendered.cend());
+  std::string orphans;
+  for (const auto& name : order)
+    if (!used.count(name)) orphans += "<!-- irctl:prose " + name + " -->\n" + kept[name] + "<!-- irctl:end -->\n\n";
+  if (!orphans.empty())
+    out += "\n## Kept from an earlier version\n\nThe template no longer has these sections; what was written in "
+           "them is kept here.\n\n" + orphans;
+  return out;
+}
+
+PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req, bool commit,
+                                  const Recorder& rec) {
+  const Config& config = repo.config();
+  const IncidentFile file = load_incident(repo, id);
+  const Incident& inc = file.incident();
+  const std::string path = req.output.empty() ? postmortem_path(id) : req.output;
+  if (commit && !safe_output_path(path))
+    throw Error(Errc::usage, "the output " + quote(path) + " is not a path inside the repository that irctl may write",
+                "give a relative path such as postmortems/" + id + ".md, or - for standard output");
+  const Template tmpl = load_template(repo, req.template_name.empty() ? default_template_for(inc, config)
+                                                                      : req.template_name);
+  std::string text = render_template(tmpl, template_data(file, config));
+  const auto previous = repo.read(path);
+  if (previous) text = keep_prose(text, *previous);
+  PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}};
+  if (!commit) return result;
+  result.event = record_event_with_files(
+      repo, id,
+      [&](const Incident& current) -> std::optional<Event> {
+        if (current.status == "closed")
+          throw Error(Errc::refused, current.id + " is closed; the postmortem is final",
+                      "edit " + path + " by hand, or reopen the incident: irctl reopen " + current.id + " --reason TEXT");
+        if (previous && *previous == text) return std::nullopt;
+        Event e;
+        e.type = "postmortem";
+        e.text = std::string(previous ? "postmortem updated: " : "postmortem written: ") + path;
+        e.details["path"] = TomlValue(path);
+        e.details["template"] = TomlValue(tmpl.name);
+        if (current.postmortem != path) e.set["postmortem"] = TomlValue(path);
+        return e;
+      },
+      {{path, text}}, rec);
+  return result;
+}
+
+}  // namespace irctl

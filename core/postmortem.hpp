@@ -1,0 +1,64 @@
+#pragma once
+// Postmortems: Markdown rendered from Mustache templates (kainjow-mustache)
+// over the incident's data, committed as postmortems/<ID>.md. Regions meant
+// for prose are marked, and rendering again keeps what people wrote in them:
+//
+//   <!-- irctl:prose went-well -->
+//   _What went well?_
+//   <!-- irctl:end -->
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/operations.hpp"
+
+namespace irctl {
+
+struct TemplateInfo {
+  std::string name;
+  std::string source;  ///< "built-in", or the repository path that overrides or adds it
+};
+
+/// The templates a repository can use: the built-in ones and those in
+/// .irctl/templates/NAME.md.mustache, which override built-ins of the same name.
+std::vector<TemplateInfo> list_templates(const Repository& repo);
+
+struct Template {
+  std::string name;    ///< as it appears in error messages
+  std::string text;
+};
+/// A template by name (repository first, then built-in), or from a file when
+/// `name_or_file` is a path to one. Throws not_found with the names there are.
+Template load_template(const Repository& repo, const std::string& name_or_file);
+
+/// The template an incident gets by default: postmortem-security for a
+/// security kind, postmortem otherwise.
+std::string default_template_for(const Incident& inc, const Config& config);
+
+/// What a template sees: `show --json` plus durations and lists made for
+/// documents (documented in irctl-templates(5)).
+Json template_data(const IncidentFile& file, const Config& config);
+
+/// Renders; a template error (unclosed tag or section, a tag naming nothing
+/// in the data) is Error(Errc::data) naming the template, line and tag.
+std::string render_template(const Template& tmpl, const Json& data);
+
+/// Puts the prose regions of `previous` into `rendered`; regions the new
+/// template no longer has are kept at the end, so that nothing is lost.
+std::string keep_prose(const std::string& rendered, const std::string& previous);
+
+struct PostmortemRequest {
+  std::string template_name;  ///< empty: the default for the incident
+  std::string output;         ///< repository path; empty: postmortems/<ID>.md
+};
+struct PostmortemResult {
+  std::string text;
+  EventResult event;
+};
+/// Renders the postmortem and, unless `commit` is false, writes and commits
+/// it with a "postmortem" event.
+PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req,
+                                  bool commit, const Recorder& rec);
+
+}  // namespace irctl

@@ -1,0 +1,142 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/error.hpp"
+#include "core/lifecycle.hpp"
+#include "core/metrics.hpp"
+#include "core/postmortem.hpp"
+#include "temp_dir.hpp"
+
+using namespace irctl;
+using irctl::testing::TempDir;
+
+namespace {
+const Actor kAlice{"Alice Example", "alice@example.com"};
+const Timestamp kT0 = from_civil({2026, 11, 28, 16, 0, 0, 0});
+
+Recorder at(int minutes) { return Recorder{kAlice, kT0 + std::chrono::minutes(minutes), kT0 + std::chrono::hours(1)}; }
+
+std::string error_of(const std::string& text, const Json& data) {
+  try {
+    render_template({"t.md.mustache", text}, data);
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::data);
+    return e.what();
+  }
+  FAIL("no error for ", text);
+  return "";
+}
+}  // namespace
+
+TEST_SUITE("postmortem") {
+  TEST_CASE("durations come from the timeline; missing stages stay missing") {
+    Incident inc;
+    inc.declared_at = kT0;
+    inc.started_at = kT0 - std::chrono::minutes(12);
+    inc.detected_at = kT0 - std::chrono::minutes(4);
+    inc.acknowledged_at = kT0 + std::chrono::minutes(3);
+    inc.recovered_at = kT0 + std::chrono::minutes(50);
+    const Durations d = durations_of(inc);
+    CHECK(d.to_detect == std::chrono::minutes(8));
+    CHECK(d.to_declare == std::chrono::minutes(4));
+    CHECK(d.to_acknowledge == std::chrono::minutes(3));
+    CHECK_FALSE(d.to_contain);
+    CHECK(d.to_recover == std::chrono::minutes(50));
+    CHECK_FALSE(d.to_resolve);
+    CHECK(d.impact == std::chrono::minutes(62));
+    inc.acknowledged_at = kT0 - std::chrono::minutes(1);  // out of order: no negative duration
+    CHECK_FALSE(durations_of(inc).to_acknowledge);
+  }
+
+  TEST_CASE("templates render the data; unknown tags and broken sections name the line") {
+    const Json data = {{"title", "Disk full"}, {"items", Json::array({{{"n", "1"}}, {{"n", "2"}}})}, {"empty", ""}};
+    CHECK(render_template({"t", "# {{title}}\n{{#items}}- {{n}}\n{{/items}}{{^empty}}none{{/empty}}\n"}, data) ==
+          "# Disk full\n- 1\n- 2\nnone\n");
+    CHECK(render_template({"t", "{{title}} & <b>"}, {{"title", "a < b & c"}}) == "a < b & c & <b>");  // no HTML escaping
+    CHECK(error_of("line 1\n  {{titel}}\n", data) == "t.md.mustache:2:3: unknown tag 'titel'");
+    CHECK(error_of("{{#items}}{{m}}{{/items}}", data).find("unknown tag 'm'") != std::string::npos);
+    CHECK(error_of("a\n{{#items}}\nb\n", data).find("t.md.mustache:2:1: unclosed section \"items\"") == 0);
+    CHECK(error_of("{{/items}}", data).find("unopened section") != std::string::npos);
+    CHECK(error_of("x {{title", data).find("t.md.mustache:1:3: unclosed tag") == 0);
+    CHECK(error_of("{{> partial}}", data).find("not supported") != std::string::npos);
+  }
+
+  TEST_CASE("prose regions survive a new rendering; orphaned prose is kept at the end") {
+    const std::string fresh =
+        "# Title v2\n<!-- irctl:prose went-well -->\n_Write here._\n<!-- irctl:end -->\n"
+        "<!-- irctl:prose lucky -->\n_Write here._\n<!-- irctl:end -->\n";
+    const std::string previous =
+        "# Title v1\n<!-- irctl:prose went-well -->\nThe rollback took two minutes.\n\nGood alerts.\n"
+        "<!-- irctl:end -->\n<!-- irctl:prose old-section -->\nSomething we wrote.\n<!-- irctl:end -->\n";
+    const std::string out = keep_prose(fresh, previous);
+    CHECK(out.find("# Title v2") == 0);
+    CHECK(out.find("The rollback took two minutes.\n\nGood alerts.\n<!-- irctl:end -->") != std::string::npos);
+    CHECK(out.find("<!-- irctl:prose lucky -->\n_Write here._") != std::string::npos);
+    CHECK(out.find("Kept from an earlier version") != std::string::npos);
+    CHECK(out.find("Something we wrote.") != std::string::npos);
+    CHECK(keep_prose(out, out) == out);
+  }
+
+  TEST_CASE("writing the postmortem: committed with an event, prose kept, nothing to do twice") {
+    TempDir dir;
+    init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, kT0);
+    Repository repo = Repository::discover(dir.path());
+    DeclareRequest r;
+    r.title = "Checkout API returns 503";
+    r.started_at = kT0 - std::chrono::minutes(5);
+    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    record_action(repo, id, {"containment", "Rolled back deploy 4711", {}, false}, at(10));
+    resolve_incident(repo, id, std::string("Deploy 4711 leaked connections"), std::nullopt, at(30));
+
+    const auto first = write_postmortem(repo, id, {}, true, at(40));
+    CHECK(first.event.recorded);
+    CHECK(first.text.find("| Time to contain (declared → first containment) | 10m 00s |") != std::string::npos);
+    CHECK(first.text.find("| Time to acknowledge (declared → acknowledged) | not recorded |") != std::string::npos);
+    CHECK(first.text.find("| 2026-11-28 16:10 | Alice Example | contain | Rolled back deploy 4711 |") !=
+          std::string::npos);
+    CHECK(repo.committed(postmortem_path(id)));
+    CHECK(load_incident(repo, id).incident().postmortem == postmortem_path(id));
+    CHECK_FALSE(write_postmortem(repo, id, {}, true, at(41)).event.recorded);
+
+    std::string edited = *repo.read(postmortem_path(id));
+    const std::string marker = "<!-- irctl:prose went-well -->\n";
+    edited.replace(edited.find(marker) + marker.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
+    repo.commit({{postmortem_path(id), edited}}, "prose", kAlice, at(42).at);
+    add_note(repo, id, "Customer follow-up done", at(45));
+    const auto again = write_postmortem(repo, id, {}, true, at(46));
+    CHECK(again.text.find("Fast rollback.") != std::string::npos);
+    CHECK(again.text.find("Customer follow-up done") != std::string::npos);
+
+    CHECK(close_incident(repo, id, false, at(50)).recorded);  // the postmortem exists now
+    try {
+      write_postmortem(repo, id, {}, true, at(51));
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::refused);
+    }
+    CHECK_THROWS_AS(write_postmortem(repo, id, {"", "../outside.md"}, true, at(51)), Error);
+    CHECK_THROWS_AS(write_postmortem(repo, id, {"no-such-template", ""}, false, at(51)), Error);
+    CHECK(default_template_for(load_incident(repo, id).incident(), repo.config()) == "postmortem");
+  }
+
+  TEST_CASE("the security template has the evidence log") {
+    TempDir dir;
+    init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, kT0);
+    Repository repo = Repository::discover(dir.path());
+    DeclareRequest r;
+    r.title = "Leaked deploy key";
+    r.kind = "unauthorized-access";
+    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    const auto log = dir.path() / "auth.log";
+    std::ofstream(log) << "abc";
+    record_action(repo, id, {"containment", "Revoked the key", {log.string()}, false}, at(5));
+    const IncidentFile file = load_incident(repo, id);
+    CHECK(default_template_for(file.incident(), repo.config()) == "postmortem-security");
+    const auto pm = write_postmortem(repo, id, {}, false, at(10));
+    CHECK(pm.text.find("## Evidence log") != std::string::npos);
+    CHECK(pm.text.find("`ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad` | 3 |") !=
+          std::string::npos);
+    CHECK_FALSE(repo.read(postmortem_path(id)));  // not written without commit
+  }
+}
