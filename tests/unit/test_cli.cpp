@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "cmd/commands.hpp"
-#include "temp_dir.hpp"
+#include "support.hpp"
 
 using irctl::testing::TempDir;
 

@@ -7,10 +7,11 @@
 #include "core/error.hpp"
 #include "core/hooks.hpp"
 #include "core/lifecycle.hpp"
-#include "temp_dir.hpp"
+#include "support.hpp"
 
 using namespace irctl;
 using irctl::testing::TempDir;
+using irctl::testing::code_of;
 
 namespace {
 const Actor kAlice{"Alice Example", "alice@example.com"};
@@ -40,15 +41,6 @@ struct Fixture {
   size_t events() const { return incident().timeline.size(); }
 };
 
-Errc code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("no error");
-  return Errc::failure;
-}
 }  // namespace
 
 TEST_SUITE("lifecycle") {

@@ -5,10 +5,11 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/operations.hpp"
-#include "temp_dir.hpp"
+#include "support.hpp"
 
 using namespace irctl;
 using irctl::testing::TempDir;
+using irctl::testing::code_of;
 
 namespace {
 const Actor kAlice{"Alice Example", "alice@example.com"};
@@ -31,15 +32,6 @@ EventResult declare(Repository& repo, const std::string& title) {
   return declare_incident(repo, r, recorder());
 }
 
-Errc code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("no error");
-  return Errc::failure;
-}
 }  // namespace
 
 TEST_SUITE("operations") {

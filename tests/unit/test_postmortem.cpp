@@ -6,7 +6,7 @@
 #include "core/lifecycle.hpp"
 #include "core/metrics.hpp"
 #include "core/postmortem.hpp"
-#include "temp_dir.hpp"
+#include "support.hpp"
 
 using namespace irctl;
 using irctl::testing::TempDir;

@@ -1,10 +1,16 @@
 #pragma once
-// A temporary directory for one test case, removed afterwards, and a HOME
-// inside it so that no global git configuration (identity) leaks in.
+// What the unit tests share: a temporary directory for one test case, removed
+// afterwards, with a HOME inside it so that no global git configuration
+// (identity) leaks in; and the kind of error a call throws.
+
+#include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
+
+#include "core/error.hpp"
 
 namespace irctl::testing {
 
@@ -31,5 +37,16 @@ class TempDir {
   std::filesystem::path path_;
   std::string old_home_;
 };
+
+/// The kind of Error that `f` throws; fails the test when it throws none.
+inline Errc code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  FAIL("no error");
+  return Errc::failure;
+}
 
 }  // namespace irctl::testing
