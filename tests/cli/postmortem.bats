@@ -1,0 +1,622 @@
+#!/usr/bin/env bats
+# Postmortems (issue 4): `irctl postmortem ID` renders a Markdown postmortem
+# from a Mustache template over the recorded incident and commits it as
+# postmortems/ID.md with a "postmortem" event, in one commit. Rendering again
+# keeps what people wrote between <!-- irctl:prose NAME --> and
+# <!-- irctl:end -->; nothing new to write is exit 0 without a commit;
+# --output - previews; templates can be overridden or added in
+# .irctl/templates/; a template error is exit 65 naming file:line:column and
+# the tag, with nothing written.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+  common_setup_file
+  record_outage
+}
+setup() {
+  common_setup
+  new_repo
+}
+teardown() { common_teardown; }
+
+# --- helpers of this file ----------------------------------------------------
+
+SRE="Sam SRE <sam@example.com>"
+IC="Carol IC <carol@example.com>"
+DB="Bob Ops <bob@example.com>"
+COMMS="Dave Comms <dave@example.com>"
+
+# Usage: as ACTOR AT irctl-args... — one step of a replay.
+as() {
+  local who=$1 at=$2
+  shift 2
+  irctl -q --as "$who" --at "$at" "$@"
+}
+
+# A checkout outage, replayed with --at and --as. The times, and what the
+# durations must be:
+#   14:00 impact began (--started-at)      to detect   14:00 -> 14:06   6m 00s
+#   14:06 detected (--detected-at)         to declare  14:06 -> 14:10   4m 00s
+#   14:10 declared (SEV2)                  to ack      14:10 -> 14:13   3m 00s
+#   14:13 acknowledged                     to contain  14:10 -> 14:30  20m 00s
+#   14:30 first containment                to recover  14:10 -> 14:45  35m 00s
+#   14:45 first recovery                   to resolve  14:10 -> 15:10   1h 00m
+#   15:10 resolved                         impact      14:00 -> 14:45  45m 00s
+# The note at 14:25 is recorded after the recovery (out of order in the file);
+# a second containment at 14:50 must not move the first one.
+replay_steps() {
+  ID=$(as "$SRE" 2024-11-20T14:10:00Z declare "Checkout API returns 503" --severity SEV2 --service checkout \
+    --service payments --started-at 2024-11-20T14:00:00Z --detected-at 2024-11-20T14:06:00Z \
+    --summary "Checkout returned 503 for a third of requests")
+  as "$DB" 2024-11-20T14:13:00Z ack "$ID"
+  as "$IC" 2024-11-20T14:15:00Z assign "$ID" commander "Carol IC"
+  as "$IC" 2024-11-20T14:16:00Z assign "$ID" tech-lead "Bob Ops" --workstream db
+  as "$IC" 2024-11-20T14:18:00Z severity "$ID" SEV1 --reason "all regions affected"
+  as "$IC" 2024-11-20T14:19:00Z escalate "$ID" --reason "SEV1 needs level 2"
+  as "$COMMS" 2024-11-20T14:20:00Z update "$ID" --audience external "We are investigating failed checkouts"
+  as "$DB" 2024-11-20T14:30:00Z contain "$ID" "Rolled back deploy 4711"
+  as "$DB" 2024-11-20T14:45:00Z recover "$ID" "Error rate back to normal"
+  as "$DB" 2024-11-20T14:50:00Z contain "$ID" "Pinned the pool size"
+  as "$SRE" 2024-11-20T14:25:00Z note "$ID" "Deploy 4711 lines up with the first errors"
+  as "$IC" 2024-11-20T15:10:00Z resolve "$ID" --root-cause "A connection pool limit of 10 in deploy 4711"
+  as "$COMMS" 2024-11-20T15:40:00Z update "$ID" --audience internal "Checkout is working again"
+}
+
+# The replay takes a second, so setup_file records it once, in a repository of
+# its own (with a HOME of its own, as common_setup gives every test) ...
+record_outage() {
+  (
+    TEST_DIR="$BATS_FILE_TMPDIR"
+    export HOME="$BATS_FILE_TMPDIR/home"
+    mkdir -p "$HOME"
+    export XDG_CONFIG_HOME="$HOME/.config" GIT_CONFIG_NOSYSTEM=1
+    unset IRCTL_DIR IRCTL_ACTOR NO_COLOR
+    PATH="$(dirname "$IRCTL_BIN"):$PATH"
+    new_repo
+    replay_steps
+  )
+}
+
+# ... and each test that needs it gets a copy as its repository; sets ID, FILE
+# and PM.
+replay_outage() {
+  cd "$TEST_DIR" || return 1
+  rm -rf repo
+  cp -a "$BATS_FILE_TMPDIR/repo" repo
+  cd repo || return 1
+  ID=$(git ls-files incidents | sed -n 's|.*/\(INC-[^/]*\)\.toml$|\1|p')
+  [[ "$ID" =~ $ID_RE ]]
+  FILE=$(incident_path "$ID")
+  PM="postmortems/$ID.md"
+}
+
+# Usage: assert_one_commit_since REV — exactly one commit on top of REV, and
+# the work tree and index match it.
+assert_one_commit_since() {
+  local n
+  n=$(git rev-list --count "$1"..HEAD)
+  if [ "$n" -ne 1 ]; then
+    echo "expected exactly one new commit since $1, got $n" >&2
+    git log --oneline "$1"..HEAD >&2
+    return 1
+  fi
+  assert_clean_repo
+}
+
+# Usage: assert_no_commit_since REV
+assert_no_commit_since() {
+  if [ "$(git rev-parse HEAD)" != "$(git rev-parse "$1")" ]; then
+    echo "expected no new commit since $1, got:" >&2
+    git log --oneline "$1"..HEAD >&2
+    return 1
+  fi
+  assert_clean_repo
+}
+
+# Usage: assert_file_has FILE LINE — FILE has LINE as a whole line.
+assert_file_has() {
+  if ! grep -qxF -- "$2" "$1"; then
+    echo "expected $1 to have the line: $2" >&2
+    echo "it was:" >&2
+    cat "$1" >&2
+    return 1
+  fi
+}
+
+# Usage: refute_file_contains FILE TEXT — FILE does not contain TEXT.
+refute_file_contains() {
+  if grep -qF -- "$2" "$1"; then
+    echo "expected $1 not to contain: $2" >&2
+    grep -nF -- "$2" "$1" >&2
+    return 1
+  fi
+}
+
+# The rows of the Markdown table after the line "$2" in file $1 (up to the
+# first line that is not a table row), header and separator left out.
+table_after() {
+  awk -v head="$2" '
+    $0 == head { on = 1; n = 0; next }
+    on && /^\|/ { if (++n > 1) print; next }
+    on && n > 0 { exit }
+  ' "$1"
+}
+
+# Commits a template into .irctl/templates/: commit_template NAME <<<TEXT
+commit_template() {
+  mkdir -p .irctl/templates
+  cat >".irctl/templates/$1.md.mustache"
+  git add ".irctl/templates/$1.md.mustache"
+  git commit -q -m "template $1"
+}
+
+last_event() { toml_eval "$FILE" "d['timeline'][-1]$1"; }
+
+# --- the postmortem of a replayed incident ----------------------------------
+
+@test "a replayed incident gives postmortems/ID.md in one commit, with the postmortem field and event" {
+  replay_outage
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl --as "$IC" postmortem "$ID"
+  assert_status 0
+  [ -z "$output" ]
+  [[ "$stderr" == *"$ID: postmortem written: $PM"* ]]
+  assert_one_commit_since "$before"
+  [ "$(git log -1 --format=%s)" = "postmortem $ID: postmortem written: $PM" ]
+  [ "$(git log -1 --format='%an <%ae>')" = "$IC" ]
+  git log -1 --format='%(trailers:only,unfold)' | grep -qx "Incident: $ID"
+  # the commit holds the incident file and the postmortem, nothing else
+  [ "$(git show --format= --name-only HEAD | sort | tr '\n' ' ')" = "$FILE $PM " ]
+  [ "$(toml_eval "$FILE" 'd["postmortem"]')" = "$PM" ]
+  [ "$(last_event '["type"]')" = "postmortem" ]
+  [ "$(last_event '["path"]')" = "$PM" ]
+  [ "$(last_event '["text"]')" = "postmortem written: $PM" ]
+  [ "$(last_event '["template"]')" = "postmortem.md.mustache (built-in)" ]
+  [ "$(last_event '["set"]')" = "{\"postmortem\": \"$PM\"}" ]
+  git cat-file -e "HEAD:$PM"
+  head -n 1 "$PM" | grep -qxF "# Postmortem: Checkout API returns 503"
+}
+
+@test "the postmortem has every timeline entry in time order with time and actor, roles and updates" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  [ "$(table_after "$PM" "| Time | Who | Event | What |")" = "$(cat <<'EOF'
+| 2024-11-20 14:10 | Sam SRE | declare | Checkout API returns 503 |
+| 2024-11-20 14:13 | Bob Ops | ack | acknowledged |
+| 2024-11-20 14:15 | Carol IC | assign | commander: Carol IC |
+| 2024-11-20 14:16 | Carol IC | assign | tech-lead [db]: Bob Ops |
+| 2024-11-20 14:18 | Carol IC | severity | SEV2 -> SEV1: all regions affected |
+| 2024-11-20 14:19 | Carol IC | escalate | level 2 of default: secondary-oncall, team-lead (SEV1 needs level 2) |
+| 2024-11-20 14:20 | Dave Comms | update | We are investigating failed checkouts |
+| 2024-11-20 14:25 | Sam SRE | note | Deploy 4711 lines up with the first errors |
+| 2024-11-20 14:30 | Bob Ops | contain | Rolled back deploy 4711 |
+| 2024-11-20 14:45 | Bob Ops | recover | Error rate back to normal |
+| 2024-11-20 14:50 | Bob Ops | contain | Pinned the pool size |
+| 2024-11-20 15:10 | Carol IC | resolve | resolved |
+| 2024-11-20 15:40 | Dave Comms | update | Checkout is working again |
+EOF
+)" ]
+  # every event of the file but the postmortem's own is in the table
+  n=$(toml_eval "$FILE" 'len([e for e in d["timeline"] if e["type"] != "postmortem"])')
+  [ "$(table_after "$PM" "| Time | Who | Event | What |" | wc -l)" -eq "$n" ]
+  # the header
+  assert_file_has "$PM" "| Incident | $ID |"
+  assert_file_has "$PM" "| Severity | SEV1 (Critical) |"
+  assert_file_has "$PM" "| Kind | outage (Service outage) |"
+  assert_file_has "$PM" "| Services | checkout, payments |"
+  assert_file_has "$PM" "| Status | resolved |"
+  assert_file_has "$PM" "| Impact began | 2024-11-20 14:00 UTC |"
+  assert_file_has "$PM" "| Detected | 2024-11-20 14:06 UTC |"
+  assert_file_has "$PM" "| Declared | 2024-11-20 14:10 UTC |"
+  assert_file_has "$PM" "| Resolved | 2024-11-20 15:10 UTC |"
+  assert_file_has "$PM" "Checkout returned 503 for a third of requests"
+  assert_file_has "$PM" "A connection pool limit of 10 in deploy 4711"
+  assert_file_has "$PM" "Resolved 2024-11-20 15:10 UTC."
+  # severity history, roles, escalations
+  assert_file_has "$PM" "- 2024-11-20 14:10 UTC, Sam SRE: declared as SEV2"
+  assert_file_has "$PM" "- 2024-11-20 14:18 UTC, Carol IC: SEV2 -> SEV1: all regions affected"
+  assert_file_has "$PM" "- Incident commander: Carol IC"
+  assert_file_has "$PM" "- Technical lead: Bob Ops (workstream db)"
+  assert_file_has "$PM" "- Escalated 2024-11-20 14:19 UTC by Carol IC: level 2 of default: secondary-oncall, team-lead (SEV1 needs level 2)"
+  # the actions, each with its time and actor
+  assert_file_has "$PM" "- Contained, 2024-11-20 14:30 UTC (Bob Ops): Rolled back deploy 4711"
+  assert_file_has "$PM" "- Contained, 2024-11-20 14:50 UTC (Bob Ops): Pinned the pool size"
+  assert_file_has "$PM" "- Recovered, 2024-11-20 14:45 UTC (Bob Ops): Error rate back to normal"
+  # the updates, with their audience
+  assert_file_has "$PM" "- 2024-11-20 14:20 UTC, external update by Dave Comms: We are investigating failed checkouts"
+  assert_file_has "$PM" "- 2024-11-20 15:40 UTC, internal update by Dave Comms: Checkout is working again"
+  refute_file_contains "$PM" "No stakeholder or customer updates were recorded"
+  refute_file_contains "$PM" "No roles were recorded"
+}
+
+@test "the durations are computed from the timeline (hand-computed from the --at times)" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  [ "$(table_after "$PM" "| Measure | Duration |")" = "$(cat <<'EOF'
+| Time to detect (impact began → detected) | 6m 00s |
+| Time to declare (detected → declared) | 4m 00s |
+| Time to acknowledge (declared → acknowledged) | 3m 00s |
+| Time to contain (declared → first containment) | 20m 00s |
+| Time to recover (declared → first recovery) | 35m 00s |
+| Time to resolve (declared → resolved) | 1h 00m |
+EOF
+)" ]
+  assert_file_has "$PM" "- Impact duration: 45m 00s"
+  # the same numbers, in seconds, for templates
+  printf '%s\n' '{{#durations_seconds}}{{to_detect}} {{to_declare}} {{to_acknowledge}} {{to_contain}} {{to_recover}} {{to_resolve}} {{impact}}{{/durations_seconds}}' \
+    '{{times.contained}}|{{times.eradicated}}|{{times.recovered}}' >"$TEST_DIR/s.md.mustache"
+  run --separate-stderr irctl postmortem "$ID" --template "$TEST_DIR/s.md.mustache" --output -
+  assert_status 0
+  [ "$(head -n 2 <<<"$output")" = "$(printf '%s\n' "360 240 180 1200 2100 3600 2700" \
+    "2024-11-20 14:30 UTC|not recorded|2024-11-20 14:45 UTC")" ]
+}
+
+@test "missing stages say 'not recorded', not zero; impact falls back to the declaration" {
+  # no --started-at or --detected-at, no ack, no commander, no action
+  id=$(as "$SRE" 2024-11-20T10:00:00Z declare "Slow search" --kind degradation)
+  as "$SRE" 2024-11-20T10:45:00Z resolve "$id"
+  run --separate-stderr irctl postmortem "$id" --output -
+  assert_status 0
+  pm="$TEST_DIR/pm.md"
+  printf '%s\n' "$output" >"$pm"
+  [ "$(table_after "$pm" "| Measure | Duration |")" = "$(cat <<'EOF'
+| Time to detect (impact began → detected) | not recorded |
+| Time to declare (detected → declared) | not recorded |
+| Time to acknowledge (declared → acknowledged) | not recorded |
+| Time to contain (declared → first containment) | not recorded |
+| Time to recover (declared → first recovery) | not recorded |
+| Time to resolve (declared → resolved) | 45m 00s |
+EOF
+)" ]
+  assert_file_has "$pm" "| Impact began | not recorded |"
+  assert_file_has "$pm" "| Detected | not recorded |"
+  assert_file_has "$pm" "| Services | none recorded |"
+  assert_file_has "$pm" "- Impact duration: 45m 00s"
+  assert_file_has "$pm" "_No roles were recorded._"
+  assert_file_has "$pm" "_No stakeholder or customer updates were recorded (irctl update)._"
+  assert_file_has "$pm" "_No root cause was recorded (irctl resolve ID --root-cause)._"
+  refute_file_contains "$pm" "| 0s |"
+}
+
+# --- rendering again ----------------------------------------------------------
+
+@test "rendering again with no new event changes nothing: exit 0, no commit, recorded false" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  before=$(git rev-parse HEAD)
+  cp "$PM" "$TEST_DIR/first.md"
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  [[ "$stderr" == *"$PM is up to date; nothing changed"* ]]
+  assert_no_commit_since "$before"
+  cmp "$PM" "$TEST_DIR/first.md"
+  run --separate-stderr irctl postmortem "$ID" --json
+  assert_status 0
+  [ "$(json_eval '[d["id"], d["recorded"], "commit" in d]' <<<"$output")" = "[\"$ID\", false, false]" ]
+  assert_no_commit_since "$before"
+  # and at another time, as someone else: still nothing to change
+  run --separate-stderr irctl --as "$DB" --at 2024-11-21T09:00:00Z postmortem "$ID"
+  assert_status 0
+  assert_no_commit_since "$before"
+}
+
+@test "prose edited and committed with git is kept when a new note is rendered in" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  # write in two prose regions, by hand, and commit with git
+  py -S - "$PM" <<'EOF'
+import sys
+p = sys.argv[1]
+t = open(p, encoding="utf-8").read()
+t = t.replace("<!-- irctl:prose went-well -->\n_Write here._\n",
+              "<!-- irctl:prose went-well -->\nThe rollback took ten minutes.\n\n- The alert fired early.\n", 1)
+t = t.replace("<!-- irctl:prose lucky -->\n_Write here._\n",
+              "<!-- irctl:prose lucky -->\nIt was not Black Friday.\n", 1)
+open(p, "w", encoding="utf-8").write(t)
+EOF
+  git commit -q -am "postmortem: what went well, where we got lucky"
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "Pool limits are now checked in CI"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  [[ "$stderr" == *"postmortem updated: $PM"* ]]
+  assert_one_commit_since "$before"
+  [ "$(git log -1 --format=%s)" = "postmortem $ID: postmortem updated: $PM" ]
+  # the generated part has the note; the prose is there as written
+  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Pool limits are now checked in CI |"
+  [ "$(sed -n '/<!-- irctl:prose went-well -->/,/<!-- irctl:end -->/p' "$PM")" = "$(printf '%s\n' \
+    "<!-- irctl:prose went-well -->" "The rollback took ten minutes." "" "- The alert fired early." "<!-- irctl:end -->")" ]
+  [ "$(sed -n '/<!-- irctl:prose lucky -->/,/<!-- irctl:end -->/p' "$PM")" = "$(printf '%s\n' \
+    "<!-- irctl:prose lucky -->" "It was not Black Friday." "<!-- irctl:end -->")" ]
+  # the region nobody wrote in keeps its placeholder, once
+  [ "$(grep -c '^_Write here._$' "$PM")" -eq 1 ]
+  refute_file_contains "$PM" "Kept from an earlier version"
+  [ "$(toml_eval "$FILE" '[e["type"] for e in d["timeline"]].count("postmortem")')" = "2" ]
+}
+
+@test "uncommitted edits to the postmortem: exit 5, nothing changed; committed, they are kept" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  sed -i 's/^_Write here._$/We paged the right team at once./' "$PM"
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "Follow-up filed"
+  run_unchanged --separate-stderr irctl postmortem "$ID"
+  assert_status 5
+  assert_text_error
+  [[ "$stderr" == *"$PM"* ]]
+  [[ "$stderr" == *"git commit"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --json
+  assert_status 5
+  assert_json_error conflict
+  git commit -q -am "postmortem prose"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  assert_one_commit_since "$before"
+  [ "$(grep -c '^We paged the right team at once.$' "$PM")" -eq 3 ]
+  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"
+}
+
+@test "prose of a region the new template lacks is kept under 'Kept from an earlier version'" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  sed -i 's/^_Write here._$/Written by hand./' "$PM"
+  git commit -q -am "prose"
+  commit_template short <<'EOF'
+# {{title}}
+
+<!-- irctl:prose lucky -->
+_Where were we lucky?_
+<!-- irctl:end -->
+EOF
+  run --separate-stderr irctl postmortem "$ID" --template short
+  assert_status 0
+  assert_clean_repo
+  # the region the template has takes the prose; the others go to the end
+  [ "$(sed -n 3,5p "$PM")" = "$(printf '%s\n' "<!-- irctl:prose lucky -->" "Written by hand." "<!-- irctl:end -->")" ]
+  assert_file_has "$PM" "## Kept from an earlier version"
+  [ "$(sed -n '/^## Kept from an earlier version$/,$p' "$PM" | grep -c '^Written by hand.$')" -eq 2 ]
+  for r in summary detection root-cause follow-up went-well went-wrong; do
+    sed -n '/^## Kept from an earlier version$/,$p' "$PM" | grep -qxF "<!-- irctl:prose $r -->"
+  done
+  # back to the default template: everything is in its place again
+  irctl -q postmortem "$ID"
+  refute_file_contains "$PM" "Kept from an earlier version"
+  [ "$(grep -c '^Written by hand.$' "$PM")" -eq 3 ]
+}
+
+# --- output ---------------------------------------------------------------------
+
+@test "--output - prints the postmortem and commits nothing; --json gives id and text" {
+  replay_outage
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output -
+  assert_status 0
+  [[ "$output" == "# Postmortem: Checkout API returns 503"* ]]
+  assert_output_contains "| Time to contain (declared → first containment) | 20m 00s |"
+  [ ! -e "$PM" ]
+  [ "$(toml_eval "$FILE" '"postmortem" in d')" = "false" ]
+  printf '%s\n' "$output" >"$TEST_DIR/preview.md"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -o - --json
+  assert_status 0
+  [ "$(json_eval 'sorted(d)' <<<"$output")" = '["id", "text"]' ]
+  [ "$(json_eval 'd["id"]' <<<"$output")" = "$ID" ]
+  # the preview is what gets committed
+  irctl -q postmortem "$ID"
+  cmp "$PM" "$TEST_DIR/preview.md"
+}
+
+@test "--output outside the repository or into irctl's own folders exits 2 and changes nothing" {
+  replay_outage
+  for o in ../x.md "$TEST_DIR/x.md" .git/x.md .irctl/x.md incidents/x.md evidence/x.md docs/../../x.md; do
+    run_unchanged --separate-stderr irctl postmortem "$ID" --output "$o"
+    assert_status 2
+    assert_text_error
+    [[ "$stderr" == *"is not a path inside the repository"* ]]
+  done
+  [ ! -e "$TEST_DIR/x.md" ]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output ../x.md --json
+  assert_status 2
+  assert_json_error usage
+}
+
+@test "--output PATH writes and commits there, and the postmortem field follows it" {
+  replay_outage
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID" --output docs/postmortems/checkout.md
+  assert_status 0
+  assert_one_commit_since "$before"
+  [ "$(git log -1 --format=%s)" = "postmortem $ID: postmortem written: docs/postmortems/checkout.md" ]
+  git cat-file -e HEAD:docs/postmortems/checkout.md
+  [ ! -e "$PM" ]
+  [ "$(toml_eval "$FILE" 'd["postmortem"]')" = "docs/postmortems/checkout.md" ]
+}
+
+# --- templates --------------------------------------------------------------------
+
+@test "--list-templates lists the built-in templates, and those of .irctl/templates/" {
+  run --separate-stderr irctl postmortem --list-templates
+  assert_status 0
+  grep -Eq '^postmortem +built-in$' <<<"$output"
+  grep -Eq '^postmortem-security +built-in$' <<<"$output"
+  commit_template brief <<<'Brief: {{id}} ({{severity}})'
+  commit_template postmortem <<<'# Our postmortem: {{title}}'
+  run --separate-stderr irctl postmortem --list-templates
+  assert_status 0
+  grep -Eq '^brief +\.irctl/templates/brief\.md\.mustache$' <<<"$output"
+  grep -Eq '^postmortem +\.irctl/templates/postmortem\.md\.mustache \(overrides the built-in one\)$' <<<"$output"
+  grep -Eq '^postmortem-security +built-in$' <<<"$output"
+  run --separate-stderr irctl postmortem --list-templates --json
+  assert_status 0
+  [ "$(json_eval '{t["name"]: t["source"] for t in d["templates"]}["brief"]' <<<"$output")" = ".irctl/templates/brief.md.mustache" ]
+  [ "$(json_eval '{t["name"]: t["source"] for t in d["templates"]}["postmortem-security"]' <<<"$output")" = "built-in" ]
+  # it takes no incident, and an incident needs it left out
+  id=$(declare_incident "Thing")
+  run_unchanged --separate-stderr irctl postmortem --list-templates "$id"
+  assert_status 2
+  run_unchanged --separate-stderr irctl postmortem
+  assert_status 2
+}
+
+@test "a committed template in .irctl/templates/ overrides the built-in one or adds one" {
+  replay_outage
+  commit_template postmortem <<'EOF'
+# Our postmortem: {{title}}
+
+Declared {{times.declared}}; contained after {{durations.to_contain}}.
+{{#timeline}}
+* {{time}} {{actor}}: {{text}}
+{{/timeline}}
+EOF
+  commit_template brief <<<'Brief: {{id}} is {{status}} ({{severity_title}})'
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  assert_clean_repo
+  [ "$(head -n 3 "$PM")" = "$(printf '%s\n' "# Our postmortem: Checkout API returns 503" "" \
+    "Declared 2024-11-20 14:10 UTC; contained after 20m 00s.")" ]
+  assert_file_has "$PM" "* 2024-11-20 14:25 Sam SRE: Deploy 4711 lines up with the first errors"
+  [ "$(last_event '["template"]')" = ".irctl/templates/postmortem.md.mustache" ]
+  run --separate-stderr irctl postmortem "$ID" --template brief --output -
+  assert_status 0
+  [ "$output" = "Brief: $ID is resolved (Critical)" ]
+  # the built-in security template by name, and a template from a file
+  run --separate-stderr irctl postmortem "$ID" -t postmortem-security -o -
+  assert_status 0
+  assert_output_contains "## Evidence log"
+  printf 'From a file: {{kind_title}}\n' >"$TEST_DIR/mine.md.mustache"
+  run --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/mine.md.mustache" -o -
+  assert_status 0
+  [ "$output" = "From a file: Service outage" ]
+  # an unknown name: exit 3, naming the templates there are
+  run_unchanged --separate-stderr irctl postmortem "$ID" --template nosuch
+  assert_status 3
+  assert_text_error
+  [[ "$stderr" == *"brief, postmortem, postmortem-security"* ]]
+}
+
+@test "a template with an unknown tag exits 65 naming file:line:column and the tag; nothing is written" {
+  replay_outage
+  commit_template bad <<'EOF'
+# {{title}}
+
+Severity: {{severity}}, owner {{owner}}
+EOF
+  run_unchanged --separate-stderr irctl postmortem "$ID" --template bad
+  assert_status 65
+  assert_text_error
+  [[ "$stderr" == *".irctl/templates/bad.md.mustache:3:"*"unknown tag 'owner'"* ]]
+  [[ "$stderr" == *"irctl-templates(5)"* ]]
+  [ ! -e "$PM" ]
+  # the column too, for a misspelt key inside a section, and with --output -
+  printf 'x\n{{#timeline}}\n  {{actr}}\n{{/timeline}}\n' >"$TEST_DIR/t.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/t.md.mustache" -o -
+  assert_status 65
+  [[ "$stderr" == *"t.md.mustache:3:3: unknown tag 'actr'"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --template bad --json
+  assert_status 65
+  assert_json_error data
+}
+
+@test "an unclosed section, a stray closing tag or a partial exits 65 naming the place; nothing is written" {
+  replay_outage
+  commit_template unclosed <<'EOF'
+# {{title}}
+
+{{#timeline}}
+- {{text}}
+EOF
+  run_unchanged --separate-stderr irctl postmortem "$ID" --template unclosed
+  assert_status 65
+  assert_text_error
+  [[ "$stderr" == *".irctl/templates/unclosed.md.mustache:3:1:"* ]]
+  [[ "$stderr" == *"timeline"* ]]
+  [ ! -e "$PM" ]
+  printf 'a\n{{/roles_list}}\n' >"$TEST_DIR/stray.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/stray.md.mustache"
+  assert_status 65
+  [[ "$stderr" == *"stray.md.mustache:2:1:"*"roles_list"* ]]
+  printf 'a {{> header}}\n' >"$TEST_DIR/partial.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/partial.md.mustache"
+  assert_status 65
+  [[ "$stderr" == *"partial.md.mustache:1:3: partials"* ]]
+  printf 'a\n  {{title\n' >"$TEST_DIR/tag.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/tag.md.mustache"
+  assert_status 65
+  [[ "$stderr" == *"tag.md.mustache:2:3: unclosed tag"* ]]
+}
+
+# --- security incidents -------------------------------------------------------------
+
+@test "a security incident gets the security template, with the evidence log and its SHA-256" {
+  mkdir -p "$TEST_DIR/ev"
+  printf '10.0.0.7 - - "GET /admin HTTP/1.1" 200\n' >"$TEST_DIR/ev/access.log"
+  head -c 3000 /dev/urandom >"$TEST_DIR/ev/disk.img"
+  sha=$(sha256sum "$TEST_DIR/ev/access.log" | cut -d' ' -f1)
+  sha_img=$(sha256sum "$TEST_DIR/ev/disk.img" | cut -d' ' -f1)
+  size=$(wc -c <"$TEST_DIR/ev/access.log" | tr -d ' ')
+  id=$(as "$SRE" 2024-11-20T09:00:00Z declare "Stolen API key used" --kind unauthorized-access --severity SEV2)
+  as "$DB" 2024-11-20T09:20:00Z contain "$id" "Revoked the key" --evidence "$TEST_DIR/ev/access.log"
+  as "$DB" 2024-11-20T09:25:00Z contain "$id" "Isolated the host" --evidence "$TEST_DIR/ev/disk.img" --hash-only
+  as "$DB" 2024-11-20T10:00:00Z eradicate "$id" "Removed the backdoor account"
+  as "$IC" 2024-11-20T11:00:00Z resolve "$id"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$id"
+  assert_status 0
+  assert_one_commit_since "$before"
+  pm="postmortems/$id.md"
+  f=$(incident_path "$id")
+  [ "$(toml_eval "$f" 'd["timeline"][-1]["template"]')" = "postmortem-security.md.mustache (built-in)" ]
+  assert_file_has "$pm" "| Kind | unauthorized-access (Unauthorised access) |"
+  [ "$(table_after "$pm" "| Collected (UTC) | By | SHA-256 | Size (bytes) | Source | Kept in | Action |")" = "$(printf '%s\n' \
+    "| 2024-11-20T09:20:00Z | Bob Ops <bob@example.com> | \`$sha\` | $size | $TEST_DIR/ev/access.log | evidence/${sha:0:2}/$sha | Revoked the key |" \
+    "| 2024-11-20T09:25:00Z | Bob Ops <bob@example.com> | \`$sha_img\` | 3000 | $TEST_DIR/ev/disk.img | hash only | Isolated the host |")" ]
+  assert_file_has "$pm" "- 2024-11-20 10:00 UTC (Bob Ops): Removed the backdoor account"
+  assert_file_has "$pm" "<!-- irctl:prose notification -->"
+  # the kept evidence is the file that was hashed
+  git cat-file blob "HEAD:evidence/${sha:0:2}/$sha" | sha256sum | grep -q "^$sha "
+  # an outage gets the general template, without the evidence log
+  other=$(as "$SRE" 2024-11-20T12:00:00Z declare "Slow search" --kind degradation)
+  run --separate-stderr irctl postmortem "$other" -o -
+  assert_status 0
+  refute_output_contains "## Evidence log"
+}
+
+# --- close --------------------------------------------------------------------------
+
+@test "close is refused before the postmortem is committed and works after it" {
+  replay_outage
+  run_unchanged --separate-stderr irctl close "$ID"
+  assert_status 4
+  [[ "$stderr" == *"$PM"* ]]
+  irctl -q postmortem "$ID"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl close "$ID"
+  assert_status 0
+  assert_one_commit_since "$before"
+  [ "$(toml_eval "$FILE" 'd["status"]')" = "closed" ]
+}
+
+@test "postmortem on a closed incident exits 4 and changes nothing; --output - still previews" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  irctl -q close "$ID"
+  # a new event would change the document, but the postmortem is final
+  run_unchanged --separate-stderr irctl postmortem "$ID"
+  assert_status 4
+  assert_text_error
+  [[ "$stderr" == *"closed"* ]]
+  [[ "$stderr" == *"irctl reopen $ID"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --json
+  assert_status 4
+  assert_json_error refused
+  # one closed without a postmortem is refused the same way
+  id=$(as "$SRE" 2024-11-20T10:00:00Z declare "Near miss")
+  as "$SRE" 2024-11-20T10:05:00Z resolve "$id"
+  irctl -q close "$id" --force
+  run_unchanged --separate-stderr irctl postmortem "$id"
+  assert_status 4
+  [ ! -e "postmortems/$id.md" ]
+  run_unchanged --separate-stderr irctl postmortem "$id" --output -
+  assert_status 0
+  assert_output_contains "| Status | closed |"
+}
