@@ -5,6 +5,19 @@
 namespace irctl::cli {
 namespace {
 
+// Closing ends the response, not the follow-up work: say what is still to do.
+void warn_open_actions(const Incident& inc, Context& ctx) {
+  std::vector<const FollowUp*> open;
+  for (const auto& a : inc.actions)
+    if (!a.done) open.push_back(&a);
+  if (open.empty()) return;
+  ctx.warn(inc.id + " has " + std::to_string(open.size()) + " open follow-up action" + (open.size() == 1 ? "" : "s") +
+           " (irctl action list " + inc.id + "):");
+  for (const FollowUp* a : open)
+    ctx.warn("  " + std::to_string(a->number) + ". " + a->text + (a->owner.empty() ? "" : " (" + a->owner + ")") +
+             (a->due.empty() ? "" : ", due " + a->due));
+}
+
 struct CloseOptions {
   std::string id;
   bool force = false;
@@ -15,6 +28,7 @@ void run_close(const CloseOptions& o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   const EventResult r = close_incident(repo, id, o.force, ctx.recorder());
   print_event_result(ctx, r, id + ": " + r.event.text, "already closed; nothing changed");
+  warn_open_actions(load_incident(repo, id).incident(), ctx);
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ constexpr Registrar kCommands[] = {
     register_init,    register_declare, register_severity, register_assign,   register_ack,
     register_escalate, register_contain, register_eradicate, register_recover, register_resolve,
     register_reopen,  register_close,   register_note,     register_update,   register_set,
-    register_task,    register_postmortem, register_show, register_timeline, register_list, register_log,
+    register_task,    register_postmortem, register_action, register_show, register_timeline, register_list, register_log,
     register_use,     register_completion,
 };
 
@@ -263,7 +263,7 @@ int run(const std::vector<std::string>& args, Io& io, const Env& env) {
     check_command_name(app, args);
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     app.parse(reversed);
-    return 0;
+    return ctx.exit_code;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e, io.out, io.err);
   } catch (const CLI::CallForAllHelp& e) {

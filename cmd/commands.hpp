@@ -74,10 +74,17 @@ class Context {
   void warn(const std::string& message) const;
   void print_json(const Json& j) const;
 
+  /// The exit status of a command that ran to its end: 0, or kExitCheckFound.
+  int exit_code = 0;
+
  private:
   Timestamp now_ = now_utc();
   std::unique_ptr<Repository> repo_;
 };
+
+/// The exit status of a check that found what it looks for (action list
+/// --overdue: overdue actions), so that scripts tell it from a failure.
+constexpr int kExitCheckFound = 6;
 
 /// Runs irctl with `args` (without the program name); returns the exit status.
 int run(const std::vector<std::string>& args, Io& io, const Env& env);
@@ -132,6 +139,7 @@ void register_update(CLI::App& app, Context& ctx);
 void register_set(CLI::App& app, Context& ctx);
 void register_task(CLI::App& app, Context& ctx);
 void register_postmortem(CLI::App& app, Context& ctx);
+void register_action(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace irctl::cli

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "cmd/commands.hpp"
+#include "core/actions.hpp"
 #include "core/embedded.hpp"
 #include "core/ids.hpp"
 
@@ -26,6 +27,9 @@ struct Candidate {
 };
 
 bool is_hidden(const CLI::App* app) { return app->get_group().empty(); }
+bool has_subcommands(const CLI::App* app) {
+  return !app->get_subcommands([](const CLI::App*) { return true; }).empty();
+}
 bool takes_value(const CLI::Option* opt) { return opt->get_type_size_max() > 0; }
 
 std::string lower(std::string s) {
@@ -62,7 +66,7 @@ Config completion_config(Context& ctx) {
   }
 }
 
-std::vector<Candidate> option_values(const std::string& option, Context& ctx) {
+std::vector<Candidate> option_values(const std::string& option, const CLI::App* cmd, Context& ctx) {
   std::vector<Candidate> out;
   if (option == "--severity" || option == "-s") {
     for (const auto& s : completion_config(ctx).severities) out.push_back({s.name, s.title});
@@ -75,6 +79,8 @@ std::vector<Candidate> option_values(const std::string& option, Context& ctx) {
     for (const auto& s : status_names()) out.push_back({s, ""});
   } else if (option == "--format") {
     out = {{"table", "aligned columns for people"}, {"ids", "one ID per line"}};
+  } else if (option == "--type" && cmd && cmd->get_name() == "add") {
+    for (const auto& t : follow_up_types()) out.push_back({t, ""});
   } else if (option == "--type") {
     for (const auto& t : event_types()) out.push_back({t, ""});
   } else if (option == "--audience" || option == "-a") {
@@ -122,8 +128,9 @@ std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::str
         const auto* opt = find_option(root, cmd, w);
         if (opt && takes_value(opt)) pending = opt;
       }
-    } else if (!cmd) {
-      for (const auto* sub : root.get_subcommands([](const CLI::App*) { return true; }))
+    } else if (!cmd || (positionals == 0 && has_subcommands(cmd))) {
+      // A command, or a command's own subcommand (irctl action add).
+      for (const auto* sub : (cmd ? cmd : &root)->get_subcommands([](const CLI::App*) { return true; }))
         if (sub->get_name() == w) cmd = sub;
     } else {
       ++positionals;
@@ -134,12 +141,12 @@ std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::str
   if (pending) {
     out = option_values(pending->get_lnames().empty() ? "-" + pending->get_snames().front()
                                                       : "--" + pending->get_lnames().front(),
-                        ctx);
+                        cmd, ctx);
   } else if (current.size() > 0 && current[0] == '-') {
     if (cmd) add_options(cmd, out);
     add_options(&root, out);
-  } else if (!cmd) {
-    for (const auto* sub : root.get_subcommands([](const CLI::App*) { return true; }))
+  } else if (!cmd || has_subcommands(cmd)) {
+    for (const auto* sub : (cmd ? cmd : &root)->get_subcommands([](const CLI::App*) { return true; }))
       if (!is_hidden(sub)) out.push_back({sub->get_name(), sub->get_description()});
   } else {
     std::vector<const CLI::Option*> positional;

@@ -2,6 +2,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
+#include "core/actions.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -12,8 +13,8 @@ struct ListOptions {
   std::string format = "table";
 };
 
-Json summary_json(const IncidentFile& file, const Config& config) {
-  Json j = incident_to_json(file, config);
+Json summary_json(const IncidentFile& file, const Config& config, const std::string& today) {
+  Json j = incident_to_json(file, config, today);
   const size_t events = j.contains("timeline") ? j["timeline"].size() : 0;
   j.erase("timeline");
   j["events"] = events;
@@ -26,7 +27,7 @@ void run_list(ListOptions o, Context& ctx) {
   const ListResult r = list_incidents(repo, o.filter);
   if (ctx.json()) {
     Json incidents = Json::array();
-    for (const auto& f : r.incidents) incidents.push_back(summary_json(f, repo.config()));
+    for (const auto& f : r.incidents) incidents.push_back(summary_json(f, repo.config(), date_of(ctx.now())));
     ctx.print_json({{"incidents", incidents}, {"problems", problems_json(r.problems)}});
   } else if (o.format == "ids") {
     for (const auto& f : r.incidents) ctx.io.out << f.incident().id << "\n";

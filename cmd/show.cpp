@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "cmd/output.hpp"
+#include "core/actions.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -83,6 +84,15 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
     rows.push_back({"  tasks", std::to_string(done) + " of " + std::to_string(inc.tasks.size()) +
                                    " done (irctl task " + inc.id + ")"});
   }
+  if (!inc.actions.empty()) {
+    const std::string today = date_of(ctx.now());
+    const auto open = std::count_if(inc.actions.begin(), inc.actions.end(), [](const FollowUp& a) { return !a.done; });
+    const auto overdue =
+        std::count_if(inc.actions.begin(), inc.actions.end(), [&](const FollowUp& a) { return a.overdue(today); });
+    rows.push_back({"  actions", std::to_string(open) + " of " + std::to_string(inc.actions.size()) + " open" +
+                                     (overdue ? ", " + std::to_string(overdue) + " overdue" : "") +
+                                     " (irctl action list " + inc.id + ")"});
+  }
   rows.push_back({"  file", file.path()});
   for (auto& row : rows) row[1] = printable(row[1]);
 
@@ -112,7 +122,7 @@ void run_show(const ShowOptions& o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   const IncidentFile file = load_incident(repo, id);
   if (ctx.json()) {
-    ctx.print_json(incident_to_json(file, repo.config()));
+    ctx.print_json(incident_to_json(file, repo.config(), date_of(ctx.now())));
     return;
   }
   print_incident(file, repo.config(), ctx);

@@ -88,13 +88,48 @@ Event read_event(const FieldReader& r) {
   return e;
 }
 
+std::string detail_string(const Event& e, const char* key) {
+  const auto it = e.details.find(key);
+  return it != e.details.end() && it->second.is_string() ? it->second.as_string().str : std::string();
+}
+
+// Follow-up actions, from the timeline in the order things happened: an
+// "action" event adds one; "action-done" and "action-reopen" name it by the id
+// of the event that added it.
+std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
+  std::vector<FollowUp> actions;
+  for (const auto& e : ordered) {
+    if (e.type == "action") {
+      FollowUp a;
+      a.id = e.id;
+      a.number = static_cast<int>(actions.size()) + 1;
+      a.text = e.text;
+      a.owner = detail_string(e, "owner");
+      a.due = detail_string(e, "due");
+      a.type = detail_string(e, "action_type");
+      a.link = detail_string(e, "link");
+      a.added_at = e.at;
+      a.added_by = e.by;
+      actions.push_back(std::move(a));
+    } else if (e.type == "action-done" || e.type == "action-reopen") {
+      const std::string ref = detail_string(e, "action");
+      const auto it = std::find_if(actions.begin(), actions.end(), [&](const FollowUp& a) { return a.id == ref; });
+      if (it == actions.end()) continue;
+      it->done = e.type == "action-done";
+      it->done_at = it->done ? std::optional<Timestamp>(e.at) : std::nullopt;
+      it->done_by = it->done ? e.by : "";
+    }
+  }
+  return actions;
+}
+
 }  // namespace
 
 const std::vector<std::string>& event_types() {
   static const std::vector<std::string> types = {"declare", "note",    "severity", "assign", "ack",
                                                  "escalate", "contain", "eradicate", "recover", "resolve",
                                                  "reopen",  "close",   "update",   "set",    "task",
-                                                 "postmortem"};
+                                                 "postmortem", "action", "action-done", "action-reopen"};
   return types;
 }
 
@@ -187,8 +222,10 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
     inc.timeline.push_back(std::move(e));
   }
   if (inc.timeline.empty()) r.fail("the timeline is empty; every incident starts with its declare event");
+  const std::vector<Event> ordered = in_time_order(inc.timeline);
+  inc.actions = read_actions(ordered);
   // A task is done by its latest "task" event, in the order things happened.
-  for (const auto& e : in_time_order(inc.timeline)) {
+  for (const auto& e : ordered) {
     if (e.type != "task") continue;
     const auto n = e.details.find("task");
     const auto done = e.details.find("done");

@@ -50,6 +50,27 @@ struct Task {
   std::string done_by;
 };
 
+/// A follow-up action (irctl action): work that keeps the incident from
+/// happening again, tracked until done, often long after the incident closed.
+/// Derived from the timeline, so that actions added on two clones merge.
+struct FollowUp {
+  std::string id;  ///< the id of the event that added it; references survive merges
+  int number = 0;  ///< 1-based, in the order the actions were added
+  std::string text;
+  std::string owner;
+  std::string due;   ///< YYYY-MM-DD, or empty
+  std::string type;  ///< prevent, mitigate, detect, process, or empty
+  std::string link;
+  Timestamp added_at{};
+  std::string added_by;
+  bool done = false;
+  std::optional<Timestamp> done_at;
+  std::string done_by;
+
+  /// Open, with a due date before `today` (YYYY-MM-DD, UTC).
+  bool overdue(const std::string& today) const { return !done && !due.empty() && due < today; }
+};
+
 struct RoleAssignment {
   std::string role;
   std::string person;
@@ -87,6 +108,7 @@ struct Incident {
   std::optional<Timestamp> escalated_at;
   std::vector<RoleAssignment> roles;
   std::vector<Task> tasks;  ///< the playbook's steps; done comes from "task" events
+  std::vector<FollowUp> actions;  ///< from "action", "action-done" and "action-reopen" events
   std::vector<Event> timeline;
 
   /// The people in a role, in file order.

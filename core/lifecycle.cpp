@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/actions.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/validate.hpp"
@@ -110,7 +111,7 @@ std::vector<Requirement> missing_requirements(const Incident& inc, const Config&
   return missing;
 }
 
-Json incident_to_json(const IncidentFile& file, const Config& config) {
+Json incident_to_json(const IncidentFile& file, const Config& config, const std::string& today) {
   Json j = file.to_json();
   Json missing = Json::array();
   for (const auto& m : missing_requirements(file.incident(), config)) {
@@ -120,6 +121,9 @@ Json incident_to_json(const IncidentFile& file, const Config& config) {
       missing.push_back({{"escalation_level", m.escalation_level}});
   }
   j["missing"] = missing;
+  Json actions = Json::array();
+  for (const auto& a : file.incident().actions) actions.push_back(follow_up_to_json(a, today));
+  j["actions"] = actions;
   return j;
 }
 

@@ -20,9 +20,10 @@ struct Requirement {
 };
 std::vector<Requirement> missing_requirements(const Incident& inc, const Config& config);
 
-/// An incident as --json shows it: the file's data, its path, and what its
-/// severity requires but it lacks ("missing": [{"role": …} or {"escalation_level": …}]).
-Json incident_to_json(const IncidentFile& file, const Config& config);
+/// An incident as --json shows it: the file's data, its path, what its
+/// severity requires but it lacks ("missing": [{"role": …} or {"escalation_level": …}]),
+/// and its follow-up actions (with "overdue" when `today`, YYYY-MM-DD, is given).
+Json incident_to_json(const IncidentFile& file, const Config& config, const std::string& today = "");
 
 /// The escalation policy for new incidents of these services: the first
 /// service that names one, else the default.

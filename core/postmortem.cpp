@@ -349,6 +349,9 @@ Json template_data(const IncidentFile& file, const Config& config) {
   for (size_t i = 0; i < inc.tasks.size(); ++i)
     tasks.push_back({{"number", std::to_string(i + 1)}, {"text", inc.tasks[i].text}, {"done", inc.tasks[i].done}});
   d["tasks_list"] = tasks;
+
+  for (auto& a : d["actions"]) a["done_date"] = a["done_at"].is_string() ? a["done_at"].get<std::string>().substr(0, 10) : "";
+  d["has_actions"] = !inc.actions.empty();
   return d;
 }
 

@@ -377,7 +377,7 @@ EOF
   [ "$(sed -n 3,5p "$PM")" = "$(printf '%s\n' "<!-- irctl:prose lucky -->" "Written by hand." "<!-- irctl:end -->")" ]
   assert_file_has "$PM" "## Kept from an earlier version"
   [ "$(sed -n '/^## Kept from an earlier version$/,$p' "$PM" | grep -c '^Written by hand.$')" -eq 2 ]
-  for r in summary detection root-cause follow-up went-well went-wrong; do
+  for r in summary detection root-cause follow-up-notes went-well went-wrong; do
     sed -n '/^## Kept from an earlier version$/,$p' "$PM" | grep -qxF "<!-- irctl:prose $r -->"
   done
   # back to the default template: everything is in its place again

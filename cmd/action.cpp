@@ -1,0 +1,143 @@
+// irctl action add|done|reopen|list: follow-up actions from incident reviews.
+
+#include <algorithm>
+
+#include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+#include "core/actions.hpp"
+
+namespace irctl::cli {
+namespace {
+
+struct ActionAddOptions {
+  std::string id;
+  std::vector<std::string> text;
+  FollowUpRequest request;
+};
+
+struct ActionMarkOptions {
+  std::string id;
+  std::string which;
+};
+
+struct ActionListOptions {
+  std::string id;
+  FollowUpFilter filter;
+};
+
+void run_add(ActionAddOptions o, Context& ctx) {
+  Repository& repo = ctx.repo();
+  const std::string id = resolve_incident_id(repo, o.id);
+  o.request.text = text_argument(o.text, ctx);
+  const EventResult r = add_follow_up(repo, id, o.request, ctx.recorder());
+  const auto actions = load_incident(repo, id).incident().actions;
+  const auto it = std::find_if(actions.begin(), actions.end(), [&](const FollowUp& a) { return a.id == r.event.id; });
+  const std::string number = it == actions.end() ? "" : " " + std::to_string(it->number);
+  print_event_result(ctx, r, id + ": action" + number + " added: " + printable(r.event.text));
+}
+
+void run_mark(const ActionMarkOptions& o, bool done, Context& ctx) {
+  Repository& repo = ctx.repo();
+  const std::string id = resolve_incident_id(repo, o.id);
+  const EventResult r = mark_follow_up(repo, id, o.which, done, ctx.recorder());
+  print_event_result(ctx, r, id + ": action " + printable(r.event.text),
+                     "action " + o.which + " is already " + (done ? "done" : "open"));
+}
+
+std::vector<std::string> action_row(const FollowUpRow& row, bool color) {
+  const FollowUp& a = row.action;
+  std::string due = a.due.empty() ? "-" : a.due;
+  if (row.overdue) due = colored(due, kRed, color);
+  const std::string status = a.done ? "done" : row.overdue ? "overdue" : "open";
+  return {row.incident, std::to_string(a.number), due, a.owner.empty() ? "-" : printable(short_name(a.owner)),
+          a.type.empty() ? "-" : a.type, status, printable(a.text)};
+}
+
+void run_list(ActionListOptions o, Context& ctx) {
+  Repository& repo = ctx.repo();
+  if (!o.id.empty()) o.filter.incident = resolve_incident_id(repo, o.id);
+  o.filter.today = date_of(ctx.now());
+  const FollowUpList list = list_follow_ups(repo, o.filter);
+  if (ctx.json()) {
+    Json actions = Json::array();
+    for (const auto& row : list.rows) {
+      Json j = follow_up_to_json(row.action, o.filter.today);
+      j["incident"] = row.incident;
+      j["incident_title"] = row.incident_title;
+      j["incident_status"] = row.incident_status;
+      actions.push_back(j);
+    }
+    ctx.print_json({{"actions", actions}, {"problems", problems_json(list.problems)}});
+  } else if (list.rows.empty()) {
+    ctx.status(o.filter.overdue_only ? "No overdue actions." : "No actions match.");
+  } else {
+    const bool color = ctx.color_out();
+    std::vector<std::vector<std::string>> rows = {{"INCIDENT", "#", "DUE", "OWNER", "TYPE", "STATUS", "ACTION"}};
+    // Colour codes would skew the alignment: colour the due dates after it.
+    for (const auto& row : list.rows) rows.push_back(action_row(row, false));
+    std::string table = format_table(rows);
+    if (color) {
+      const auto nl = table.find('\n');
+      table = colored(table.substr(0, nl), kDim, true) + table.substr(nl);
+    }
+    ctx.io.out << table;
+  }
+  report_problems(ctx, list.problems);
+  // A scheduled job fails while follow-ups are overdue.
+  if (o.filter.overdue_only && !list.rows.empty()) ctx.exit_code = kExitCheckFound;
+}
+
+}  // namespace
+
+void register_action(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("action", "Track follow-up actions: add, done, reopen, list (across all incidents)");
+  cmd->require_subcommand(1);
+  set_examples(cmd,
+               "  irctl action add @ \"Add a canary stage to the deploy\" --owner alice --due 14d --type prevent\n"
+               "  irctl action list --open --owner alice\n"
+               "  irctl action done K7Q 2\n"
+               "  irctl action list --overdue || notify-team     # exit 6 while any is overdue");
+
+  auto add = std::make_shared<ActionAddOptions>();
+  auto* a = cmd->add_subcommand("add", "Add a follow-up action to an incident");
+  add_id_option(a, add->id);
+  a->add_option("text", add->text, "What is to be done (several words are joined; - reads stdin)")->required();
+  a->add_option("-o,--owner", add->request.owner, "Who owns it: a name or \"Name <email>\"")->option_text("PERSON");
+  a->add_option("-d,--due", add->request.due, "When it is due: a date (2026-12-15) or a span from today (14d, 2w)")
+      ->option_text("DATE");
+  a->add_option("-t,--type", add->request.type, "prevent, mitigate, detect or process")
+      ->option_text("TYPE")
+      ->check(CLI::IsMember(follow_up_types(), CLI::ignore_case));
+  a->add_option("-l,--link", add->request.link, "A ticket or document that tracks it")->option_text("URL");
+  set_examples(a,
+               "  irctl action add @ \"Alert on the error budget, not on single errors\" --owner bob --type detect\n"
+               "  irctl action add K7Q \"Add a canary stage\" -o \"Alice <alice@example.com>\" -d 2026-12-15 \\\n"
+               "      -l https://tracker.example.com/OPS-123");
+  a->callback([add, &ctx] { run_add(*add, ctx); });
+
+  for (const bool done : {true, false}) {
+    auto mark = std::make_shared<ActionMarkOptions>();
+    auto* m = cmd->add_subcommand(done ? "done" : "reopen",
+                                  done ? "Mark a follow-up action done" : "Mark a follow-up action open again");
+    add_id_option(m, mark->id);
+    m->add_option("number", mark->which, "The action's number on the incident (or its id), as listed")->required();
+    set_examples(m, done ? "  irctl action done @ 2" : "  irctl action reopen @ 2");
+    m->callback([mark, done, &ctx] { run_mark(*mark, done, ctx); });
+  }
+
+  auto list = std::make_shared<ActionListOptions>();
+  auto* l = cmd->add_subcommand("list", "List follow-up actions of every incident (or one), by due date");
+  l->add_option("id", list->id, "Only this incident's actions");
+  l->add_flag("--open", list->filter.open_only, "Only actions not done yet");
+  l->add_flag("--overdue", list->filter.overdue_only,
+              "Only open actions past their due date; exit status 6 when there are any");
+  l->add_option("--owner", list->filter.owner, "Only actions of this owner (name, email, or both)")
+      ->option_text("PERSON");
+  set_examples(l,
+               "  irctl action list --open\n"
+               "  irctl action list --owner alice@example.com --json | jq -r '.actions[].text'\n"
+               "  irctl action list @");
+  l->callback([list, &ctx] { run_list(*list, ctx); });
+}
+
+}  // namespace irctl::cli

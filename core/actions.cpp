@@ -1,0 +1,170 @@
+#include "core/actions.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/actor.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/validate.hpp"
+
+namespace irctl {
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool is_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  return true;
+}
+
+// "alice" matches "Alice <alice@example.com>", as do "alice@example.com" and
+// the whole string; a part of a name does not.
+bool owner_matches(const std::string& owner, const std::string& wanted) {
+  if (wanted.empty()) return true;
+  const std::string o = lower(owner), w = lower(trim(wanted));
+  if (o == w) return true;
+  const auto open = o.find(" <");
+  if (open == std::string::npos || o.back() != '>') return false;
+  return o.substr(0, open) == w || o.substr(open + 2, o.size() - open - 3) == w;
+}
+
+const FollowUp& find_follow_up(const Incident& inc, const std::string& which) {
+  const std::string hint = inc.actions.empty()
+                               ? "add one first: irctl action add " + inc.id + " TEXT --owner NAME"
+                               : "see them with: irctl action list " + inc.id;
+  const std::string w = trim(which);
+  if (!w.empty() && std::all_of(w.begin(), w.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    const size_t n = w.size() > 6 ? 0 : std::stoul(w);
+    if (n >= 1 && n <= inc.actions.size()) return inc.actions[n - 1];
+    throw Error(Errc::not_found, inc.id + " has no follow-up action " + w +
+                                     (inc.actions.empty() ? " (it has none)"
+                                                          : " (they are numbered 1 to " +
+                                                                std::to_string(inc.actions.size()) + ")"),
+                hint);
+  }
+  const auto it = std::find_if(inc.actions.begin(), inc.actions.end(),
+                               [&](const FollowUp& a) { return lower(a.id) == lower(w); });
+  if (it == inc.actions.end())
+    throw Error(Errc::not_found, inc.id + " has no follow-up action " + quote(w), hint);
+  return *it;
+}
+
+}  // namespace
+
+const std::vector<std::string>& follow_up_types() {
+  static const std::vector<std::string> types = {"prevent", "mitigate", "detect", "process"};
+  return types;
+}
+
+std::string date_of(Timestamp t) { return format_rfc3339(t).substr(0, 10); }
+
+std::string parse_due_date(const std::string& text, Timestamp now) {
+  const std::string t = trim(text);
+  if (is_date(t)) {
+    CivilTime c{std::stoi(t.substr(0, 4)), std::stoi(t.substr(5, 2)), std::stoi(t.substr(8, 2)), 0, 0, 0};
+    bool valid = false;
+    try {
+      valid = date_of(from_civil(c)) == t;
+    } catch (const Error&) {
+    }
+    if (!valid)
+      throw Error(Errc::usage, "the due date " + quote(t) + " is not a day of the calendar",
+                  "give a date like 2026-12-15, or a span from today like 14d or 2w");
+    return t;
+  }
+  try {
+    return date_of(now + parse_duration(t.empty() || t[0] != '+' ? t : t.substr(1)));
+  } catch (const Error&) {
+    throw Error(Errc::usage, "the due date " + quote(t) + " is neither a date nor a span",
+                "give a date like 2026-12-15, or a span from today like 14d or 2w");
+  }
+}
+
+EventResult add_follow_up(Repository& repo, const std::string& id, const FollowUpRequest& req, const Recorder& rec) {
+  const std::string text = require_line(req.text, "the action", kMaxTitle * 2);
+  const std::string owner = req.owner.empty() ? "" : require_line(req.owner, "the owner");
+  const std::string due = req.due.empty() ? "" : parse_due_date(req.due, rec.now);
+  const std::string link = req.link.empty() ? "" : require_line(req.link, "the link", 2048);
+  const std::string type = lower(trim(req.type));
+  const auto& types = follow_up_types();
+  if (!type.empty() && std::find(types.begin(), types.end(), type) == types.end())
+    throw Error(Errc::usage, "unknown action type " + quote(req.type), "use prevent, mitigate, detect or process");
+  return record_event(
+      repo, id,
+      [&](const Incident&) -> std::optional<Event> {
+        Event e;
+        e.type = "action";
+        e.text = text;
+        if (!owner.empty()) e.details["owner"] = TomlValue(owner);
+        if (!due.empty()) e.details["due"] = TomlValue(due);
+        if (!type.empty()) e.details["action_type"] = TomlValue(type);
+        if (!link.empty()) e.details["link"] = TomlValue(link);
+        return e;
+      },
+      rec);
+}
+
+EventResult mark_follow_up(Repository& repo, const std::string& id, const std::string& which, bool done,
+                           const Recorder& rec) {
+  return record_event(
+      repo, id,
+      [&](const Incident& inc) -> std::optional<Event> {
+        const FollowUp& a = find_follow_up(inc, which);
+        if (a.done == done) return std::nullopt;
+        Event e;
+        e.type = done ? "action-done" : "action-reopen";
+        e.text = (done ? "done " : "reopened ") + std::to_string(a.number) + ": " + a.text;
+        e.details["action"] = TomlValue(a.id);
+        return e;
+      },
+      rec);
+}
+
+FollowUpList list_follow_ups(Repository& repo, const FollowUpFilter& filter) {
+  FollowUpList out;
+  std::vector<IncidentFile> files;
+  if (filter.incident) {
+    files.push_back(load_incident(repo, *filter.incident));
+  } else {
+    ListResult all = list_incidents(repo, ListFilter{});
+    files = std::move(all.incidents);
+    out.problems = std::move(all.problems);
+  }
+  for (const auto& f : files) {
+    const Incident& inc = f.incident();
+    for (const auto& a : inc.actions) {
+      const bool overdue = a.overdue(filter.today);
+      if ((filter.open_only && a.done) || (filter.overdue_only && !overdue) || !owner_matches(a.owner, filter.owner))
+        continue;
+      out.rows.push_back({inc.id, inc.title, inc.status, a, overdue});
+    }
+  }
+  std::stable_sort(out.rows.begin(), out.rows.end(), [](const FollowUpRow& x, const FollowUpRow& y) {
+    const std::string& dx = x.action.due;
+    const std::string& dy = y.action.due;
+    if (dx.empty() != dy.empty()) return dy.empty();
+    if (dx != dy) return dx < dy;
+    if (x.incident != y.incident) return x.incident < y.incident;
+    return x.action.number < y.action.number;
+  });
+  return out;
+}
+
+Json follow_up_to_json(const FollowUp& a, const std::string& today) {
+  Json j = {{"number", a.number}, {"id", a.id},          {"text", a.text},
+            {"owner", a.owner},   {"due", a.due.empty() ? Json(nullptr) : Json(a.due)},
+            {"type", a.type},     {"link", a.link},      {"status", a.done ? "done" : "open"},
+            {"added_at", format_rfc3339(a.added_at)},   {"added_by", a.added_by},
+            {"done_at", a.done_at ? Json(format_rfc3339(*a.done_at)) : Json(nullptr)},
+            {"done_by", a.done_by}};
+  if (!today.empty()) j["overdue"] = a.overdue(today);
+  return j;
+}
+
+}  // namespace irctl

@@ -1,0 +1,61 @@
+#pragma once
+// Follow-up actions (irctl action): the work an incident's review asks for,
+// with an owner and a due date, tracked across all incidents until done.
+// Each change is an event on the incident's timeline (see FollowUp), allowed
+// on closed incidents too, since follow-ups outlive the response.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/operations.hpp"
+
+namespace irctl {
+
+/// The kinds of follow-up action, in the order the review discusses them.
+const std::vector<std::string>& follow_up_types();
+
+/// "2026-11-28": the UTC date of a time.
+std::string date_of(Timestamp t);
+/// A due date: YYYY-MM-DD, or a span from `now` such as 7d or 2w. Throws
+/// Error(Errc::usage).
+std::string parse_due_date(const std::string& text, Timestamp now);
+
+struct FollowUpRequest {
+  std::string text;
+  std::string owner;
+  std::string due;   ///< as typed (see parse_due_date)
+  std::string type;
+  std::string link;
+};
+EventResult add_follow_up(Repository& repo, const std::string& id, const FollowUpRequest& req, const Recorder& rec);
+
+/// Marks an action done (or open again). `which` is its number on the
+/// incident, or its id; nothing changes when it already is.
+EventResult mark_follow_up(Repository& repo, const std::string& id, const std::string& which, bool done,
+                           const Recorder& rec);
+
+struct FollowUpFilter {
+  std::optional<std::string> incident;  ///< a full incident ID; all incidents otherwise
+  bool open_only = false;
+  bool overdue_only = false;
+  std::string owner;  ///< the owner's name, email or whole "Name <email>", any case
+  std::string today;  ///< YYYY-MM-DD, for overdue
+};
+struct FollowUpRow {
+  std::string incident;
+  std::string incident_title;
+  std::string incident_status;
+  FollowUp action;
+  bool overdue = false;
+};
+struct FollowUpList {
+  std::vector<FollowUpRow> rows;  ///< by due date (undated last), then incident and number
+  std::vector<FileProblem> problems;
+};
+FollowUpList list_follow_ups(Repository& repo, const FollowUpFilter& filter);
+
+/// An action as --json shows it; `today` adds "overdue" when not empty.
+Json follow_up_to_json(const FollowUp& a, const std::string& today);
+
+}  // namespace irctl
