@@ -140,6 +140,7 @@ void register_set(CLI::App& app, Context& ctx);
 void register_task(CLI::App& app, Context& ctx);
 void register_postmortem(CLI::App& app, Context& ctx);
 void register_action(CLI::App& app, Context& ctx);
+void register_stats(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace irctl::cli

@@ -232,7 +232,7 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter) {
           filter.services.empty() || std::any_of(inc.services.begin(), inc.services.end(),
                                                  [&](const std::string& s) { return wanted(filter.services, s); });
       if (status_ok && service_ok && wanted(severities, inc.severity) && wanted(kinds, inc.kind) &&
-          (!filter.since || inc.declared_at >= *filter.since))
+          (!filter.since || inc.declared_at >= *filter.since) && (!filter.until || inc.declared_at < *filter.until))
         result.incidents.push_back(std::move(file));
     } catch (const Error& e) {
       result.problems.push_back({path, e.what()});

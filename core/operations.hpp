@@ -88,6 +88,7 @@ struct ListFilter {
   std::vector<std::string> services;
   std::vector<std::string> kinds;
   std::optional<Timestamp> since;  ///< declared at or after
+  std::optional<Timestamp> until;  ///< declared before
 };
 
 struct FileProblem {

@@ -130,6 +130,11 @@ Timestamp from_civil(const CivilTime& c) {
   return sys_days{ymd} + hours{c.hour} + minutes{c.minute} + seconds{c.second} - minutes{c.offset_minutes};
 }
 
+Timestamp parse_day_or_time(const std::string& text, Timestamp now) {
+  const bool bare_date = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  return parse_time(bare_date ? text + "T00:00:00Z" : text, now);
+}
+
 Timestamp parse_time(const std::string& text, Timestamp now) {
   if (text == "now") return now;
   if (!text.empty() && text[0] == '-') {

@@ -1,0 +1,118 @@
+#include "core/stats.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/error.hpp"
+#include "core/metrics.hpp"
+
+namespace irctl {
+namespace {
+
+// Halves round up, as people round.
+Seconds rounded_div(Seconds total, size_t n) {
+  const auto count = static_cast<Seconds::rep>(n);
+  return Seconds((2 * total.count() + count) / (2 * count));
+}
+
+std::vector<std::string> group_keys(const Incident& inc, const std::string& by) {
+  if (by == "severity") return {inc.severity};
+  if (by == "kind") return {inc.kind};
+  if (by == "month") return {format_rfc3339(inc.declared_at).substr(0, 7)};
+  if (by == "service") return inc.services.empty() ? std::vector<std::string>{"(none)"} : inc.services;
+  return {};
+}
+
+// The durations of a group, gathered before they are summarized.
+struct Samples {
+  std::vector<Seconds> detect, acknowledge, contain, resolve, impact;
+};
+
+void add_incident(StatsGroup& g, Samples& s, const Incident& inc, const std::string& today) {
+  ++g.incidents;
+  if (is_open_status(inc.status)) ++g.open;
+  const Durations d = durations_of(inc);
+  const auto add = [](std::vector<Seconds>& to, const std::optional<Seconds>& v) {
+    if (v) to.push_back(*v);
+  };
+  add(s.detect, d.to_detect);
+  add(s.acknowledge, d.to_acknowledge);
+  add(s.contain, d.to_contain);
+  add(s.resolve, d.to_resolve);
+  add(s.impact, d.impact);
+  for (const auto& a : inc.actions) {
+    if (!a.done) ++g.actions_open;
+    if (a.overdue(today)) ++g.actions_overdue;
+  }
+}
+
+void finish(StatsGroup& g, Samples& s) {
+  g.detect = summarize(std::move(s.detect));
+  g.acknowledge = summarize(std::move(s.acknowledge));
+  g.contain = summarize(std::move(s.contain));
+  g.resolve = summarize(std::move(s.resolve));
+  g.impact = summarize(std::move(s.impact));
+}
+
+}  // namespace
+
+DurationSummary summarize(std::vector<Seconds> values) {
+  DurationSummary out;
+  out.count = values.size();
+  if (values.empty()) return out;
+  Seconds total{0};
+  for (const auto v : values) total += v;
+  out.mean = rounded_div(total, values.size());
+  std::sort(values.begin(), values.end());
+  const size_t mid = values.size() / 2;
+  out.median = values.size() % 2 ? values[mid] : rounded_div(values[mid - 1] + values[mid], 2);
+  return out;
+}
+
+const std::vector<std::string>& stats_groupings() {
+  static const std::vector<std::string> by = {"severity", "service", "kind", "month"};
+  return by;
+}
+
+StatsResult compute_stats(const std::vector<Incident>& incidents, const std::string& by, const std::string& today) {
+  const auto& groupings = stats_groupings();
+  if (!by.empty() && std::find(groupings.begin(), groupings.end(), by) == groupings.end())
+    throw Error(Errc::usage, "stats cannot group by " + quote(by), "use --by severity, service, kind or month");
+  StatsResult result;
+  result.total.key = "all";
+  Samples total;
+  std::map<std::string, std::pair<StatsGroup, Samples>> groups;
+  for (const auto& inc : incidents) {
+    add_incident(result.total, total, inc, today);
+    for (const auto& key : group_keys(inc, by)) {
+      auto& [group, samples] = groups[key];
+      group.key = key;
+      add_incident(group, samples, inc, today);
+    }
+  }
+  finish(result.total, total);
+  for (auto& [key, entry] : groups) {
+    finish(entry.first, entry.second);
+    result.groups.push_back(std::move(entry.first));
+  }
+  return result;
+}
+
+StatsResult repository_stats(Repository& repo, const StatsRequest& req) {
+  if (req.since && req.until && *req.until <= *req.since)
+    throw Error(Errc::usage, "--until " + format_rfc3339(*req.until) + " is not after --since " +
+                                 format_rfc3339(*req.since),
+                "give a period that ends after it begins");
+  ListFilter filter;
+  filter.since = req.since;
+  filter.until = req.until;
+  ListResult list = list_incidents(repo, filter);
+  std::vector<Incident> incidents;
+  incidents.reserve(list.incidents.size());
+  for (const auto& f : list.incidents) incidents.push_back(f.incident());
+  StatsResult result = compute_stats(incidents, req.by, req.today);
+  result.problems = std::move(list.problems);
+  return result;
+}
+
+}  // namespace irctl
