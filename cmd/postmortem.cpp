@@ -41,7 +41,10 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   req.template_name = o.template_name.find('/') != std::string::npos ? ctx.user_path(o.template_name) : o.template_name;
   const bool to_stdout = o.output == "-";
   req.output = to_stdout ? "" : o.output;
-  const PostmortemResult r = write_postmortem(repo, id, req, !to_stdout, ctx.recorder());
+  // A preview writes nothing, so it needs no identity: the actor (--as,
+  // IRCTL_ACTOR, git's user.name) is resolved only for a commit.
+  const PostmortemResult r = to_stdout ? write_postmortem(repo, id, req, false, Recorder{})
+                                       : write_postmortem(repo, id, req, true, ctx.recorder());
   if (to_stdout) {
     if (ctx.json())
       ctx.print_json({{"id", id}, {"text", r.text}});

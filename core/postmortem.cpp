@@ -199,8 +199,10 @@ Json events_of(const std::vector<Event>& events, const std::string& type) {
   return list;
 }
 
+// The marker line may end in CRLF (a document edited on Windows); the prose
+// (group 2) is kept byte for byte, line endings and all.
 const std::regex& prose_region() {
-  static const std::regex re(R"(<!-- irctl:prose ([A-Za-z0-9_.-]+) -->\n([\s\S]*?)<!-- irctl:end -->)");
+  static const std::regex re(R"(<!-- irctl:prose ([A-Za-z0-9_.-]+) -->\r?\n([\s\S]*?)<!-- irctl:end -->)");
   return re;
 }
 
@@ -417,10 +419,23 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
   if (commit && !safe_output_path(path))
     throw Error(Errc::usage, "the output " + quote(path) + " is not a path inside the repository that irctl may write",
                 "give a relative path such as postmortems/" + id + ".md, or - for standard output");
+  if (commit)
+    if (const auto why = repo.unwritable_reason(path))
+      throw Error(Errc::usage, "cannot write the postmortem to " + quote(path) + ": " + *why,
+                  req.output.empty() ? "replace it with a real folder or file, or write elsewhere with --output FILE"
+                                     : "give a file's path inside the repository without symbolic links, such as "
+                                       "postmortems/" + id + ".md, or - for standard output");
   const Template tmpl = load_template(repo, req.template_name.empty() ? default_template_for(inc, config)
                                                                       : req.template_name);
   std::string text = render_template(tmpl, template_data(file, config));
-  const auto previous = repo.read(path);
+  // What is committed decides (the prose kept, whether anything changed); a
+  // preview shows the work tree's prose, uncommitted edits included, but
+  // reads nothing through a symbolic link.
+  std::optional<std::string> previous;
+  if (commit)
+    previous = repo.read_committed(path);
+  else if (!repo.unwritable_reason(path))
+    previous = repo.read(path);
   if (previous) text = keep_prose(text, *previous);
   PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}};
   if (!commit) return result;
@@ -430,7 +445,10 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
         if (current.status == "closed")
           throw Error(Errc::refused, current.id + " is closed; the postmortem is final",
                       "edit " + path + " by hand, or reopen the incident: irctl reopen " + current.id + " --reason TEXT");
-        if (previous && *previous == text) return std::nullopt;
+        // Edits that are not committed are refused even when the rendering
+        // matches HEAD: they are neither overwritten nor passed over as "up to date".
+        repo.require_clean(path);
+        if (previous && *previous == text && current.postmortem == path) return std::nullopt;
         Event e;
         e.type = "postmortem";
         e.text = std::string(previous ? "postmortem updated: " : "postmortem written: ") + path;

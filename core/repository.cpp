@@ -152,6 +152,46 @@ bool Repository::committed(const std::string& path) const {
   return true;
 }
 
+std::optional<std::string> Repository::read_committed(const std::string& path) const {
+  git_object* head = nullptr;
+  if (git_revparse_single(&head, repo_.get(), "HEAD^{tree}") != 0) return std::nullopt;
+  git::TreePtr tree(reinterpret_cast<git_tree*>(head));
+  git_tree_entry* raw_entry = nullptr;
+  if (git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str()) != 0) return std::nullopt;
+  git::TreeEntryPtr entry(raw_entry);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  git_blob* raw_blob = nullptr;
+  git::check(git_blob_lookup(&raw_blob, repo_.get(), git_tree_entry_id(entry.get())),
+             "cannot read " + path + " in HEAD");
+  const git::Owner<git_blob, git_blob_free> blob(raw_blob);
+  const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+  return std::string(data, static_cast<size_t>(git_blob_rawsize(blob.get())));
+}
+
+std::optional<std::string> Repository::unwritable_reason(const std::string& path) const {
+  if (path.empty()) return "the path is empty";
+  if (path.back() == '/') return "it ends with '/': that names a folder, not a file";
+  fs::path on_disk = root_;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = path.find('/', start);
+    const bool last = slash == std::string::npos;
+    const std::string so_far = path.substr(0, slash);
+    on_disk /= path.substr(start, last ? std::string::npos : slash - start);
+    std::error_code ec;
+    const fs::file_status st = fs::symlink_status(on_disk, ec);
+    if (!fs::exists(st)) return std::nullopt;  // missing folders are created, and nothing below them exists
+    if (fs::is_symlink(st)) return quote(so_far) + " is a symbolic link, which could lead outside the repository";
+    if (last) {
+      if (fs::is_directory(st)) return quote(so_far) + " is a folder, not a file";
+      if (!fs::is_regular_file(st)) return quote(so_far) + " is not a regular file";
+      return std::nullopt;
+    }
+    if (!fs::is_directory(st)) return quote(so_far) + " is a file, not a folder";
+    start = slash + 1;
+  }
+}
+
 std::vector<std::string> Repository::incident_ids() const {
   std::vector<std::string> ids;
   std::error_code ec;
@@ -201,7 +241,8 @@ void Repository::require_clean(const std::string& path) const {
     throw Error(Errc::conflict, path + " is ignored by git, so irctl cannot commit it",
                 "remove the rule that ignores it from .gitignore");
   if (flags & GIT_STATUS_WT_NEW)
-    throw Error(Errc::conflict, path + " exists but was never committed", fix);
+    throw Error(Errc::conflict, path + " is untracked: it exists but was never committed",
+                "commit it ('git add " + path + "' and 'git commit') or remove it, then run the command again");
   if (flags & GIT_STATUS_WT_DELETED)
     throw Error(Errc::conflict, path + " was deleted, and the deletion is not committed",
                 "bring it back ('git checkout HEAD -- " + path + "') or commit the deletion ('git rm " + path + "')");
@@ -210,6 +251,14 @@ void Repository::require_clean(const std::string& path) const {
 
 std::string Repository::commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
                                Timestamp author_time) {
+  // Checked before anything is committed: writing through a symbolic link
+  // could reach outside the repository, and a folder in the way would fail
+  // only after the commit is made.
+  for (const auto& f : files)
+    if (const auto why = unwritable_reason(f.path))
+      throw Error(Errc::conflict, "cannot write " + f.path + ": " + *why,
+                  "irctl writes only real files and folders of the work tree; move what is in the way, then run the "
+                  "command again");
   git_repository* repo = repo_.get();
   git::CommitPtr parent;
   git::TreePtr tree;

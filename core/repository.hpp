@@ -67,6 +67,14 @@ class Repository {
   std::optional<std::string> read(const std::string& path) const;
   /// True when `path` is in HEAD's tree: committed, not merely on disk.
   bool committed(const std::string& path) const;
+  /// The content of `path` as committed in HEAD (not the work tree's);
+  /// nullopt when HEAD has no file there.
+  std::optional<std::string> read_committed(const std::string& path) const;
+  /// Why `path` (relative, with '/') cannot be written as a file of the work
+  /// tree: one of its existing parts is a symbolic link (which could lead
+  /// outside the repository), a file where a folder must be, or a folder
+  /// where the file must be; or it ends with '/'. nullopt when it can.
+  std::optional<std::string> unwritable_reason(const std::string& path) const;
 
   /// The IDs of every incident, from the file names alone (no file is parsed).
   std::vector<std::string> incident_ids() const;
@@ -80,6 +88,8 @@ class Repository {
 
   /// Writes the files, stages them and commits them on HEAD as `author`.
   /// Returns the new commit's id. On failure the files are put back.
+  /// Refuses (Errc::conflict, before committing) a path that
+  /// unwritable_reason() objects to.
   std::string commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
                      Timestamp author_time);
 

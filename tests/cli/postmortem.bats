@@ -620,3 +620,159 @@ EOF
   assert_status 0
   assert_output_contains "| Status | closed |"
 }
+
+# --- where it may write, line endings, what is committed, identity (regressions) ----
+
+@test "--output through a committed symbolic link exits 2 and writes nothing, in the repository or outside" {
+  replay_outage
+  mkdir -p "$TEST_DIR/elsewhere"
+  ln -s "$TEST_DIR/elsewhere" docs
+  ln -s "$TEST_DIR/elsewhere/linked.md" linked.md
+  git add docs linked.md
+  git commit -q -m "links"
+  for o in docs/x.md docs/sub/x.md linked.md; do
+    run_unchanged --separate-stderr irctl postmortem "$ID" --output "$o"
+    assert_status 2
+    assert_text_error
+    [[ "$stderr" == *"cannot write the postmortem to '$o': '${o%%/*}' is a symbolic link"* ]]
+  done
+  run_unchanged --separate-stderr irctl postmortem "$ID" -o docs/x.md --json
+  assert_status 2
+  assert_json_error usage
+  [ -z "$(ls -A "$TEST_DIR/elsewhere")" ]
+  [ "$(toml_eval "$FILE" '"postmortem" in d')" = "false" ]
+}
+
+@test "the default path exits 2 when postmortems/ is a symbolic link; nothing is written" {
+  replay_outage
+  mkdir -p "$TEST_DIR/elsewhere"
+  ln -s "$TEST_DIR/elsewhere" postmortems
+  git add postmortems
+  git commit -q -m "postmortems elsewhere"
+  run_unchanged --separate-stderr irctl postmortem "$ID"
+  assert_status 2
+  assert_text_error
+  [[ "$stderr" == *"cannot write the postmortem to '$PM': 'postmortems' is a symbolic link"* ]]
+  [[ "$stderr" == *"hint: "*"--output FILE"* ]]
+  [ -z "$(ls -A "$TEST_DIR/elsewhere")" ]
+  [ "$(toml_eval "$FILE" '"postmortem" in d')" = "false" ]
+}
+
+@test "--output naming a folder, ending with a slash, or under a file exits 2 and changes nothing" {
+  replay_outage
+  irctl -q postmortem "$ID"  # postmortems/ is a folder now
+  for o in postmortems postmortems/ x.md/ "$PM/x.md"; do
+    run_unchanged --separate-stderr irctl postmortem "$ID" --output "$o"
+    assert_status 2
+    assert_text_error
+    [[ "$stderr" == *"cannot write the postmortem to '$o'"* ]]
+    refute_output_contains "git:"
+    [[ "$stderr" != *"git:"* ]]
+  done
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output postmortems
+  [[ "$stderr" == *"'postmortems' is a folder, not a file"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output x.md/
+  [[ "$stderr" == *"it ends with '/'"* ]]
+  [ ! -e x.md ]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output "$PM/x.md"
+  [[ "$stderr" == *"'$PM' is a file, not a folder"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output postmortems --json
+  assert_status 2
+  assert_json_error usage
+}
+
+@test "a postmortem with CRLF line endings keeps its prose, byte for byte, when rendered again" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  sed -i 's/^_Write here._$/Written on Windows./; s/$/\r/' "$PM"
+  git commit -q -am "postmortem prose, edited on Windows"
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "Follow-up filed"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  assert_one_commit_since "$before"
+  [ "$(grep -c $'^Written on Windows.\r$' "$PM")" -eq 3 ]
+  refute_file_contains "$PM" "_Write here._"
+  refute_file_contains "$PM" "Kept from an earlier version"
+  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"
+  # and once more: nothing to change
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  [[ "$stderr" == *"$PM is up to date; nothing changed"* ]]
+  assert_no_commit_since "$before"
+}
+
+@test "an uncommitted edit of the postmortem exits 5 even when nothing new would be rendered" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  sed -i 's/^_Write here._$/Not committed yet./' "$PM"
+  # no new event: the rendering matches HEAD, but the edit is neither overwritten nor passed over
+  run_unchanged --separate-stderr irctl postmortem "$ID"
+  assert_status 5
+  assert_text_error
+  [[ "$stderr" == *"$PM has changes that are not committed"* ]]
+  [[ "$stderr" == *"git commit $PM"* ]]
+  [ "$(grep -c '^Not committed yet.$' "$PM")" -eq 3 ]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --json
+  assert_status 5
+  assert_json_error conflict
+  # the preview shows the work tree's prose
+  run_unchanged --separate-stderr irctl postmortem "$ID" -o -
+  assert_status 0
+  [ "$(grep -c '^Not committed yet.$' <<<"$output")" -eq 3 ]
+  # committed, it is HEAD's version: nothing to change
+  git commit -q -am "postmortem prose"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  [[ "$stderr" == *"$PM is up to date; nothing changed"* ]]
+  assert_no_commit_since "$before"
+}
+
+@test "an untracked document at the path exits 5 with a hint to commit or remove it, even if it is the rendering" {
+  replay_outage
+  mkdir -p postmortems
+  irctl postmortem "$ID" -o - >"$PM"  # exactly what would be written, but never committed
+  run_unchanged --separate-stderr irctl postmortem "$ID"
+  assert_status 5
+  assert_text_error
+  [[ "$stderr" == *"irctl: error: $PM is untracked: it exists but was never committed"* ]]
+  [[ "$stderr" == *"hint: commit it ('git add $PM' and 'git commit') or remove it"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --json
+  assert_status 5
+  assert_json_error conflict
+  [ "$(toml_eval "$FILE" '"postmortem" in d')" = "false" ]
+  # committed by hand, it is the postmortem: the event records it without changing it
+  git add "$PM"
+  git commit -q -m "postmortem by hand"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  assert_one_commit_since "$before"
+  [ "$(git show --format= --name-only HEAD)" = "$FILE" ]
+  [ "$(toml_eval "$FILE" 'd["postmortem"]')" = "$PM" ]
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  assert_no_commit_since "$before"
+}
+
+@test "--output - previews without any identity; writing still needs one" {
+  replay_outage
+  git config --unset user.name
+  git config --unset user.email
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output -
+  assert_status 0
+  [[ "$output" == "# Postmortem: Checkout API returns 503"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" -o - --json
+  assert_status 0
+  [ "$(json_eval 'd["id"]' <<<"$output")" = "$ID" ]
+  run_unchanged --separate-stderr irctl postmortem "$ID"
+  assert_status 2
+  [[ "$stderr" == *"no identity"* ]]
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl --as "$IC" postmortem "$ID"
+  assert_status 0
+  assert_one_commit_since "$before"
+}

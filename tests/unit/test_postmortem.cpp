@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
 #include "core/metrics.hpp"
 #include "core/postmortem.hpp"
@@ -138,5 +139,111 @@ TEST_SUITE("postmortem") {
     CHECK(pm.text.find("`ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad` | 3 |") !=
           std::string::npos);
     CHECK_FALSE(repo.read(postmortem_path(id)));  // not written without commit
+  }
+
+  TEST_CASE("prose regions of a document with CRLF line endings are kept byte for byte") {
+    const std::string fresh = "# Title\n<!-- irctl:prose went-well -->\n_Write here._\n<!-- irctl:end -->\nafter\n";
+    const std::string previous =
+        "# Old\r\n<!-- irctl:prose went-well -->\r\nFast rollback.\r\n\r\nGood alerts.\r\n<!-- irctl:end -->\r\n"
+        "<!-- irctl:prose gone -->\r\nOld prose.\r\n<!-- irctl:end -->\r\n";
+    const std::string out = keep_prose(fresh, previous);
+    CHECK(out.find("# Title\n<!-- irctl:prose went-well -->\nFast rollback.\r\n\r\nGood alerts.\r\n<!-- irctl:end -->\n"
+                   "after\n") == 0);
+    CHECK(out.find("_Write here._") == std::string::npos);
+    CHECK(out.find("<!-- irctl:prose gone -->\nOld prose.\r\n<!-- irctl:end -->") != std::string::npos);
+    CHECK(keep_prose(fresh, out) == out);  // rendering again changes nothing
+  }
+
+  TEST_CASE("the output path: no symbolic links, folders or trailing slashes; nothing committed") {
+    TempDir dir;
+    init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, kT0);
+    Repository repo = Repository::discover(dir.path());
+    DeclareRequest r;
+    r.title = "Disk full";
+    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    const std::string head = repo.history(incident_path(id)).front().sha;
+    const auto outside = dir.path() / "elsewhere";
+    std::filesystem::create_directories(outside);
+    std::filesystem::create_directory_symlink(outside, repo.root() / "docs");
+    std::filesystem::create_directories(repo.root() / "notes");
+    std::ofstream(repo.root() / "README") << "x";
+    for (const char* output : {"docs/x.md", "docs", "notes", "notes/", "x.md/", "README/x.md"}) {
+      CAPTURE(output);
+      CHECK(irctl::testing::code_of([&] { write_postmortem(repo, id, {"", output}, true, at(1)); }) == Errc::usage);
+    }
+    CHECK(std::filesystem::is_empty(outside));
+    // the default path, when postmortems/ is a link
+    std::filesystem::create_directory_symlink(outside, repo.root() / "postmortems");
+    try {
+      write_postmortem(repo, id, {}, true, at(1));
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::usage);
+      CHECK(std::string(e.what()).find("'postmortems' is a symbolic link") != std::string::npos);
+    }
+    CHECK(std::filesystem::is_empty(outside));
+    CHECK(repo.history(incident_path(id)).front().sha == head);
+    // a preview does not read the prose through the link either
+    std::ofstream(outside / (id + ".md")) << "<!-- irctl:prose summary -->\nSecret.\n<!-- irctl:end -->\n";
+    CHECK(write_postmortem(repo, id, {}, false, at(1)).text.find("Secret.") == std::string::npos);
+    // and no other write goes through a link either
+    CHECK(irctl::testing::code_of([&] { repo.commit({{"docs/y.md", "y"}}, "y", kAlice, kT0); }) == Errc::conflict);
+    CHECK(repo.history(incident_path(id)).front().sha == head);
+    CHECK_FALSE(repo.unwritable_reason("postmortems-real/x.md"));
+    CHECK(repo.unwritable_reason("notes").value() == "'notes' is a folder, not a file");
+  }
+
+  TEST_CASE("what is committed decides: uncommitted or untracked documents are refused, never passed over") {
+    TempDir dir;
+    init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, kT0);
+    Repository repo = Repository::discover(dir.path());
+    DeclareRequest r;
+    r.title = "Disk full";
+    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    const std::string pm = postmortem_path(id);
+    const auto on_disk = repo.root() / pm;
+    const auto head = [&] { return repo.history(incident_path(id)).front().sha; };
+
+    // a document that is exactly the rendering but was never committed
+    const std::string preview = write_postmortem(repo, id, {}, false, at(1)).text;
+    std::filesystem::create_directories(on_disk.parent_path());
+    std::ofstream(on_disk, std::ios::binary) << preview;
+    const std::string before = head();
+    try {
+      write_postmortem(repo, id, {}, true, at(2));
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::conflict);
+      CHECK(std::string(e.what()) == pm + " is untracked: it exists but was never committed");
+      CHECK(e.hint().find("'git add " + pm + "'") != std::string::npos);
+      CHECK(e.hint().find("remove it") != std::string::npos);
+    }
+    CHECK(head() == before);
+    std::filesystem::remove(on_disk);
+    CHECK(write_postmortem(repo, id, {}, true, at(3)).event.recorded);
+    CHECK(repo.read_committed(pm) == repo.read(pm));
+
+    // an edit of the prose, not committed, with nothing new to render: refused, and kept
+    std::string edited = *repo.read(pm);
+    const std::string marker = "<!-- irctl:prose went-well -->\n";
+    edited.replace(edited.find(marker) + marker.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
+    std::ofstream(on_disk, std::ios::binary) << edited;
+    const std::string committed_before = head();
+    CHECK(irctl::testing::code_of([&] { write_postmortem(repo, id, {}, true, at(4)); }) == Errc::conflict);
+    CHECK(repo.read(pm) == edited);
+    CHECK(head() == committed_before);
+    // the preview shows the work tree's prose
+    CHECK(write_postmortem(repo, id, {}, false, at(4)).text == edited);
+    // committed, it is HEAD's version: nothing to change
+    repo.commit({{pm, edited}}, "prose", kAlice, at(5).at);
+    CHECK_FALSE(write_postmortem(repo, id, {}, true, at(6)).event.recorded);
+    // a document committed by hand at another path, the same as the rendering,
+    // still gets the postmortem field
+    repo.commit({{"docs/pm.md", edited}}, "by hand", kAlice, at(7).at);
+    const auto moved = write_postmortem(repo, id, {"", "docs/pm.md"}, true, at(8));
+    CHECK(moved.event.recorded);
+    CHECK(moved.event.event.text == "postmortem updated: docs/pm.md");
+    CHECK(load_incident(repo, id).incident().postmortem == "docs/pm.md");
+    CHECK_FALSE(write_postmortem(repo, id, {"", "docs/pm.md"}, true, at(9)).event.recorded);
   }
 }
