@@ -141,6 +141,7 @@ void register_task(CLI::App& app, Context& ctx);
 void register_postmortem(CLI::App& app, Context& ctx);
 void register_action(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
+void register_ingest(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace irctl::cli

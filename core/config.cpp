@@ -62,6 +62,35 @@ class UniqueNames {
   std::set<std::string> seen_;
 };
 
+// [ingest]: a repository without the section (made before it existed) gets
+// the same defaults as one that has it.
+void read_ingest(const FieldReader& r, Config& c) {
+  r.reject_unknown({"service_labels", "severity_labels", "title_annotations", "kind", "resolve", "severity"});
+  IngestMapping& m = c.ingest;
+  m.service_labels = r.strings_or("service_labels", m.service_labels);
+  m.severity_labels = r.strings_or("severity_labels", m.severity_labels);
+  m.title_annotations = r.strings_or("title_annotations", m.title_annotations);
+  m.kind = r.string_or("kind", c.default_kind);
+  if (!c.find_kind(m.kind)) r.fail(*r.find("kind"), "ingest kind " + quote(m.kind) + " is not one of " + names_of(c.kinds));
+  m.kind = c.find_kind(m.kind)->name;
+  m.resolve = r.boolean_or("resolve", m.resolve);
+  if (r.find("severity")) {
+    const FieldReader levels = r.table_or_empty("severity");
+    m.severity.clear();
+    for (const auto& [alert_level, value] : levels.value().as_table()) {
+      if (!value.is_string()) levels.fail(value, "[ingest.severity] maps alert levels to level names, as strings");
+      const Severity* s = c.find_severity(value.as_string().str);
+      if (!s)
+        levels.fail(value, "[ingest.severity] maps " + quote(alert_level) + " to the unknown level " +
+                               quote(value.as_string().str) + "; levels: " + names_of(c.severities));
+      m.severity.emplace_back(alert_level, s->name);
+    }
+  } else {
+    // The built-in map names SEV1-SEV4; keep only what this scale has.
+    std::erase_if(m.severity, [&](const auto& entry) { return !c.find_severity(entry.second); });
+  }
+}
+
 }  // namespace
 
 const Severity* Config::find_severity(const std::string& name) const { return find_named(severities, name); }
@@ -89,7 +118,7 @@ Config parse_config(const std::string& text, const std::string& path) {
     root.fail(*root.find("schema"), "schema " + std::to_string(schema) +
                                         " is not supported by this irctl (it reads schema 1); upgrade irctl");
 
-  root.reject_unknown({"schema", "defaults", "severity", "role", "kind", "escalation_policy", "service"});
+  root.reject_unknown({"schema", "defaults", "severity", "role", "kind", "escalation_policy", "service", "ingest"});
   Config c;
   UniqueNames severities("severity"), roles("role"), kinds("kind"), policies("escalation policy"), services("service");
   for (const auto& r : root.tables("severity")) {
@@ -166,6 +195,7 @@ Config parse_config(const std::string& text, const std::string& path) {
     defaults.fail("the default escalation policy " + quote(c.default_policy) + " is not defined");
   c.default_severity = c.find_severity(c.default_severity)->name;
   c.default_kind = c.find_kind(c.default_kind)->name;
+  read_ingest(root.table_or_empty("ingest"), c);
   return c;
 }
 

@@ -45,6 +45,20 @@ struct Service {
   std::string escalation_policy;
 };
 
+/// How `irctl ingest` turns an alert into an incident ([ingest]).
+struct IngestMapping {
+  std::vector<std::string> service_labels = {"service", "app", "job", "component"};
+  std::vector<std::string> severity_labels = {"severity", "priority"};
+  std::vector<std::string> title_annotations = {"summary", "title"};
+  std::string kind;  ///< empty: defaults.kind
+  bool resolve = true;
+  /// Alert severity or priority (compared case-insensitively) -> level.
+  std::vector<std::pair<std::string, std::string>> severity = {
+      {"critical", "SEV1"}, {"page", "SEV1"}, {"P1", "SEV1"}, {"error", "SEV2"}, {"high", "SEV2"},
+      {"P2", "SEV2"},       {"warning", "SEV3"}, {"P3", "SEV3"}, {"info", "SEV4"}, {"low", "SEV4"},
+      {"P4", "SEV4"},       {"P5", "SEV4"}};
+};
+
 struct Config {
   std::vector<Severity> severities;  ///< most severe first
   std::vector<Role> roles;
@@ -54,6 +68,7 @@ struct Config {
   std::string default_severity;
   std::string default_kind;
   std::string default_policy;
+  IngestMapping ingest;
 
   const Severity* find_severity(const std::string& name) const;  ///< case-insensitive
   const Role* find_role(const std::string& name) const;

@@ -18,7 +18,8 @@ const std::vector<std::string>& schema_order() {
       "kind",            "services",     "summary",       "impact",          "root_cause",      "postmortem",
       "started_at",      "detected_at",  "declared_at",   "acknowledged_at", "contained_at",
       "eradicated_at",   "recovered_at", "resolved_at",   "closed_at",       "escalation_policy",
-      "escalation_level", "escalated_at", "channels",     "roles",           "tasks",
+      "escalation_level", "escalated_at", "channels",     "alerts",          "alert_status",
+      "roles",            "tasks",
       "timeline"};
   return order;
 }
@@ -94,31 +95,35 @@ std::string detail_string(const Event& e, const char* key) {
 }
 
 // Follow-up actions, from the timeline in the order things happened: an
-// "action" event adds one; "action-done" and "action-reopen" name it by the id
-// of the event that added it.
+// "action" event adds one (numbered in that order); "action-done" and
+// "action-reopen" name it by the id of the event that added it. The actions
+// are gathered first and marked afterwards, so that a mark whose time lies
+// before its action's (recorded with --at, or merged from a clone whose clock
+// was behind) still counts instead of being dropped.
 std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
   std::vector<FollowUp> actions;
   for (const auto& e : ordered) {
-    if (e.type == "action") {
-      FollowUp a;
-      a.id = e.id;
-      a.number = static_cast<int>(actions.size()) + 1;
-      a.text = e.text;
-      a.owner = detail_string(e, "owner");
-      a.due = detail_string(e, "due");
-      a.type = detail_string(e, "action_type");
-      a.link = detail_string(e, "link");
-      a.added_at = e.at;
-      a.added_by = e.by;
-      actions.push_back(std::move(a));
-    } else if (e.type == "action-done" || e.type == "action-reopen") {
-      const std::string ref = detail_string(e, "action");
-      const auto it = std::find_if(actions.begin(), actions.end(), [&](const FollowUp& a) { return a.id == ref; });
-      if (it == actions.end()) continue;
-      it->done = e.type == "action-done";
-      it->done_at = it->done ? std::optional<Timestamp>(e.at) : std::nullopt;
-      it->done_by = it->done ? e.by : "";
-    }
+    if (e.type != "action") continue;
+    FollowUp a;
+    a.id = e.id;
+    a.number = static_cast<int>(actions.size()) + 1;
+    a.text = e.text;
+    a.owner = detail_string(e, "owner");
+    a.due = detail_string(e, "due");
+    a.type = detail_string(e, "action_type");
+    a.link = detail_string(e, "link");
+    a.added_at = e.at;
+    a.added_by = e.by;
+    actions.push_back(std::move(a));
+  }
+  for (const auto& e : ordered) {
+    if (e.type != "action-done" && e.type != "action-reopen") continue;
+    const std::string ref = detail_string(e, "action");
+    const auto it = std::find_if(actions.begin(), actions.end(), [&](const FollowUp& a) { return a.id == ref; });
+    if (it == actions.end()) continue;
+    it->done = e.type == "action-done";
+    it->done_at = it->done ? std::optional<Timestamp>(e.at) : std::nullopt;
+    it->done_by = it->done ? e.by : "";
   }
   return actions;
 }
@@ -129,7 +134,7 @@ const std::vector<std::string>& event_types() {
   static const std::vector<std::string> types = {"declare", "note",    "severity", "assign", "ack",
                                                  "escalate", "contain", "eradicate", "recover", "resolve",
                                                  "reopen",  "close",   "update",   "set",    "task",
-                                                 "postmortem", "action", "action-done", "action-reopen"};
+                                                 "postmortem", "action", "action-done", "action-reopen", "alert"};
   return types;
 }
 
@@ -213,6 +218,8 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   inc.escalation_level = static_cast<int>(r.integer_or("escalation_level", 0));
   if (inc.escalation_level < 0) r.fail(*r.find("escalation_level"), "'escalation_level' must be 0 or more");
   inc.escalated_at = r.time("escalated_at");
+  inc.alerts = r.strings_or("alerts", {});
+  inc.alert_status = r.string_or("alert_status", "");
   inc.roles = read_roles(r.table_or_empty("roles"));
   for (const auto& text : r.strings_or("tasks", {})) inc.tasks.push_back(Task{text, false, std::nullopt, ""});
   std::set<std::string> event_ids;

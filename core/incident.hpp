@@ -107,6 +107,8 @@ struct Incident {
   int escalation_level = 0;  ///< 0: nobody paged through the policy yet
   std::optional<Timestamp> escalated_at;
   std::vector<RoleAssignment> roles;
+  std::vector<std::string> alerts;  ///< the keys of the alerts it came from (irctl ingest)
+  std::string alert_status;         ///< firing or resolved, as the alerts last said
   std::vector<Task> tasks;  ///< the playbook's steps; done comes from "task" events
   std::vector<FollowUp> actions;  ///< from "action", "action-done" and "action-reopen" events
   std::vector<Event> timeline;

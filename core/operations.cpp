@@ -108,6 +108,12 @@ IncidentFile load_incident(const Repository& repo, const std::string& id) {
 }
 
 EventResult declare_incident(Repository& repo, const DeclareRequest& req, const Recorder& rec) {
+  require_not_future(rec.at, rec, "the time");
+  return declare_incident_locked(repo, repo.lock(), req, rec);
+}
+
+EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const DeclareRequest& req,
+                                    const Recorder& rec) {
   const Config& config = repo.config();
   const std::string title = require_line(req.title, "the title", kMaxTitle);
   const std::string severity = config.resolve_severity(req.severity.value_or(config.default_severity));
@@ -152,8 +158,9 @@ EventResult declare_incident(Repository& repo, const DeclareRequest& req, const 
     e.details["targets"] = string_array(p->levels.front().targets);
   }
   if (const auto steps = playbook_steps(repo, config, kind); !steps.empty()) e.set["tasks"] = string_array(steps);
+  if (!req.alerts.empty()) e.set["alerts"] = string_array(req.alerts);
+  for (const auto& [key, value] : req.details) e.details[key] = value;
 
-  auto lock = repo.lock();
   std::string id;
   for (int attempt = 0;; ++attempt) {
     id = make_incident_id(rec.at, random_u64());
@@ -164,10 +171,11 @@ EventResult declare_incident(Repository& repo, const DeclareRequest& req, const 
   return commit_event(repo, std::move(lock), file, std::move(e), rec);
 }
 
-EventResult record_event_with_files(Repository& repo, const std::string& id, const EventMaker& make,
-                                    const std::vector<FileWrite>& files, const Recorder& rec) {
+namespace {
+
+EventResult record_locked(Repository& repo, RepositoryLock lock, const std::string& id, const EventMaker& make,
+                          const std::vector<FileWrite>& files, const Recorder& rec) {
   require_not_future(rec.at, rec, "the time");
-  auto lock = repo.lock();
   const std::string path = incident_path(id);
   repo.require_clean(path);
   IncidentFile file = load_incident(repo, id);
@@ -178,6 +186,19 @@ EventResult record_event_with_files(Repository& repo, const std::string& id, con
   }
   for (const auto& f : files) repo.require_clean(f.path);  // never overwrite a file someone left there
   return commit_event(repo, std::move(lock), file, std::move(*e), rec, files);
+}
+
+}  // namespace
+
+EventResult record_event_with_files(Repository& repo, const std::string& id, const EventMaker& make,
+                                    const std::vector<FileWrite>& files, const Recorder& rec) {
+  require_not_future(rec.at, rec, "the time");
+  return record_locked(repo, repo.lock(), id, make, files, rec);
+}
+
+EventResult record_event_locked(Repository& repo, RepositoryLock lock, const std::string& id, const EventMaker& make,
+                                const Recorder& rec) {
+  return record_locked(repo, std::move(lock), id, make, {}, rec);
 }
 
 EventResult record_event(Repository& repo, const std::string& id, const EventMaker& make, const Recorder& rec) {

@@ -64,8 +64,14 @@ struct DeclareRequest {
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> detected_at;
   std::vector<std::string> channels;
+  std::vector<std::string> alerts;  ///< the alert keys it was declared from (irctl ingest)
+  TomlTable details;                ///< more to record on the declare event (the alert)
 };
 EventResult declare_incident(Repository& repo, const DeclareRequest& request, const Recorder& rec);
+/// The same, for a caller that already holds the repository lock (to look,
+/// then write, with nobody in between).
+EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const DeclareRequest& request,
+                                    const Recorder& rec);
 
 EventResult add_note(Repository& repo, const std::string& id, const std::string& text, const Recorder& rec);
 
@@ -77,6 +83,10 @@ using EventMaker = std::function<std::optional<Event>(const Incident&)>;
 /// refuse uncommitted edits, let `make` build the event from the current state,
 /// then append, write and commit, and run the on-event hook.
 EventResult record_event(Repository& repo, const std::string& id, const EventMaker& make, const Recorder& rec);
+
+/// record_event for a caller that already holds the repository lock.
+EventResult record_event_locked(Repository& repo, RepositoryLock lock, const std::string& id, const EventMaker& make,
+                                const Recorder& rec);
 
 /// Extra files committed with an event (evidence kept in the repository).
 EventResult record_event_with_files(Repository& repo, const std::string& id, const EventMaker& make,

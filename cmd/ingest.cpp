@@ -1,0 +1,79 @@
+// irctl ingest [FILE|-]: one alert webhook body declares, updates or resolves
+// an incident.
+
+#include <fstream>
+#include <sstream>
+
+#include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+#include "core/ingest.hpp"
+
+namespace irctl::cli {
+namespace {
+
+struct IngestOptions {
+  std::string format = "auto";
+  std::string file = "-";
+};
+
+// Reads at most one byte more than the limit, so that a huge body is refused
+// without being held in memory.
+std::string read_body(const std::string& file, Context& ctx) {
+  std::istream* in = &ctx.io.in;
+  std::ifstream f;
+  if (file != "-") {
+    f.open(ctx.user_path(file), std::ios::binary);
+    if (!f) throw Error(Errc::usage, "cannot read " + quote(file), "give a file with the webhook body, or - for stdin");
+    in = &f;
+  }
+  std::string body(kMaxAlertBytes + 1, '\0');
+  in->read(body.data(), static_cast<std::streamsize>(body.size()));
+  body.resize(static_cast<size_t>(in->gcount()));
+  return body;
+}
+
+void run_ingest(const IngestOptions& o, Context& ctx) {
+  const std::string body = read_body(o.file, ctx);
+  Repository& repo = ctx.repo();
+  const Alert alert = parse_alert(body, o.format, repo.config().ingest);
+  const bool writes = alert.state != Alert::State::ignored;
+  const IngestResult r = ingest_alert(repo, alert, writes ? ctx.recorder() : Recorder{});
+  if (ctx.json()) {
+    Json j = {{"format", r.alert.format},  {"outcome", r.outcome},
+              {"id", r.incident_id.empty() ? Json(nullptr) : Json(r.incident_id)},
+              {"recorded", r.event.recorded}, {"keys", r.alert.keys}, {"message", r.message}};
+    if (r.event.recorded) {
+      j["commit"] = r.event.commit;
+      j["event"] = event_to_json(r.event.event);
+    }
+    if (r.event.hook_warning) j["hook_warning"] = *r.event.hook_warning;
+    ctx.print_json(j);
+    return;
+  }
+  if (r.event.recorded && !ctx.global.quiet) ctx.io.out << r.incident_id << "\n";
+  ctx.status(printable(r.message));
+  if (r.event.hook_warning) ctx.warn(*r.event.hook_warning);
+}
+
+}  // namespace
+
+void register_ingest(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<IngestOptions>();
+  auto* cmd = app.add_subcommand("ingest",
+                                 "Declare, update or resolve an incident from an alert webhook (Alertmanager, "
+                                 "Grafana, PagerDuty, Opsgenie)");
+  std::vector<std::string> formats = {"auto"};
+  for (const auto& f : alert_formats()) formats.push_back(f);
+  cmd->add_option("-f,--format", o->format, "auto (default: from the payload's shape), alertmanager, grafana, "
+                                            "pagerduty, opsgenie or generic")
+      ->option_text("FORMAT")
+      ->check(CLI::IsMember(formats));
+  cmd->add_option("file", o->file, "The webhook body; - or nothing reads stdin");
+  set_examples(cmd,
+               "  irctl ingest alert.json\n"
+               "  curl ... | irctl ingest --format alertmanager -\n"
+               "  IRCTL_ACTOR='Alertmanager <alerts@example.com>' irctl ingest --json < body.json");
+  cmd->callback([o, &ctx] { run_ingest(*o, ctx); });
+}
+
+}  // namespace irctl::cli

@@ -1,0 +1,612 @@
+#include "core/ingest.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/lifecycle.hpp"
+#include "core/validate.hpp"
+
+namespace irctl {
+namespace {
+
+constexpr size_t kMaxLabels = 64;
+constexpr size_t kMaxLabelValue = 1024;
+constexpr size_t kMaxKey = 255;  // PagerDuty's documented limit for dedup_key
+
+const char* type_name(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object: return "an object";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::null: return "null";
+    case Json::value_t::discarded: return "nothing";
+    default: return "a number";
+  }
+}
+
+// Reads one payload's fields; every failure names the format and the field.
+class Reader {
+ public:
+  explicit Reader(std::string format) : format_(std::move(format)) {}
+
+  [[noreturn]] void fail(const std::string& field, const std::string& message) const {
+    throw Error(Errc::data, format_ + " payload: " + (field.empty() ? "" : "'" + field + "' ") + message,
+                "check what the sender posts (irctl-ingest(1) lists the fields read), or name the format with "
+                "--format");
+  }
+
+  const Json& object(const Json& parent, const std::string& key, const std::string& path) const {
+    const Json* v = find(parent, key);
+    if (!v) fail(path, "is missing");
+    if (!v->is_object()) fail(path, std::string("must be an object, not ") + type_name(*v));
+    return *v;
+  }
+
+  const Json* optional_object(const Json& parent, const std::string& key, const std::string& path) const {
+    const Json* v = find(parent, key);
+    if (!v || v->is_null()) return nullptr;
+    if (!v->is_object()) fail(path, std::string("must be an object, not ") + type_name(*v));
+    return v;
+  }
+
+  const Json& array(const Json& parent, const std::string& key, const std::string& path) const {
+    const Json* v = find(parent, key);
+    if (!v) fail(path, "is missing");
+    if (!v->is_array()) fail(path, std::string("must be an array, not ") + type_name(*v));
+    return *v;
+  }
+
+  std::string string(const Json& parent, const std::string& key, const std::string& path) const {
+    const Json* v = find(parent, key);
+    if (!v) fail(path, "is missing");
+    if (!v->is_string()) fail(path, std::string("must be a string, not ") + type_name(*v));
+    return v->get<std::string>();
+  }
+
+  std::string string_or(const Json& parent, const std::string& key, const std::string& path) const {
+    const Json* v = find(parent, key);
+    if (!v || v->is_null()) return "";
+    if (!v->is_string()) fail(path, std::string("must be a string, not ") + type_name(*v));
+    return v->get<std::string>();
+  }
+
+  /// An object whose values are strings (Alertmanager labels and annotations).
+  std::vector<std::pair<std::string, std::string>> string_map(const Json& parent, const std::string& key,
+                                                              const std::string& path) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    const Json* v = optional_object(parent, key, path);
+    if (!v) return out;
+    for (const auto& [k, value] : v->items()) {
+      if (!value.is_string()) fail(path + "." + k, std::string("must be a string, not ") + type_name(value));
+      out.emplace_back(k, value.get<std::string>());
+    }
+    return out;
+  }
+
+  /// An RFC 3339 time; Go's zero time (0001-01-01…) and "" mean none.
+  std::optional<Timestamp> time(const Json& parent, const std::string& key, const std::string& path) const {
+    const std::string text = string_or(parent, key, path);
+    if (text.empty() || text.rfind("0001-01-01", 0) == 0) return std::nullopt;
+    return parse_payload_time(text, path);
+  }
+
+  std::optional<Timestamp> parse_payload_time(std::string text, const std::string& path) const {
+    // ISO 8601's basic offset (+0000, as PagerDuty's examples have it) is
+    // not RFC 3339; it is common enough to read.
+    if (text.size() > 5 && (text[text.size() - 5] == '+' || text[text.size() - 5] == '-') &&
+        std::all_of(text.end() - 4, text.end(), [](unsigned char c) { return std::isdigit(c); }))
+      text.insert(text.size() - 2, ":");
+    if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])))
+      fail(path, "is not an RFC 3339 time: " + quote(one_line(text, 40)));
+    try {
+      return irctl::parse_time(text, Timestamp{});
+    } catch (const Error&) {
+      fail(path, "is not an RFC 3339 time: " + quote(one_line(text, 40)));
+    }
+  }
+
+  const std::string& format() const { return format_; }
+
+ private:
+  static const Json* find(const Json& parent, const std::string& key) {
+    const auto it = parent.find(key);
+    return it == parent.end() ? nullptr : &*it;
+  }
+  std::string format_;
+};
+
+// Label values are data: one line, no control characters, a bounded size.
+std::string safe_line(const std::string& s, size_t max) {
+  std::string out;
+  out.reserve(std::min(s.size(), max + 8));
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool control = u < 0x20 || u == 0x7f;
+    if (control && (out.empty() || out.back() == ' ')) continue;
+    out += control ? ' ' : c;
+  }
+  return one_line(trim(out), max);
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string label(const std::vector<std::pair<std::string, std::string>>& labels, const std::string& name) {
+  for (const auto& [k, v] : labels)
+    if (k == name) return v;
+  return "";
+}
+
+std::string first_label(const std::vector<std::pair<std::string, std::string>>& labels,
+                        const std::vector<std::string>& names) {
+  for (const auto& n : names)
+    if (auto v = label(labels, n); !trim(v).empty()) return v;
+  return "";
+}
+
+// A key too long to keep is kept as its hash: FNV-1a, stable everywhere.
+std::string bounded_key(const std::string& prefix, const std::string& identity) {
+  if (identity.size() <= kMaxKey) return prefix + identity;
+  uint64_t h = 1469598103934665603ull;
+  for (const char c : identity) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return prefix + "fnv:" + hex;
+}
+
+void add_labels(Alert& a, const std::vector<std::pair<std::string, std::string>>& labels) {
+  for (const auto& [k, v] : labels) {
+    if (a.labels.size() >= kMaxLabels) return;
+    if (!label(a.labels, k).empty()) continue;
+    a.labels.emplace_back(safe_line(k, 100), safe_line(v, kMaxLabelValue));
+  }
+}
+
+Alert parse_alertmanager(const Json& j, const std::string& format, const IngestMapping& m) {
+  const Reader r(format);
+  if (const auto version = j.find("version"); version != j.end() && !version->is_string())
+    r.fail("version", std::string("must be a string, not ") + type_name(*version));
+  const std::string status = r.string(j, "status", "status");
+  if (status != "firing" && status != "resolved") r.fail("status", "must be firing or resolved, not " + quote(status));
+  const Json& alerts = r.array(j, "alerts", "alerts");
+  if (const auto t = j.find("truncatedAlerts"); t != j.end() && !t->is_number_integer())
+    r.fail("truncatedAlerts", std::string("must be a number, not ") + type_name(*t));
+  const std::string group_key = r.string_or(j, "groupKey", "groupKey");
+
+  Alert a;
+  a.format = format;
+  a.state = status == "resolved" ? Alert::State::resolved : Alert::State::firing;
+  add_labels(a, r.string_map(j, "commonLabels", "commonLabels"));
+  auto annotations = r.string_map(j, "commonAnnotations", "commonAnnotations");
+  std::vector<std::string> fingerprints;
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    const std::string at = "alerts[" + std::to_string(i) + "]";
+    const Json& alert = alerts[i];
+    if (!alert.is_object()) r.fail(at, std::string("must be an object, not ") + type_name(alert));
+    const std::string alert_status = r.string(alert, "status", at + ".status");
+    if (alert_status != "firing" && alert_status != "resolved")
+      r.fail(at + ".status", "must be firing or resolved, not " + quote(alert_status));
+    const auto labels = r.string_map(alert, "labels", at + ".labels");
+    const auto alert_annotations = r.string_map(alert, "annotations", at + ".annotations");
+    const auto starts = r.time(alert, "startsAt", at + ".startsAt");
+    const auto ends = r.time(alert, "endsAt", at + ".endsAt");
+    const std::string fingerprint = r.string_or(alert, "fingerprint", at + ".fingerprint");
+    const std::string url = r.string_or(alert, "generatorURL", at + ".generatorURL");
+    if (!fingerprint.empty()) fingerprints.push_back(fingerprint);
+    if (i == 0) {
+      add_labels(a, labels);
+      for (const auto& an : alert_annotations)
+        if (label(annotations, an.first).empty()) annotations.push_back(an);
+      a.url = safe_line(url, 2048);
+    }
+    if (starts && (!a.started_at || *starts < *a.started_at)) a.started_at = starts;
+    if (alert_status == "resolved" && ends && (!a.ended_at || *ends > *a.ended_at)) a.ended_at = ends;
+  }
+  // Alertmanager names its group; Grafana's group key is often "{}:{}" for
+  // every alert of a contact point, so its alerts are known by fingerprint.
+  if (format == "alertmanager" && !group_key.empty()) a.keys.push_back(bounded_key("alertmanager:", group_key));
+  for (const auto& fp : fingerprints) a.keys.push_back(bounded_key(format + ":fingerprint:", fp));
+  if (a.keys.empty() && !group_key.empty()) a.keys.push_back(bounded_key(format + ":", group_key));
+  if (a.keys.empty()) r.fail("groupKey", "is missing, and no alert has a fingerprint: nothing identifies the alert");
+
+  std::string title = first_label(annotations, m.title_annotations);
+  if (title.empty()) title = label(a.labels, "alertname");
+  if (title.empty()) title = r.string_or(j, "title", "title");
+  if (title.empty()) title = "Alert from " + r.string_or(j, "receiver", "receiver");
+  a.title = safe_line(title, kMaxTitle);
+  a.description = one_line(label(annotations, "description"), kMaxText / 4);
+  a.severity = first_label(a.labels, m.severity_labels);
+  a.service = first_label(a.labels, m.service_labels);
+  if (a.url.empty()) a.url = safe_line(r.string_or(j, "externalURL", "externalURL"), 2048);
+  return a;
+}
+
+Alert parse_pagerduty_event(const Json& j, const IngestMapping& m) {
+  const Reader r("pagerduty");
+  const std::string action = r.string(j, "event_action", "event_action");
+  if (action != "trigger" && action != "acknowledge" && action != "resolve")
+    r.fail("event_action", "must be trigger, acknowledge or resolve, not " + quote(one_line(action, 40)));
+  const std::string routing_key = r.string(j, "routing_key", "routing_key");
+  const std::string dedup_key = r.string_or(j, "dedup_key", "dedup_key");
+  if (dedup_key.size() > kMaxKey) r.fail("dedup_key", "is longer than the documented 255 characters");
+  Alert a;
+  a.format = "pagerduty";
+  if (action != "trigger") {
+    if (dedup_key.empty()) r.fail("dedup_key", "is missing; " + action + " needs the key of the alert it ends");
+    a.state = action == "resolve" ? Alert::State::resolved : Alert::State::acknowledged;
+    a.keys.push_back("pagerduty:" + dedup_key);
+    a.title = "PagerDuty alert " + safe_line(dedup_key, 80);
+    return a;
+  }
+  const Json& payload = r.object(j, "payload", "payload");
+  const std::string summary = r.string(payload, "summary", "payload.summary");
+  if (summary.size() > 1024) r.fail("payload.summary", "is longer than the documented 1024 characters");
+  const std::string source = r.string(payload, "source", "payload.source");
+  const std::string severity = r.string(payload, "severity", "payload.severity");
+  if (severity != "critical" && severity != "error" && severity != "warning" && severity != "info")
+    r.fail("payload.severity", "must be critical, error, warning or info, not " + quote(one_line(severity, 40)));
+  if (const auto details = payload.find("custom_details");
+      details != payload.end() && !details->is_object() && !details->is_null())
+    r.fail("payload.custom_details", std::string("must be an object, not ") + type_name(*details));
+  a.started_at = r.time(payload, "timestamp", "payload.timestamp");
+  std::vector<std::pair<std::string, std::string>> labels = {{"severity", severity}, {"source", source}};
+  for (const char* field : {"component", "group", "class"})
+    labels.emplace_back(field, r.string_or(payload, field, std::string("payload.") + field));
+  if (const auto details = payload.find("custom_details"); details != payload.end() && details->is_object())
+    for (const auto& [k, v] : details->items()) labels.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  std::erase_if(labels, [](const auto& l) { return l.second.empty(); });
+  add_labels(a, labels);
+  // Without a dedup_key PagerDuty makes one up; a repeat of the same alert
+  // must still find its incident, so the key comes from what identifies it.
+  a.keys.push_back(dedup_key.empty() ? bounded_key("pagerduty:", "~" + routing_key + "\n" + source + "\n" + summary)
+                                     : "pagerduty:" + dedup_key);
+  a.title = safe_line(summary, kMaxTitle);
+  a.severity = first_label(a.labels, m.severity_labels);
+  a.service = first_label(a.labels, m.service_labels);
+  a.url = safe_line(r.string_or(j, "client_url", "client_url"), 2048);
+  return a;
+}
+
+Alert parse_pagerduty_webhook(const Json& j, const IngestMapping& m) {
+  const Reader r("pagerduty");
+  const Json& event = r.object(j, "event", "event");
+  const std::string type = r.string(event, "event_type", "event.event_type");
+  const std::string resource = r.string_or(event, "resource_type", "event.resource_type");
+  Alert a;
+  a.format = "pagerduty";
+  if (resource != "incident" || type.rfind("incident.", 0) != 0) {
+    a.state = Alert::State::ignored;
+    a.ignored_because = "a PagerDuty " + safe_line(type, 80) + " event is not about an incident";
+    return a;
+  }
+  const Json& data = r.object(event, "data", "event.data");
+  const std::string id = r.string(data, "id", "event.data.id");
+  const std::string incident_key = r.string_or(data, "incident_key", "event.data.incident_key");
+  const std::string status = r.string(data, "status", "event.data.status");
+  if (status != "triggered" && status != "acknowledged" && status != "resolved")
+    r.fail("event.data.status", "must be triggered, acknowledged or resolved, not " + quote(one_line(status, 40)));
+  a.state = status == "resolved" ? Alert::State::resolved
+            : status == "acknowledged" && type != "incident.reopened" ? Alert::State::acknowledged
+                                                                      : Alert::State::firing;
+  if (!incident_key.empty()) a.keys.push_back(bounded_key("pagerduty:", incident_key));
+  a.keys.push_back(bounded_key("pagerduty:incident:", id));
+  a.title = safe_line(r.string_or(data, "title", "event.data.title"), kMaxTitle);
+  if (a.title.empty()) a.title = "PagerDuty incident " + safe_line(id, 40);
+  a.started_at = r.time(data, "created_at", "event.data.created_at");
+  a.url = safe_line(r.string_or(data, "html_url", "event.data.html_url"), 2048);
+  std::vector<std::pair<std::string, std::string>> labels;
+  if (const Json* service = r.optional_object(data, "service", "event.data.service"))
+    labels.emplace_back("service", r.string_or(*service, "summary", "event.data.service.summary"));
+  if (const Json* priority = r.optional_object(data, "priority", "event.data.priority"))
+    labels.emplace_back("priority", r.string_or(*priority, "summary", "event.data.priority.summary"));
+  labels.emplace_back("urgency", r.string_or(data, "urgency", "event.data.urgency"));
+  std::erase_if(labels, [](const auto& l) { return l.second.empty(); });
+  add_labels(a, labels);
+  a.severity = first_label(a.labels, m.severity_labels);
+  a.service = first_label(a.labels, m.service_labels);
+  a.severity_update = type == "incident.priority_updated";
+  return a;
+}
+
+Alert parse_opsgenie(const Json& j, const IngestMapping& m) {
+  const Reader r("opsgenie");
+  const std::string action = r.string(j, "action", "action");
+  const Json& alert = r.object(j, "alert", "alert");
+  std::string alias = r.string_or(alert, "alias", "alert.alias");
+  if (alias.empty()) alias = r.string(alert, "alertId", "alert.alertId");
+  Alert a;
+  a.format = "opsgenie";
+  a.keys.push_back(bounded_key("opsgenie:", alias));
+  if (action == "Create" || action == "UnAcknowledge")
+    a.state = Alert::State::firing;
+  else if (action == "Close")
+    a.state = Alert::State::resolved;
+  else if (action == "Acknowledge")
+    a.state = Alert::State::acknowledged;
+  else {
+    a.state = Alert::State::ignored;
+    a.ignored_because = "the Opsgenie action " + quote(safe_line(action, 40)) + " changes no incident";
+    return a;
+  }
+  a.title = safe_line(r.string_or(alert, "message", "alert.message"), kMaxTitle);
+  if (a.title.empty()) a.title = "Opsgenie alert " + safe_line(alias, 80);
+  a.description = one_line(r.string_or(alert, "description", "alert.description"), kMaxText / 4);
+  if (const auto created = alert.find("createdAt"); created != alert.end()) {
+    if (!created->is_number_integer()) r.fail("alert.createdAt", std::string("must be a number, not ") + type_name(*created));
+    const int64_t ms = created->get<int64_t>();
+    if (ms > 0 && ms < 253402300800000) a.started_at = Timestamp(Seconds(ms / 1000));
+  }
+  std::vector<std::pair<std::string, std::string>> labels;
+  for (const char* field : {"priority", "entity", "source"})
+    labels.emplace_back(field, r.string_or(alert, field, std::string("alert.") + field));
+  if (const auto teams = alert.find("teams"); teams != alert.end() && teams->is_array() && !teams->empty() &&
+                                             (*teams)[0].is_string())
+    labels.emplace_back("team", (*teams)[0].get<std::string>());
+  for (const auto& detail : r.string_map(alert, "details", "alert.details")) labels.push_back(detail);
+  std::erase_if(labels, [](const auto& l) { return l.second.empty(); });
+  add_labels(a, labels);
+  a.severity = first_label(a.labels, m.severity_labels);
+  a.service = first_label(a.labels, m.service_labels);
+  return a;
+}
+
+Alert parse_generic(const Json& j, const IngestMapping& m) {
+  const Reader r("generic");
+  Alert a;
+  a.format = "generic";
+  const std::string key = r.string(j, "key", "key");
+  if (trim(key).empty()) r.fail("key", "is empty");
+  a.keys.push_back(bounded_key("generic:", key));
+  const std::string status = r.string_or(j, "status", "status");
+  if (status == "" || status == "firing")
+    a.state = Alert::State::firing;
+  else if (status == "acknowledged")
+    a.state = Alert::State::acknowledged;
+  else if (status == "resolved")
+    a.state = Alert::State::resolved;
+  else
+    r.fail("status", "must be firing, acknowledged or resolved, not " + quote(one_line(status, 40)));
+  const std::string title = r.string_or(j, "title", "title");
+  if (a.state == Alert::State::firing && trim(title).empty()) r.fail("title", "is missing");
+  a.title = safe_line(title.empty() ? "Alert " + key : title, kMaxTitle);
+  a.description = one_line(r.string_or(j, "description", "description"), kMaxText / 4);
+  std::vector<std::pair<std::string, std::string>> labels = r.string_map(j, "labels", "labels");
+  for (const char* field : {"severity", "service"})
+    if (auto v = r.string_or(j, field, field); !v.empty()) labels.insert(labels.begin(), {field, v});
+  add_labels(a, labels);
+  a.severity = first_label(a.labels, m.severity_labels);
+  a.service = first_label(a.labels, m.service_labels);
+  a.started_at = r.time(j, "started_at", "started_at");
+  a.ended_at = r.time(j, "ended_at", "ended_at");
+  a.url = safe_line(r.string_or(j, "url", "url"), 2048);
+  return a;
+}
+
+std::string detect_format(const Json& j) {
+  if (!j.is_object()) return "";
+  if (j.contains("alerts") && (j.contains("groupKey") || j.contains("receiver"))) {
+    const auto version = j.find("version");
+    const bool grafana = j.contains("orgId") || (version != j.end() && version->is_string() && *version == "1");
+    return grafana ? "grafana" : "alertmanager";
+  }
+  if (j.contains("event_action") || j.contains("routing_key") || j.contains("dedup_key") ||
+      (j.contains("payload") && j["payload"].is_object()))
+    return "pagerduty";
+  if (j.contains("event") && j["event"].is_object() && j["event"].contains("event_type")) return "pagerduty";
+  if (j.contains("alert") && j.contains("action")) return "opsgenie";
+  if (j.contains("key")) return "generic";
+  return "";
+}
+
+Json parse_body(const std::string& body, const std::string& format) {
+  const std::string who = format == "auto" ? "the payload" : format + " payload";
+  if (body.size() > kMaxAlertBytes)
+    throw Error(Errc::data, who + " is larger than " + std::to_string(kMaxAlertBytes / 1024) + " KiB",
+                "alert webhooks are small; check what is being sent");
+  if (trim(body).empty()) throw Error(Errc::data, who + " is empty", "pipe one webhook body into irctl ingest");
+  bool too_deep = false;
+  Json j;
+  try {
+    j = Json::parse(body, [&](int depth, Json::parse_event_t, Json&) {
+      if (depth > kMaxAlertDepth) too_deep = true;
+      return !too_deep;
+    });
+  } catch (const Json::parse_error& e) {
+    if (too_deep) throw Error(Errc::data, who + " is nested deeper than " + std::to_string(kMaxAlertDepth) + " levels");
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
+    if (const auto bracket = what.find("] "); what.rfind("[json.", 0) == 0 && bracket != std::string::npos)
+      what = what.substr(bracket + 2);
+    throw Error(Errc::data, who + " is not valid JSON: " + what,
+                "send the webhook body exactly as received, one JSON document");
+  }
+  if (too_deep) throw Error(Errc::data, who + " is nested deeper than " + std::to_string(kMaxAlertDepth) + " levels");
+  if (!j.is_object()) throw Error(Errc::data, who + " must be a JSON object, not " + type_name(j));
+  return j;
+}
+
+}  // namespace
+
+const std::vector<std::string>& alert_formats() {
+  static const std::vector<std::string> formats = {"alertmanager", "grafana", "pagerduty", "opsgenie", "generic"};
+  return formats;
+}
+
+Alert parse_alert(const std::string& body, const std::string& format, const IngestMapping& mapping) {
+  const auto& formats = alert_formats();
+  if (format != "auto" && std::find(formats.begin(), formats.end(), format) == formats.end())
+    throw Error(Errc::usage, "unknown alert format " + quote(format),
+                "use auto, alertmanager, grafana, pagerduty, opsgenie or generic");
+  const Json j = parse_body(body, format);
+  const std::string f = format == "auto" ? detect_format(j) : format;
+  if (f.empty())
+    throw Error(Errc::data, "cannot tell which alerting system sent this payload",
+                "name it with --format alertmanager|grafana|pagerduty|opsgenie|generic");
+  if (f == "alertmanager" || f == "grafana") return parse_alertmanager(j, f, mapping);
+  if (f == "pagerduty") return j.contains("event") && !j.contains("event_action") ? parse_pagerduty_webhook(j, mapping)
+                                                                                  : parse_pagerduty_event(j, mapping);
+  if (f == "opsgenie") return parse_opsgenie(j, mapping);
+  return parse_generic(j, mapping);
+}
+
+namespace {
+
+struct Match {
+  std::optional<Incident> open;    ///< the open incident with one of the keys
+  std::optional<Incident> latest;  ///< the newest incident with one of the keys
+};
+
+Match find_incident(const Repository& repo, const std::vector<std::string>& keys) {
+  Match m;
+  auto ids = repo.incident_ids();
+  std::reverse(ids.begin(), ids.end());  // newest first
+  for (const auto& id : ids) {
+    Incident inc;
+    try {
+      inc = load_incident(repo, id).incident();
+    } catch (const Error&) {
+      continue;  // a broken file is fsck's to report, not a reason to drop an alert
+    }
+    const bool has_key = std::any_of(keys.begin(), keys.end(), [&](const std::string& k) {
+      return std::find(inc.alerts.begin(), inc.alerts.end(), k) != inc.alerts.end();
+    });
+    if (!has_key) continue;
+    if (!m.latest) m.latest = inc;
+    if (is_open_status(inc.status)) {
+      m.open = inc;
+      break;
+    }
+  }
+  return m;
+}
+
+std::string mapped_severity(const Config& config, const Alert& a) {
+  for (const auto& [alert_level, level] : config.ingest.severity)
+    if (lower(alert_level) == lower(trim(a.severity))) return level;
+  return "";
+}
+
+std::vector<std::string> united(const std::vector<std::string>& have, const std::vector<std::string>& more) {
+  std::vector<std::string> out = have;
+  for (const auto& k : more)
+    if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+  return out;
+}
+
+TomlValue alert_details(const Alert& a) {
+  TomlTable t{{"format", TomlValue(a.format)}, {"keys", string_array(a.keys)}};
+  if (!a.url.empty()) t["url"] = TomlValue(a.url);
+  if (!a.severity.empty()) t["severity"] = TomlValue(safe_line(a.severity, 100));
+  if (!a.labels.empty()) {
+    TomlTable labels;
+    for (const auto& [k, v] : a.labels) labels[k] = TomlValue(v);
+    t["labels"] = TomlValue(std::move(labels));
+  }
+  return TomlValue(std::move(t));
+}
+
+DeclareRequest declare_request(const Config& config, const Alert& a, const Recorder& rec) {
+  DeclareRequest req;
+  req.title = a.title.empty() ? "Alert from " + a.format : a.title;
+  const std::string severity = mapped_severity(config, a);
+  if (!severity.empty()) req.severity = severity;
+  const Kind* kind = config.find_kind(label(a.labels, "kind"));
+  req.kind = kind ? kind->name : config.ingest.kind;
+  if (const std::string service = safe_line(a.service, 100); !service.empty()) req.services = {service};
+  if (!trim(a.description).empty()) req.summary = a.description;
+  if (a.started_at) {
+    // An alerting system's clock a little ahead of ours must not refuse the alert.
+    const Timestamp start = std::min(*a.started_at, rec.at);
+    req.started_at = start;
+    req.detected_at = start;
+  }
+  req.alerts = a.keys;
+  req.details["alert"] = alert_details(a);
+  return req;
+}
+
+Event ingest_event(const std::string& type, const std::string& text, const Alert& a) {
+  Event e;
+  e.type = type;
+  e.text = text;
+  e.details["alert"] = alert_details(a);
+  return e;
+}
+
+IngestResult unchanged(const Alert& a, const std::string& id, const std::string& message) {
+  return IngestResult{a, "unchanged", id, EventResult{id, Event{}, "", id.empty() ? "" : incident_path(id), false, {}},
+                      message};
+}
+
+}  // namespace
+
+IngestResult ingest_alert(Repository& repo, const Alert& a, const Recorder& rec) {
+  if (a.state == Alert::State::ignored)
+    return IngestResult{a, "ignored", "", EventResult{"", Event{}, "", "", false, {}}, a.ignored_because};
+  const Config& config = repo.config();
+  require_not_future(rec.at, rec, "the time");
+  auto lock = repo.lock();
+  const Match match = find_incident(repo, a.keys);
+
+  if (!match.open) {
+    if (a.state != Alert::State::firing || (match.latest && match.latest->detected_at == a.started_at)) {
+      const std::string id = match.latest ? match.latest->id : "";
+      return unchanged(a, id, id.empty() ? "no open incident has this alert; nothing to do"
+                                         : id + " is " + match.latest->status + "; nothing to do");
+    }
+    EventResult r = declare_incident_locked(repo, std::move(lock), declare_request(config, a, rec), rec);
+    return IngestResult{a, "declared", r.incident_id, r, r.incident_id + ": declared from an alert (" + a.format + "): " + a.title};
+  }
+
+  const Incident& inc = *match.open;
+  std::string outcome = "updated";
+  const EventMaker make = [&](const Incident& current) -> std::optional<Event> {
+    const std::vector<std::string> keys = united(current.alerts, a.keys);
+    const bool new_keys = keys.size() != current.alerts.size();
+    std::optional<Event> e;
+    if (a.state == Alert::State::resolved) {
+      if (current.alert_status == "resolved") return std::nullopt;
+      const bool resolve = config.ingest.resolve;
+      e = ingest_event(resolve ? "resolve" : "alert",
+                       std::string(resolve ? "resolved: " : "alert resolved: ") + a.title, a);
+      e->set["alert_status"] = TomlValue("resolved");
+      if (!current.recovered_at)
+        e->set["recovered_at"] = toml_time(a.ended_at ? std::min(*a.ended_at, rec.at) : rec.at);
+      if (resolve) {
+        e->set["status"] = TomlValue("resolved");
+        e->set["resolved_at"] = toml_time(rec.at);
+        outcome = "resolved";
+      }
+    } else if (a.state == Alert::State::acknowledged) {
+      if (current.acknowledged_at) return std::nullopt;
+      e = ingest_event("ack", "acknowledged in " + a.format, a);
+      e->set["acknowledged_at"] = toml_time(rec.at);
+      outcome = "acknowledged";
+    } else if (const std::string level = mapped_severity(config, a);
+               a.severity_update && !level.empty() && level != current.severity) {
+      e = ingest_event("severity", current.severity + " -> " + level + " (alert " + safe_line(a.severity, 40) + ")", a);
+      e->details["from"] = TomlValue(current.severity);
+      e->details["to"] = TomlValue(level);
+      e->set["severity"] = TomlValue(level);
+    } else if (current.alert_status == "resolved") {
+      e = ingest_event("alert", "firing again: " + a.title, a);
+      e->set["alert_status"] = TomlValue("firing");
+    } else if (new_keys) {
+      e = ingest_event("alert", "more alerts: " + a.title, a);
+    } else {
+      return std::nullopt;
+    }
+    if (new_keys) e->set["alerts"] = string_array(keys);
+    return e;
+  };
+  EventResult r = record_event_locked(repo, std::move(lock), inc.id, make, rec);
+  if (!r.recorded) return unchanged(a, inc.id, inc.id + " already has this alert; nothing to change");
+  return IngestResult{a, outcome, inc.id, r, inc.id + ": " + r.event.text};
+}
+
+}  // namespace irctl
