@@ -1,6 +1,7 @@
 // irctl action add|done|reopen|list: follow-up actions from incident reviews.
 
 #include <algorithm>
+#include <sstream>
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
@@ -44,10 +45,9 @@ void run_mark(const ActionMarkOptions& o, bool done, Context& ctx) {
                      "action " + o.which + " is already " + (done ? "done" : "open"));
 }
 
-std::vector<std::string> action_row(const FollowUpRow& row, bool color) {
+std::vector<std::string> action_row(const FollowUpRow& row) {
   const FollowUp& a = row.action;
-  std::string due = a.due.empty() ? "-" : a.due;
-  if (row.overdue) due = colored(due, kRed, color);
+  const std::string due = a.due.empty() ? "-" : a.due;
   const std::string status = a.done ? "done" : row.overdue ? "overdue" : "open";
   return {row.incident, std::to_string(a.number), due, a.owner.empty() ? "-" : printable(short_name(a.owner)),
           a.type.empty() ? "-" : a.type, status, printable(a.text)};
@@ -73,12 +73,24 @@ void run_list(ActionListOptions o, Context& ctx) {
   } else {
     const bool color = ctx.color_out();
     std::vector<std::vector<std::string>> rows = {{"INCIDENT", "#", "DUE", "OWNER", "TYPE", "STATUS", "ACTION"}};
-    // Colour codes would skew the alignment: colour the due dates after it.
-    for (const auto& row : list.rows) rows.push_back(action_row(row, false));
+    for (const auto& row : list.rows) rows.push_back(action_row(row));
     std::string table = format_table(rows);
     if (color) {
-      const auto nl = table.find('\n');
-      table = colored(table.substr(0, nl), kDim, true) + table.substr(nl);
+      // Colour codes would skew the alignment: colour after it, the header dim
+      // and the due dates of overdue actions red. Row i is line i + 1.
+      std::istringstream lines(table);
+      std::string line, out;
+      for (size_t i = 0; std::getline(lines, line); ++i) {
+        if (i == 0) {
+          line = colored(line, kDim, true);
+        } else if (i <= list.rows.size() && list.rows[i - 1].overdue && line.rfind(list.rows[i - 1].incident, 0) == 0) {
+          const std::string& due = list.rows[i - 1].action.due;
+          const auto pos = line.find(due, list.rows[i - 1].incident.size());
+          if (pos != std::string::npos) line.replace(pos, due.size(), colored(due, kRed, true));
+        }
+        out += line + "\n";
+      }
+      table = out;
     }
     ctx.io.out << table;
   }

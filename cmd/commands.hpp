@@ -83,7 +83,8 @@ class Context {
 };
 
 /// The exit status of a check that found what it looks for (action list
-/// --overdue: overdue actions), so that scripts tell it from a failure.
+/// --overdue: overdue actions; gate: an open incident), so that scripts tell
+/// it from a failure.
 constexpr int kExitCheckFound = 6;
 
 /// Runs irctl with `args` (without the program name); returns the exit status.
@@ -142,6 +143,7 @@ void register_postmortem(CLI::App& app, Context& ctx);
 void register_action(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
 void register_ingest(CLI::App& app, Context& ctx);
+void register_gate(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace irctl::cli

@@ -78,12 +78,18 @@ std::string parse_due_date(const std::string& text, Timestamp now) {
                   "give a date like 2026-12-15, or a span from today like 14d or 2w");
     return t;
   }
+  std::string due;
   try {
-    return date_of(now + parse_duration(t.empty() || t[0] != '+' ? t : t.substr(1)));
+    due = date_of(now + parse_duration(t.empty() || t[0] != '+' ? t : t.substr(1)));
   } catch (const Error&) {
     throw Error(Errc::usage, "the due date " + quote(t) + " is neither a date nor a span",
                 "give a date like 2026-12-15, or a span from today like 14d or 2w");
   }
+  // A span that reaches past the year 9999 has no YYYY-MM-DD form.
+  if (!is_date(due))
+    throw Error(Errc::usage, "the due date " + quote(t) + " is too far ahead",
+                "give a date like 2026-12-15, or a span from today like 14d or 2w");
+  return due;
 }
 
 EventResult add_follow_up(Repository& repo, const std::string& id, const FollowUpRequest& req, const Recorder& rec) {
