@@ -378,6 +378,9 @@ std::string render_template(const Template& tmpl, const Json& data) {
   std::string out = m.render(to_data(data));
   if (!m.is_valid()) throw Error(Errc::data, tmpl.name + ": " + m.error_message());
   out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
+  // A skipped section between blank lines leaves one blank line too many;
+  // Markdown gives two blank lines no meaning, so none is lost.
+  out = std::regex_replace(out, std::regex("\n{3,}"), "\n\n");
   return out;
 }
 

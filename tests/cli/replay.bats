@@ -152,3 +152,78 @@ EOF
   # every step changed the incident file only
   [ "$(git log --format= --name-only "$(git rev-list --max-parents=0 HEAD)"..HEAD | sort -u)" = "incidents/2019/07/$ID.toml" ]
 }
+
+# Usage: has_line FILE LINE — the file has that exact line.
+has_line() {
+  grep -qxF -- "$2" "$1" || { echo "no line in $1: $2" >&2; return 1; }
+}
+
+# The follow-up actions Cloudflare's postmortem lists (paraphrased), filed by
+# the commander the next day; owners are stand-ins named after their roles.
+file_actions() {
+  as "$IC" 2019-07-03T10:00:00Z action add @ "Re-introduce the protection against excessive regex CPU use" \
+    --owner "$WAF" --due 2019-07-20 --type prevent
+  as "$IC" 2019-07-03T10:01:00Z action add @ "Roll out WAF rules in stages, as software is" \
+    --owner "$SRE" --due 2019-08-15 --type mitigate
+}
+
+@test "Cloudflare 2019-07-02: the postmortem has every event in order, the right durations, roles and actions" {
+  replay_cloudflare
+  file_actions
+  as "$JGC" 2019-07-12T16:00:00Z postmortem @
+  PM="postmortems/$ID.md"
+  assert_clean_repo
+  # Every timeline entry, in time order, with its time and actor: the replay's
+  # twelve steps and the two actions, which sit between the two updates.
+  { expected_timeline | sed -n 1,11p
+    echo "2019-07-03 10:00|action|Incident Commander|Re-introduce the protection against excessive regex CPU use"
+    echo "2019-07-03 10:01|action|Incident Commander|Roll out WAF rules in stages, as software is"
+    expected_timeline | sed -n 12p
+  } | awk -F'|' '{ printf "| %s | %s | %s | %s |\n", $1, $3, $2, $4 }' >"$TEST_DIR/expected"
+  sed -n '/^| Time | Who | Event | What |$/,/^$/p' "$PM" | sed '1,2d;$d' >"$TEST_DIR/actual"
+  diff -u "$TEST_DIR/expected" "$TEST_DIR/actual"
+  # The durations, from the recorded times: impact 13:42 -> 14:09 is the 27
+  # minutes Cloudflare reported.
+  has_line "$PM" "| Time to detect (impact began → detected) | 3m 00s |"
+  has_line "$PM" "| Time to declare (detected → declared) | 3m 00s |"
+  has_line "$PM" "| Time to acknowledge (declared → acknowledged) | 0s |"
+  has_line "$PM" "| Time to contain (declared → first containment) | 19m 00s |"
+  has_line "$PM" "| Time to recover (declared → first recovery) | 21m 00s |"
+  has_line "$PM" "| Time to resolve (declared → resolved) | 1h 04m |"
+  has_line "$PM" "- Impact duration: 27m 00s"
+  # The roles and the actions with their owners.
+  has_line "$PM" "- Incident commander: Incident Commander"
+  has_line "$PM" "- External communications manager: Comms Manager"
+  has_line "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $WAF | 2019-07-20 | prevent | open |"
+  has_line "$PM" "| 2 | Roll out WAF rules in stages, as software is | $SRE | 2019-08-15 | mitigate | open |"
+  # No doubled blank lines left by skipped sections.
+  ! awk 'prev == "" && $0 == "" { bad = 1 } { prev = $0 } END { exit !bad }' "$PM"
+
+  # Prose written by hand survives a new rendering after more events.
+  sed -i '/<!-- irctl:prose went-well -->/{n;s/.*/PagerDuty paged us within minutes./}' "$PM"
+  git commit -qam "postmortem: what went well"
+  as "$WAF" 2019-07-20T09:00:00Z action done @ 1
+  as "$JGC" 2019-07-20T09:05:00Z postmortem @
+  has_line "$PM" "PagerDuty paged us within minutes."
+  has_line "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $WAF | 2019-07-20 | prevent | done 2019-07-20 |"
+  assert_clean_repo
+}
+
+@test "Cloudflare 2019-07-02: stats over the replay match the figures worked out by hand" {
+  replay_cloudflare
+  file_actions
+  run --separate-stderr irctl stats --json
+  assert_status 0
+  # declared 13:48; commander (acknowledgement) 13:48; contained 14:07;
+  # resolved 14:52; impact 13:42 -> recovered 14:09; detected 13:45.
+  [ "$(json_eval 'd["total"]["incidents"]' <<<"$output")" = 1 ]
+  [ "$(json_eval 'd["total"]["open"]' <<<"$output")" = 0 ]
+  [ "$(json_eval 'd["total"]["detect"]["mean_seconds"]' <<<"$output")" = 180 ]
+  [ "$(json_eval 'd["total"]["acknowledge"]["mean_seconds"]' <<<"$output")" = 0 ]
+  [ "$(json_eval 'd["total"]["contain"]["median_seconds"]' <<<"$output")" = 1140 ]
+  [ "$(json_eval 'd["total"]["resolve"]["mean_seconds"]' <<<"$output")" = 3840 ]
+  [ "$(json_eval 'd["total"]["impact"]["mean_seconds"]' <<<"$output")" = 1620 ]
+  # Both actions were due in 2019 and are still open: overdue today.
+  [ "$(json_eval 'd["total"]["actions"]["open"]' <<<"$output")" = 2 ]
+  [ "$(json_eval 'd["total"]["actions"]["overdue"]' <<<"$output")" = 2 ]
+}
