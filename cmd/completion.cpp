@@ -9,6 +9,7 @@
 #include "core/actions.hpp"
 #include "core/embedded.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -31,11 +32,6 @@ bool has_subcommands(const CLI::App* app) {
   return !app->get_subcommands([](const CLI::App*) { return true; }).empty();
 }
 bool takes_value(const CLI::Option* opt) { return opt->get_type_size_max() > 0; }
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 const CLI::Option* find_option(const CLI::App& root, const CLI::App* cmd, const std::string& name) {
   if (cmd)

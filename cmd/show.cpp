@@ -5,6 +5,7 @@
 
 #include "cmd/output.hpp"
 #include "core/actions.hpp"
+#include "core/text.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -13,11 +14,6 @@ struct ShowOptions {
   std::string id;
 };
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 std::string with_title(const std::string& name, const std::string& title) {
   return title.empty() ? name : name + " (" + title + ")";

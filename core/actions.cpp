@@ -6,15 +6,11 @@
 #include "core/actor.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 #include "core/validate.hpp"
 
 namespace irctl {
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool is_date(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/lifecycle.hpp"
+#include "core/text.hpp"
 #include "core/validate.hpp"
 
 namespace irctl {
@@ -129,11 +130,6 @@ std::string safe_line(const std::string& s, size_t max) {
     out += control ? ' ' : c;
   }
   return one_line(trim(out), max);
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string label(const std::vector<std::pair<std::string, std::string>>& labels, const std::string& name) {

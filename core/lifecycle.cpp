@@ -62,11 +62,6 @@ const char* phase_time_field(const std::string& phase) {
   return "recovered_at";
 }
 
-std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : separator) + s;
-  return out;
-}
 
 // A role's people as the file stores them: one person, or a list.
 TomlValue role_value(const Role& role, const std::vector<std::string>& entries) {

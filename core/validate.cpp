@@ -10,17 +10,9 @@ namespace {
 // Clocks on laptops drift; a minute of tolerance keeps "now" from looking like the future.
 constexpr Seconds kClockSkew{60};
 
-bool has_control(const std::string& s) {
-  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-}
 
 }  // namespace
 
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 std::string require_line(const std::string& value, const char* what, size_t max) {
   const std::string v = trim(value);

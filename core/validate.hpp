@@ -6,13 +6,13 @@
 #include <vector>
 
 #include "core/operations.hpp"
+#include "core/text.hpp"
 
 namespace irctl {
 
 constexpr size_t kMaxTitle = 200;
 constexpr size_t kMaxText = 64 * 1024;
 
-std::string trim(const std::string& s);
 /// One line, no control characters, at most `max` bytes, not empty.
 std::string require_line(const std::string& value, const char* what, size_t max = kMaxTitle);
 /// Text that may have several lines, at most kMaxText bytes, not empty. Any
