@@ -61,11 +61,11 @@ void register_ingest(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<IngestOptions>();
   auto* cmd = app.add_subcommand("ingest",
                                  "Declare, update or resolve an incident from an alert webhook (Alertmanager, "
-                                 "Grafana, PagerDuty, Opsgenie)");
+                                 "Grafana, PagerDuty, Opsgenie, GitHub Actions)");
   std::vector<std::string> formats = {"auto"};
   for (const auto& f : alert_formats()) formats.push_back(f);
   cmd->add_option("-f,--format", o->format, "auto (default: from the payload's shape), alertmanager, grafana, "
-                                            "pagerduty, opsgenie or generic")
+                                            "pagerduty, opsgenie, github (Actions workflow_job, workflow_run) or generic")
       ->option_text("FORMAT")
       ->check(CLI::IsMember(formats));
   cmd->add_option("file", o->file, "The webhook body; - or nothing reads stdin");

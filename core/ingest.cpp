@@ -351,6 +351,52 @@ Alert parse_opsgenie(const Json& j, const IngestMapping& m) {
   return a;
 }
 
+// GitHub Actions' workflow_job and workflow_run webhooks: a failed run of a
+// workflow on a branch is an alert, and its next success resolves it. The
+// key is the repository, the workflow and the branch, so that the failures
+// of one broken build are one incident.
+Alert parse_github(const Json& j, const IngestMapping& m) {
+  const Reader r("github");
+  const std::string action = r.string(j, "action", "action");
+  const bool job = j.contains("workflow_job");
+  const std::string field = job ? "workflow_job" : "workflow_run";
+  const Json& run = r.object(j, field, field);
+  const Json& repository = r.object(j, "repository", "repository");
+  const std::string repo = r.string(repository, "full_name", "repository.full_name");
+  const std::string status = r.string(run, "status", field + ".status");
+  const std::string conclusion = r.string_or(run, "conclusion", field + ".conclusion");
+  const std::string branch = r.string_or(run, "head_branch", field + ".head_branch");
+  std::string workflow = r.string_or(run, job ? "workflow_name" : "name", field + (job ? ".workflow_name" : ".name"));
+  if (workflow.empty())
+    if (const Json* w = r.optional_object(j, "workflow", "workflow")) workflow = r.string_or(*w, "name", "workflow.name");
+  const std::string name = job ? r.string(run, "name", field + ".name") : "";
+  if (job)
+    if (const auto steps = run.find("steps"); steps != run.end() && !steps->is_array())
+      r.fail(field + ".steps", std::string("must be an array, not ") + type_name(*steps));
+  Alert a;
+  a.format = "github";
+  a.keys.push_back(bounded_key("github:", repo + ":" + workflow + ":" + branch));
+  const bool failed = conclusion == "failure" || conclusion == "timed_out" || conclusion == "startup_failure";
+  if (action != "completed" || status != "completed" || (!failed && conclusion != "success")) {
+    a.state = Alert::State::ignored;
+    a.ignored_because = "a " + safe_line(field, 20) + " that is " + safe_line(conclusion.empty() ? status : conclusion, 40) +
+                        " raises or ends no alert";
+    return a;
+  }
+  a.state = failed ? Alert::State::firing : Alert::State::resolved;
+  a.title = safe_line("CI: " + workflow + (name.empty() ? "" : " / " + name) + " " + conclusion + " on " + branch +
+                          " (" + repo + ")",
+                      kMaxTitle);
+  a.started_at = r.time(run, job ? "completed_at" : "updated_at", field + (job ? ".completed_at" : ".updated_at"));
+  a.ended_at = a.started_at;
+  a.url = safe_line(r.string_or(run, "html_url", field + ".html_url"), 2048);
+  add_labels(a, {{"service", repo}, {"workflow", workflow}, {"branch", branch}, {"job", name}});
+  std::erase_if(a.labels, [](const auto& l) { return l.second.empty(); });
+  a.severity = first_label(a.labels, m.severity_labels);
+  a.service = first_label(a.labels, m.service_labels);
+  return a;
+}
+
 Alert parse_generic(const Json& j, const IngestMapping& m) {
   const Reader r("generic");
   Alert a;
@@ -395,6 +441,7 @@ std::string detect_format(const Json& j) {
     return "pagerduty";
   if (j.contains("event") && j["event"].is_object() && j["event"].contains("event_type")) return "pagerduty";
   if (j.contains("alert") && j.contains("action")) return "opsgenie";
+  if ((j.contains("workflow_job") || j.contains("workflow_run")) && j.contains("repository")) return "github";
   if (j.contains("key")) return "generic";
   return "";
 }
@@ -429,7 +476,8 @@ Json parse_body(const std::string& body, const std::string& format) {
 }  // namespace
 
 const std::vector<std::string>& alert_formats() {
-  static const std::vector<std::string> formats = {"alertmanager", "grafana", "pagerduty", "opsgenie", "generic"};
+  static const std::vector<std::string> formats = {"alertmanager", "grafana", "pagerduty", "opsgenie", "github",
+                                                   "generic"};
   return formats;
 }
 
@@ -437,16 +485,17 @@ Alert parse_alert(const std::string& body, const std::string& format, const Inge
   const auto& formats = alert_formats();
   if (format != "auto" && std::find(formats.begin(), formats.end(), format) == formats.end())
     throw Error(Errc::usage, "unknown alert format " + quote(format),
-                "use auto, alertmanager, grafana, pagerduty, opsgenie or generic");
+                "use auto, alertmanager, grafana, pagerduty, opsgenie, github or generic");
   const Json j = parse_body(body, format);
   const std::string f = format == "auto" ? detect_format(j) : format;
   if (f.empty())
     throw Error(Errc::data, "cannot tell which alerting system sent this payload",
-                "name it with --format alertmanager|grafana|pagerduty|opsgenie|generic");
+                "name it with --format alertmanager|grafana|pagerduty|opsgenie|github|generic");
   if (f == "alertmanager" || f == "grafana") return parse_alertmanager(j, f, mapping);
   if (f == "pagerduty") return j.contains("event") && !j.contains("event_action") ? parse_pagerduty_webhook(j, mapping)
                                                                                   : parse_pagerduty_event(j, mapping);
   if (f == "opsgenie") return parse_opsgenie(j, mapping);
+  if (f == "github") return parse_github(j, mapping);
   return parse_generic(j, mapping);
 }
 
