@@ -48,7 +48,8 @@ void run_gate(const GateOptions& o, Context& ctx) {
       ctx.io.err << "  " << inc.id << "  " << printable(inc.severity) << "  " << inc.status << "  "
                  << printable(inc.title) << "\n";
     }
-  } else {
+  } else if (r.problems.empty()) {
+    // With an unreadable file there is no saying "go ahead": the error below.
     ctx.status("irctl gate: no matching open incident; go ahead.");
   }
   // An unreadable incident file might be the open SEV1: report it (exit 65)

@@ -28,6 +28,10 @@ std::string read_body(const std::string& file, Context& ctx) {
   }
   std::string body(kMaxAlertBytes + 1, '\0');
   in->read(body.data(), static_cast<std::streamsize>(body.size()));
+  // A read that fails (a directory, an I/O error) is not an empty payload.
+  if (in->bad())
+    throw Error(Errc::usage, "cannot read " + (file == "-" ? std::string("standard input") : quote(file)),
+                "give a file with the webhook body, or - for stdin");
   body.resize(static_cast<size_t>(in->gcount()));
   return body;
 }

@@ -46,6 +46,15 @@ std::string printable(const std::string& s) {
   return out;
 }
 
+std::string printable_text(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t start = 0;
+  for (size_t end; (end = s.find_first_of("\n\t", start)) != std::string::npos; start = end + 1)
+    out += printable(s.substr(start, end - start)) + s[end];
+  return out + printable(s.substr(start));
+}
+
 std::string colored(const std::string& s, const char* sgr, bool on) {
   if (!on) return s;
   return std::string("\033[") + sgr + "m" + s + "\033[0m";

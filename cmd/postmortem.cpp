@@ -37,8 +37,8 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
   PostmortemRequest req;
-  // A template given as a path is read as the user typed it; a name is looked up.
-  req.template_name = o.template_name.find('/') != std::string::npos ? ctx.user_path(o.template_name) : o.template_name;
+  // A template given as a file is read as the user typed it; a name is looked up.
+  req.template_name = is_template_file(o.template_name) ? ctx.user_path(o.template_name) : o.template_name;
   const bool to_stdout = o.output == "-";
   req.output = to_stdout ? "" : o.output;
   // A preview writes nothing, so it needs no identity: the actor (--as,
@@ -49,7 +49,7 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
     if (ctx.json())
       ctx.print_json({{"id", id}, {"text", r.text}});
     else
-      ctx.io.out << r.text;
+      ctx.io.out << printable_text(r.text);
     return;
   }
   const std::string path = req.output.empty() ? postmortem_path(id) : req.output;

@@ -2,6 +2,8 @@
 // from the update template.
 
 #include "cmd/commands.hpp"
+#include "cmd/output.hpp"
+#include "core/postmortem.hpp"
 #include "core/updates.hpp"
 
 namespace irctl::cli {
@@ -32,16 +34,19 @@ void run_update(const UpdateOptions& o, Context& ctx) {
     print_event_result(ctx, r, id + ": " + o.audience + " update recorded");
     return;
   }
-  const std::string text = render_update(repo, id, o.template_name, message, o.audience);
+  // A template given as a file is read as the user typed it (relative to -C
+  // DIR, as postmortem reads it); a name is looked up in the repository.
+  const std::string tmpl = is_template_file(o.template_name) ? ctx.user_path(o.template_name) : o.template_name;
+  const std::string text = render_update(repo, id, tmpl, message, o.audience);
   if (o.dry_run) {
     if (ctx.json())
       ctx.print_json({{"id", id}, {"recorded", false}, {"text", text}});
     else
-      ctx.io.out << text;
+      ctx.io.out << printable_text(text);
     return;
   }
   const EventResult r = post_update(repo, id, text, o.audience, ctx.recorder());
-  if (!ctx.json()) ctx.io.out << text;
+  if (!ctx.json()) ctx.io.out << printable_text(text);
   print_event_result(ctx, r, id + ": " + o.audience + " update recorded (above)");
 }
 

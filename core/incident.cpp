@@ -31,10 +31,23 @@ size_t schema_rank(const std::string& key) {
 }
 
 void insert_in_schema_order(TomlTable& table, const std::string& key, const TomlValue& value) {
+  // The table is rebuilt rather than changed with insert_at_position, which in
+  // tsl::ordered_map 1.0.0 (Debian 12) can lose track of the keys after the
+  // insertion point (Tessil/ordered-map#38, fixed in 1.1.0): they are still
+  // listed but no longer found.
   const size_t rank = schema_rank(key);
-  auto pos = table.begin();
-  while (pos != table.end() && schema_rank(pos->first) <= rank) ++pos;
-  table.insert_at_position(pos, {key, value});
+  TomlTable rebuilt;
+  rebuilt.reserve(table.size() + 1);
+  bool inserted = false;
+  for (auto it = table.begin(); it != table.end(); ++it) {
+    if (!inserted && schema_rank(it->first) > rank) {
+      rebuilt.emplace(key, value);
+      inserted = true;
+    }
+    rebuilt.emplace(it->first, std::move(it.value()));
+  }
+  if (!inserted) rebuilt.emplace(key, value);
+  table = std::move(rebuilt);
 }
 
 // The keys every timeline entry has; anything else is a detail of its type.

@@ -132,6 +132,31 @@ std::string safe_line(const std::string& s, size_t max) {
   return one_line(trim(out), max);
 }
 
+// A description may have several lines: they stay (CRLF becomes LF), other
+// control characters become spaces, and it is cut at `max` bytes.
+std::string safe_text(const std::string& s, size_t max) {
+  std::string out;
+  out.reserve(std::min(s.size(), max + 8));
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
+    if (u == '\n') {
+      out += '\n';
+      continue;
+    }
+    const bool control = u < 0x20 || u == 0x7f;
+    if (control && (out.empty() || out.back() == ' ' || out.back() == '\n')) continue;
+    out += control ? ' ' : s[i];
+  }
+  out = trim(out);
+  if (out.size() > max) {
+    size_t cut = max - 3;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + "...";
+  }
+  return out;
+}
+
 std::string label(const std::vector<std::pair<std::string, std::string>>& labels, const std::string& name) {
   for (const auto& [k, v] : labels)
     if (k == name) return v;
@@ -215,7 +240,7 @@ Alert parse_alertmanager(const Json& j, const std::string& format, const IngestM
   if (title.empty()) title = r.string_or(j, "title", "title");
   if (title.empty()) title = "Alert from " + r.string_or(j, "receiver", "receiver");
   a.title = safe_line(title, kMaxTitle);
-  a.description = one_line(label(annotations, "description"), kMaxText / 4);
+  a.description = safe_text(label(annotations, "description"), kMaxText / 4);
   a.severity = first_label(a.labels, m.severity_labels);
   a.service = first_label(a.labels, m.service_labels);
   if (a.url.empty()) a.url = safe_line(r.string_or(j, "externalURL", "externalURL"), 2048);
@@ -331,7 +356,7 @@ Alert parse_opsgenie(const Json& j, const IngestMapping& m) {
   }
   a.title = safe_line(r.string_or(alert, "message", "alert.message"), kMaxTitle);
   if (a.title.empty()) a.title = "Opsgenie alert " + safe_line(alias, 80);
-  a.description = one_line(r.string_or(alert, "description", "alert.description"), kMaxText / 4);
+  a.description = safe_text(r.string_or(alert, "description", "alert.description"), kMaxText / 4);
   if (const auto created = alert.find("createdAt"); created != alert.end()) {
     if (!created->is_number_integer()) r.fail("alert.createdAt", std::string("must be a number, not ") + type_name(*created));
     const int64_t ms = created->get<int64_t>();
@@ -416,7 +441,7 @@ Alert parse_generic(const Json& j, const IngestMapping& m) {
   const std::string title = r.string_or(j, "title", "title");
   if (a.state == Alert::State::firing && trim(title).empty()) r.fail("title", "is missing");
   a.title = safe_line(title.empty() ? "Alert " + key : title, kMaxTitle);
-  a.description = one_line(r.string_or(j, "description", "description"), kMaxText / 4);
+  a.description = safe_text(r.string_or(j, "description", "description"), kMaxText / 4);
   std::vector<std::pair<std::string, std::string>> labels = r.string_map(j, "labels", "labels");
   for (const char* field : {"severity", "service"})
     if (auto v = r.string_or(j, field, field); !v.empty()) labels.insert(labels.begin(), {field, v});
@@ -455,8 +480,11 @@ Json parse_body(const std::string& body, const std::string& format) {
   bool too_deep = false;
   Json j;
   try {
-    j = Json::parse(body, [&](int depth, Json::parse_event_t, Json&) {
-      if (depth > kMaxAlertDepth) too_deep = true;
+    // The callback's depth counts the containers around the event: the top
+    // object starts at depth 0, so the 33rd nested level starts at depth 32.
+    j = Json::parse(body, [&](int depth, Json::parse_event_t event, Json&) {
+      const bool opens = event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
+      if (opens && depth >= kMaxAlertDepth) too_deep = true;
       return !too_deep;
     });
   } catch (const Json::parse_error& e) {

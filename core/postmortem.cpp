@@ -239,8 +239,12 @@ std::vector<TemplateInfo> list_templates(const Repository& repo) {
   return out;
 }
 
+bool is_template_file(const std::string& name_or_file) {
+  return name_or_file.find('/') != std::string::npos || ends_with(name_or_file, ".mustache");
+}
+
 Template load_template(const Repository& repo, const std::string& name_or_file) {
-  if (name_or_file.find('/') != std::string::npos || ends_with(name_or_file, ".mustache")) {
+  if (is_template_file(name_or_file)) {
     std::error_code ec;
     if (!fs::is_regular_file(name_or_file, ec))
       throw Error(Errc::not_found, "no template file " + quote(name_or_file), "give a template's name or a file's path");
@@ -354,6 +358,12 @@ Json template_data(const IncidentFile& file, const Config& config) {
 
   for (auto& a : d["actions"]) a["done_date"] = a["done_at"].is_string() ? a["done_at"].get<std::string>().substr(0, 10) : "";
   d["has_actions"] = !inc.actions.empty();
+  // The fields irctl update --render sets, here as for an internal update
+  // without a message, so that the update template renders for a postmortem
+  // too (irctl postmortem ID --template update --output -).
+  const std::pair<const char*, Json> update_fields[] = {{"message", ""}, {"audience", "internal"}, {"external", false}};
+  for (const auto& [name, value] : update_fields)
+    if (!d.contains(name)) d[name] = value;
   return d;
 }
 

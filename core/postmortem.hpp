@@ -28,6 +28,11 @@ struct Template {
   std::string name;    ///< as it appears in error messages
   std::string text;
 };
+/// Whether --template names a file (a path, or a name ending in .mustache)
+/// rather than a template: a command resolves such a path as the user typed
+/// it (relative to -C DIR) before load_template.
+bool is_template_file(const std::string& name_or_file);
+
 /// A template by name (repository first, then built-in), or from a file when
 /// `name_or_file` is a path to one. Throws not_found with the names there are.
 Template load_template(const Repository& repo, const std::string& name_or_file);

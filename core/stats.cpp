@@ -19,7 +19,15 @@ std::vector<std::string> group_keys(const Incident& inc, const std::string& by) 
   if (by == "severity") return {inc.severity};
   if (by == "kind") return {inc.kind};
   if (by == "month") return {format_rfc3339(inc.declared_at).substr(0, 7)};
-  if (by == "service") return inc.services.empty() ? std::vector<std::string>{"(none)"} : inc.services;
+  if (by == "service") {
+    if (inc.services.empty()) return {"(none)"};
+    // Once per service: a file edited by hand may name a service twice, and
+    // the incident must still count once in that service's group.
+    std::vector<std::string> keys;
+    for (const auto& s : inc.services)
+      if (std::find(keys.begin(), keys.end(), s) == keys.end()) keys.push_back(s);
+    return keys;
+  }
   return {};
 }
 

@@ -122,6 +122,33 @@ TEST_SUITE("incident") {
     CHECK(out.find("summary =") < out.find("declared_at ="));
   }
 
+  TEST_CASE("keys inserted in the middle one after another are all still found") {
+    // tsl::ordered_map 1.0.0's insert_at_position lost track of keys after
+    // the insertion point (Tessil/ordered-map#38): irctl ack, then irctl
+    // resolve --root-cause, failed with "the key 'declared_at' is missing".
+    IncidentFile f = IncidentFile::parse(declared_text(), kPath);
+    Event ack = note_event("EEEEEEEEEEEE", "acknowledged", kT0);
+    ack.type = "ack";
+    ack.set["acknowledged_at"] = toml_time(kT0);
+    f.apply(ack);
+    Event resolve = note_event("FFFFFFFFFFFF", "resolved", kT0 + std::chrono::minutes(30));
+    resolve.type = "resolve";
+    resolve.set["status"] = TomlValue("resolved");
+    resolve.set["resolved_at"] = toml_time(kT0 + std::chrono::minutes(30));
+    resolve.set["summary"] = TomlValue("Payments failed");
+    resolve.set["root_cause"] = TomlValue("A connection leak");
+    f.apply(resolve);
+    const Incident& inc = f.incident();
+    CHECK(inc.declared_at == kT0);
+    CHECK(inc.acknowledged_at == kT0);
+    CHECK(inc.root_cause == "A connection leak");
+    CHECK(inc.summary == "Payments failed");
+    CHECK(inc.status == "resolved");
+    const IncidentFile again = IncidentFile::parse(f.render(), kPath);
+    CHECK(again.incident().declared_at == kT0);
+    CHECK(again.render() == f.render());
+  }
+
   TEST_CASE("the timeline can be read in the order things happened") {
     IncidentFile f = IncidentFile::parse(declared_text(), kPath);
     f.apply(note_event("EEEEEEEEEEEE", "late", kT0 + std::chrono::minutes(10)));
