@@ -31,7 +31,11 @@ bool is_hidden(const CLI::App* app) { return app->get_group().empty(); }
 bool has_subcommands(const CLI::App* app) {
   return !app->get_subcommands([](const CLI::App*) { return true; }).empty();
 }
-bool takes_value(const CLI::Option* opt) { return opt->get_type_size_max() > 0; }
+// Flags expect no value (CLI11 gives them a type size all the same).
+bool takes_value(const CLI::Option* opt) { return opt->get_expected_max() > 0; }
+bool is_repeatable(const CLI::Option* opt) {
+  return opt->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
+}
 
 const CLI::Option* find_option(const CLI::App& root, const CLI::App* cmd, const std::string& name) {
   if (cmd)
@@ -39,7 +43,11 @@ const CLI::Option* find_option(const CLI::App& root, const CLI::App* cmd, const 
   return root.get_option_no_throw(name);
 }
 
-void add_options(const CLI::App* app, std::vector<Candidate>& out) {
+// The options of `app`; after a command, the global ones without --version,
+// which belongs before the command.
+bool global_only_before_command(const CLI::Option* opt) { return opt->check_lname("version"); }
+
+void add_options(const CLI::App* app, std::vector<Candidate>& out, bool after_command = false) {
   const auto add = [&](const std::string& word, const std::string& description) {
     // A command's own --help and the global one are the same option.
     for (const auto& c : out)
@@ -47,7 +55,7 @@ void add_options(const CLI::App* app, std::vector<Candidate>& out) {
     out.push_back({word, description});
   };
   for (const auto* opt : app->get_options()) {
-    if (!opt->nonpositional()) continue;
+    if (!opt->nonpositional() || (after_command && global_only_before_command(opt))) continue;
     for (const auto& l : opt->get_lnames()) add("--" + l, opt->get_description());
     for (const auto& s : opt->get_snames()) add("-" + s, opt->get_description());
   }
@@ -140,7 +148,7 @@ std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::str
                         cmd, ctx);
   } else if (current.size() > 0 && current[0] == '-') {
     if (cmd) add_options(cmd, out);
-    add_options(&root, out);
+    add_options(&root, out, cmd != nullptr);
   } else if (!cmd || has_subcommands(cmd)) {
     for (const auto* sub : (cmd ? cmd : &root)->get_subcommands([](const CLI::App*) { return true; }))
       if (!is_hidden(sub)) out.push_back({sub->get_name(), sub->get_description()});
@@ -174,10 +182,133 @@ void run_complete(const CompleteOptions& o, const CLI::App& root, Context& ctx) 
   }
 }
 
-void run_completion(const CompletionOptions& o, Context& ctx) {
-  const char* file = o.shell == "bash" ? "completions/irctl.bash" : o.shell == "zsh" ? "completions/_irctl"
-                                                                                      : "completions/irctl.fish";
-  const std::string script = embedded::find(file).value_or("");
+// --- zsh: a script generated from the command definitions -------------------
+// zsh shows every command and option with its description, which only a
+// script that lists them can offer; it is generated here, from the same
+// definitions that parse the command line, so it cannot drift from them.
+// Values (incident IDs, severities, roles) still come from `irctl __complete`.
+
+// A zsh word in single quotes.
+std::string zsh_quote(const std::string& s) {
+  std::string out = "'";
+  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// A description inside an _arguments [...] or a _describe entry: one line,
+// without the characters those specs give a meaning to.
+std::string zsh_description(const std::string& s) {
+  std::string out;
+  for (const char c : s.substr(0, s.find('\n'))) {
+    if (c == '[') out += '(';
+    else if (c == ']') out += ')';
+    else if (c == ':') out += "\\:";
+    else out += c;
+  }
+  return out;
+}
+
+std::string zsh_function(const std::string& prefix, const CLI::App* cmd) {
+  std::string name = prefix + "_" + cmd->get_name();
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+// The _arguments specs of a command's options, and of the global options
+// (which may follow the command), each once.
+std::vector<std::string> zsh_option_specs(const CLI::App* cmd, const CLI::App& root, const std::string& values) {
+  std::vector<std::string> specs, seen;
+  for (const CLI::App* app : {cmd, &root}) {
+    for (const auto* opt : app->get_options()) {
+      if (!opt->nonpositional() || (app != cmd && global_only_before_command(opt))) continue;
+      std::vector<std::string> names;
+      for (const auto& s : opt->get_snames()) names.push_back("-" + s);
+      for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+      if (std::any_of(names.begin(), names.end(),
+                      [&](const std::string& n) { return std::find(seen.begin(), seen.end(), n) != seen.end(); }))
+        continue;
+      seen.insert(seen.end(), names.begin(), names.end());
+      const bool repeatable = is_repeatable(opt);
+      std::string spec;
+      if (names.size() == 1) {
+        spec = zsh_quote((repeatable ? "*" : "") + names[0] + "[" + zsh_description(opt->get_description()) + "]");
+      } else {
+        std::string exclusion = "(" + join(names, " ") + ")";
+        spec = (repeatable ? std::string("'*'") : zsh_quote(exclusion)) + "{" + join(names, ",") + "}" +
+               zsh_quote("[" + zsh_description(opt->get_description()) + "]");
+      }
+      if (takes_value(opt)) {
+        std::string label = opt->get_option_text().empty() ? "VALUE" : opt->get_option_text();
+        spec += zsh_quote(":" + zsh_description(label) + ":" + values);
+      }
+      specs.push_back(spec);
+    }
+  }
+  return specs;
+}
+
+void zsh_command(std::string& out, const std::string& function, const CLI::App* cmd, const CLI::App& root,
+                 const std::string& path) {
+  const std::string values = "_irctl_values" + (path.empty() ? "" : " " + path);
+  const auto subcommands = cmd->get_subcommands([](const CLI::App* a) { return !is_hidden(a); });
+  const std::string next = " \\\n    ";
+  out += "\n" + function + "() {\n";
+  if (!subcommands.empty()) out += "  local curcontext=$curcontext state line ret=1\n";
+  out += subcommands.empty() ? "  _arguments -s" : "  _arguments -s -C -A '-*'";
+  for (const auto& spec : zsh_option_specs(cmd, root, values)) out += next + spec;
+  if (subcommands.empty()) {
+    const auto& options = cmd->get_options();
+    if (std::any_of(options.begin(), options.end(), [](const CLI::Option* o) { return o->get_positional(); }))
+      out += next + zsh_quote("*:argument:" + values);
+    out += "\n}\n";
+    return;
+  }
+  out += next + "'1:subcommand:->subcommand'" + next + "'*::argument:->argument' && ret=0\n";
+  out += "  case $state in\n    subcommand)\n      local -a subcommands=(\n";
+  for (const auto* sub : subcommands)
+    out += "        " + zsh_quote(sub->get_name() + ":" + zsh_description(sub->get_description())) + "\n";
+  const std::string what = cmd == &root ? "irctl command" : "irctl " + cmd->get_name() + " subcommand";
+  out += "      )\n      _describe -t subcommands " + zsh_quote(what) +
+         " subcommands && ret=0\n      ;;\n    argument)\n      case $words[1] in\n";
+  for (const auto* sub : subcommands)
+    out += "        " + sub->get_name() + ") " + zsh_function(function, sub) + " && ret=0 ;;\n";
+  out += "      esac\n      ;;\n  esac\n  return ret\n}\n";
+  const std::string sub_path = cmd == &root ? "" : (path.empty() ? "" : path + " ") + cmd->get_name();
+  for (const auto* sub : subcommands) zsh_command(out, zsh_function(function, sub), sub, root, sub_path);
+}
+
+std::string zsh_script(const CLI::App& root) {
+  std::string out =
+      "#compdef irctl\n"
+      "# zsh completion for irctl: every command and subcommand with its options.\n"
+      "# Generated by 'irctl completion zsh' from the command definitions; the copy\n"
+      "# in irctl's sources (completions/_irctl) is checked against it by the tests.\n"
+      "# Values (incident IDs, severities, roles, ...) come from 'irctl __complete'.\n"
+      "\n"
+      "# Usage: _irctl_values [WORDS...]: the candidates irctl offers after WORDS\n"
+      "# and the words typed so far, else file names.\n"
+      "_irctl_values() {\n"
+      "  local line\n"
+      "  local -a candidates\n"
+      "  for line in \"${(@f)$(irctl __complete \"$@\" \"${(@)words[1,CURRENT]}\" 2>/dev/null)}\"; do\n"
+      "    [[ -z $line ]] && continue\n"
+      "    candidates+=(\"${${line%%$'\\t'*}//:/\\\\:}:${line#*$'\\t'}\")\n"
+      "  done\n"
+      "  if (( ${#candidates} )); then\n"
+      "    _describe -t values value candidates\n"
+      "  else\n"
+      "    _files\n"
+      "  fi\n"
+      "}\n";
+  zsh_command(out, "_irctl", &root, root, "");
+  out += "\n_irctl \"$@\"\n";
+  return out;
+}
+
+void run_completion(const CompletionOptions& o, const CLI::App& root, Context& ctx) {
+  const std::string script = o.shell == "zsh"    ? zsh_script(root)
+                             : o.shell == "bash" ? embedded::find("completions/irctl.bash").value_or("")
+                                                 : embedded::find("completions/irctl.fish").value_or("");
   if (ctx.json())
     ctx.print_json({{"shell", o.shell}, {"script", script}});
   else
@@ -194,7 +325,7 @@ void register_completion(CLI::App& app, Context& ctx) {
                "  source <(irctl completion bash)                 # in ~/.bashrc\n"
                "  irctl completion zsh > ~/.zfunc/_irctl          # with fpath+=(~/.zfunc)\n"
                "  irctl completion fish > ~/.config/fish/completions/irctl.fish");
-  cmd->callback([o, &ctx] { run_completion(*o, ctx); });
+  cmd->callback([o, &app, &ctx] { run_completion(*o, app, ctx); });
 
   auto c = std::make_shared<CompleteOptions>();
   auto* hidden = app.add_subcommand("__complete", "Print completion candidates for WORDS (used by the scripts)");
