@@ -390,7 +390,8 @@ std::string render_template(const Template& tmpl, const Json& data) {
   out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
   // A skipped section between blank lines leaves one blank line too many;
   // Markdown gives two blank lines no meaning, so none is lost.
-  out = std::regex_replace(out, std::regex("\n{3,}"), "\n\n");
+  static const std::regex blank_lines("\n{3,}");
+  out = std::regex_replace(out, blank_lines, "\n\n");
   return out;
 }
 

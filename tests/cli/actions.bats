@@ -23,33 +23,6 @@ teardown() { common_teardown; }
 
 BOB="Bob Ops <bob@example.com>"
 
-# Usage: assert_one_commit_since REV — exactly one commit on top of REV, and
-# the work tree and index match it.
-assert_one_commit_since() {
-  local n
-  n=$(git rev-list --count "$1"..HEAD)
-  if [ "$n" -ne 1 ]; then
-    echo "expected exactly one new commit since $1, got $n" >&2
-    git log --oneline "$1"..HEAD >&2
-    return 1
-  fi
-  assert_clean_repo
-}
-
-# Usage: assert_no_commit_since REV
-assert_no_commit_since() {
-  if [ "$(git rev-parse HEAD)" != "$(git rev-parse "$1")" ]; then
-    echo "expected no new commit since $1, got:" >&2
-    git log --oneline "$1"..HEAD >&2
-    return 1
-  fi
-  assert_clean_repo
-}
-
-# Usage: field EXPR — evaluates EXPR over the incident file (d is the table),
-# read by Python's tomllib.
-field() { toml_eval "$FILE" "$1"; }
-last_event() { toml_eval "$FILE" "d['timeline'][-1]$1"; }
 # The time of the last event as JSON shows it: 2026-11-28T16:05:00Z.
 last_event_at() { last_event "['at'].strftime('%Y-%m-%dT%H:%M:%SZ')"; }
 

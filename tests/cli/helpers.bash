@@ -244,3 +244,43 @@ refute_raw_controls() {
     return 1
   fi
 }
+
+# Usage: assert_one_commit_since REV — exactly one commit on top of REV, and
+# the work tree and index match it.
+assert_one_commit_since() {
+  local n
+  n=$(git rev-list --count "$1"..HEAD)
+  if [ "$n" -ne 1 ]; then
+    echo "expected exactly one new commit since $1, got $n" >&2
+    git log --oneline "$1"..HEAD >&2
+    return 1
+  fi
+  assert_clean_repo
+}
+
+# Usage: assert_no_commit_since REV — HEAD is still REV, and the work tree is clean.
+assert_no_commit_since() {
+  if [ "$(git rev-parse HEAD)" != "$(git rev-parse "$1")" ]; then
+    echo "expected no new commit since $1, got:" >&2
+    git log --oneline "$1"..HEAD >&2
+    return 1
+  fi
+  assert_clean_repo
+}
+
+# Usage: field EXPR — evaluates EXPR over the incident file $FILE (d is the
+# table), read by Python's tomllib; last_event KEY-PATH — the same over its
+# newest timeline entry, e.g. last_event "['type']".
+field() { toml_eval "$FILE" "$1"; }
+last_event() { toml_eval "$FILE" "d['timeline'][-1]$1"; }
+
+# Usage: assert_file_has FILE LINE — FILE has LINE as a whole line.
+assert_file_has() {
+  if ! grep -qxF -- "$2" "$1"; then
+    echo "expected $1 to have the line: $2" >&2
+    echo "it was:" >&2
+    cat "$1" >&2
+    return 1
+  fi
+}
+

@@ -92,39 +92,6 @@ replay_outage() {
   PM="postmortems/$ID.md"
 }
 
-# Usage: assert_one_commit_since REV — exactly one commit on top of REV, and
-# the work tree and index match it.
-assert_one_commit_since() {
-  local n
-  n=$(git rev-list --count "$1"..HEAD)
-  if [ "$n" -ne 1 ]; then
-    echo "expected exactly one new commit since $1, got $n" >&2
-    git log --oneline "$1"..HEAD >&2
-    return 1
-  fi
-  assert_clean_repo
-}
-
-# Usage: assert_no_commit_since REV
-assert_no_commit_since() {
-  if [ "$(git rev-parse HEAD)" != "$(git rev-parse "$1")" ]; then
-    echo "expected no new commit since $1, got:" >&2
-    git log --oneline "$1"..HEAD >&2
-    return 1
-  fi
-  assert_clean_repo
-}
-
-# Usage: assert_file_has FILE LINE — FILE has LINE as a whole line.
-assert_file_has() {
-  if ! grep -qxF -- "$2" "$1"; then
-    echo "expected $1 to have the line: $2" >&2
-    echo "it was:" >&2
-    cat "$1" >&2
-    return 1
-  fi
-}
-
 # Usage: refute_file_contains FILE TEXT — FILE does not contain TEXT.
 refute_file_contains() {
   if grep -qF -- "$2" "$1"; then
@@ -151,8 +118,6 @@ commit_template() {
   git add ".irctl/templates/$1.md.mustache"
   git commit -q -m "template $1"
 }
-
-last_event() { toml_eval "$FILE" "d['timeline'][-1]$1"; }
 
 # --- the postmortem of a replayed incident ----------------------------------
 

@@ -153,11 +153,6 @@ EOF
   [ "$(git log --format= --name-only "$(git rev-list --max-parents=0 HEAD)"..HEAD | sort -u)" = "incidents/2019/07/$ID.toml" ]
 }
 
-# Usage: has_line FILE LINE — the file has that exact line.
-has_line() {
-  grep -qxF -- "$2" "$1" || { echo "no line in $1: $2" >&2; return 1; }
-}
-
 # The follow-up actions Cloudflare's postmortem lists (paraphrased), filed by
 # the commander the next day; owners are stand-ins named after their roles.
 file_actions() {
@@ -184,18 +179,18 @@ file_actions() {
   diff -u "$TEST_DIR/expected" "$TEST_DIR/actual"
   # The durations, from the recorded times: impact 13:42 -> 14:09 is the 27
   # minutes Cloudflare reported.
-  has_line "$PM" "| Time to detect (impact began → detected) | 3m 00s |"
-  has_line "$PM" "| Time to declare (detected → declared) | 3m 00s |"
-  has_line "$PM" "| Time to acknowledge (declared → acknowledged) | 0s |"
-  has_line "$PM" "| Time to contain (declared → first containment) | 19m 00s |"
-  has_line "$PM" "| Time to recover (declared → first recovery) | 21m 00s |"
-  has_line "$PM" "| Time to resolve (declared → resolved) | 1h 04m |"
-  has_line "$PM" "- Impact duration: 27m 00s"
+  assert_file_has "$PM" "| Time to detect (impact began → detected) | 3m 00s |"
+  assert_file_has "$PM" "| Time to declare (detected → declared) | 3m 00s |"
+  assert_file_has "$PM" "| Time to acknowledge (declared → acknowledged) | 0s |"
+  assert_file_has "$PM" "| Time to contain (declared → first containment) | 19m 00s |"
+  assert_file_has "$PM" "| Time to recover (declared → first recovery) | 21m 00s |"
+  assert_file_has "$PM" "| Time to resolve (declared → resolved) | 1h 04m |"
+  assert_file_has "$PM" "- Impact duration: 27m 00s"
   # The roles and the actions with their owners.
-  has_line "$PM" "- Incident commander: Incident Commander"
-  has_line "$PM" "- External communications manager: Comms Manager"
-  has_line "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $WAF | 2019-07-20 | prevent | open |"
-  has_line "$PM" "| 2 | Roll out WAF rules in stages, as software is | $SRE | 2019-08-15 | mitigate | open |"
+  assert_file_has "$PM" "- Incident commander: Incident Commander"
+  assert_file_has "$PM" "- External communications manager: Comms Manager"
+  assert_file_has "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $WAF | 2019-07-20 | prevent | open |"
+  assert_file_has "$PM" "| 2 | Roll out WAF rules in stages, as software is | $SRE | 2019-08-15 | mitigate | open |"
   # No doubled blank lines left by skipped sections.
   ! awk 'prev == "" && $0 == "" { bad = 1 } { prev = $0 } END { exit !bad }' "$PM"
 
@@ -204,8 +199,8 @@ file_actions() {
   git commit -qam "postmortem: what went well"
   as "$WAF" 2019-07-20T09:00:00Z action done @ 1
   as "$JGC" 2019-07-20T09:05:00Z postmortem @
-  has_line "$PM" "PagerDuty paged us within minutes."
-  has_line "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $WAF | 2019-07-20 | prevent | done 2019-07-20 |"
+  assert_file_has "$PM" "PagerDuty paged us within minutes."
+  assert_file_has "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $WAF | 2019-07-20 | prevent | done 2019-07-20 |"
   assert_clean_repo
 }
 

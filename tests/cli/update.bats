@@ -27,7 +27,6 @@ at() {
   irctl -q --at "$when" "$@"
 }
 
-last_event() { toml_eval "$FILE" "d['timeline'][-1]$1"; }
 events_of_type() { toml_eval "$FILE" "len([e for e in d['timeline'] if e['type'] == '$1'])"; }
 
 # The built-in template's rendering for the incident of setup(), for
