@@ -1,6 +1,7 @@
 #include "cmd/commands.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -22,8 +23,10 @@ constexpr Registrar kCommands[] = {
     register_init,    register_declare, register_severity, register_assign,   register_ack,
     register_escalate, register_contain, register_eradicate, register_recover, register_resolve,
     register_reopen,  register_close,   register_note,     register_update,   register_set,
-    register_task,    register_postmortem, register_action, register_stats, register_ingest, register_gate, register_show, register_timeline, register_list, register_log,
-    register_use,     register_completion,
+    register_task,    register_edit,    register_postmortem, register_action, register_stats,
+    register_ingest,  register_gate,    register_show,     register_timeline, register_list,
+    register_log,     register_use,     register_sync,     register_fsck,     register_install_merge_driver,
+    register_merge_driver, register_completion,
 };
 
 // Global options that take a value, so the command name can be found before
@@ -117,6 +120,12 @@ void configure_root(CLI::App& app, GlobalOptions& g) {
 Repository& Context::repo() {
   if (!repo_) repo_ = std::make_unique<Repository>(Repository::discover(start_dir()));
   return *repo_;
+}
+
+std::string self_program() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("irctl") : exe.string();
 }
 
 std::string Context::start_dir() const {

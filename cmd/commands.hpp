@@ -112,6 +112,9 @@ CLI::Option* add_id_option(CLI::App* cmd, std::string& id);
 void register_phase_command(CLI::App& app, Context& ctx, const std::string& name, const std::string& phase,
                             const std::string& description, const std::string& examples, bool with_evidence);
 
+/// The path of the running irctl, for git to run it again (merge driver).
+std::string self_program();
+
 /// Adds the example block that ends every command's --help.
 void set_examples(CLI::App* cmd, const std::string& examples);
 /// Joins words given as several arguments into one text; "-" reads stdin.
@@ -144,6 +147,11 @@ void register_action(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
 void register_ingest(CLI::App& app, Context& ctx);
 void register_gate(CLI::App& app, Context& ctx);
+void register_fsck(CLI::App& app, Context& ctx);
+void register_edit(CLI::App& app, Context& ctx);
+void register_sync(CLI::App& app, Context& ctx);
+void register_install_merge_driver(CLI::App& app, Context& ctx);
+void register_merge_driver(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace irctl::cli

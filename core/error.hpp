@@ -13,7 +13,8 @@ enum class Errc {
   usage,       ///< the caller asked for something malformed: exit 2
   not_found,   ///< no repository, no such incident: exit 3
   refused,     ///< the lifecycle rules refuse the change: exit 4
-  conflict,    ///< busy repository, uncommitted edits in the way: exit 5
+  conflict,    ///< uncommitted edits in the way, a merge that needs a person: exit 5
+  busy,        ///< other writers kept the repository (or the remote) busy through every retry: exit 75
   data,        ///< a file or payload that cannot be read as what it claims: exit 65
 };
 
@@ -42,6 +43,7 @@ inline int exit_status(Errc code) {
     case Errc::not_found: return 3;
     case Errc::refused: return 4;
     case Errc::conflict: return 5;
+    case Errc::busy: return 75;
     case Errc::data: return 65;
   }
   return 1;
@@ -54,6 +56,7 @@ inline const char* errc_name(Errc code) {
     case Errc::not_found: return "not_found";
     case Errc::refused: return "refused";
     case Errc::conflict: return "conflict";
+    case Errc::busy: return "busy";
     case Errc::data: return "data";
   }
   return "failure";

@@ -22,6 +22,7 @@ void fail(int rc, const std::string& what) {
       throw Error(Errc::not_found, message);
     case GIT_ELOCKED:
     case GIT_EMODIFIED:
+      throw Error(Errc::busy, message, "another process is changing the repository; run the command again in a moment");
     case GIT_ENONFASTFORWARD:
     case GIT_ECONFLICT:
       throw Error(Errc::conflict, message, "another process changed the repository at the same time; run the command again");
@@ -36,15 +37,21 @@ std::string oid_hex(const git_oid& oid) {
   return hex;
 }
 
-git_oid tree_with_file(git_repository* repo, const git_tree* base, const std::string& path, const git_oid& blob) {
+std::optional<git_oid> tree_with_file(git_repository* repo, const git_tree* base, const std::string& path,
+                                      const git_oid* blob) {
   const auto slash = path.find('/');
   const std::string name = path.substr(0, slash);
   git_treebuilder* raw = nullptr;
   check(git_treebuilder_new(&raw, repo, base), "cannot build a tree");
   TreeBuilderPtr builder(raw);
-  git_oid id;
+  std::optional<git_oid> entry_id;
+  git_filemode_t mode = GIT_FILEMODE_BLOB;
   if (slash == std::string::npos) {
-    check(git_treebuilder_insert(nullptr, raw, name.c_str(), &blob, GIT_FILEMODE_BLOB), "cannot add " + path);
+    if (blob) entry_id = *blob;
+    // Keep the executable bit of a file that had it (a hook).
+    if (const git_tree_entry* old = base ? git_tree_entry_byname(base, name.c_str()) : nullptr;
+        old && git_tree_entry_filemode(old) == GIT_FILEMODE_BLOB_EXECUTABLE)
+      mode = GIT_FILEMODE_BLOB_EXECUTABLE;
   } else {
     TreePtr subtree;
     if (base) {
@@ -55,11 +62,44 @@ git_oid tree_with_file(git_repository* repo, const git_tree* base, const std::st
         subtree.reset(t);
       }
     }
-    const git_oid child = tree_with_file(repo, subtree.get(), path.substr(slash + 1), blob);
-    check(git_treebuilder_insert(nullptr, raw, name.c_str(), &child, GIT_FILEMODE_TREE), "cannot add " + name);
+    entry_id = tree_with_file(repo, subtree.get(), path.substr(slash + 1), blob);
+    mode = GIT_FILEMODE_TREE;
   }
+  if (entry_id) {
+    check(git_treebuilder_insert(nullptr, raw, name.c_str(), &*entry_id, mode), "cannot add " + path);
+  } else if (git_treebuilder_get(raw, name.c_str())) {
+    check(git_treebuilder_remove(raw, name.c_str()), "cannot remove " + path);
+  }
+  if (git_treebuilder_entrycount(raw) == 0) return std::nullopt;
+  git_oid id;
   check(git_treebuilder_write(&id, raw), "cannot write a tree");
   return id;
+}
+
+std::optional<git_oid> blob_id_at(const git_tree* tree, const std::string& path) {
+  if (!tree) return std::nullopt;
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree, path.c_str()) != 0) return std::nullopt;
+  TreeEntryPtr entry(raw);
+  if (git_tree_entry_type(raw) != GIT_OBJECT_BLOB) return std::nullopt;
+  return *git_tree_entry_id(raw);
+}
+
+std::string blob_content(git_repository* repo, const git_oid& id, const std::string& what) {
+  git_blob* raw = nullptr;
+  check(git_blob_lookup(&raw, repo, &id), "cannot read " + what);
+  const Owner<git_blob, git_blob_free> blob(raw);
+  const auto* data = static_cast<const char*>(git_blob_rawcontent(raw));
+  return std::string(data, static_cast<size_t>(git_blob_rawsize(raw)));
+}
+
+TreePtr commit_tree(git_repository* repo, const git_oid& commit) {
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, repo, &commit), "cannot read the commit " + oid_hex(commit));
+  CommitPtr owner(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read the tree of " + oid_hex(commit));
+  return TreePtr(t);
 }
 
 }  // namespace irctl::git

@@ -3,6 +3,7 @@
 // that turns a failed call into a typed irctl error right where it failed.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <git2.h>
@@ -49,8 +50,18 @@ struct Buf {
 std::string oid_hex(const git_oid& oid);
 
 /// The id of a tree that is `base` (null: an empty tree) with the file at
-/// `path` ("a/b/c.toml") set to `blob`. Only the trees along the path are
+/// `path` ("a/b/c.toml") set to `blob`, or removed when `blob` is null (and
+/// folders left empty removed with it). Only the trees along the path are
 /// rewritten, so the cost does not depend on the rest of the repository.
-git_oid tree_with_file(git_repository* repo, const git_tree* base, const std::string& path, const git_oid& blob);
+/// Returns nullopt when the result is an empty tree.
+std::optional<git_oid> tree_with_file(git_repository* repo, const git_tree* base, const std::string& path,
+                                      const git_oid* blob);
+
+/// The id of the blob at `path` in `tree`; nullopt when there is none.
+std::optional<git_oid> blob_id_at(const git_tree* tree, const std::string& path);
+/// The content of a blob.
+std::string blob_content(git_repository* repo, const git_oid& id, const std::string& what);
+/// The tree of a commit.
+TreePtr commit_tree(git_repository* repo, const git_oid& commit);
 
 }  // namespace irctl::git

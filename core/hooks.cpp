@@ -29,7 +29,9 @@ double hook_timeout_seconds() {
 }  // namespace
 
 std::optional<std::string> run_event_hook(const Repository& repo, const Json& payload) {
-  const std::string path = (repo.root() / kEventHookPath).string();
+  const auto program = repo.program(kEventHookPath);
+  if (!program) return std::nullopt;
+  const std::string path = program->string();
   const std::string hook = kEventHookPath;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;

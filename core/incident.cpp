@@ -50,6 +50,18 @@ void insert_in_schema_order(TomlTable& table, const std::string& key, const Toml
   table = std::move(rebuilt);
 }
 
+}  // namespace
+
+void put_in_schema_order(TomlTable& root, const std::string& key, const TomlValue& value) {
+  auto it = root.find(key);
+  if (it == root.end()) return insert_in_schema_order(root, key, value);
+  TomlValue replacement = value;
+  replacement.comments() = it->second.comments();  // keep the comments people wrote above the key
+  it.value() = std::move(replacement);
+}
+
+namespace {
+
 // The keys every timeline entry has; anything else is a detail of its type.
 bool is_event_key(const std::string& key) {
   return key == "id" || key == "at" || key == "by" || key == "type" || key == "text" || key == "set" ||
@@ -147,7 +159,8 @@ const std::vector<std::string>& event_types() {
   static const std::vector<std::string> types = {"declare", "note",    "severity", "assign", "ack",
                                                  "escalate", "contain", "eradicate", "recover", "resolve",
                                                  "reopen",  "close",   "update",   "set",    "task",
-                                                 "postmortem", "action", "action-done", "action-reopen", "alert"};
+                                                 "postmortem", "action", "action-done", "action-reopen", "alert",
+                                                 "edit", "merge"};
   return types;
 }
 
@@ -335,6 +348,45 @@ void IncidentFile::apply(const Event& event) {
   if (root.find("timeline") == root.end()) insert_in_schema_order(root, "timeline", TomlValue(TomlArray{}));
   root.at("timeline").as_array().push_back(event_to_toml(event));
   view_ = read_incident(doc_, path_);
+}
+
+IncidentFile IncidentFile::replayed() const {
+  IncidentFile out = create(view_.id);
+  for (const auto& e : view_.timeline) {
+    for (const auto& [field, value] : e.set) out.set_field(field, value);
+    for (const auto& field : e.unset) out.unset_field(field);
+  }
+  auto& root = out.doc_.as_table();
+  TomlArray timeline;
+  for (const auto& e : view_.timeline) timeline.push_back(event_to_toml(e));
+  root.at("timeline") = TomlValue(std::move(timeline));
+  out.view_ = read_incident(out.doc_, out.path_);
+  return out;
+}
+
+std::vector<FieldDrift> drift_from_timeline(const IncidentFile& file) {
+  const IncidentFile derived = file.replayed();
+  const auto& mine = file.document().as_table();
+  const auto& theirs = derived.document().as_table();
+  const auto skip = [](const std::string& key) { return key == "schema" || key == "id" || key == "timeline"; };
+  const auto lookup = [](const TomlTable& t, const std::string& key) -> std::optional<TomlValue> {
+    const auto it = t.find(key);
+    if (it == t.end()) return std::nullopt;
+    return it->second;
+  };
+  std::vector<FieldDrift> out;
+  const auto compare = [&](const std::string& key) {
+    auto stored = lookup(mine, key);
+    auto made = lookup(theirs, key);
+    const Json a = stored ? toml_to_json(*stored) : Json();
+    const Json b = made ? toml_to_json(*made) : Json();
+    if (a != b) out.push_back({key, std::move(stored), std::move(made)});
+  };
+  for (const auto& [key, value] : mine)
+    if (!skip(key)) compare(key);
+  for (const auto& [key, value] : theirs)
+    if (!skip(key) && mine.find(key) == mine.end()) compare(key);
+  return out;
 }
 
 std::string IncidentFile::render() const { return write_toml(doc_); }

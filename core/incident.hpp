@@ -134,6 +134,10 @@ class IncidentFile {
   /// rest of the document (comments, unknown keys, key order) is kept.
   void apply(const Event& event);
 
+  /// The document its timeline alone produces: a new file with every event
+  /// applied in file order. Fields that differ from it were changed by hand.
+  IncidentFile replayed() const;
+
   std::string render() const;
   /// The whole document as JSON, with the repository-relative `path` added.
   Json to_json() const;
@@ -148,6 +152,20 @@ class IncidentFile {
   std::string path_;
   Incident view_;
 };
+
+/// A top-level field whose value in a file is not what its timeline produces.
+struct FieldDrift {
+  std::string field;
+  std::optional<TomlValue> stored;   ///< nullopt: the file lacks it
+  std::optional<TomlValue> derived;  ///< nullopt: the timeline does not set it
+};
+/// The fields of `file` (other than schema, id and timeline) that differ from
+/// file.replayed(), compared as data (comments and layout aside).
+std::vector<FieldDrift> drift_from_timeline(const IncidentFile& file);
+
+/// Sets a top-level key of an incident document: in place (keeping the
+/// comments above it) when it is there, else where irctl-format(5) puts it.
+void put_in_schema_order(TomlTable& root, const std::string& key, const TomlValue& value);
 
 /// The events ordered by when they happened (events written after the fact
 /// with --at sit where they belong); equal times keep their recorded order.

@@ -1,20 +1,43 @@
 #include "core/operations.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "core/embedded.hpp"
 #include "core/error.hpp"
 #include "core/hooks.hpp"
 #include "core/ids.hpp"
 #include "core/lifecycle.hpp"
+#include "core/merge.hpp"
 #include "core/validate.hpp"
 
 namespace irctl {
 namespace {
 
+constexpr int kWriteAttempts = 8;
+
+// Runs one read-modify-write under the lock. The lock keeps other irctl
+// processes out, not git itself: when the branch moved under the write
+// (Errc::busy from the compare-and-swap), everything is read again and done
+// again, a bounded number of times.
+template <class Attempt>
+EventResult with_retries(Attempt&& attempt) {
+  for (int n = 1;; ++n) {
+    try {
+      return attempt();
+    } catch (const Error& e) {
+      if (e.code() != Errc::busy || n == kWriteAttempts) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * n));
+    }
+  }
+}
+
 // Appends the event, writes the file, commits it, then releases the lock and
 // runs the hook (which may itself run irctl): the one way anything is recorded.
-EventResult commit_event(Repository& repo, RepositoryLock lock, IncidentFile& file, Event event, const Recorder& rec,
+EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& file, Event event, const Recorder& rec,
                          std::vector<FileWrite> extra_files = {}) {
   event.id = make_event_id(random_u64());
   event.at = rec.at;
@@ -40,13 +63,34 @@ Actor resolve_actor(const std::optional<std::string>& as_flag, const std::option
               "'git config --global user.email EMAIL'");
 }
 
-InitResult init_repository(const std::string& dir, const std::function<Actor(const Repository&)>& actor,
+namespace {
+
+// .gitattributes as committed, with the line for incident files added.
+std::string with_merge_attributes(const Repository& repo) {
+  std::string text = repo.read_committed(".gitattributes").value_or("");
+  if (text.find(kMergeAttributes) != std::string::npos) return text;
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  return text + kMergeAttributes;
+}
+
+}  // namespace
+
+InitResult init_repository(const InitRequest& request, const std::function<Actor(const Repository&)>& actor,
                            Timestamp at) {
   InitResult result;
+  const std::string& dir = request.dir;
   std::error_code ec;
   const bool dir_existed = std::filesystem::exists(dir, ec);
-  Repository repo = Repository::open_or_create(dir, result.created_git);
+  Repository repo = Repository::open_or_create(dir, result.created_git, request.branch.has_value());
   result.root = repo.root().string();
+  if (request.branch) {
+    if (std::filesystem::is_regular_file(repo.root() / kConfigPath, ec))
+      throw Error(Errc::usage, result.root + " already keeps its incidents checked out in " + kConfigPath,
+                  "use it as it is, without --branch");
+    repo.use_branch(*request.branch);
+    result.branch = *request.branch;
+    repo.set_git_config(kBranchConfigKey, *request.branch);  // so that every command finds the branch
+  }
   if (repo.is_initialised()) {
     result.already = true;
     return result;
@@ -57,19 +101,24 @@ InitResult init_repository(const std::string& dir, const std::function<Actor(con
   } catch (...) {
     // Bad input changes nothing: take back the git repository (and the
     // directory) this call created.
+    if (request.branch) repo.set_git_config(kBranchConfigKey, std::nullopt);
     if (result.created_git) std::filesystem::remove_all(repo.git_dir(), ec);
     if (!dir_existed) std::filesystem::remove(dir, ec);
     throw;
   }
   auto lock = repo.lock();
+  repo.require_clean(".gitattributes");
   result.commit = repo.commit({{kConfigPath, default_config_text()},
                                {".irctl/playbooks/outage.toml", *embedded::find("templates/playbook-outage.toml")},
-                               {".irctl/playbooks/security.toml", *embedded::find("templates/playbook-security.toml")}},
+                               {".irctl/playbooks/security.toml", *embedded::find("templates/playbook-security.toml")},
+                               {".gitattributes", with_merge_attributes(repo)}},
                               "init: irctl incident repository\n\n"
                               "Adds .irctl/config.toml with the default severities, roles, incident kinds\n"
-                              "and escalation policy (see irctl-config(5)), and playbooks for outages and\n"
-                              "security incidents in .irctl/playbooks/.\n",
+                              "and escalation policy (see irctl-config(5)), playbooks for outages and\n"
+                              "security incidents in .irctl/playbooks/, and .gitattributes routing incident\n"
+                              "files to irctl's merge driver (see irctl-merge-driver(1)).\n",
                               who, at);
+  if (!request.program.empty()) install_merge_driver(repo, request.program);
   return result;
 }
 
@@ -160,14 +209,16 @@ EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const
   if (!req.alerts.empty()) e.set["alerts"] = string_array(req.alerts);
   for (const auto& [key, value] : req.details) e.details[key] = value;
 
-  std::string id;
-  for (int attempt = 0;; ++attempt) {
-    id = make_incident_id(rec.at, random_u64());
-    if (!repo.read(incident_path(id))) break;
-    if (attempt == 8) throw Error(Errc::failure, "could not find an unused incident ID");
-  }
-  IncidentFile file = IncidentFile::create(id);
-  return commit_event(repo, std::move(lock), file, std::move(e), rec);
+  return with_retries([&] {
+    std::string id;
+    for (int attempt = 0;; ++attempt) {
+      id = make_incident_id(rec.at, random_u64());
+      if (!repo.read(incident_path(id))) break;
+      if (attempt == 8) throw Error(Errc::failure, "could not find an unused incident ID");
+    }
+    IncidentFile file = IncidentFile::create(id);
+    return commit_event(repo, lock, file, e, rec);
+  });
 }
 
 namespace {
@@ -176,15 +227,17 @@ EventResult record_locked(Repository& repo, RepositoryLock lock, const std::stri
                           const std::vector<FileWrite>& files, const Recorder& rec) {
   require_not_future(rec.at, rec, "the time");
   const std::string path = incident_path(id);
-  repo.require_clean(path);
-  IncidentFile file = load_incident(repo, id);
-  std::optional<Event> e = make(file.incident());
-  if (!e) {
-    EventResult unchanged{id, Event{}, "", path, false, std::nullopt};
-    return unchanged;
-  }
-  for (const auto& f : files) repo.require_clean(f.path);  // never overwrite a file someone left there
-  return commit_event(repo, std::move(lock), file, std::move(*e), rec, files);
+  return with_retries([&] {
+    repo.require_clean(path);
+    IncidentFile file = load_incident(repo, id);
+    std::optional<Event> e = make(file.incident());
+    if (!e) {
+      EventResult unchanged{id, Event{}, "", path, false, std::nullopt};
+      return unchanged;
+    }
+    for (const auto& f : files) repo.require_clean(f.path);  // never overwrite a file someone left there
+    return commit_event(repo, lock, file, std::move(*e), rec, files);
+  });
 }
 
 }  // namespace
@@ -217,6 +270,106 @@ EventResult add_note(Repository& repo, const std::string& id, const std::string&
         return std::optional<Event>(e);
       },
       rec);
+}
+
+namespace {
+
+std::filesystem::path draft_path(const Repository& repo, const std::string& id) {
+  return repo.git_dir() / "irctl" / "edit" / (id + ".toml");
+}
+
+std::string read_whole(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw Error(Errc::failure, "cannot read " + p.string());
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void write_whole(const std::filesystem::path& p, const std::string& text) {
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out.flush()) throw Error(Errc::failure, "cannot write " + p.string());
+}
+
+}  // namespace
+
+EditDraft start_edit(Repository& repo, const std::string& id, bool discard) {
+  const auto draft = draft_path(repo, id);
+  const auto original = std::filesystem::path(draft.string() + ".orig");
+  std::error_code ec;
+  if (discard) {
+    std::filesystem::remove(draft, ec);
+    std::filesystem::remove(original, ec);
+  }
+  if (std::filesystem::exists(draft, ec) && std::filesystem::exists(original, ec)) return {draft.string(), true};
+  repo.require_clean(incident_path(id));
+  const IncidentFile file = load_incident(repo, id);  // refuses an ID that does not exist
+  const std::string text = repo.read(file.path()).value_or(file.render());
+  write_whole(original, text);
+  write_whole(draft, text);
+  return {draft.string(), false};
+}
+
+EventResult finish_edit(Repository& repo, const std::string& id, const Recorder& rec) {
+  const auto draft = draft_path(repo, id);
+  const auto original_path = std::filesystem::path(draft.string() + ".orig");
+  const std::string path = incident_path(id);
+  const std::string edited = read_whole(draft);
+  const std::string original = read_whole(original_path);
+  const std::string kept = "your edit is kept in " + draft.string() + ": run 'irctl edit " + id +
+                           "' to go on editing it, or 'irctl edit --discard " + id + "' to drop it";
+  const auto refuse = [&](Errc code, const std::string& what) { throw Error(code, what, kept); };
+  IncidentFile mine = [&] {
+    try {
+      return IncidentFile::parse(edited, path);
+    } catch (const Error& e) {
+      refuse(Errc::data, std::string("the edited file is not valid: ") + e.what());
+    }
+    throw Error(Errc::failure, "unreachable");
+  }();
+  // The timeline is the record: entries can be corrected, not removed.
+  const IncidentFile before = IncidentFile::parse(original, path);
+  for (const auto& e : before.incident().timeline) {
+    const auto& now = mine.incident().timeline;
+    if (std::none_of(now.begin(), now.end(), [&](const Event& x) { return x.id == e.id; }))
+      refuse(Errc::data, "the timeline entry " + e.id + " (" + e.type + ") was removed; entries can be corrected "
+                         "but not removed (a merge would bring it back)");
+  }
+  require_not_future(rec.at, rec, "the time");
+  auto lock = repo.lock();
+  EventResult result = with_retries([&] {
+    repo.require_clean(path);
+    const std::string current = repo.read(path).value_or("");
+    // Someone committed while the editor was open: keep both.
+    std::string text = edited;
+    if (current != original) {
+      try {
+        text = merge_incident(original, edited, current, path).text;
+      } catch (const Error& e) {
+        refuse(Errc::conflict, std::string("the incident changed while you edited it, and the two cannot be merged: ") +
+                                   e.what());
+      }
+    }
+    IncidentFile file = IncidentFile::parse(text, path);
+    const auto drift = drift_from_timeline(file);
+    if (drift.empty() && text == current) return EventResult{id, Event{}, "", path, false, std::nullopt};
+    Event e;
+    e.type = "edit";
+    std::string fields;
+    for (const auto& d : drift) {
+      fields += (fields.empty() ? "" : ", ") + d.field;
+      if (d.stored)
+        e.set[d.field] = *d.stored;
+      else
+        e.unset.push_back(d.field);
+    }
+    e.text = fields.empty() ? "Edited by hand" : "Edited by hand: " + fields;
+    return commit_event(repo, lock, file, e, rec);
+  });
+  std::error_code ec;
+  std::filesystem::remove(draft, ec);
+  std::filesystem::remove(original_path, ec);
+  return result;
 }
 
 ListResult list_incidents(Repository& repo, const ListFilter& filter) {

@@ -26,15 +26,27 @@ struct Recorder {
 Actor resolve_actor(const std::optional<std::string>& as_flag, const std::optional<std::string>& env,
                     const Repository& repo);
 
+struct InitRequest {
+  std::string dir;
+  /// Keep the incidents on this branch, never checked out, in the git
+  /// repository that holds `dir` (an existing code repository).
+  std::optional<std::string> branch;
+  /// The irctl to register as git's merge driver for incident files.
+  std::string program;
+};
+
 struct InitResult {
   std::string root;
+  std::string branch;  ///< set in the branch layout
   bool created_git = false;
   bool already = false;  ///< it was an incident repository already; nothing changed
   std::string commit;
 };
 /// Creates (or completes) an incident repository at `dir`. `actor` is called
 /// only when a commit is needed.
-InitResult init_repository(const std::string& dir, const std::function<Actor(const Repository&)>& actor,
+/// Also registers the merge driver (merge_incident) for plain git merges:
+/// .gitattributes in the first commit, merge.irctl.* in .git/config.
+InitResult init_repository(const InitRequest& request, const std::function<Actor(const Repository&)>& actor,
                            Timestamp at);
 
 /// The full ID for what the user typed: "@" (the current incident), a full
@@ -91,6 +103,21 @@ EventResult record_event_locked(Repository& repo, RepositoryLock lock, const std
 /// Extra files committed with an event (evidence kept in the repository).
 EventResult record_event_with_files(Repository& repo, const std::string& id, const EventMaker& make,
                                     const std::vector<FileWrite>& files, const Recorder& rec);
+
+/// irctl edit: a copy of an incident file to edit, kept in the git directory
+/// until it is committed, so that an edit that does not validate is not lost.
+struct EditDraft {
+  std::string path;      ///< the file to open in the editor
+  bool resumed = false;  ///< an earlier edit that was not committed
+};
+/// Starts (or resumes) editing one incident; `discard` drops an earlier draft.
+EditDraft start_edit(Repository& repo, const std::string& id, bool discard);
+/// Commits the draft: it must parse and keep every timeline entry; changes
+/// someone committed meanwhile are merged in (merge_incident); fields that no
+/// longer follow from the timeline are recorded by an "edit" event. The draft
+/// is removed once committed; kept (and named) when refused. `recorded` is
+/// false when nothing changed.
+EventResult finish_edit(Repository& repo, const std::string& id, const Recorder& rec);
 
 struct ListFilter {
   std::vector<std::string> statuses;  ///< "open" stands for every status before resolved

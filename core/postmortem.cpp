@@ -223,10 +223,10 @@ std::vector<TemplateInfo> list_templates(const Repository& repo) {
       const std::string name = f.name.substr(std::string(kBuiltinTemplates).size());
       out.push_back({name.substr(0, name.size() - std::string(kSuffix).size()), "built-in"});
     }
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(repo.root() / kRepoTemplates, ec)) {
-    const std::string file = entry.path().filename().string();
-    if (!ends_with(file, kSuffix)) continue;
+  const std::string dir = kRepoTemplates;
+  for (const auto& path : repo.list_files(dir.substr(0, dir.size() - 1))) {
+    const std::string file = path.substr(dir.size());
+    if (file.find('/') != std::string::npos || !ends_with(file, kSuffix)) continue;
     const std::string name = file.substr(0, file.size() - std::string(kSuffix).size());
     const auto it = std::find_if(out.begin(), out.end(), [&](const TemplateInfo& t) { return t.name == name; });
     const std::string source = std::string(kRepoTemplates) + file;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -73,6 +74,25 @@ void RepositoryLock::release() {
 
 Repository::Repository(git::RepositoryPtr repo, fs::path root) : repo_(std::move(repo)), root_(std::move(root)) {}
 
+namespace {
+
+fs::path work_tree_of(git_repository* repo) {
+  fs::path root = fs::path(git_repository_workdir(repo)).lexically_normal();
+  if (!root.has_filename()) root = root.parent_path();
+  return root;
+}
+
+std::optional<std::string> git_config_string(git_repository* repo, const char* key) {
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo) < 0) return std::nullopt;
+  git::ConfigPtr config(raw);
+  const char* value = nullptr;
+  if (git_config_get_string(&value, raw, key) < 0 || !value || !*value) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace
+
 Repository Repository::discover(const fs::path& start) {
   git::ensure_initialised();
   std::error_code ec;
@@ -82,28 +102,47 @@ Repository Repository::discover(const fs::path& start) {
   const int rc = git_repository_open_ext(&raw, start.c_str(), 0, nullptr);
   if (rc == GIT_ENOTFOUND)
     throw Error(Errc::not_found, "not in an incident repository (searched " + fs::absolute(start).string() + " and its parents)",
-                "create one with 'irctl init DIR', or name one with -C DIR or IRCTL_DIR");
+                "create one with 'irctl init DIR' (or 'irctl init --branch incidents' inside a code repository), or "
+                "name one with -C DIR or IRCTL_DIR");
   git::check(rc, "cannot open the repository at " + start.string());
   git::RepositoryPtr repo(raw);
   if (git_repository_is_bare(raw))
     throw Error(Errc::not_found, fs::absolute(start).string() + " is a bare git repository",
                 "run irctl in a clone with a work tree ('git clone " + fs::absolute(start).string() + "')");
-  fs::path root = fs::path(git_repository_workdir(raw)).lexically_normal();
-  if (root.has_filename() == false) root = root.parent_path();
-  Repository r(std::move(repo), root);
-  if (!r.is_initialised())
-    throw Error(Errc::not_found, root.string() + " is a git repository but not an incident repository",
-                "run 'irctl init' there to add " + std::string(kConfigPath));
+  Repository r(std::move(repo), work_tree_of(raw));
+  // The work tree's own files first; otherwise the branch named in git's
+  // configuration; otherwise a branch called "incidents", local or fetched.
+  if (!fs::is_regular_file(r.root_ / kConfigPath, ec)) {
+    if (const auto branch = git_config_string(raw, kBranchConfigKey)) {
+      r.branch_ = *branch;
+    } else {
+      r.branch_ = "incidents";
+      if (!r.tip() || !r.is_initialised()) r.branch_.clear();
+    }
+  }
+  if (!r.is_initialised()) {
+    if (r.layout() == Layout::branch)
+      throw Error(Errc::not_found,
+                  "the branch " + quote(r.branch_) + " (git config " + kBranchConfigKey + ") holds no incident repository",
+                  "fetch it ('git fetch " + r.default_remote() + " " + r.branch_ + "'), or create it with 'irctl init "
+                  "--branch " + r.branch_ + "'");
+    throw Error(Errc::not_found, r.root_.string() + " is a git repository but not an incident repository",
+                "run 'irctl init' there to add " + std::string(kConfigPath) +
+                    ", or 'irctl init --branch incidents' to keep the incidents on a branch of their own");
+  }
+  if (fs::exists(r.journal_path(), ec)) {
+    auto lock = r.lock();  // finishes the interrupted write before anything is read
+  }
   return r;
 }
 
-Repository Repository::open_or_create(const fs::path& dir, bool& created) {
+Repository Repository::open_or_create(const fs::path& dir, bool& created, bool search) {
   git::ensure_initialised();
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error(Errc::failure, "cannot create " + quote(dir.string()) + ": " + ec.message());
   git_repository* raw = nullptr;
-  int rc = git_repository_open_ext(&raw, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  int rc = git_repository_open_ext(&raw, dir.c_str(), search ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   created = false;
   if (rc == GIT_ENOTFOUND) {
     rc = git_repository_init(&raw, dir.c_str(), 0);
@@ -113,14 +152,87 @@ Repository Repository::open_or_create(const fs::path& dir, bool& created) {
   git::RepositoryPtr repo(raw);
   if (git_repository_is_bare(raw))
     throw Error(Errc::usage, dir.string() + " is a bare git repository", "run 'irctl init' in a clone with a work tree");
-  fs::path root = fs::path(git_repository_workdir(raw)).lexically_normal();
-  if (!root.has_filename()) root = root.parent_path();
-  return Repository(std::move(repo), root);
+  return Repository(std::move(repo), work_tree_of(raw));
+}
+
+void Repository::set_git_config(const std::string& key, const std::optional<std::string>& value) {
+  git_config* raw = nullptr;
+  git::check(git_repository_config(&raw, repo_.get()), "cannot open the repository's git configuration");
+  git::ConfigPtr all(raw);
+  git_config* local_raw = nullptr;
+  git::check(git_config_open_level(&local_raw, raw, GIT_CONFIG_LEVEL_LOCAL), "cannot open .git/config");
+  git::ConfigPtr local(local_raw);
+  if (value) {
+    git::check(git_config_set_string(local_raw, key.c_str(), value->c_str()), "cannot set " + key);
+  } else {
+    const int rc = git_config_delete_entry(local_raw, key.c_str());
+    if (rc < 0 && rc != GIT_ENOTFOUND) git::fail(rc, "cannot remove " + key);
+  }
+}
+
+void Repository::use_branch(const std::string& branch) {
+  int valid = 0;
+  const std::string ref = "refs/heads/" + branch;
+  if (branch.empty() || git_reference_name_is_valid(&valid, ref.c_str()) < 0 || !valid)
+    throw Error(Errc::usage, quote(branch) + " is not a valid branch name", "use a name such as 'incidents'");
+  branch_ = branch;
+  tip_tree_loaded_ = false;
+  config_.reset();
+}
+
+std::string Repository::branch() const {
+  if (!branch_.empty()) return branch_;
+  const std::string ref = ref_name();
+  const std::string prefix = "refs/heads/";
+  return ref.rfind(prefix, 0) == 0 ? ref.substr(prefix.size()) : std::string();
+}
+
+std::string Repository::ref_name() const {
+  if (!branch_.empty()) return "refs/heads/" + branch_;
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo_.get(), "HEAD") < 0) return "HEAD";
+  git::ReferencePtr head(raw);
+  if (git_reference_type(raw) == GIT_REFERENCE_SYMBOLIC) return git_reference_symbolic_target(raw);
+  return "HEAD";  // detached: commits move HEAD itself
+}
+
+std::string Repository::default_remote() const {
+  if (const auto remote = git_config_string(repo_.get(), kRemoteConfigKey)) return *remote;
+  const std::string b = branch();
+  if (!b.empty())
+    if (const auto remote = git_config_string(repo_.get(), ("branch." + b + ".remote").c_str())) return *remote;
+  return "origin";
+}
+
+std::optional<git_oid> Repository::tip() const {
+  git_oid id;
+  if (git_reference_name_to_id(&id, repo_.get(), ref_name().c_str()) == 0) return id;
+  if (!branch_.empty()) {
+    const std::string tracking = "refs/remotes/" + default_remote() + "/" + branch_;
+    if (git_reference_name_to_id(&id, repo_.get(), tracking.c_str()) == 0) return id;
+  }
+  return std::nullopt;
+}
+
+const git_tree* Repository::tip_tree() const {
+  if (!tip_tree_loaded_) {
+    const auto id = tip();
+    tip_tree_ = id ? git::commit_tree(repo_.get(), *id) : git::TreePtr();
+    tip_tree_loaded_ = true;
+  }
+  return tip_tree_.get();
+}
+
+std::optional<std::string> Repository::read_from_tip(const std::string& path) const {
+  const auto blob = git::blob_id_at(tip_tree(), path);
+  if (!blob) return std::nullopt;
+  return git::blob_content(repo_.get(), *blob, path);
 }
 
 fs::path Repository::git_dir() const { return fs::path(git_repository_path(repo_.get())); }
 
 bool Repository::is_initialised() const {
+  if (layout() == Layout::branch) return git::blob_id_at(tip_tree(), kConfigPath).has_value();
   std::error_code ec;
   return fs::is_regular_file(root_ / kConfigPath, ec);
 }
@@ -136,41 +248,32 @@ const Config& Repository::config() {
 }
 
 std::optional<std::string> Repository::read(const std::string& path) const {
+  if (layout() == Layout::branch) return read_from_tip(path);
   std::error_code ec;
   const fs::path p = root_ / path;
   if (!fs::exists(p, ec)) return std::nullopt;
   return read_file(p);
 }
 
-bool Repository::committed(const std::string& path) const {
-  git_object* head = nullptr;
-  if (git_revparse_single(&head, repo_.get(), "HEAD^{tree}") != 0) return false;
-  git::TreePtr tree(reinterpret_cast<git_tree*>(head));
-  git_tree_entry* entry = nullptr;
-  if (git_tree_entry_bypath(&entry, tree.get(), path.c_str()) != 0) return false;
-  git_tree_entry_free(entry);
-  return true;
-}
+bool Repository::committed(const std::string& path) const { return git::blob_id_at(tip_tree(), path).has_value(); }
 
-std::optional<std::string> Repository::read_committed(const std::string& path) const {
-  git_object* head = nullptr;
-  if (git_revparse_single(&head, repo_.get(), "HEAD^{tree}") != 0) return std::nullopt;
-  git::TreePtr tree(reinterpret_cast<git_tree*>(head));
-  git_tree_entry* raw_entry = nullptr;
-  if (git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str()) != 0) return std::nullopt;
-  git::TreeEntryPtr entry(raw_entry);
-  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
-  git_blob* raw_blob = nullptr;
-  git::check(git_blob_lookup(&raw_blob, repo_.get(), git_tree_entry_id(entry.get())),
-             "cannot read " + path + " in HEAD");
-  const git::Owner<git_blob, git_blob_free> blob(raw_blob);
-  const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
-  return std::string(data, static_cast<size_t>(git_blob_rawsize(blob.get())));
-}
+std::optional<std::string> Repository::read_committed(const std::string& path) const { return read_from_tip(path); }
 
 std::optional<std::string> Repository::unwritable_reason(const std::string& path) const {
   if (path.empty()) return "the path is empty";
   if (path.back() == '/') return "it ends with '/': that names a folder, not a file";
+  if (layout() == Layout::branch) {
+    // Only git's objects are written: what matters is what the tree holds.
+    for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+      if (git::blob_id_at(tip_tree(), path.substr(0, slash)))
+        return quote(path.substr(0, slash)) + " is a file, not a folder";
+    git_tree_entry* raw = nullptr;
+    if (tip_tree() && git_tree_entry_bypath(&raw, tip_tree(), path.c_str()) == 0) {
+      git::TreeEntryPtr entry(raw);
+      if (git_tree_entry_type(raw) != GIT_OBJECT_BLOB) return quote(path) + " is a folder, not a file";
+    }
+    return std::nullopt;
+  }
   fs::path on_disk = root_;
   size_t start = 0;
   while (true) {
@@ -192,20 +295,80 @@ std::optional<std::string> Repository::unwritable_reason(const std::string& path
   }
 }
 
+namespace {
+
+// Calls `visit` with the path of every blob under `tree` (prefixed with
+// `prefix`), descending `depth` levels at most.
+void walk_tree(git_repository* repo, const git_tree* tree, const std::string& prefix, int depth,
+               const std::function<void(const std::string&, const git_tree_entry*)>& visit) {
+  const size_t n = git_tree_entrycount(tree);
+  for (size_t i = 0; i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+    const std::string path = prefix + git_tree_entry_name(e);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      if (depth <= 0) continue;
+      git_tree* sub = nullptr;
+      git::check(git_tree_lookup(&sub, repo, git_tree_entry_id(e)), "cannot read the tree " + path);
+      git::TreePtr owner(sub);
+      walk_tree(repo, sub, path + "/", depth - 1, visit);
+    } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+      visit(path, e);
+    }
+  }
+}
+
+// The subtree at `dir` of `tree`; null when there is none.
+git::TreePtr subtree_at(git_repository* repo, const git_tree* tree, const std::string& dir) {
+  if (!tree) return {};
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree, dir.c_str()) != 0) return {};
+  git::TreeEntryPtr entry(raw);
+  if (git_tree_entry_type(raw) != GIT_OBJECT_TREE) return {};
+  git_tree* sub = nullptr;
+  git::check(git_tree_lookup(&sub, repo, git_tree_entry_id(raw)), "cannot read the tree " + dir);
+  return git::TreePtr(sub);
+}
+
+}  // namespace
+
+std::vector<std::string> Repository::list_files(const std::string& dir) const {
+  std::vector<std::string> out;
+  if (layout() == Layout::branch) {
+    if (const auto sub = subtree_at(repo_.get(), tip_tree(), dir))
+      walk_tree(repo_.get(), sub.get(), dir + "/", 64, [&](const std::string& p, const git_tree_entry*) { out.push_back(p); });
+  } else {
+    std::error_code ec;
+    const fs::path top = root_ / dir;
+    for (auto it = fs::recursive_directory_iterator(top, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (it->is_regular_file(ec)) out.push_back(it->path().lexically_relative(root_).generic_string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<std::string> Repository::incident_ids() const {
   std::vector<std::string> ids;
-  std::error_code ec;
-  const fs::path top = root_ / "incidents";
+  const auto take = [&](const std::string& file) {
+    if (file.size() <= 5 || file.compare(file.size() - 5, 5, ".toml") != 0) return;
+    const std::string id = file.substr(0, file.size() - 5);
+    if (is_incident_id(id)) ids.push_back(id);
+  };
   // incidents/YYYY/MM/INC-….toml: walk exactly that shape and nothing else.
-  for (const auto& year : fs::directory_iterator(top, ec)) {
-    if (!year.is_directory(ec)) continue;
-    for (const auto& month : fs::directory_iterator(year.path(), ec)) {
-      if (!month.is_directory(ec)) continue;
-      for (const auto& file : fs::directory_iterator(month.path(), ec)) {
-        const fs::path& p = file.path();
-        if (p.extension() != ".toml") continue;
-        const std::string id = p.stem().string();
-        if (is_incident_id(id)) ids.push_back(id);
+  if (layout() == Layout::branch) {
+    if (const auto top = subtree_at(repo_.get(), tip_tree(), "incidents"))
+      walk_tree(repo_.get(), top.get(), "", 2, [&](const std::string& p, const git_tree_entry*) {
+        if (std::count(p.begin(), p.end(), '/') == 2) take(p.substr(p.rfind('/') + 1));
+      });
+  } else {
+    std::error_code ec;
+    const fs::path top = root_ / "incidents";
+    for (const auto& year : fs::directory_iterator(top, ec)) {
+      if (!year.is_directory(ec)) continue;
+      for (const auto& month : fs::directory_iterator(year.path(), ec)) {
+        if (!month.is_directory(ec)) continue;
+        for (const auto& file : fs::directory_iterator(month.path(), ec)) take(file.path().filename().string());
       }
     }
   }
@@ -223,14 +386,19 @@ RepositoryLock Repository::lock() {
     if (errno != EWOULDBLOCK && errno != EINTR)
       throw Error(Errc::failure, "cannot lock " + path.string() + ": " + std::strerror(errno));
     if (std::chrono::steady_clock::now() >= deadline)
-      throw Error(Errc::conflict, "the repository is busy: another irctl process is writing to it",
+      throw Error(Errc::busy, "the repository is busy: another irctl process kept it locked for " +
+                                  std::to_string(static_cast<int>(lock_timeout_seconds())) + " seconds",
                   "run the command again in a moment (IRCTL_LOCK_TIMEOUT sets how many seconds to wait)");
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  recover_interrupted_write();
+  // Another process may have committed while we waited.
+  tip_tree_loaded_ = false;
   return lock;
 }
 
 void Repository::require_clean(const std::string& path) const {
+  if (layout() == Layout::branch) return;  // nothing is checked out, so nothing can be edited in place
   unsigned int flags = 0;
   const int rc = git_status_file(&flags, repo_.get(), path.c_str());
   if (rc == GIT_ENOTFOUND || (rc == 0 && flags == GIT_STATUS_CURRENT)) return;
@@ -250,7 +418,7 @@ void Repository::require_clean(const std::string& path) const {
 }
 
 std::string Repository::commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
-                               Timestamp author_time) {
+                               Timestamp author_time, const std::optional<git_oid>& merge_parent) {
   // Checked before anything is committed: writing through a symbolic link
   // could reach outside the repository, and a folder in the way would fail
   // only after the commit is made.
@@ -260,29 +428,53 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
                   "irctl writes only real files and folders of the work tree; move what is in the way, then run the "
                   "command again");
   git_repository* repo = repo_.get();
+  const std::optional<git_oid> parent_id = tip();
   git::CommitPtr parent;
-  git::TreePtr tree;
-  git_oid parent_id;
-  const int rc = git_reference_name_to_id(&parent_id, repo, "HEAD");
-  if (rc == 0) {
+  if (parent_id) {
     git_commit* p = nullptr;
-    git::check(git_commit_lookup(&p, repo, &parent_id), "cannot read HEAD");
+    git::check(git_commit_lookup(&p, repo, &*parent_id), "cannot read " + ref_name());
     parent.reset(p);
-    git_tree* t = nullptr;
-    git::check(git_commit_tree(&t, p), "cannot read HEAD's tree");
-    tree.reset(t);
-  } else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
-    git::fail(rc, "cannot read HEAD");
+  }
+  git::CommitPtr merged;
+  if (merge_parent) {
+    git_commit* m = nullptr;
+    git::check(git_commit_lookup(&m, repo, &*merge_parent), "cannot read the commit to merge");
+    merged.reset(m);
   }
 
-  // The new tree is HEAD's with our files replaced, not the index's: changes
-  // someone staged by hand stay staged and out of irctl's commit.
-  for (const auto& f : files) {
-    git_oid blob;
-    git::check(git_blob_create_from_buffer(&blob, repo, f.content.data(), f.content.size()), "cannot store " + f.path);
-    const git_oid tree_id = git::tree_with_file(repo, tree.get(), f.path, blob);
+  // The new tree is the tip's with our files replaced, not the index's:
+  // changes someone staged by hand stay staged and out of irctl's commit.
+  git::TreePtr tree;
+  if (const git_tree* base = tip_tree()) {
     git_tree* t = nullptr;
-    git::check(git_tree_lookup(&t, repo, &tree_id), "cannot read the new tree");
+    git::check(git_tree_dup(&t, const_cast<git_tree*>(base)), "cannot read the tree");
+    tree.reset(t);
+  }
+  std::vector<std::string> paths;
+  for (const auto& f : files) {
+    std::optional<git_oid> blob;
+    if (!f.remove) {
+      git_oid id;
+      git::check(git_blob_create_from_buffer(&id, repo, f.content.data(), f.content.size()), "cannot store " + f.path);
+      blob = id;
+    }
+    const auto tree_id = git::tree_with_file(repo, tree.get(), f.path, blob ? &*blob : nullptr);
+    tree.reset();
+    if (tree_id) {
+      git_tree* t = nullptr;
+      git::check(git_tree_lookup(&t, repo, &*tree_id), "cannot read the new tree");
+      tree.reset(t);
+    }
+    paths.push_back(f.path);
+  }
+  if (!tree) {
+    git_oid empty;
+    git_treebuilder* raw = nullptr;
+    git::check(git_treebuilder_new(&raw, repo, nullptr), "cannot build a tree");
+    git::TreeBuilderPtr builder(raw);
+    git::check(git_treebuilder_write(&empty, raw), "cannot write a tree");
+    git_tree* t = nullptr;
+    git::check(git_tree_lookup(&t, repo, &empty), "cannot read the new tree");
     tree.reset(t);
   }
 
@@ -296,31 +488,187 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
   git::SignaturePtr committer_sig(c);
 
   git_oid commit_id;
-  const git_commit* parents[] = {parent.get()};
-  // Updating HEAD succeeds only if it still points at `parent`: a
-  // compare-and-swap that refuses to lose a commit made meanwhile.
-  git::check(git_commit_create(&commit_id, repo, "HEAD", author_sig.get(), committer_sig.get(), nullptr,
-                               message.c_str(), tree.get(), parent ? 1 : 0, parents),
+  std::vector<const git_commit*> parents;
+  if (parent) parents.push_back(parent.get());
+  if (merged) parents.push_back(merged.get());
+  git::check(git_commit_create(&commit_id, repo, nullptr, author_sig.get(), committer_sig.get(), nullptr,
+                               message.c_str(), tree.get(), parents.size(), parents.data()),
              "cannot commit");
-
-  // The commit is made; now bring the work tree and the index in step with it.
-  std::string paths;
-  for (const auto& f : files) paths += " " + f.path;
-  try {
-    git_index* index = nullptr;
-    git::check(git_repository_index(&index, repo), "cannot read the index");
-    git::IndexPtr index_owner(index);
-    git::check(git_index_read(index, 0), "cannot read the index");
-    for (const auto& f : files) {
-      write_file_atomically(root_ / f.path, f.content);
-      git::check(git_index_add_bypath(index, f.path.c_str()), "cannot stage " + f.path);
-    }
-    git::check(git_index_write(index), "cannot write the index");
-  } catch (const std::exception& e) {
-    throw Error(Errc::failure, std::string(e.what()) + " (the commit " + git::oid_hex(commit_id) + " was made)",
-                "bring the work tree in step with it: git checkout HEAD --" + paths);
-  }
+  const std::string subject = subject_of(message);
+  advance(parent_id, commit_id, paths, std::string(merged ? "merge" : "commit") + ": " + subject);
   return git::oid_hex(commit_id);
+}
+
+void Repository::fast_forward(const git_oid& to) {
+  const std::optional<git_oid> from = tip();
+  std::vector<std::string> paths;
+  const git::TreePtr new_tree = git::commit_tree(repo_.get(), to);
+  git_diff* raw = nullptr;
+  git::check(git_diff_tree_to_tree(&raw, repo_.get(), const_cast<git_tree*>(tip_tree()), new_tree.get(), nullptr),
+             "cannot compare the trees");
+  const git::Owner<git_diff, git_diff_free> diff(raw);
+  for (size_t i = 0; i < git_diff_num_deltas(raw); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(raw, i);
+    paths.push_back(d->new_file.path ? d->new_file.path : d->old_file.path);
+  }
+  for (const auto& p : paths) require_clean(p);
+  advance(from, to, paths, "fast-forward");
+}
+
+fs::path Repository::journal_path() const { return git_dir() / "irctl" / "journal"; }
+
+// The journal names the write in flight: the reference, the commit it leaves
+// and the one it moves to, and the files of the work tree to bring along. It
+// exists from just before the compare-and-swap until the work tree and the
+// index are in step, so a process killed anywhere in between leaves enough
+// behind for the next one to finish the job (recover_interrupted_write).
+void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, const std::vector<std::string>& paths,
+                         const std::string& reflog_message) {
+  const std::string ref = ref_name();
+  std::string journal = "ref " + ref + "\nfrom " + (from ? git::oid_hex(*from) : std::string("none")) + "\nto " +
+                        git::oid_hex(to) + "\n";
+  for (const auto& p : paths) journal += "path " + p + "\n";
+  write_file_atomically(journal_path(), journal);
+
+  git_reference* out = nullptr;
+  int rc = 0;
+  git_oid current;
+  // In the branch layout before the first local commit, tip() is the remote
+  // branch's: the local one must still not exist.
+  const bool creating = !from || git_reference_name_to_id(&current, repo_.get(), ref.c_str()) != 0;
+  if (creating)
+    rc = git_reference_create(&out, repo_.get(), ref.c_str(), &to, 0, reflog_message.c_str());
+  else
+    rc = git_reference_create_matching(&out, repo_.get(), ref.c_str(), &to, 1, &*from, reflog_message.c_str());
+  git_reference_free(out);
+  if (rc < 0) {
+    std::error_code ignored;
+    fs::remove(journal_path(), ignored);
+    tip_tree_loaded_ = false;
+    if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED)
+      throw Error(Errc::busy, ref + " moved while irctl was writing (another program committed)",
+                  "run the command again");
+    git::fail(rc, "cannot move " + ref);
+  }
+  tip_tree_loaded_ = false;
+  if (layout() == Layout::checkout && !paths.empty()) {
+    const git::TreePtr tree = git::commit_tree(repo_.get(), to);
+    try {
+      sync_work_tree(tree.get(), paths);
+    } catch (const std::exception& e) {
+      std::string list;
+      for (const auto& p : paths) list += " " + p;
+      throw Error(Errc::failure, std::string(e.what()) + " (the commit " + git::oid_hex(to) + " was made)",
+                  "the next irctl command brings the work tree in step with it, or run: git checkout HEAD --" + list);
+    }
+  }
+  std::error_code ignored;
+  fs::remove(journal_path(), ignored);
+}
+
+void Repository::sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths) {
+  git_index* index = nullptr;
+  git::check(git_repository_index(&index, repo_.get()), "cannot read the index");
+  git::IndexPtr index_owner(index);
+  git::check(git_index_read(index, 0), "cannot read the index");
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (const auto blob = git::blob_id_at(tree, p)) {
+      write_file_atomically(root_ / p, git::blob_content(repo_.get(), *blob, p));
+      git::check(git_index_add_bypath(index, p.c_str()), "cannot stage " + p);
+    } else {
+      fs::remove(root_ / p, ec);
+      const int rc = git_index_remove_bypath(index, p.c_str());
+      if (rc < 0 && rc != GIT_ENOTFOUND) git::fail(rc, "cannot unstage " + p);
+    }
+  }
+  // git itself may hold index.lock for a moment: wait a little for it.
+  for (int attempt = 0;; ++attempt) {
+    const int rc = git_index_write(index);
+    if (rc == 0) break;
+    if (rc != GIT_ELOCKED || attempt == 200) git::fail(rc, "cannot write the index");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+namespace {
+
+// A lock file a killed irctl left: made after its journal and within the few
+// milliseconds a write takes. A lock git itself holds now is younger.
+bool left_by_interrupted_write(const fs::path& lock, fs::file_time_type journal_time) {
+  std::error_code ec;
+  const auto t = fs::last_write_time(lock, ec);
+  if (ec) return false;
+  return t + std::chrono::seconds(1) >= journal_time && t <= journal_time + std::chrono::seconds(30);
+}
+
+}  // namespace
+
+std::optional<std::string> Repository::recover_interrupted_write() {
+  std::error_code ec;
+  const fs::path journal = journal_path();
+  if (!fs::exists(journal, ec)) return std::nullopt;
+  const auto journal_time = fs::last_write_time(journal, ec);
+  std::string ref;
+  std::string to_hex;
+  std::vector<std::string> paths;
+  {
+    std::istringstream in(read_file(journal));
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto space = line.find(' ');
+      const std::string key = line.substr(0, space);
+      const std::string value = space == std::string::npos ? "" : line.substr(space + 1);
+      if (key == "ref") ref = value;
+      else if (key == "to") to_hex = value;
+      else if (key == "path") paths.push_back(value);
+    }
+  }
+  const fs::path common = git_repository_commondir(repo_.get());
+  for (const fs::path& lock_file : {common / (ref + ".lock"), git_dir() / (ref + ".lock"), git_dir() / "index.lock"})
+    if (left_by_interrupted_write(lock_file, journal_time)) fs::remove(lock_file, ec);
+  for (const auto& p : paths) {
+    // Temporary files of a write_file_atomically that was cut short.
+    const fs::path target = root_ / p;
+    for (const auto& entry : fs::directory_iterator(target.parent_path(), ec))
+      if (entry.path().filename().string().rfind(target.filename().string() + ".irctl-tmp-", 0) == 0)
+        fs::remove(entry.path(), ec);
+  }
+  std::string what = "an interrupted write never reached " + ref + "; nothing to finish";
+  git_oid to{};
+  git_oid current{};
+  if (git_oid_fromstr(&to, to_hex.c_str()) == 0 && git_reference_name_to_id(&current, repo_.get(), ref.c_str()) == 0 &&
+      git_oid_equal(&to, &current)) {
+    if (layout() == Layout::checkout && !ref.empty()) {
+      const git::TreePtr tree = git::commit_tree(repo_.get(), to);
+      sync_work_tree(tree.get(), paths);
+    }
+    what = "finished an interrupted write: the work tree now matches " + to_hex.substr(0, 12);
+  }
+  fs::remove(journal, ec);
+  tip_tree_loaded_ = false;
+  return what;
+}
+
+std::optional<fs::path> Repository::program(const std::string& path) const {
+  if (layout() == Layout::checkout) {
+    std::error_code ec;
+    const fs::path p = root_ / path;
+    if (!fs::exists(p, ec)) return std::nullopt;
+    return p;
+  }
+  git_tree_entry* raw = nullptr;
+  if (!tip_tree() || git_tree_entry_bypath(&raw, tip_tree(), path.c_str()) != 0) return std::nullopt;
+  git::TreeEntryPtr entry(raw);
+  // Copied out under its object id, so that a changed program is a new file.
+  const fs::path copy = git_dir() / "irctl" / "programs" / git::oid_hex(*git_tree_entry_id(raw));
+  std::error_code ec;
+  if (!fs::exists(copy, ec)) {
+    write_file_atomically(copy, git::blob_content(repo_.get(), *git_tree_entry_id(raw), path));
+    if (git_tree_entry_filemode(raw) == GIT_FILEMODE_BLOB_EXECUTABLE)
+      fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec, ec);
+  }
+  return copy;
 }
 
 std::optional<Actor> Repository::git_identity() const {
@@ -336,9 +684,9 @@ std::vector<CommitInfo> Repository::history(const std::string& path) const {
   git::check(git_revwalk_new(&raw, repo_.get()), "cannot walk the history");
   git::RevwalkPtr walk(raw);
   git_revwalk_sorting(raw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-  const int rc = git_revwalk_push_head(raw);
-  if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return out;
-  git::check(rc, "cannot walk the history");
+  const auto start = tip();
+  if (!start) return out;
+  git::check(git_revwalk_push(raw, &*start), "cannot walk the history");
 
   // The blob at `path` in a commit's tree; a null id when it is absent.
   const auto blob_at = [&](const git_commit* commit) {

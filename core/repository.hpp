@@ -1,8 +1,12 @@
 #pragma once
-// An incident repository: a git repository whose work tree holds
-// .irctl/config.toml and the incident files. All writes go through
-// Repository::commit, which writes the files, stages them and makes exactly
-// one commit, so the work tree, the index and HEAD stay in step.
+// An incident repository, in one of two layouts: a git repository whose work
+// tree holds .irctl/config.toml and the incident files (checkout), or a branch
+// of a code repository that is never checked out (branch), read and written
+// through git's objects alone. All writes go through Repository::commit, which
+// makes exactly one commit, moves the branch with a compare-and-swap and, in
+// the checkout layout, brings the work tree and the index along. A journal in
+// the git directory lets the next command finish a write that was killed
+// half-way.
 
 #include <filesystem>
 #include <optional>
@@ -19,7 +23,18 @@ namespace irctl {
 struct FileWrite {
   std::string path;  ///< relative to the repository root, with '/'
   std::string content;
+  bool remove = false;  ///< delete the file instead (a merge can)
 };
+
+enum class Layout {
+  checkout,  ///< the files are checked out in the work tree (irctl init)
+  branch,    ///< the files live on a branch that is never checked out (irctl init --branch)
+};
+
+/// The git configuration key naming the branch of the branch layout.
+constexpr const char* kBranchConfigKey = "irctl.branch";
+/// The git configuration key naming the remote that sync uses by default.
+constexpr const char* kRemoteConfigKey = "irctl.remote";
 
 struct CommitInfo {
   std::string sha;
@@ -54,8 +69,36 @@ class Repository {
 
   /// Opens the git repository at `dir`, creating it when there is none, for
   /// `irctl init`. Does not require .irctl/ to exist.
-  static Repository open_or_create(const std::filesystem::path& dir, bool& created);
+  /// With `search`, a git repository holding `dir` (upwards) is used too.
+  static Repository open_or_create(const std::filesystem::path& dir, bool& created, bool search = false);
 
+  /// Sets (or with nullopt removes) a key of the repository's own git
+  /// configuration (.git/config), never the user's.
+  void set_git_config(const std::string& key, const std::optional<std::string>& value);
+
+  /// Makes this the branch layout on `branch` (a short name such as
+  /// "incidents"), for irctl init --branch. Refuses names git would refuse.
+  void use_branch(const std::string& branch);
+
+  Layout layout() const { return branch_.empty() ? Layout::checkout : Layout::branch; }
+  /// The branch the incidents live on ("main", "incidents"); empty when HEAD
+  /// is detached in the checkout layout.
+  std::string branch() const;
+  /// The reference irctl commits to: "refs/heads/incidents", or the branch
+  /// HEAD points at in the checkout layout.
+  std::string ref_name() const;
+  /// The commit the incidents are read from; nullopt before the first one.
+  /// In the branch layout, before the local branch exists, that is the
+  /// remote-tracking branch fetched from the default remote.
+  std::optional<git_oid> tip() const;
+  /// The remote sync uses when none is named: irctl.remote, else the branch's
+  /// upstream remote, else "origin".
+  std::string default_remote() const;
+  /// The libgit2 handle, for core code that works on git objects (sync).
+  git_repository* handle() const { return repo_.get(); }
+
+  /// The work tree (checkout layout) or the code repository's work tree
+  /// (branch layout); hooks run there.
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path git_dir() const;
   bool is_initialised() const;
@@ -76,22 +119,44 @@ class Repository {
   /// where the file must be; or it ends with '/'. nullopt when it can.
   std::optional<std::string> unwritable_reason(const std::string& path) const;
 
+  /// Every file under `dir` (relative, with '/'), recursively, sorted, as
+  /// repository-relative paths; empty when there is no such folder.
+  std::vector<std::string> list_files(const std::string& dir) const;
+
   /// The IDs of every incident, from the file names alone (no file is parsed).
   std::vector<std::string> incident_ids() const;
 
-  /// Waits (a bounded time) for the repository lock.
+  /// Waits (a bounded time) for the repository lock, then finishes any write
+  /// a killed irctl left half-done. Errc::busy when the wait runs out.
   RepositoryLock lock();
 
   /// Refuses with Error(Errc::conflict) when `path` has changes that are not
   /// committed, so that irctl never overwrites what someone is editing.
   void require_clean(const std::string& path) const;
 
-  /// Writes the files, stages them and commits them on HEAD as `author`.
-  /// Returns the new commit's id. On failure the files are put back.
-  /// Refuses (Errc::conflict, before committing) a path that
-  /// unwritable_reason() objects to.
+  /// Commits the files on tip() as `author` (with `merge_parent` as a second
+  /// parent when given), then moves ref_name() there only if it still points
+  /// at tip() (Errc::busy otherwise: someone else committed meanwhile), then,
+  /// in the checkout layout, writes the files and stages them. Returns the
+  /// new commit's id. Refuses (Errc::conflict, before committing) a path
+  /// that unwritable_reason() objects to.
   std::string commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
-                     Timestamp author_time);
+                     Timestamp author_time, const std::optional<git_oid>& merge_parent = std::nullopt);
+
+  /// Moves ref_name() from tip() to `to` (a fast-forward), bringing the files
+  /// that differ along in the checkout layout. Refuses (Errc::conflict) when
+  /// one of them has changes that are not committed.
+  void fast_forward(const git_oid& to);
+
+  /// The path of an executable kept in the repository (the on-event hook),
+  /// nullopt when there is none. In the branch layout the program is copied
+  /// out of git into the git directory first.
+  std::optional<std::filesystem::path> program(const std::string& path) const;
+
+  /// Finishes (or abandons, when it never reached the branch) a write that a
+  /// killed irctl left half-done; needs the lock. Returns what it did, or
+  /// nullopt when there was nothing to do.
+  std::optional<std::string> recover_interrupted_write();
 
   /// git's own identity (user.name and user.email), if configured.
   std::optional<Actor> git_identity() const;
@@ -107,9 +172,22 @@ class Repository {
  private:
   Repository(git::RepositoryPtr repo, std::filesystem::path root);
 
+  /// The tree of tip(), kept until the next commit; null before the first.
+  const git_tree* tip_tree() const;
+  std::optional<std::string> read_from_tip(const std::string& path) const;
+  /// Journal, compare-and-swap, then the work tree: the end of every write.
+  void advance(const std::optional<git_oid>& from, const git_oid& to, const std::vector<std::string>& paths,
+               const std::string& reflog_message);
+  /// Writes (or removes) each path of the work tree and the index as in `tree`.
+  void sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths);
+  std::filesystem::path journal_path() const;
+
   git::RepositoryPtr repo_;
   std::filesystem::path root_;
+  std::string branch_;  ///< set in the branch layout only
   std::optional<Config> config_;
+  mutable git::TreePtr tip_tree_;
+  mutable bool tip_tree_loaded_ = false;
 };
 
 }  // namespace irctl

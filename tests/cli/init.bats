@@ -20,9 +20,12 @@ ACTOR="Alice Example <alice@example.com>"
   [ "$(git rev-list --count HEAD)" -eq 1 ]
   [ "$(git log -1 --format=%s)" = "init: irctl incident repository" ]
   [ "$(git log -1 --format='%an <%ae>')" = "$ACTOR" ]
-  # the commit holds the configuration and nothing outside .irctl/
+  # the commit holds the configuration and, outside .irctl/, only the
+  # .gitattributes line that routes incident files to the merge driver
   git ls-tree -r --name-only HEAD | grep -qx .irctl/config.toml
-  [ "$(git ls-tree -r --name-only HEAD | grep -cv '^\.irctl/')" -eq 0 ]
+  [ "$(git ls-tree -r --name-only HEAD | grep -v '^\.irctl/')" = ".gitattributes" ]
+  [ "$(git show HEAD:.gitattributes)" = "incidents/**/*.toml merge=irctl" ]
+  git config merge.irctl.driver | grep -q 'merge-driver %O %A %B %P'
   assert_clean_repo
 }
 
@@ -108,7 +111,7 @@ ACTOR="Alice Example <alice@example.com>"
   assert_status 0
   [ "$(git rev-list --count HEAD)" -eq 2 ]
   git diff-tree --no-commit-id --name-only -r HEAD | grep -qx .irctl/config.toml
-  [ "$(git diff-tree --no-commit-id --name-only -r HEAD | grep -cv '^\.irctl/')" -eq 0 ]
+  [ "$(git diff-tree --no-commit-id --name-only -r HEAD | grep -v '^\.irctl/')" = ".gitattributes" ]
   # the staged file is still staged (and not committed), the edit still there
   [ "$(git diff --cached --name-only)" = "b.txt" ]
   [ "$(git diff --name-only)" = "a.txt" ]

@@ -17,7 +17,7 @@ VALIDATOR="$IRCTL_SOURCE_DIR/tests/cli/validate_json.py"
 # The $defs entries that are the output of a command (or the error object, or
 # the hook's input); the others are parts of them.
 OUTPUT_DEFS=(init declare event_result severity_list escalate_due task_list update_draft postmortem_text
-  postmortem_templates action_list stats ingest gate show timeline list log use completion error hook_input)
+  postmortem_templates action_list stats ingest gate fsck show timeline list log use completion error hook_input)
 
 setup_file() { common_setup_file; }
 setup() {
@@ -244,6 +244,7 @@ scenario() {
   $r stats 0 stats --by service
   $r stats 0 stats --by kind
   $r stats 0 stats --by month --since -30d
+  $r fsck 0 fsck                                                                      # irctl wrote it all: no problem
   $r completion 0 completion bash
   $r completion 0 completion zsh
   $r completion 0 completion fish
@@ -491,7 +492,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   echo 'title = [' >>"$(incident_path "$id")"
   git commit -qam "break it"
   local c
-  for c in list stats gate "action list" "escalate --due"; do
+  for c in list stats gate "action list" "escalate --due" fsck; do
     local def=${c// /_}
     [ "$c" = "escalate --due" ] && def=escalate_due
     # shellcheck disable=SC2086

@@ -87,7 +87,7 @@ Recorder recorder(const Actor& a = kAlice) {
 }
 
 Repository new_repository(const TempDir& dir) {
-  init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, now_utc());
+  init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, now_utc());
   return Repository::discover(dir.path());
 }
 

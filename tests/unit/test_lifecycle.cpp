@@ -29,7 +29,7 @@ struct Fixture {
 
   explicit Fixture(const std::string& severity = "SEV2", int minutes_ago = 0)
       : repo([this] {
-          init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, now_utc());
+          init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, now_utc());
           return Repository::discover(dir.path());
         }()) {
     DeclareRequest r;

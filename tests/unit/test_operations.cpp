@@ -20,7 +20,7 @@ Recorder recorder(const Actor& a = kAlice) {
 }
 
 Repository new_repository(const TempDir& dir) {
-  init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, now_utc());
+  init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, now_utc());
   return Repository::discover(dir.path());
 }
 
@@ -37,12 +37,12 @@ EventResult declare(Repository& repo, const std::string& title) {
 TEST_SUITE("operations") {
   TEST_CASE("init creates the git repository and commits the configuration once") {
     TempDir dir;
-    const auto first = init_repository((dir.path() / "new").string(), [](const Repository&) { return kAlice; },
+    const auto first = init_repository(InitRequest{(dir.path() / "new").string(), std::nullopt, ""}, [](const Repository&) { return kAlice; },
                                        now_utc());
     CHECK(first.created_git);
     CHECK_FALSE(first.already);
     CHECK(first.commit.size() == 40);
-    const auto second = init_repository((dir.path() / "new").string(), [](const Repository&) -> Actor {
+    const auto second = init_repository(InitRequest{(dir.path() / "new").string(), std::nullopt, ""}, [](const Repository&) -> Actor {
       FAIL("no identity is needed when nothing is committed");
       return kAlice;
     }, now_utc());
@@ -221,7 +221,8 @@ TEST_SUITE("operations") {
     Repository other = Repository::discover(dir.path());
     auto held = repo.lock();
     ::setenv("IRCTL_LOCK_TIMEOUT", "0.05", 1);
-    CHECK(code_of([&] { other.lock(); }) == Errc::conflict);
+    CHECK(code_of([&] { other.lock(); }) == Errc::busy);
+    CHECK(exit_status(Errc::busy) == 75);
     ::unsetenv("IRCTL_LOCK_TIMEOUT");
   }
 }

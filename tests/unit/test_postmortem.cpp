@@ -81,7 +81,7 @@ TEST_SUITE("postmortem") {
 
   TEST_CASE("writing the postmortem: committed with an event, prose kept, nothing to do twice") {
     TempDir dir;
-    init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, kT0);
+    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
     Repository repo = Repository::discover(dir.path());
     DeclareRequest r;
     r.title = "Checkout API returns 503";
@@ -123,7 +123,7 @@ TEST_SUITE("postmortem") {
 
   TEST_CASE("the security template has the evidence log") {
     TempDir dir;
-    init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, kT0);
+    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
     Repository repo = Repository::discover(dir.path());
     DeclareRequest r;
     r.title = "Leaked deploy key";
@@ -156,7 +156,7 @@ TEST_SUITE("postmortem") {
 
   TEST_CASE("the output path: no symbolic links, folders or trailing slashes; nothing committed") {
     TempDir dir;
-    init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, kT0);
+    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
     Repository repo = Repository::discover(dir.path());
     DeclareRequest r;
     r.title = "Disk full";
@@ -195,7 +195,7 @@ TEST_SUITE("postmortem") {
 
   TEST_CASE("what is committed decides: uncommitted or untracked documents are refused, never passed over") {
     TempDir dir;
-    init_repository(dir.path().string(), [](const Repository&) { return kAlice; }, kT0);
+    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
     Repository repo = Repository::discover(dir.path());
     DeclareRequest r;
     r.title = "Disk full";

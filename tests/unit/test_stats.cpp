@@ -316,7 +316,7 @@ TEST_SUITE("stats") {
   TEST_CASE("repository_stats: the period is declared_at in [since, until); an empty period is refused") {
     TempDir dir;
     const Actor alice{"Alice Example", "alice@example.com"};
-    init_repository(dir.path().string(), [&](const Repository&) { return alice; }, utc(3, 1, 0, 0));
+    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [&](const Repository&) { return alice; }, utc(3, 1, 0, 0));
     Repository repo = Repository::discover(dir.path());
     const auto rec = [&](Timestamp t) { return Recorder{alice, t, utc(11, 1, 0, 0)}; };
     DeclareRequest first;

@@ -1,0 +1,72 @@
+// irctl install-merge-driver, and the driver git runs: irctl merge-driver.
+
+#include <fstream>
+#include <sstream>
+
+#include "cmd/commands.hpp"
+#include "core/merge.hpp"
+
+namespace irctl::cli {
+namespace {
+
+struct DriverOptions {
+  std::string base, ours, theirs, path;
+};
+
+std::optional<std::string> slurp(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// git runs this with the three versions in temporary files; the result
+// replaces "ours" (%A). A non-zero exit leaves git's conflict in place.
+void run_merge_driver(const DriverOptions& o, Context& ctx) {
+  const auto ours = slurp(o.ours);
+  const auto theirs = slurp(o.theirs);
+  if (!ours || !theirs) throw Error(Errc::usage, "cannot read the versions git gave for " + quote(o.path));
+  const MergedText m = merge_incident(slurp(o.base), *ours, *theirs, o.path.empty() ? o.ours : o.path);
+  std::ofstream out(o.ours, std::ios::binary | std::ios::trunc);
+  out << m.text;
+  if (!out.flush()) throw Error(Errc::failure, "cannot write the merged " + quote(o.path));
+  for (const auto& c : m.conflicts) ctx.status("irctl merge-driver: " + o.path + ": " + c);
+}
+
+void run_install(Context& ctx) {
+  Repository& repo = ctx.repo();
+  const std::string driver = install_merge_driver(repo, self_program());
+  if (ctx.json()) {
+    ctx.print_json({{"driver", driver}, {"attributes", kMergeAttributes}});
+    return;
+  }
+  ctx.status("git now merges incident files with: " + driver +
+             "\n(.gitattributes routes them to it: " + std::string(kMergeAttributes).substr(0, std::string(kMergeAttributes).size() - 1) +
+             "; 'irctl init' commits that line)");
+}
+
+}  // namespace
+
+void register_install_merge_driver(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("install-merge-driver",
+                                 "Let plain 'git merge' and 'git pull' merge incident files as irctl sync does");
+  set_examples(cmd,
+               "  git clone git@example.com:acme/incidents.git && cd incidents && irctl install-merge-driver\n"
+               "  git pull                    # incident files now merge event by event");
+  cmd->callback([&ctx] { run_install(ctx); });
+}
+
+void register_merge_driver(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<DriverOptions>();
+  auto* cmd = app.add_subcommand("merge-driver", "The merge driver git runs for incident files (%O %A %B %P)");
+  cmd->group("");  // run by git, not by people: left out of the command list
+  cmd->add_option("base", o->base, "The common ancestor's version (%O)")->required();
+  cmd->add_option("ours", o->ours, "Our version, replaced by the result (%A)")->required();
+  cmd->add_option("theirs", o->theirs, "Their version (%B)")->required();
+  cmd->add_option("path", o->path, "The file's path in the repository (%P)");
+  set_examples(cmd, "  git config merge.irctl.driver \"irctl merge-driver %O %A %B %P\"   # what install-merge-driver sets");
+  cmd->callback([o, &ctx] { run_merge_driver(*o, ctx); });
+}
+
+}  // namespace irctl::cli

@@ -1,0 +1,363 @@
+#include "core/sync.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/git.hpp"
+#include "core/merge.hpp"
+#include "core/time.hpp"
+
+namespace irctl {
+namespace {
+
+constexpr int kSyncAttempts = 5;
+
+using RemotePtr = git::Owner<git_remote, git_remote_free>;
+using DiffPtr = git::Owner<git_diff, git_diff_free>;
+
+// What one side changed since the common ancestor: path -> new blob (nullopt
+// when it deleted the file).
+std::map<std::string, std::optional<git_oid>> changes_between(git_repository* repo, const git_tree* from,
+                                                              const git_tree* to) {
+  git_diff* raw = nullptr;
+  git::check(git_diff_tree_to_tree(&raw, repo, const_cast<git_tree*>(from), const_cast<git_tree*>(to), nullptr),
+             "cannot compare the trees");
+  const DiffPtr diff(raw);
+  std::map<std::string, std::optional<git_oid>> out;
+  for (size_t i = 0; i < git_diff_num_deltas(raw); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(raw, i);
+    if (d->status == GIT_DELTA_DELETED)
+      out[d->old_file.path] = std::nullopt;
+    else
+      out[d->new_file.path] = d->new_file.id;
+  }
+  return out;
+}
+
+std::optional<std::string> content(git_repository* repo, const git_tree* tree, const std::string& path) {
+  const auto id = git::blob_id_at(tree, path);
+  if (!id) return std::nullopt;
+  return git::blob_content(repo, *id, path);
+}
+
+// git's own line-based merge, for files other than incidents (a postmortem's
+// prose, the config); nullopt when lines conflict.
+std::optional<std::string> merge_lines(const std::optional<std::string>& base, const std::string& ours,
+                                       const std::string& theirs, const std::string& path) {
+  git_merge_file_input b = GIT_MERGE_FILE_INPUT_INIT, o = GIT_MERGE_FILE_INPUT_INIT, t = GIT_MERGE_FILE_INPUT_INIT;
+  if (base) {
+    b.ptr = base->data();
+    b.size = base->size();
+  }
+  b.path = o.path = t.path = path.c_str();
+  o.ptr = ours.data();
+  o.size = ours.size();
+  t.ptr = theirs.data();
+  t.size = theirs.size();
+  git_merge_file_result r{};
+  git::check(git_merge_file(&r, &b, &o, &t, nullptr), "cannot merge " + path);
+  std::optional<std::string> out;
+  if (r.automergeable) out = std::string(r.ptr, r.len);
+  git_merge_file_result_free(&r);
+  return out;
+}
+
+std::string finish_hint(const Repository& repo, const std::string& tracking) {
+  if (repo.layout() == Layout::branch)
+    return "your commits and the remote's are both kept. Merge by hand in a separate work tree: 'git worktree add "
+           "/tmp/incidents " + repo.branch() + "', then there 'git merge " + tracking +
+           "', fix the files named, 'git commit', remove the work tree, and run 'irctl sync' again";
+  return "your commits and the remote's are both kept. Finish by hand: 'git merge " + tracking +
+         "', fix the files named (see 'irctl fsck'), 'git commit', then run 'irctl sync' again";
+}
+
+// Runs 'git credential fill' (git's credential helpers, or its prompt on a
+// terminal) for a URL; nullopt when it gives nothing.
+std::optional<std::pair<std::string, std::string>> git_credential_fill(const std::string& url,
+                                                                       const std::string& user) {
+  int in[2], out[2];
+  if (::pipe(in) != 0) return std::nullopt;
+  if (::pipe(out) != 0) {
+    ::close(in[0]);
+    ::close(in[1]);
+    return std::nullopt;
+  }
+  const pid_t pid = ::fork();
+  if (pid < 0) return std::nullopt;
+  if (pid == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::close(in[1]);
+    ::close(out[0]);
+    const char* argv[] = {"git", "credential", "fill", nullptr};
+    ::execvp("git", const_cast<char* const*>(argv));
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  std::string request = "url=" + url + "\n";
+  if (!user.empty()) request += "username=" + user + "\n";
+  request += "\n";
+  [[maybe_unused]] const auto written = ::write(in[1], request.data(), request.size());
+  ::close(in[1]);
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) reply.append(buf, static_cast<size_t>(n));
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  std::string name, password;
+  size_t start = 0;
+  while (start < reply.size()) {
+    const size_t end = reply.find('\n', start);
+    const std::string line = reply.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (line.rfind("username=", 0) == 0) name = line.substr(9);
+    if (line.rfind("password=", 0) == 0) password = line.substr(9);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  if (password.empty()) return std::nullopt;
+  return std::make_pair(name, password);
+}
+
+struct Callbacks {
+  const SyncOptions* options = nullptr;
+  int credential_calls = 0;
+  std::vector<std::string> rejected;  // refs the remote refused to update
+};
+
+int credentials(git_credential** out, const char* url, const char* user, unsigned int allowed, void* payload) {
+  auto* cb = static_cast<Callbacks*>(payload);
+  // libgit2 asks again after each refusal: give each source one chance.
+  if (++cb->credential_calls > 3) return GIT_EAUTH;
+  const std::string name = user ? user : "";
+  if ((allowed & GIT_CREDENTIAL_SSH_KEY) && cb->credential_calls == 1)
+    return git_credential_ssh_key_from_agent(out, name.empty() ? "git" : name.c_str());
+  if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT)
+    if (const auto found = git_credential_fill(url, name))
+      return git_credential_userpass_plaintext_new(out, found->first.c_str(), found->second.c_str());
+  if (allowed & GIT_CREDENTIAL_USERNAME) return git_credential_username_new(out, name.empty() ? "git" : name.c_str());
+  return GIT_PASSTHROUGH;
+}
+
+int transfer_progress(const git_indexer_progress* p, void* payload) {
+  auto* cb = static_cast<Callbacks*>(payload);
+  if (cb->options->progress && p->total_objects > 0) {
+    const unsigned pct = 100 * p->received_objects / p->total_objects;
+    cb->options->progress("Receiving objects: " + std::to_string(pct) + "% (" + std::to_string(p->received_objects) +
+                          "/" + std::to_string(p->total_objects) + ")");
+  }
+  return 0;
+}
+
+int push_progress(unsigned int current, unsigned int total, size_t, void* payload) {
+  auto* cb = static_cast<Callbacks*>(payload);
+  if (cb->options->progress && total > 0)
+    cb->options->progress("Writing objects: " + std::to_string(100 * current / total) + "% (" +
+                          std::to_string(current) + "/" + std::to_string(total) + ")");
+  return 0;
+}
+
+int push_update(const char* ref, const char* status, void* payload) {
+  if (status) static_cast<Callbacks*>(payload)->rejected.push_back(std::string(ref) + ": " + status);
+  return 0;
+}
+
+git_remote_callbacks make_callbacks(Callbacks& cb) {
+  git_remote_callbacks c = GIT_REMOTE_CALLBACKS_INIT;
+  c.credentials = credentials;
+  c.transfer_progress = transfer_progress;
+  c.push_transfer_progress = push_progress;
+  c.push_update_reference = push_update;
+  c.payload = &cb;
+  return c;
+}
+
+RemotePtr open_remote(Repository& repo, const std::string& name) {
+  git_remote* raw = nullptr;
+  const int rc = git_remote_lookup(&raw, repo.handle(), name.c_str());
+  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
+    throw Error(Errc::not_found, "no remote named " + quote(name),
+                "add one with 'git remote add " + name + " URL' (any git host, or a bare repository on a shared disk)");
+  git::check(rc, "cannot read the remote " + quote(name));
+  return RemotePtr(raw);
+}
+
+std::optional<git_oid> ref_target(git_repository* repo, const std::string& name) {
+  git_oid id;
+  if (git_reference_name_to_id(&id, repo, name.c_str()) != 0) return std::nullopt;
+  return id;
+}
+
+void fetch(git_remote* remote, const std::string& branch, const std::string& tracking, Callbacks& cb) {
+  const std::string spec = "+refs/heads/" + branch + ":" + tracking;
+  char* specs[] = {const_cast<char*>(spec.c_str())};
+  const git_strarray refspecs{specs, 1};
+  git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
+  opts.callbacks = make_callbacks(cb);
+  cb.credential_calls = 0;
+  git::check(git_remote_fetch(remote, &refspecs, &opts, "irctl sync: fetch"),
+             "cannot fetch from " + quote(git_remote_name(remote)));
+}
+
+// True when pushed; false when the remote refused because it moved meanwhile.
+bool push(git_remote* remote, const std::string& branch, Callbacks& cb) {
+  const std::string spec = "refs/heads/" + branch + ":refs/heads/" + branch;
+  char* specs[] = {const_cast<char*>(spec.c_str())};
+  const git_strarray refspecs{specs, 1};
+  git_push_options opts = GIT_PUSH_OPTIONS_INIT;
+  opts.callbacks = make_callbacks(cb);
+  cb.credential_calls = 0;
+  cb.rejected.clear();
+  const int rc = git_remote_push(remote, &refspecs, &opts);
+  if (rc == GIT_ENONFASTFORWARD) return false;
+  git::check(rc, "cannot push to " + quote(git_remote_name(remote)));
+  return cb.rejected.empty();
+}
+
+}  // namespace
+
+TreeMerge merge_commits(Repository& repo, const git_oid& ours, const git_oid& theirs) {
+  git_repository* g = repo.handle();
+  git::TreePtr base_tree;
+  git_oid base_id;
+  const int rc = git_merge_base(&base_id, g, &ours, &theirs);
+  if (rc == 0)
+    base_tree = git::commit_tree(g, base_id);
+  else if (rc != GIT_ENOTFOUND)
+    git::fail(rc, "cannot find the common ancestor");
+  const git::TreePtr our_tree = git::commit_tree(g, ours);
+  const git::TreePtr their_tree = git::commit_tree(g, theirs);
+  const auto mine = changes_between(g, base_tree.get(), our_tree.get());
+  const auto yours = changes_between(g, base_tree.get(), their_tree.get());
+
+  TreeMerge out;
+  std::vector<std::string> problems;
+  for (const auto& [path, their_blob] : yours) {
+    const auto it = mine.find(path);
+    if (it == mine.end()) {  // only they changed it
+      out.writes.push_back(their_blob ? FileWrite{path, git::blob_content(g, *their_blob, path), false}
+                                      : FileWrite{path, "", true});
+      continue;
+    }
+    const auto& our_blob = it->second;
+    if (our_blob.has_value() == their_blob.has_value() && (!our_blob || git_oid_equal(&*our_blob, &*their_blob)))
+      continue;  // both made the same change
+    if (!our_blob || !their_blob) {
+      problems.push_back(path + ": deleted on one side and changed on the other");
+      continue;
+    }
+    const auto base_text = content(g, base_tree.get(), path);
+    const std::string our_text = git::blob_content(g, *our_blob, path);
+    const std::string their_text = git::blob_content(g, *their_blob, path);
+    if (is_incident_file(path)) {
+      try {
+        MergedText m = merge_incident(base_text, our_text, their_text, path);
+        out.writes.push_back({path, std::move(m.text), false});
+        for (auto& c : m.conflicts) out.conflicts.push_back(path + ": " + c);
+        out.merged_files.push_back(path);
+      } catch (const Error& e) {
+        problems.push_back(std::string(e.what()));
+      }
+      continue;
+    }
+    if (auto merged = merge_lines(base_text, our_text, their_text, path)) {
+      out.writes.push_back({path, std::move(*merged), false});
+      out.merged_files.push_back(path);
+    } else {
+      problems.push_back(path + ": both sides changed the same lines");
+    }
+  }
+  if (!problems.empty()) {
+    std::string message = "cannot merge automatically:";
+    for (const auto& p : problems) message += "\n  " + p;
+    throw Error(Errc::conflict, message);
+  }
+  return out;
+}
+
+SyncResult sync_repository(Repository& repo, const SyncOptions& options) {
+  SyncResult result;
+  result.remote = options.remote.value_or(repo.default_remote());
+  result.branch = repo.branch();
+  if (result.branch.empty())
+    throw Error(Errc::usage, "HEAD is detached: there is no branch to sync", "check out a branch first ('git switch main')");
+  const RemotePtr remote = open_remote(repo, result.remote);
+  const std::string local_ref = "refs/heads/" + result.branch;
+  const std::string tracking = "refs/remotes/" + result.remote + "/" + result.branch;
+  git_repository* g = repo.handle();
+  Callbacks cb;
+  cb.options = &options;
+  result.outcome = "up-to-date";
+
+  for (result.attempts = 1;; ++result.attempts) {
+    fetch(remote.get(), result.branch, tracking, cb);
+    const auto theirs = ref_target(g, tracking);
+    {
+      auto lock = repo.lock();
+      const auto ours = ref_target(g, local_ref);
+      if (theirs && !ours) {
+        repo.fast_forward(*theirs);
+        result.outcome = "fast-forward";
+      } else if (theirs && ours && !git_oid_equal(&*ours, &*theirs)) {
+        git_oid base;
+        const int rc = git_merge_base(&base, g, &*ours, &*theirs);
+        if (rc == 0 && git_oid_equal(&base, &*ours)) {
+          repo.fast_forward(*theirs);
+          result.outcome = "fast-forward";
+        } else if (rc != 0 || !git_oid_equal(&base, &*theirs)) {
+          TreeMerge merge;
+          try {
+            merge = merge_commits(repo, *ours, *theirs);
+          } catch (const Error& e) {
+            throw Error(Errc::conflict, std::string(e.what()), finish_hint(repo, result.remote + "/" + result.branch));
+          }
+          for (const auto& w : merge.writes) repo.require_clean(w.path);
+          std::string message = "merge " + result.remote + "/" + result.branch + " into " + result.branch + "\n";
+          if (!merge.merged_files.empty()) {
+            message += "\nMerged by irctl:\n";
+            for (const auto& f : merge.merged_files) message += "  " + f + "\n";
+          }
+          if (!merge.conflicts.empty()) {
+            message += "\nChanged on both sides (each recorded by a merge event):\n";
+            for (const auto& c : merge.conflicts) message += "  " + c + "\n";
+          }
+          repo.commit(merge.writes, message, options.actor, now_utc(), *theirs);
+          result.outcome = "merged";
+          result.merged_files = merge.merged_files;
+          result.conflicts = merge.conflicts;
+        }
+      }
+    }
+    const auto ours = ref_target(g, local_ref);
+    if (!ours || !options.push || (theirs && git_oid_equal(&*ours, &*theirs))) {
+      if (ours) result.tip = git::oid_hex(*ours);
+      return result;
+    }
+    if (push(remote.get(), result.branch, cb)) {
+      git_reference* out = nullptr;
+      git::check(git_reference_create(&out, g, tracking.c_str(), &*ours, 1, "irctl sync: push"),
+                 "cannot update " + tracking);
+      git_reference_free(out);
+      result.pushed = true;
+      if (result.outcome == "up-to-date") result.outcome = "pushed-only";
+      result.tip = git::oid_hex(*ours);
+      return result;
+    }
+    if (result.attempts == kSyncAttempts)
+      throw Error(Errc::busy,
+                  "the remote " + quote(result.remote) + " moved on every one of " + std::to_string(kSyncAttempts) +
+                      " attempts to push",
+                  "run 'irctl sync' again in a moment; your commits are kept");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * result.attempts));
+  }
+}
+
+}  // namespace irctl
