@@ -1,6 +1,7 @@
 #include "core/repository.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -604,9 +605,28 @@ bool left_by_interrupted_write(const fs::path& lock, fs::file_time_type journal_
 
 }  // namespace
 
+namespace {
+
+// write_file_atomically's temporary files ("NAME.irctl-tmp-PID") in `dir`
+// whose process is gone: a kill cut their write short.
+void remove_orphaned_temporaries(const fs::path& dir, const std::string& name_prefix = "") {
+  std::error_code ec;
+  const std::string marker = ".irctl-tmp-";
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const size_t at = name.rfind(marker);
+    if (at == std::string::npos || name.compare(0, name_prefix.size(), name_prefix) != 0) continue;
+    const long pid = std::strtol(name.c_str() + at + marker.size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
 std::optional<std::string> Repository::recover_interrupted_write() {
   std::error_code ec;
   const fs::path journal = journal_path();
+  remove_orphaned_temporaries(journal.parent_path(), "journal");
   if (!fs::exists(journal, ec)) return std::nullopt;
   const auto journal_time = fs::last_write_time(journal, ec);
   std::string ref;
@@ -627,13 +647,11 @@ std::optional<std::string> Repository::recover_interrupted_write() {
   const fs::path common = git_repository_commondir(repo_.get());
   for (const fs::path& lock_file : {common / (ref + ".lock"), git_dir() / (ref + ".lock"), git_dir() / "index.lock"})
     if (left_by_interrupted_write(lock_file, journal_time)) fs::remove(lock_file, ec);
-  for (const auto& p : paths) {
-    // Temporary files of a write_file_atomically that was cut short.
-    const fs::path target = root_ / p;
-    for (const auto& entry : fs::directory_iterator(target.parent_path(), ec))
-      if (entry.path().filename().string().rfind(target.filename().string() + ".irctl-tmp-", 0) == 0)
-        fs::remove(entry.path(), ec);
-  }
+  if (layout() == Layout::checkout)
+    for (const auto& p : paths) {
+      const fs::path target = root_ / p;
+      remove_orphaned_temporaries(target.parent_path(), target.filename().string());
+    }
   std::string what = "an interrupted write never reached " + ref + "; nothing to finish";
   git_oid to{};
   git_oid current{};
