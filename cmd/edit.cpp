@@ -1,5 +1,7 @@
 // irctl edit ID: change an incident file in $EDITOR, validated and committed.
 
+#include <sys/wait.h>
+
 #include <cstdlib>
 
 #include "cmd/commands.hpp"
@@ -30,8 +32,9 @@ void run_edit(const EditOptions& o, Context& ctx) {
   const Recorder rec = ctx.recorder();
   const EditDraft draft = start_edit(repo, id, o.discard);
   if (draft.resumed) ctx.status("Resuming your earlier edit of " + id + " (drop it with 'irctl edit --discard " + id + "')");
-  const int rc = run_editor(draft.path);
-  if (rc != 0)
+  const int status = run_editor(draft.path);
+  const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  if (status != 0)
     throw Error(Errc::failure, "the editor exited with status " + std::to_string(rc) + "; nothing was committed",
                 "your edit is kept in " + draft.path + ": run 'irctl edit " + id + "' to go on");
   const EventResult r = finish_edit(repo, id, rec);

@@ -37,13 +37,16 @@ void run_merge_driver(const DriverOptions& o, Context& ctx) {
 void run_install(Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string driver = install_merge_driver(repo, self_program());
+  const bool routed = repo.read_committed(".gitattributes").value_or("").find(kMergeAttributes) != std::string::npos;
+  if (!routed)
+    ctx.warn(std::string(".gitattributes does not route incident files to the driver yet: add the line '") +
+             std::string(kMergeAttributes).substr(0, std::string(kMergeAttributes).size() - 1) +
+             "' to .gitattributes and commit it");
   if (ctx.json()) {
     ctx.print_json({{"driver", driver}, {"attributes", kMergeAttributes}});
     return;
   }
-  ctx.status("git now merges incident files with: " + driver +
-             "\n(.gitattributes routes them to it: " + std::string(kMergeAttributes).substr(0, std::string(kMergeAttributes).size() - 1) +
-             "; 'irctl init' commits that line)");
+  ctx.status("git now merges incident files with: " + driver);
 }
 
 }  // namespace
@@ -64,7 +67,7 @@ void register_merge_driver(CLI::App& app, Context& ctx) {
   cmd->add_option("base", o->base, "The common ancestor's version (%O)")->required();
   cmd->add_option("ours", o->ours, "Our version, replaced by the result (%A)")->required();
   cmd->add_option("theirs", o->theirs, "Their version (%B)")->required();
-  cmd->add_option("path", o->path, "The file's path in the repository (%P)");
+  cmd->add_option("path", o->path, "The file's path in the repository (%P)")->required();
   set_examples(cmd, "  git config merge.irctl.driver \"irctl merge-driver %O %A %B %P\"   # what install-merge-driver sets");
   cmd->callback([o, &ctx] { run_merge_driver(*o, ctx); });
 }

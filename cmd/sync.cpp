@@ -19,7 +19,7 @@ void run_sync(const SyncCommandOptions& o, Context& ctx) {
   SyncOptions options;
   if (!o.remote.empty()) options.remote = o.remote;
   options.push = !o.no_push;
-  options.actor = ctx.actor(repo);
+  options.actor = [&] { return ctx.actor(repo); };
   // Progress overwrites one line of a terminal, and stays off pipes and logs.
   bool progress_shown = false;
   if (ctx.io.err_is_tty && !ctx.global.quiet && !ctx.json())

@@ -108,6 +108,23 @@ TomlValue unite_lists(const OptValue& base, const OptValue& ours, const OptValue
   return TomlValue(std::move(out));
 }
 
+// The moments an incident first reached a stage: the metrics measure to the
+// first acknowledgement (or containment...), so when both sides reached it,
+// the earlier one is the truth, whichever event came last.
+bool is_first_time_field(const std::string& field) {
+  static const std::set<std::string> fields = {"started_at",   "detected_at",   "acknowledged_at",
+                                               "contained_at", "eradicated_at", "recovered_at"};
+  return fields.count(field) > 0;
+}
+
+OptValue earliest(const OptValue& a, const OptValue& b) {
+  Timestamp ta{}, tb{};
+  const bool has_a = a && toml_get_time(*a, ta);
+  const bool has_b = b && toml_get_time(*b, tb);
+  if (has_a && has_b) return ta <= tb ? a : b;
+  return has_a ? a : b;
+}
+
 struct FieldMerger {
   const TomlValue* base;
   const TomlValue* ours;
@@ -135,7 +152,9 @@ struct FieldMerger {
       }
       return TomlValue(std::move(out));
     }
-    OptValue chosen = (is_string_list(o) && is_string_list(t)) ? OptValue(unite_lists(b, o, t)) : r;
+    OptValue chosen = (is_string_list(o) && is_string_list(t)) ? OptValue(unite_lists(b, o, t))
+                      : is_first_time_field(field)                ? earliest(o, t)
+                                                                  : r;
     std::string a = as_json(o), c = as_json(t);
     if (a > c) std::swap(a, c);  // the same words whichever side is ours
     conflicts.push_back(field + ": " + a + " | " + c + " -> " + as_json(chosen));
@@ -221,7 +240,7 @@ MergedText merge_incident(const std::optional<std::string>& base_text, const std
   }
 
   std::vector<Event> final_timeline = timeline;
-  if (!merger.conflicted.empty()) {
+  if (!result.conflicts.empty()) {
     // The merge is recorded so that nothing is dropped silently, and made
     // the same on every clone: its id and time come from the united events.
     Event m;
@@ -235,7 +254,7 @@ MergedText merge_incident(const std::optional<std::string>& base_text, const std
     m.at = latest;
     m.by = "irctl merge";
     m.type = "merge";
-    m.text = "Concurrent changes merged: " + std::to_string(merger.conflicted.size()) + " field(s) changed on both sides";
+    m.text = "Concurrent changes merged: " + std::to_string(result.conflicts.size()) + " change(s) made on both sides";
     TomlArray sides;
     for (const auto& c : result.conflicts) sides.emplace_back(c);
     m.details["conflicts"] = TomlValue(std::move(sides));

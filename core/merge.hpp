@@ -19,7 +19,8 @@ struct MergedText {
 
 /// Three-way merge of an incident file. The timelines are united by event id,
 /// in time order; each field takes the side that changed it, and a field both
-/// sides changed takes the value its latest event gave it (lists are united),
+/// sides changed takes the value its latest event gave it (lists are united;
+/// the times a stage was first reached, such as acknowledged_at, the earlier),
 /// recorded by a "merge" event whose id and time come from the merged events,
 /// so that every clone makes the same one. `base` may be absent (or not parse).
 /// Throws Error(Errc::data) naming the side ("ours"/"theirs") that does not

@@ -90,6 +90,20 @@ InitResult init_repository(const InitRequest& request, const std::function<Actor
     repo.use_branch(*request.branch);
     result.branch = *request.branch;
     repo.set_git_config(kBranchConfigKey, *request.branch);  // so that every command finds the branch
+  } else if (const auto branch = repo.git_config_value(kBranchConfigKey);
+             branch && !std::filesystem::exists(repo.root() / kConfigPath, ec)) {
+    // Already an incident repository on its branch: a second one on the
+    // checked-out branch would hide it.
+    repo.use_branch(*branch);
+    if (repo.is_initialised()) {
+      result.branch = *branch;
+      result.already = true;
+      return result;
+    }
+    throw Error(Errc::usage, "git config " + std::string(kBranchConfigKey) + " names the branch " + quote(*branch) +
+                                 ", which holds no incident repository",
+                "run 'irctl init --branch " + *branch + "', or remove the setting ('git config --unset " +
+                    kBranchConfigKey + "')");
   }
   if (repo.is_initialised()) {
     result.already = true;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,6 +63,12 @@ double lock_timeout_seconds() {
     if (end != env && v >= 0) return v;
   }
   return 10.0;
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g second%s", s, s == 1.0 ? "" : "s");
+  return buf;
 }
 
 std::string subject_of(const std::string& message) { return message.substr(0, message.find('\n')); }
@@ -128,8 +135,9 @@ Repository Repository::discover(const fs::path& start) {
                   "fetch it ('git fetch " + r.default_remote() + " " + r.branch_ + "'), or create it with 'irctl init "
                   "--branch " + r.branch_ + "'");
     throw Error(Errc::not_found, r.root_.string() + " is a git repository but not an incident repository",
-                "run 'irctl init' there to add " + std::string(kConfigPath) +
-                    ", or 'irctl init --branch incidents' to keep the incidents on a branch of their own");
+                "if its incidents live on a branch of their own, fetch it ('git fetch origin "
+                "incidents:refs/remotes/origin/incidents'); otherwise run 'irctl init' there to add " +
+                    std::string(kConfigPath) + ", or 'irctl init --branch incidents' to keep them on a new branch");
   }
   if (fs::exists(r.journal_path(), ec)) {
     auto lock = r.lock();  // finishes the interrupted write before anything is read
@@ -156,6 +164,10 @@ Repository Repository::open_or_create(const fs::path& dir, bool& created, bool s
   return Repository(std::move(repo), work_tree_of(raw));
 }
 
+std::optional<std::string> Repository::git_config_value(const std::string& key) const {
+  return git_config_string(repo_.get(), key.c_str());
+}
+
 void Repository::set_git_config(const std::string& key, const std::optional<std::string>& value) {
   git_config* raw = nullptr;
   git::check(git_repository_config(&raw, repo_.get()), "cannot open the repository's git configuration");
@@ -173,9 +185,12 @@ void Repository::set_git_config(const std::string& key, const std::optional<std:
 
 void Repository::use_branch(const std::string& branch) {
   int valid = 0;
-  const std::string ref = "refs/heads/" + branch;
-  if (branch.empty() || git_reference_name_is_valid(&valid, ref.c_str()) < 0 || !valid)
+  if (branch.empty() || git_branch_name_is_valid(&valid, branch.c_str()) < 0 || !valid)
     throw Error(Errc::usage, quote(branch) + " is not a valid branch name", "use a name such as 'incidents'");
+  // The point of the layout is a branch nobody has checked out.
+  if (layout() == Layout::checkout && ref_name() == "refs/heads/" + branch)
+    throw Error(Errc::usage, "the branch " + quote(branch) + " is checked out here",
+                "name a branch of its own, such as 'incidents', which irctl creates and never checks out");
   branch_ = branch;
   tip_tree_loaded_ = false;
   config_.reset();
@@ -388,7 +403,7 @@ RepositoryLock Repository::lock() {
       throw Error(Errc::failure, "cannot lock " + path.string() + ": " + std::strerror(errno));
     if (std::chrono::steady_clock::now() >= deadline)
       throw Error(Errc::busy, "the repository is busy: another irctl process kept it locked for " +
-                                  std::to_string(static_cast<int>(lock_timeout_seconds())) + " seconds",
+                                  seconds_text(lock_timeout_seconds()),
                   "run the command again in a moment (IRCTL_LOCK_TIMEOUT sets how many seconds to wait)");
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
@@ -516,6 +531,47 @@ void Repository::fast_forward(const git_oid& to) {
   advance(from, to, paths, "fast-forward");
 }
 
+// git's own lock on the index, .git/index.lock, held by irctl from before
+// the branch moves until the index follows it: a 'git commit' running
+// meanwhile then waits instead of committing a stale index on top of
+// irctl's commit, and a 'git add' is never lost.
+class IndexLock {
+ public:
+  explicit IndexLock(fs::path index) : index_(std::move(index)), lock_(index_.string() + ".lock") {}
+  IndexLock(const IndexLock&) = delete;
+  IndexLock& operator=(const IndexLock&) = delete;
+  ~IndexLock() {
+    if (held_) ::unlink(lock_.c_str());
+  }
+  void acquire() {
+    for (int attempt = 0;; ++attempt) {
+      const int fd = ::open(lock_.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+      if (fd >= 0) {
+        ::close(fd);
+        held_ = true;
+        return;
+      }
+      if (errno != EEXIST)
+        throw Error(Errc::failure, "cannot create " + lock_.string() + ": " + std::strerror(errno));
+      if (attempt == 300)
+        throw Error(Errc::busy, "git is using the index (" + lock_.string() + " exists)",
+                    "wait for the git command to finish; if none is running, remove " + lock_.string());
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  /// Puts `next` in place as the index, releasing the lock as git does.
+  void install(const fs::path& next) {
+    if (::rename(next.c_str(), lock_.c_str()) != 0 || ::rename(lock_.c_str(), index_.c_str()) != 0)
+      throw Error(Errc::failure, "cannot write " + index_.string() + ": " + std::strerror(errno));
+    held_ = false;
+  }
+
+ private:
+  fs::path index_;
+  fs::path lock_;
+  bool held_ = false;
+};
+
 fs::path Repository::journal_path() const { return git_dir() / "irctl" / "journal"; }
 
 // The journal names the write in flight: the reference, the commit it leaves
@@ -530,6 +586,9 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
                         git::oid_hex(to) + "\n";
   for (const auto& p : paths) journal += "path " + p + "\n";
   write_file_atomically(journal_path(), journal);
+
+  IndexLock index_lock(git_dir() / "index");
+  if (layout() == Layout::checkout && !paths.empty()) index_lock.acquire();
 
   git_reference* out = nullptr;
   int rc = 0;
@@ -555,7 +614,7 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
   if (layout() == Layout::checkout && !paths.empty()) {
     const git::TreePtr tree = git::commit_tree(repo_.get(), to);
     try {
-      sync_work_tree(tree.get(), paths);
+      sync_work_tree_locked(tree.get(), paths, index_lock);
     } catch (const std::exception& e) {
       std::string list;
       for (const auto& p : paths) list += " " + p;
@@ -568,28 +627,55 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
 }
 
 void Repository::sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths) {
-  git_index* index = nullptr;
-  git::check(git_repository_index(&index, repo_.get()), "cannot read the index");
-  git::IndexPtr index_owner(index);
-  git::check(git_index_read(index, 0), "cannot read the index");
+  IndexLock lock(git_dir() / "index");
+  lock.acquire();
+  sync_work_tree_locked(tree, paths, lock);
+}
+
+void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, IndexLock& lock) {
+  std::error_code ec;
+  // The index is rewritten from a copy, as a standalone index, because
+  // libgit2 would take index.lock itself to write the repository's.
+  const fs::path next = git_dir() / "irctl" / "index.next";
+  fs::create_directories(next.parent_path(), ec);
+  fs::remove(next, ec);
+  if (fs::exists(git_dir() / "index", ec)) fs::copy_file(git_dir() / "index", next, ec);
+  if (ec) throw Error(Errc::failure, "cannot copy the index: " + ec.message());
+  git_index* raw = nullptr;
+  git::check(git_index_open(&raw, next.c_str()), "cannot read the index");
+  git::IndexPtr index(raw);
   for (const auto& p : paths) {
-    std::error_code ec;
-    if (const auto blob = git::blob_id_at(tree, p)) {
-      write_file_atomically(root_ / p, git::blob_content(repo_.get(), *blob, p));
-      git::check(git_index_add_bypath(index, p.c_str()), "cannot stage " + p);
-    } else {
+    const auto blob = git::blob_id_at(tree, p);
+    if (!blob) {
       fs::remove(root_ / p, ec);
-      const int rc = git_index_remove_bypath(index, p.c_str());
+      const int rc = git_index_remove(raw, p.c_str(), 0);
       if (rc < 0 && rc != GIT_ENOTFOUND) git::fail(rc, "cannot unstage " + p);
+      continue;
     }
+    write_file_atomically(root_ / p, git::blob_content(repo_.get(), *blob, p));
+    struct stat st {};
+    if (::lstat((root_ / p).c_str(), &st) != 0)
+      throw Error(Errc::failure, "cannot read " + (root_ / p).string() + ": " + std::strerror(errno));
+    // The entry carries the file's stat data, as 'git add' records it, so
+    // that git sees the file as unchanged without reading it again.
+    git_index_entry e{};
+    e.ctime.seconds = static_cast<int32_t>(st.st_ctim.tv_sec);
+    e.ctime.nanoseconds = static_cast<uint32_t>(st.st_ctim.tv_nsec);
+    e.mtime.seconds = static_cast<int32_t>(st.st_mtim.tv_sec);
+    e.mtime.nanoseconds = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+    e.dev = static_cast<uint32_t>(st.st_dev);
+    e.ino = static_cast<uint32_t>(st.st_ino);
+    e.mode = (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+    e.uid = st.st_uid;
+    e.gid = st.st_gid;
+    e.file_size = static_cast<uint32_t>(st.st_size);
+    e.id = *blob;
+    e.path = p.c_str();
+    git::check(git_index_add(raw, &e), "cannot stage " + p);
   }
-  // git itself may hold index.lock for a moment: wait a little for it.
-  for (int attempt = 0;; ++attempt) {
-    const int rc = git_index_write(index);
-    if (rc == 0) break;
-    if (rc != GIT_ELOCKED || attempt == 200) git::fail(rc, "cannot write the index");
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  git::check(git_index_write(raw), "cannot write the index");
+  index.reset();
+  lock.install(next);
 }
 
 namespace {
@@ -607,8 +693,9 @@ bool left_by_interrupted_write(const fs::path& lock, fs::file_time_type journal_
 
 namespace {
 
-// write_file_atomically's temporary files ("NAME.irctl-tmp-PID") in `dir`
-// whose process is gone: a kill cut their write short.
+// write_file_atomically's temporary files ("NAME.irctl-tmp-PID") in `dir`:
+// every writer holds the repository lock, so under it they are all left over
+// from a write a kill cut short (its process may linger as a zombie).
 void remove_orphaned_temporaries(const fs::path& dir, const std::string& name_prefix = "") {
   std::error_code ec;
   const std::string marker = ".irctl-tmp-";
@@ -616,8 +703,7 @@ void remove_orphaned_temporaries(const fs::path& dir, const std::string& name_pr
     const std::string name = entry.path().filename().string();
     const size_t at = name.rfind(marker);
     if (at == std::string::npos || name.compare(0, name_prefix.size(), name_prefix) != 0) continue;
-    const long pid = std::strtol(name.c_str() + at + marker.size(), nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
+    fs::remove(entry.path(), ec);
   }
 }
 

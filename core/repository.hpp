@@ -75,6 +75,8 @@ class Repository {
   /// Sets (or with nullopt removes) a key of the repository's own git
   /// configuration (.git/config), never the user's.
   void set_git_config(const std::string& key, const std::optional<std::string>& value);
+  /// A key of git's configuration (all levels); nullopt when unset or empty.
+  std::optional<std::string> git_config_value(const std::string& key) const;
 
   /// Makes this the branch layout on `branch` (a short name such as
   /// "incidents"), for irctl init --branch. Refuses names git would refuse.
@@ -180,6 +182,7 @@ class Repository {
                const std::string& reflog_message);
   /// Writes (or removes) each path of the work tree and the index as in `tree`.
   void sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths);
+  void sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, class IndexLock& lock);
   std::filesystem::path journal_path() const;
 
   git::RepositoryPtr repo_;

@@ -276,8 +276,8 @@ TreeMerge merge_commits(Repository& repo, const git_oid& ours, const git_oid& th
     }
   }
   if (!problems.empty()) {
-    std::string message = "cannot merge automatically:";
-    for (const auto& p : problems) message += "\n  " + p;
+    std::string message = "cannot merge automatically: ";
+    for (size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
     throw Error(Errc::conflict, message);
   }
   return out;
@@ -297,9 +297,18 @@ SyncResult sync_repository(Repository& repo, const SyncOptions& options) {
   cb.options = &options;
   result.outcome = "up-to-date";
 
+  std::optional<git_oid> refused_at;  // the remote's tip when it last refused our push
   for (result.attempts = 1;; ++result.attempts) {
     fetch(remote.get(), result.branch, tracking, cb);
     const auto theirs = ref_target(g, tracking);
+    if (refused_at && theirs && git_oid_equal(&*refused_at, &*theirs)) {
+      // It refused, yet did not move: a protected branch or a server hook.
+      std::string why;
+      for (const auto& r : cb.rejected) why += (why.empty() ? "" : "; ") + r;
+      throw Error(Errc::failure, "the remote " + quote(result.remote) + " refused the push" +
+                                     (why.empty() ? std::string() : ": " + why),
+                  "check that you may push to " + result.branch + " there; your commits are kept locally");
+    }
     {
       auto lock = repo.lock();
       const auto ours = ref_target(g, local_ref);
@@ -329,7 +338,7 @@ SyncResult sync_repository(Repository& repo, const SyncOptions& options) {
             message += "\nChanged on both sides (each recorded by a merge event):\n";
             for (const auto& c : merge.conflicts) message += "  " + c + "\n";
           }
-          repo.commit(merge.writes, message, options.actor, now_utc(), *theirs);
+          repo.commit(merge.writes, message, options.actor(), now_utc(), *theirs);
           result.outcome = "merged";
           result.merged_files = merge.merged_files;
           result.conflicts = merge.conflicts;
@@ -351,6 +360,7 @@ SyncResult sync_repository(Repository& repo, const SyncOptions& options) {
       result.tip = git::oid_hex(*ours);
       return result;
     }
+    refused_at = theirs;
     if (result.attempts == kSyncAttempts)
       throw Error(Errc::busy,
                   "the remote " + quote(result.remote) + " moved on every one of " + std::to_string(kSyncAttempts) +

@@ -18,7 +18,8 @@ namespace irctl {
 struct SyncOptions {
   std::optional<std::string> remote;  ///< default: Repository::default_remote()
   bool push = true;
-  Actor actor;  ///< who the merge commit is by
+  /// Who a merge commit is by; asked only when one is made.
+  std::function<Actor()> actor;
   /// Receives progress lines ("Receiving objects  45% (9/20)"); may be empty.
   std::function<void(const std::string&)> progress;
 };

@@ -153,6 +153,7 @@ COMP_WORDS=(irctl show ""); COMP_CWORD=2; _irctl; printf "%s\n" "${COMPREPLY[@]}
     done
     for scope in "${scopes[@]}"; do
       fn="_irctl_${scope// /_}"
+      fn="${fn//-/_}"  # the generator makes names zsh accepts
       body=$(sed -n "/^$fn() {/,/^}/p" "$script")
       [ -n "$body" ] || { missing+=("function $fn"); continue; }
       # shellcheck disable=SC2086

@@ -284,3 +284,49 @@ assert_file_has() {
   fi
 }
 
+# ---------------------------------------------------------------------------
+# Helpers for the suites of the storage issue (sync.bats, merge_driver.bats,
+# branch_layout.bats): remotes, clones and what they hold.
+
+# Usage: set_identity DIR NAME EMAIL — the git identity of one clone.
+set_identity() {
+  git -C "$1" config user.name "$2"
+  git -C "$1" config user.email "$3"
+}
+
+# Usage: seed_remote BARE — `irctl init` in $TEST_DIR/seed (as Alice), pushed
+# as main to a new bare repository BARE whose HEAD is main.
+seed_remote() {
+  git init -q -b main "$TEST_DIR/seed"
+  set_identity "$TEST_DIR/seed" "Alice Example" alice@example.com
+  irctl -C "$TEST_DIR/seed" -q init >/dev/null || return 1
+  git init -q --bare -b main "$1"
+  git -C "$TEST_DIR/seed" push -q "$1" HEAD:refs/heads/main
+}
+
+# Usage: event_ids DIR — one line "INCIDENT EVENT-ID" per timeline entry of
+# every incident file checked out under DIR/incidents, read with tomllib,
+# sorted (duplicates kept, so that `uniq -d` finds an entry present twice).
+event_ids() {
+  local ids
+  ids=$(py -S -c '
+import pathlib, sys, tomllib
+for p in sorted(pathlib.Path(sys.argv[1], "incidents").glob("*/*/*.toml")):
+    d = tomllib.loads(p.read_text())
+    for e in d.get("timeline", []):
+        print(d["id"], e["id"])' "$1") || return 1
+  [ -z "$ids" ] || sort <<<"$ids"
+}
+
+# Usage: tree_of DIR [REV] — the tree that REV (default HEAD) of DIR points at.
+tree_of() { git -C "$1" rev-parse "${2:-HEAD}^{tree}"; }
+
+# Usage: assert_ancestor DIR OLD [NEW] — OLD is an ancestor of NEW (default
+# HEAD) in DIR: no commit was lost.
+assert_ancestor() {
+  if ! git -C "$1" merge-base --is-ancestor "$2" "${3:-HEAD}"; then
+    echo "$2 is not an ancestor of ${3:-HEAD} in $1: a commit was lost" >&2
+    git -C "$1" log --oneline --graph --all >&2
+    return 1
+  fi
+}

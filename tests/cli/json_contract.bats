@@ -6,7 +6,8 @@
 # the exit status, for each documented status; exit 6 is a finding, not an
 # error. Off a terminal, or with NO_COLOR, --no-color or TERM=dumb, nothing
 # irctl prints holds an escape character; on a terminal it uses colour. No
-# command waits for input when stdin is not a terminal.
+# command waits for input when stdin is not a terminal. Exit 75 (busy) is an
+# error of its own, code busy.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -17,7 +18,8 @@ VALIDATOR="$IRCTL_SOURCE_DIR/tests/cli/validate_json.py"
 # The $defs entries that are the output of a command (or the error object, or
 # the hook's input); the others are parts of them.
 OUTPUT_DEFS=(init declare event_result severity_list escalate_due task_list update_draft postmortem_text
-  postmortem_templates action_list stats ingest gate fsck show timeline list log use completion error hook_input)
+  postmortem_templates action_list stats ingest gate fsck sync install_merge_driver show timeline list log use completion
+  error hook_input)
 
 setup_file() { common_setup_file; }
 setup() {
@@ -157,6 +159,10 @@ scenario() {
   IRCTL_ACTOR="Alice Example <alice@example.com>" $r init 0 init "$TEST_DIR/fresh"  # git init too
   $r init 0 init                                                                      # in a git repository
   $r init 0 init                                                                      # already: no change
+  git init -q "$TEST_DIR/code"                                                        # a code repository
+  IRCTL_ACTOR="Alice Example <alice@example.com>" $r init 0 init --branch incidents "$TEST_DIR/code"
+  $r init 0 init --branch incidents "$TEST_DIR/code"                                  # already: no change
+  $r install_merge_driver 0 install-merge-driver
   $r declare 0 declare "Checkout API returns 503" --severity SEV1 --kind outage --service checkout \
     --commander alice --summary "Payments fail" --started-at -30m --detected-at -25m --channel '#inc-checkout'
   id=$(irctl use)
@@ -228,6 +234,10 @@ scenario() {
   $r use 0 use
   $r use 0 use --clear
   $r use 0 use "${id: -6}"
+  printf '#!/bin/sh\nsed -i "s/^impact = .*/impact = \\"Half of all checkouts failed\\"/" "$1"\n' >"$TEST_DIR/editor"
+  chmod +x "$TEST_DIR/editor"
+  VISUAL='' EDITOR="$TEST_DIR/editor" $r event_result 0 edit @                        # an edit event: impact
+  VISUAL='' EDITOR=true $r event_result 0 edit @                                      # no change: recorded false
   printf '{"key": "disk-db3", "title": "Disk full on db-3", "status": "firing", "severity": "warning", "service": "db"}' \
     >"$TEST_DIR/alert.json"
   $r ingest 0 ingest "$TEST_DIR/alert.json"
@@ -245,6 +255,10 @@ scenario() {
   $r stats 0 stats --by kind
   $r stats 0 stats --by month --since -30d
   $r fsck 0 fsck                                                                      # irctl wrote it all: no problem
+  git init -q --bare "$TEST_DIR/remote.git"
+  git remote add origin "$TEST_DIR/remote.git"
+  $r sync 0 sync                                                                      # pushed-only
+  $r sync 0 sync --no-push                                                            # up-to-date
   $r completion 0 completion bash
   $r completion 0 completion zsh
   $r completion 0 completion fish
@@ -411,6 +425,51 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   validate_queue
 }
 
+@test "sync: every outcome matches the schema; a file that cannot be merged is a conflict (exit 5)" {
+  new_repo
+  git init -q --bare "$TEST_DIR/remote.git"
+  git remote add origin "$TEST_DIR/remote.git"
+  id=$(declare_incident "Checkout API returns 503" --severity SEV3)
+  json_cmd sync 0 sync                                                                # pushed-only
+  git clone -q "$TEST_DIR/remote.git" "$TEST_DIR/other"
+  git -C "$TEST_DIR/other" config user.name "Bob Ops"
+  git -C "$TEST_DIR/other" config user.email "bob@example.com"
+  irctl -C "$TEST_DIR/other" -q install-merge-driver
+  irctl -C "$TEST_DIR/other" -q note "$id" "From the other clone"
+  irctl -C "$TEST_DIR/other" -q sync
+  json_cmd sync 0 sync                                                                # fast-forward
+  json_cmd sync 0 sync --no-push                                                      # up-to-date
+  # both sides change the severity: merged, with the field in conflicts
+  irctl -C "$TEST_DIR/other" -q severity "$id" SEV1
+  irctl -C "$TEST_DIR/other" -q sync
+  irctl -q severity "$id" SEV2
+  json_cmd sync 0 sync                                                                # merged, pushed
+  [ "$(json_eval '[d["outcome"], d["pushed"]]' <"${QUEUE[1]}")" = '["pushed-only", true]' ]
+  [ "$(json_eval '[d["outcome"], d["pushed"]]' <"${QUEUE[3]}")" = '["fast-forward", false]' ]
+  [ "$(json_eval '[d["outcome"], d["pushed"]]' <"${QUEUE[5]}")" = '["up-to-date", false]' ]
+  [ "$(json_eval '[d["outcome"], d["pushed"], d["merged_files"], len(d["conflicts"])]' <"${QUEUE[7]}")" = \
+    "[\"merged\", true, [\"$(incident_path "$id")\"], 1]" ]
+  [ "$(json_eval 'd["tip"]' <"${QUEUE[7]}")" = "$(git rev-parse HEAD)" ]
+  # the merge event is on the timeline, and validates as an event: the two
+  # values in a fixed order, then the value of the latest severity event
+  json_cmd timeline 0 timeline "$id" --type merge
+  [ "$(json_eval '[(e["by"], [c.rsplit(" ", 1)[0] for c in e["conflicts"]]) for e in d["timeline"]]' <"${QUEUE[9]}")" = \
+    '[["irctl merge", ["severity: \"SEV1\" | \"SEV2\" ->"]]]' ]
+  # the same lines of another file changed on both sides: exit 5, nothing local changes
+  git -C "$TEST_DIR/other" pull -q --no-rebase
+  echo "# theirs" >>"$TEST_DIR/other/.irctl/playbooks/outage.toml"
+  git -C "$TEST_DIR/other" commit -qam "theirs"
+  irctl -C "$TEST_DIR/other" -q sync
+  echo "# ours" >>.irctl/playbooks/outage.toml
+  git commit -qam "ours"
+  local before
+  before=$(git rev-parse HEAD)
+  err_cmd 5 sync
+  [ "$(git rev-parse HEAD)" = "$before" ]
+  assert_clean_repo
+  validate_queue
+}
+
 @test "escalate --due lists what it escalated" {
   new_repo
   id=$(irctl -q --at -20m declare "Checkout API returns 503")
@@ -421,7 +480,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   validate_queue
 }
 
-@test "every failure prints one error object on stderr, and error.exit is the exit status (1, 2, 3, 4, 5, 65)" {
+@test "every failure prints one error object on stderr, and error.exit is the exit status (1, 2, 3, 4, 5, 65, 75)" {
   new_repo
   id=$(declare_incident "Checkout API returns 503")
   other=$(declare_incident "Login errors")
@@ -454,14 +513,16 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   err_cmd 4 ack "$id"
   err_cmd 4 contain "$id" "too late"
   err_cmd 4 close "$id"
-  # 5: conflict: uncommitted edits, a busy repository
+  err_cmd 3 sync nowhere                                                              # no such remote
+  # 5: conflict: uncommitted edits
   echo "# an edit" >>"$(incident_path "$other")"
   err_cmd 5 note "$other" "x"
   git checkout -q -- "$(incident_path "$other")"
+  # 75: busy: another process holds the lock beyond IRCTL_LOCK_TIMEOUT
   local lock
   exec {lock}>"$(git rev-parse --git-common-dir)/irctl.lock"
   flock "$lock"
-  IRCTL_LOCK_TIMEOUT=0.2 err_cmd 5 note "$other" "x"
+  IRCTL_LOCK_TIMEOUT=0.2 err_cmd 75 note "$other" "x"
   exec {lock}>&-
   # 65: bad data: an incident file, the configuration, an alert payload
   echo 'title = [' >>"$(incident_path "$other")"
@@ -482,7 +543,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   validate_queue
   # every status and every code came up
   [ "$(for f in "$DOCS"/*.error.json; do json_eval 'd["error"]["code"]' <"$f"; done | sort -u | tr '\n' ' ')" = \
-    "conflict data failure not_found refused usage " ]
+    "busy conflict data failure not_found refused usage " ]
 }
 
 @test "commands that read every incident print their document with the problems, then the error (exit 65)" {
