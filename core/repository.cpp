@@ -415,22 +415,33 @@ RepositoryLock Repository::lock() {
 
 void Repository::require_clean(const std::string& path) const {
   if (layout() == Layout::branch) return;  // nothing is checked out, so nothing can be edited in place
-  unsigned int flags = 0;
-  const int rc = git_status_file(&flags, repo_.get(), path.c_str());
-  if (rc == GIT_ENOTFOUND || (rc == 0 && flags == GIT_STATUS_CURRENT)) return;
-  git::check(rc, "cannot check the status of " + path);
-  const std::string fix = "commit your edits ('git commit " + path + "') or discard them ('git checkout HEAD -- " +
-                          path + "'), then run the command again";
-  if (flags & GIT_STATUS_IGNORED)
-    throw Error(Errc::conflict, path + " is ignored by git, so irctl cannot commit it",
-                "remove the rule that ignores it from .gitignore");
-  if (flags & GIT_STATUS_WT_NEW)
-    throw Error(Errc::conflict, path + " is untracked: it exists but was never committed",
-                "commit it ('git add " + path + "' and 'git commit') or remove it, then run the command again");
-  if (flags & GIT_STATUS_WT_DELETED)
+  // The file against the commit, without reading git's index: the index of
+  // a large repository costs more than the whole write (issue 7), and irctl
+  // writes the index entry anew anyway.
+  const auto committed_blob = git::blob_id_at(tip_tree(), path);
+  std::error_code ec;
+  const fs::path on_disk = root_ / path;
+  const bool exists = fs::exists(fs::symlink_status(on_disk, ec));
+  if (!exists) {
+    if (!committed_blob) return;
     throw Error(Errc::conflict, path + " was deleted, and the deletion is not committed",
                 "bring it back ('git checkout HEAD -- " + path + "') or commit the deletion ('git rm " + path + "')");
-  throw Error(Errc::conflict, path + " has changes that are not committed", fix);
+  }
+  if (!committed_blob) {
+    int ignored = 0;
+    if (git_ignore_path_is_ignored(&ignored, repo_.get(), path.c_str()) == 0 && ignored)
+      throw Error(Errc::conflict, path + " is ignored by git, so irctl cannot commit it",
+                  "remove the rule that ignores it from .gitignore");
+    throw Error(Errc::conflict, path + " is untracked: it exists but was never committed",
+                "commit it ('git add " + path + "' and 'git commit') or remove it, then run the command again");
+  }
+  git_oid on_disk_blob;
+  if (fs::is_symlink(fs::symlink_status(on_disk, ec)) ||
+      git_odb_hashfile(&on_disk_blob, on_disk.c_str(), GIT_OBJECT_BLOB) != 0 ||
+      !git_oid_equal(&on_disk_blob, &*committed_blob))
+    throw Error(Errc::conflict, path + " has changes that are not committed",
+                "commit your edits ('git commit " + path + "') or discard them ('git checkout HEAD -- " + path +
+                    "'), then run the command again");
 }
 
 std::string Repository::commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
@@ -460,12 +471,10 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
 
   // The new tree is the tip's with our files replaced, not the index's:
   // changes someone staged by hand stay staged and out of irctl's commit.
+  // The tree of the very commit the compare-and-swap expects, never a tree
+  // read earlier: git may have committed since, and its change must stay.
   git::TreePtr tree;
-  if (const git_tree* base = tip_tree()) {
-    git_tree* t = nullptr;
-    git::check(git_tree_dup(&t, const_cast<git_tree*>(base)), "cannot read the tree");
-    tree.reset(t);
-  }
+  if (parent_id) tree = git::commit_tree(repo, *parent_id);
   std::vector<std::string> paths;
   for (const auto& f : files) {
     std::optional<git_oid> blob;
@@ -531,10 +540,13 @@ void Repository::fast_forward(const git_oid& to) {
   advance(from, to, paths, "fast-forward");
 }
 
-// git's own lock on the index, .git/index.lock, held by irctl from before
-// the branch moves until the index follows it: a 'git commit' running
-// meanwhile then waits instead of committing a stale index on top of
-// irctl's commit, and a 'git add' is never lost.
+// git's own lock on the index, .git/index.lock, held by irctl while it
+// writes the work tree and the index and moves the branch. The index is put
+// in place before the branch moves, and the lock released after: git reads
+// HEAD, then the index, before it takes the lock, so whatever it reads
+// either fails its own compare-and-swap on HEAD or is irctl's finished
+// state; a 'git commit' never commits a stale index on top of irctl's
+// commit, and a 'git add' is never lost.
 class IndexLock {
  public:
   explicit IndexLock(fs::path index) : index_(std::move(index)), lock_(index_.string() + ".lock") {}
@@ -559,10 +571,13 @@ class IndexLock {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
-  /// Puts `next` in place as the index, releasing the lock as git does.
+  /// Puts `next` in place as the index, still holding the lock.
   void install(const fs::path& next) {
-    if (::rename(next.c_str(), lock_.c_str()) != 0 || ::rename(lock_.c_str(), index_.c_str()) != 0)
+    if (::rename(next.c_str(), index_.c_str()) != 0)
       throw Error(Errc::failure, "cannot write " + index_.string() + ": " + std::strerror(errno));
+  }
+  void release() {
+    if (held_) ::unlink(lock_.c_str());
     held_ = false;
   }
 
@@ -570,6 +585,9 @@ class IndexLock {
   fs::path index_;
   fs::path lock_;
   bool held_ = false;
+
+ public:
+  bool held() const { return held_; }
 };
 
 fs::path Repository::journal_path() const { return git_dir() / "irctl" / "journal"; }
@@ -586,9 +604,28 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
                         git::oid_hex(to) + "\n";
   for (const auto& p : paths) journal += "path " + p + "\n";
   write_file_atomically(journal_path(), journal);
+  const auto drop_journal = [&] {
+    std::error_code ignored;
+    fs::remove(journal_path(), ignored);
+  };
 
+  const bool with_work_tree = layout() == Layout::checkout && !paths.empty();
   IndexLock index_lock(git_dir() / "index");
-  if (layout() == Layout::checkout && !paths.empty()) index_lock.acquire();
+  // The files as they were, to put back if the branch cannot move.
+  const auto restore = [&] {
+    const git::TreePtr before = from ? git::commit_tree(repo_.get(), *from) : git::TreePtr();
+    sync_work_tree_locked(before.get(), paths, index_lock);
+  };
+  if (with_work_tree) {
+    try {
+      index_lock.acquire();
+      sync_work_tree_locked(git::commit_tree(repo_.get(), to).get(), paths, index_lock);
+    } catch (...) {
+      if (index_lock.held()) restore();
+      drop_journal();
+      throw;
+    }
+  }
 
   git_reference* out = nullptr;
   int rc = 0;
@@ -601,35 +638,47 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
   else
     rc = git_reference_create_matching(&out, repo_.get(), ref.c_str(), &to, 1, &*from, reflog_message.c_str());
   git_reference_free(out);
+  tip_tree_loaded_ = false;
   if (rc < 0) {
-    std::error_code ignored;
-    fs::remove(journal_path(), ignored);
-    tip_tree_loaded_ = false;
+    if (with_work_tree) restore();
+    drop_journal();
     if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED)
       throw Error(Errc::busy, ref + " moved while irctl was writing (another program committed)",
                   "run the command again");
     git::fail(rc, "cannot move " + ref);
   }
-  tip_tree_loaded_ = false;
-  if (layout() == Layout::checkout && !paths.empty()) {
-    const git::TreePtr tree = git::commit_tree(repo_.get(), to);
-    try {
-      sync_work_tree_locked(tree.get(), paths, index_lock);
-    } catch (const std::exception& e) {
-      std::string list;
-      for (const auto& p : paths) list += " " + p;
-      throw Error(Errc::failure, std::string(e.what()) + " (the commit " + git::oid_hex(to) + " was made)",
-                  "the next irctl command brings the work tree in step with it, or run: git checkout HEAD --" + list);
-    }
-  }
-  std::error_code ignored;
-  fs::remove(journal_path(), ignored);
+  index_lock.release();
+  drop_journal();
 }
 
 void Repository::sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths) {
+  if (in_step(tree, paths)) return;  // nothing to repair: leave the index's bytes alone
   IndexLock lock(git_dir() / "index");
   lock.acquire();
   sync_work_tree_locked(tree, paths, lock);
+  lock.release();
+}
+
+bool Repository::in_step(const git_tree* tree, const std::vector<std::string>& paths) const {
+  git_index* raw = nullptr;
+  if (git_repository_index(&raw, repo_.get()) < 0) return false;
+  git::IndexPtr index(raw);
+  if (git_index_read(raw, 1) < 0) return false;
+  std::error_code ec;
+  for (const auto& p : paths) {
+    const auto blob = git::blob_id_at(tree, p);
+    const git_index_entry* entry = git_index_get_bypath(raw, p.c_str(), 0);
+    const fs::path file = root_ / p;
+    if (!blob) {
+      if (entry || fs::exists(fs::symlink_status(file, ec))) return false;
+      continue;
+    }
+    git_oid on_disk;
+    if (!entry || !git_oid_equal(&entry->id, &*blob) || git_odb_hashfile(&on_disk, file.c_str(), GIT_OBJECT_BLOB) != 0 ||
+        !git_oid_equal(&on_disk, &*blob))
+      return false;
+  }
+  return true;
 }
 
 void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, IndexLock& lock) {
@@ -638,7 +687,9 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
   // libgit2 would take index.lock itself to write the repository's.
   const fs::path next = git_dir() / "irctl" / "index.next";
   fs::create_directories(next.parent_path(), ec);
+  // Left by a killed write, if anything: this process holds index.lock.
   fs::remove(next, ec);
+  fs::remove(next.string() + ".lock", ec);
   if (fs::exists(git_dir() / "index", ec)) fs::copy_file(git_dir() / "index", next, ec);
   if (ec) throw Error(Errc::failure, "cannot copy the index: " + ec.message());
   git_index* raw = nullptr;
@@ -717,6 +768,7 @@ std::optional<std::string> Repository::recover_interrupted_write() {
   const auto journal_time = fs::last_write_time(journal, ec);
   std::string ref;
   std::string to_hex;
+  std::string from_hex;
   std::vector<std::string> paths;
   {
     std::istringstream in(read_file(journal));
@@ -727,6 +779,7 @@ std::optional<std::string> Repository::recover_interrupted_write() {
       const std::string value = space == std::string::npos ? "" : line.substr(space + 1);
       if (key == "ref") ref = value;
       else if (key == "to") to_hex = value;
+      else if (key == "from") from_hex = value;
       else if (key == "path") paths.push_back(value);
     }
   }
@@ -738,16 +791,21 @@ std::optional<std::string> Repository::recover_interrupted_write() {
       const fs::path target = root_ / p;
       remove_orphaned_temporaries(target.parent_path(), target.filename().string());
     }
-  std::string what = "an interrupted write never reached " + ref + "; nothing to finish";
-  git_oid to{};
-  git_oid current{};
-  if (git_oid_fromstr(&to, to_hex.c_str()) == 0 && git_reference_name_to_id(&current, repo_.get(), ref.c_str()) == 0 &&
-      git_oid_equal(&to, &current)) {
-    if (layout() == Layout::checkout && !ref.empty()) {
-      const git::TreePtr tree = git::commit_tree(repo_.get(), to);
-      sync_work_tree(tree.get(), paths);
+  std::string what = "dropped an interrupted write that never reached " + ref;
+  git_oid to{}, from{}, current{};
+  const bool has_to = git_oid_fromstr(&to, to_hex.c_str()) == 0;
+  const bool has_from = git_oid_fromstr(&from, from_hex.c_str()) == 0;
+  const bool has_current = git_reference_name_to_id(&current, repo_.get(), ref.c_str()) == 0;
+  if (layout() == Layout::checkout && !ref.empty()) {
+    // The work tree and index were written before the branch moved: they
+    // follow the branch to its new commit, or go back with it to the old.
+    if (has_to && has_current && git_oid_equal(&to, &current)) {
+      sync_work_tree(git::commit_tree(repo_.get(), to).get(), paths);
+      what = "finished an interrupted write: the work tree now matches " + to_hex.substr(0, 12);
+    } else if (has_current ? (has_from && git_oid_equal(&from, &current)) : !has_from) {
+      const git::TreePtr before = has_from ? git::commit_tree(repo_.get(), from) : git::TreePtr();
+      sync_work_tree(before.get(), paths);
     }
-    what = "finished an interrupted write: the work tree now matches " + to_hex.substr(0, 12);
   }
   fs::remove(journal, ec);
   tip_tree_loaded_ = false;

@@ -182,6 +182,8 @@ class Repository {
                const std::string& reflog_message);
   /// Writes (or removes) each path of the work tree and the index as in `tree`.
   void sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths);
+  /// True when the work tree and the index already hold `paths` as in `tree`.
+  bool in_step(const git_tree* tree, const std::vector<std::string>& paths) const;
   void sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, class IndexLock& lock);
   std::filesystem::path journal_path() const;
 

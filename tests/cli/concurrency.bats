@@ -161,7 +161,7 @@ git_committer() {
   local g t made=0
   for g in $(seq 1 "$1"); do
     echo "g-$g" >>other.txt
-    for t in $(seq 1 100); do
+    for t in $(seq 1 1000); do  # git does not wait for index.lock; people retry
       if [ "$2" = only ]; then
         git commit -q -m "other g-$g" -- other.txt 2>/dev/null && { made=$((made + 1)); break; }
       else
