@@ -196,27 +196,33 @@ std::optional<git_oid> ref_target(git_repository* repo, const std::string& name)
   return id;
 }
 
+// One refspec, as the list libgit2 takes.
+struct Refspec {
+  explicit Refspec(std::string s) : text(std::move(s)), ptr(text.data()), list{&ptr, 1} {}
+  Refspec(const Refspec&) = delete;
+  Refspec& operator=(const Refspec&) = delete;
+  std::string text;
+  char* ptr;
+  git_strarray list;
+};
+
 void fetch(git_remote* remote, const std::string& branch, const std::string& tracking, Callbacks& cb) {
-  const std::string spec = "+refs/heads/" + branch + ":" + tracking;
-  char* specs[] = {const_cast<char*>(spec.c_str())};
-  const git_strarray refspecs{specs, 1};
+  const Refspec spec("+refs/heads/" + branch + ":" + tracking);
   git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
   opts.callbacks = make_callbacks(cb);
   cb.credential_calls = 0;
-  git::check(git_remote_fetch(remote, &refspecs, &opts, "irctl sync: fetch"),
+  git::check(git_remote_fetch(remote, &spec.list, &opts, "irctl sync: fetch"),
              "cannot fetch from " + quote(git_remote_name(remote)));
 }
 
 // True when pushed; false when the remote refused because it moved meanwhile.
 bool push(git_remote* remote, const std::string& branch, Callbacks& cb) {
-  const std::string spec = "refs/heads/" + branch + ":refs/heads/" + branch;
-  char* specs[] = {const_cast<char*>(spec.c_str())};
-  const git_strarray refspecs{specs, 1};
+  const Refspec spec("refs/heads/" + branch + ":refs/heads/" + branch);
   git_push_options opts = GIT_PUSH_OPTIONS_INIT;
   opts.callbacks = make_callbacks(cb);
   cb.credential_calls = 0;
   cb.rejected.clear();
-  const int rc = git_remote_push(remote, &refspecs, &opts);
+  const int rc = git_remote_push(remote, &spec.list, &opts);
   if (rc == GIT_ENONFASTFORWARD) return false;
   git::check(rc, "cannot push to " + quote(git_remote_name(remote)));
   return cb.rejected.empty();
