@@ -279,11 +279,18 @@ hold_lock() {
 @test "kill: irctl SIGKILLed at random moments: what reported success is kept, the repository stays whole" {
   local i delay rc cmd deadline=$((SECONDS + 40)) ok_notes=() ok_decls=() killed=0 succeeded=0
   sev=SEV1
+  # The delays spread over the time one write takes with this build (the
+  # sanitizer build is several times slower than the plain one).
+  local t0 write_ms
+  t0=$(date +%s%N)
+  irctl -q note "$ID" "timing run" >/dev/null
+  write_ms=$((($(date +%s%N) - t0) / 1000000))
+  [ "$write_ms" -ge 10 ] || write_ms=10
   for i in $(seq 1 120); do
     [ "$SECONDS" -lt "$deadline" ] || break
-    # 1-30 ms, more often inside the ~10 ms a write takes
-    if ((i % 2)); then delay=$((1 + RANDOM % 12)); else delay=$((1 + RANDOM % 30)); fi
-    delay=$(printf '0.%03d' "$delay")
+    # more often inside the time a write takes, sometimes up to twice it
+    if ((i % 2)); then delay=$((1 + RANDOM % write_ms)); else delay=$((1 + RANDOM % (2 * write_ms))); fi
+    delay=$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))
     if ((i % 9 == 0)); then
       cmd=(declare "k-decl-$i" --severity SEV3)
     elif ((i % 5 == 0)); then
