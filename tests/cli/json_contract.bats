@@ -18,7 +18,7 @@ VALIDATOR="$IRCTL_SOURCE_DIR/tests/cli/validate_json.py"
 # The $defs entries that are the output of a command (or the error object, or
 # the hook's input); the others are parts of them.
 OUTPUT_DEFS=(init declare event_result severity_list escalate_due task_list update_draft postmortem_text
-  postmortem_templates action_list stats ingest gate fsck sync install_merge_driver show timeline list log use completion
+  postmortem_templates action_list stats ingest gate fsck sync install_merge_driver merge_driver show timeline list log use completion
   error hook_input)
 
 setup_file() { common_setup_file; }
@@ -184,6 +184,16 @@ scenario() {
   $r event_result 0 eradicate @ "Fixed the connection leak"
   $r event_result 0 recover @ "Traffic back on all regions"
   $r event_result 0 note @ "Error rate at 38%"
+  # the merge driver, as git runs it: three versions in temporary files
+  local path
+  path=$(git ls-files "incidents/*/*/$id.toml")
+  git show "HEAD~1:$path" >"$TEST_DIR/base.toml"
+  cp "$path" "$TEST_DIR/ours.toml"
+  git show "HEAD~1:$path" >"$TEST_DIR/theirs.toml"
+  $r merge_driver 0 merge-driver "$TEST_DIR/base.toml" "$TEST_DIR/ours.toml" "$TEST_DIR/theirs.toml" "$path"
+  cmp -s "$TEST_DIR/ours.toml" "$path"   # only ours changed: the result is ours
+  printf 'not toml [' >"$TEST_DIR/theirs.toml"
+  $r error 65 merge-driver "$TEST_DIR/base.toml" "$TEST_DIR/ours.toml" "$TEST_DIR/theirs.toml" "$path"
   $r event_result 0 note @ $'A title from an alert: \e[31mred\e[0m and a bell \a'
   $r event_result 0 update @ "Checkout fails for a third of requests"
   $r event_result 0 update @ --audience external "We are investigating failed payments."

@@ -1,4 +1,5 @@
-// irctl install-merge-driver, and the driver git runs: irctl merge-driver.
+// irctl merge-driver BASE OURS THEIRS PATH: the merge driver git runs for
+// incident files (set up by irctl init or irctl install-merge-driver).
 
 #include <fstream>
 #include <sstream>
@@ -27,43 +28,23 @@ void run_merge_driver(const DriverOptions& o, Context& ctx) {
   const auto ours = slurp(o.ours);
   const auto theirs = slurp(o.theirs);
   if (!ours || !theirs) throw Error(Errc::usage, "cannot read the versions git gave for " + quote(o.path));
-  const MergedText m = merge_incident(slurp(o.base), *ours, *theirs, o.path.empty() ? o.ours : o.path);
+  const MergedText m = merge_incident(slurp(o.base), *ours, *theirs, o.path);
   std::ofstream out(o.ours, std::ios::binary | std::ios::trunc);
   out << m.text;
   if (!out.flush()) throw Error(Errc::failure, "cannot write the merged " + quote(o.path));
-  for (const auto& c : m.conflicts) ctx.status("irctl merge-driver: " + o.path + ": " + c);
-}
-
-void run_install(Context& ctx) {
-  Repository& repo = ctx.repo();
-  const std::string driver = install_merge_driver(repo, self_program());
-  const bool routed = repo.read_committed(".gitattributes").value_or("").find(kMergeAttributes) != std::string::npos;
-  if (!routed)
-    ctx.warn(std::string(".gitattributes does not route incident files to the driver yet: add the line '") +
-             std::string(kMergeAttributes).substr(0, std::string(kMergeAttributes).size() - 1) +
-             "' to .gitattributes and commit it");
   if (ctx.json()) {
-    ctx.print_json({{"driver", driver}, {"attributes", kMergeAttributes}});
+    ctx.print_json({{"path", o.path}, {"conflicts", m.conflicts}});
     return;
   }
-  ctx.status("git now merges incident files with: " + driver);
+  for (const auto& c : m.conflicts) ctx.status("irctl merge-driver: " + o.path + ": " + c);
 }
 
 }  // namespace
 
-void register_install_merge_driver(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("install-merge-driver",
-                                 "Let plain 'git merge' and 'git pull' merge incident files as irctl sync does");
-  set_examples(cmd,
-               "  git clone git@example.com:acme/incidents.git && cd incidents && irctl install-merge-driver\n"
-               "  git pull                    # incident files now merge event by event");
-  cmd->callback([&ctx] { run_install(ctx); });
-}
-
 void register_merge_driver(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<DriverOptions>();
   auto* cmd = app.add_subcommand("merge-driver", "The merge driver git runs for incident files (%O %A %B %P)");
-  cmd->group("");  // run by git, not by people: left out of the command list
+  cmd->group("Plumbing");  // run by git rather than by people, like git's own plumbing
   cmd->add_option("base", o->base, "The common ancestor's version (%O)")->required();
   cmd->add_option("ours", o->ours, "Our version, replaced by the result (%A)")->required();
   cmd->add_option("theirs", o->theirs, "Their version (%B)")->required();
