@@ -35,7 +35,7 @@ void run_gate(const GateOptions& o, Context& ctx) {
   if (ctx.json()) {
     Json incidents = Json::array();
     for (const auto& f : r.incidents) {
-      const Incident& inc = f.incident();
+      const Incident& inc = f.incident;
       incidents.push_back({{"id", inc.id}, {"severity", inc.severity}, {"status", inc.status}, {"title", inc.title},
                            {"services", inc.services}});
     }
@@ -44,7 +44,7 @@ void run_gate(const GateOptions& o, Context& ctx) {
     ctx.io.err << "irctl gate: blocked by " << r.incidents.size() << " open incident"
                << (r.incidents.size() == 1 ? "" : "s") << ":\n";
     for (const auto& f : r.incidents) {
-      const Incident& inc = f.incident();
+      const Incident& inc = f.incident;
       ctx.io.err << "  " << inc.id << "  " << printable(inc.severity) << "  " << inc.status << "  "
                  << printable(inc.title) << "\n";
     }

@@ -13,31 +13,36 @@ struct ListOptions {
   std::string format = "table";
 };
 
-Json summary_json(const IncidentFile& file, const Config& config, const std::string& today) {
-  Json j = incident_to_json(file, config, today);
-  const size_t events = j.contains("timeline") ? j["timeline"].size() : 0;
-  j.erase("timeline");
-  j["events"] = events;
-  return j;
+// What 'irctl show --json' prints, without the timeline but with its length,
+// written one incident at a time from the cached documents: parsing and
+// printing 10,000 of them as one Json would take seconds and hundreds of MiB.
+void print_json_list(const ListResult& r, const Config& config, const std::string& today, std::ostream& out) {
+  out << "{\n  \"incidents\": [";
+  for (size_t i = 0; i < r.incidents.size(); ++i) {
+    const IncidentSummary& s = r.incidents[i];
+    Json more = derived_json(s.incident, config, today);
+    more["events"] = s.events;
+    out << (i ? ",\n    " : "\n    ") << indented(with_members(s.document, more), 4);
+  }
+  out << (r.incidents.empty() ? "],\n" : "\n  ],\n");
+  out << "  \"problems\": " << indented(problems_json(r.problems).dump(2), 2) << "\n}\n";
 }
 
 void run_list(ListOptions o, Context& ctx) {
   Repository& repo = ctx.repo();
   if (o.since) o.filter.since = ctx.parse_time(*o.since);
-  const ListResult r = list_incidents(repo, o.filter);
+  const ListResult r = list_incidents(repo, o.filter, ctx.json());
   if (ctx.json()) {
-    Json incidents = Json::array();
-    for (const auto& f : r.incidents) incidents.push_back(summary_json(f, repo.config(), date_of(ctx.now())));
-    ctx.print_json({{"incidents", incidents}, {"problems", problems_json(r.problems)}});
+    print_json_list(r, repo.config(), date_of(ctx.now()), ctx.io.out);
   } else if (o.format == "ids") {
-    for (const auto& f : r.incidents) ctx.io.out << f.incident().id << "\n";
+    for (const auto& f : r.incidents) ctx.io.out << f.incident.id << "\n";
   } else if (!r.incidents.empty()) {
     const bool color = ctx.color_out();
     // The MISSING column (what the severity requires) appears when a row has something in it.
     std::vector<std::vector<std::string>> rows = {{"ID", "SEVERITY", "STATUS", "DECLARED", "MISSING", "TITLE"}};
     bool any_missing = false;
     for (const auto& f : r.incidents) {
-      const Incident& inc = f.incident();
+      const Incident& inc = f.incident;
       std::string missing;
       for (const auto& m : missing_requirements(inc, repo.config()))
         missing += (missing.empty() ? "" : ",") + (m.role.empty() ? "escalation-" + std::to_string(m.escalation_level) : m.role);

@@ -17,6 +17,26 @@ size_t display_width(const std::string& s) {
 
 }  // namespace
 
+std::string indented(std::string_view pretty, size_t spaces) {
+  // dump() escapes newlines inside strings, so every raw newline ends a line.
+  std::string out;
+  out.reserve(pretty.size() + pretty.size() / 16);
+  for (size_t start = 0;;) {
+    const size_t nl = pretty.find('\n', start);
+    out.append(pretty.substr(start, nl == std::string_view::npos ? nl : nl + 1 - start));
+    if (nl == std::string_view::npos) return out;
+    out.append(spaces, ' ');
+    start = nl + 1;
+  }
+}
+
+std::string with_members(std::string_view object, const Json& more) {
+  // dump(2) ends an object with members in "\n}".
+  std::string out(object.substr(0, object.rfind('\n')));
+  for (const auto& [key, value] : more.items()) out += ",\n  " + Json(key).dump() + ": " + indented(value.dump(2), 2);
+  return out + "\n}";
+}
+
 std::string printable(const std::string& s) {
   std::string out;
   out.reserve(s.size());

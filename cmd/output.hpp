@@ -3,6 +3,7 @@
 // terminal, tables are aligned, colour is used only where it is allowed.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config.hpp"
@@ -27,6 +28,14 @@ inline const char* kDim = "2";
 
 /// Lays out rows in columns separated by two spaces; the last column is not padded.
 std::string format_table(const std::vector<std::vector<std::string>>& rows);
+
+/// JSON text as Json::dump(2) writes it, put together without parsing it
+/// again (list --json writes thousands of cached documents this way):
+/// `pretty` placed `spaces` deeper (every line after the first indented).
+std::string indented(std::string_view pretty, size_t spaces);
+/// `object`, dump(2) of an object with at least one member, followed by the
+/// members of `more`: what dump(2) writes for the two merged.
+std::string with_members(std::string_view object, const Json& more);
 
 /// "Alice Example" from "Alice Example <alice@example.com>".
 std::string short_name(const std::string& actor);

@@ -130,16 +130,15 @@ EventResult mark_follow_up(Repository& repo, const std::string& id, const std::s
 
 FollowUpList list_follow_ups(Repository& repo, const FollowUpFilter& filter) {
   FollowUpList out;
-  std::vector<IncidentFile> files;
+  std::vector<Incident> incidents;
   if (filter.incident) {
-    files.push_back(load_incident(repo, *filter.incident));
+    incidents.push_back(load_incident(repo, *filter.incident).incident());
   } else {
     ListResult all = list_incidents(repo, ListFilter{});
-    files = std::move(all.incidents);
+    for (auto& summary : all.incidents) incidents.push_back(std::move(summary.incident));
     out.problems = std::move(all.problems);
   }
-  for (const auto& f : files) {
-    const Incident& inc = f.incident();
+  for (const auto& inc : incidents) {
     for (const auto& a : inc.actions) {
       const bool overdue = a.overdue(filter.today);
       if ((filter.open_only && a.done) || (filter.overdue_only && !overdue) || !owner_matches(a.owner, filter.owner))

@@ -31,6 +31,12 @@ void fail(int rc, const std::string& what) {
   }
 }
 
+git_oid blob_hash(const std::string& content) {
+  git_oid id;
+  check(git_odb_hash(&id, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash a blob");
+  return id;
+}
+
 std::string oid_hex(const git_oid& oid) {
   char hex[GIT_OID_HEXSZ + 1];
   git_oid_tostr(hex, sizeof hex, &oid);

@@ -59,6 +59,8 @@ std::optional<git_oid> tree_with_file(git_repository* repo, const git_tree* base
 
 /// The id of the blob at `path` in `tree`; nullopt when there is none.
 std::optional<git_oid> blob_id_at(const git_tree* tree, const std::string& path);
+/// The id git gives a blob of this content (git hash-object).
+git_oid blob_hash(const std::string& content);
 /// The content of a blob.
 std::string blob_content(git_repository* repo, const git_oid& id, const std::string& what);
 /// The tree of a commit.

@@ -534,17 +534,13 @@ struct Match {
   std::optional<Incident> latest;  ///< the newest incident with one of the keys
 };
 
-Match find_incident(const Repository& repo, const std::vector<std::string>& keys) {
+Match find_incident(Repository& repo, const std::vector<std::string>& keys) {
   Match m;
-  auto ids = repo.incident_ids();
-  std::reverse(ids.begin(), ids.end());  // newest first
-  for (const auto& id : ids) {
-    Incident inc;
-    try {
-      inc = load_incident(repo, id).incident();
-    } catch (const Error&) {
-      continue;  // a broken file is fsck's to report, not a reason to drop an alert
-    }
+  // A broken file (a problem here) is fsck's to report, not a reason to drop an alert.
+  std::vector<IncidentSummary> all = read_summaries(repo, false).incidents;
+  std::reverse(all.begin(), all.end());  // newest first
+  for (auto& summary : all) {
+    Incident& inc = summary.incident;
     const bool has_key = std::any_of(keys.begin(), keys.end(), [&](const std::string& k) {
       return std::find(inc.alerts.begin(), inc.alerts.end(), k) != inc.alerts.end();
     });

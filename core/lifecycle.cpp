@@ -106,19 +106,23 @@ std::vector<Requirement> missing_requirements(const Incident& inc, const Config&
   return missing;
 }
 
-Json incident_to_json(const IncidentFile& file, const Config& config, const std::string& today) {
-  Json j = file.to_json();
+Json derived_json(const Incident& inc, const Config& config, const std::string& today) {
   Json missing = Json::array();
-  for (const auto& m : missing_requirements(file.incident(), config)) {
+  for (const auto& m : missing_requirements(inc, config)) {
     if (!m.role.empty())
       missing.push_back({{"role", m.role}});
     else
       missing.push_back({{"escalation_level", m.escalation_level}});
   }
-  j["missing"] = missing;
   Json actions = Json::array();
-  for (const auto& a : file.incident().actions) actions.push_back(follow_up_to_json(a, today));
-  j["actions"] = actions;
+  for (const auto& a : inc.actions) actions.push_back(follow_up_to_json(a, today));
+  return {{"missing", missing}, {"actions", actions}};
+}
+
+Json incident_to_json(const IncidentFile& file, const Config& config, const std::string& today) {
+  Json j = file.to_json();
+  Json derived = derived_json(file.incident(), config, today);
+  for (auto& [key, value] : derived.items()) j[key] = std::move(value);
   return j;
 }
 
@@ -289,8 +293,8 @@ DueResult escalate_due(Repository& repo, const Recorder& rec) {
   open.statuses = {"open"};
   ListResult candidates = list_incidents(repo, open);
   done.problems = std::move(candidates.problems);
-  for (const auto& file : candidates.incidents) {
-    const Incident& candidate = file.incident();
+  for (const auto& summary : candidates.incidents) {
+    const Incident& candidate = summary.incident;
     if (candidate.acknowledged_at) continue;
     const EscalationPolicy* policy = config.find_policy(candidate.escalation_policy);
     if (!policy || candidate.escalation_level < 1) continue;
@@ -316,7 +320,7 @@ DueResult escalate_due(Repository& repo, const Recorder& rec) {
         rec);
     } catch (const Error& e) {
       if (e.code() != Errc::conflict && e.code() != Errc::data) throw;
-      done.problems.push_back({file.path(), std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")")});
+      done.problems.push_back({summary.path, std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")")});
       continue;
     }
     if (r.recorded) done.escalated.push_back(std::move(r));

@@ -24,6 +24,9 @@ std::vector<Requirement> missing_requirements(const Incident& inc, const Config&
 /// severity requires but it lacks ("missing": [{"role": …} or {"escalation_level": …}]),
 /// and its follow-up actions (with "overdue" when `today`, YYYY-MM-DD, is given).
 Json incident_to_json(const IncidentFile& file, const Config& config, const std::string& today = "");
+/// What incident_to_json adds to the file's own data: "missing" (what the
+/// severity requires and the incident lacks) and "actions" (its follow-ups).
+Json derived_json(const Incident& inc, const Config& config, const std::string& today);
 
 /// The escalation policy for new incidents of these services: the first
 /// service that names one, else the default.

@@ -1,6 +1,7 @@
 #include "core/operations.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -386,7 +387,35 @@ EventResult finish_edit(Repository& repo, const std::string& id, const Recorder&
   return result;
 }
 
-ListResult list_incidents(Repository& repo, const ListFilter& filter) {
+namespace {
+
+// Orders by declaration, newest first (ties keep their order), moving each
+// summary once: a summary is most of a kilobyte, and there may be 10,000.
+void newest_first(std::vector<IncidentSummary>& summaries) {
+  std::vector<size_t> order(summaries.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return summaries[a].incident.declared_at > summaries[b].incident.declared_at;
+  });
+  // Position i takes the summary at order[i]: follow each cycle of the permutation.
+  for (size_t start = 0; start < order.size(); ++start) {
+    if (order[start] == start) continue;
+    IncidentSummary held = std::move(summaries[start]);
+    size_t at = start;
+    while (order[at] != start) {
+      const size_t from = order[at];
+      summaries[at] = std::move(summaries[from]);
+      order[at] = at;
+      at = from;
+    }
+    summaries[at] = std::move(held);
+    order[at] = at;
+  }
+}
+
+}  // namespace
+
+ListResult list_incidents(Repository& repo, const ListFilter& filter, bool documents) {
   const Config& config = repo.config();
   std::vector<std::string> severities;
   for (const auto& s : filter.severities) severities.push_back(config.resolve_severity(s));
@@ -405,28 +434,21 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter) {
   const auto wanted = [](const std::vector<std::string>& filter_values, const std::string& value) {
     return filter_values.empty() || std::find(filter_values.begin(), filter_values.end(), value) != filter_values.end();
   };
+  SummaryRead all = read_summaries(repo, documents);
   ListResult result;
-  for (const auto& id : repo.incident_ids()) {
-    const std::string path = incident_path(id);
-    try {
-      IncidentFile file = IncidentFile::parse(repo.read(path).value_or(""), path);
-      const Incident& inc = file.incident();
-      const bool status_ok =
-          wanted_statuses.empty() || wanted(wanted_statuses, inc.status) ||
-          (is_open_status(inc.status) && wanted(wanted_statuses, "open"));
-      const bool service_ok =
-          filter.services.empty() || std::any_of(inc.services.begin(), inc.services.end(),
-                                                 [&](const std::string& s) { return wanted(filter.services, s); });
-      if (status_ok && service_ok && wanted(severities, inc.severity) && wanted(kinds, inc.kind) &&
-          (!filter.since || inc.declared_at >= *filter.since) && (!filter.until || inc.declared_at < *filter.until))
-        result.incidents.push_back(std::move(file));
-    } catch (const Error& e) {
-      result.problems.push_back({path, e.what()});
-    }
-  }
-  std::stable_sort(result.incidents.begin(), result.incidents.end(), [](const IncidentFile& a, const IncidentFile& b) {
-    return a.incident().declared_at > b.incident().declared_at;
+  result.problems = std::move(all.problems);
+  result.incidents = std::move(all.incidents);
+  std::erase_if(result.incidents, [&](const IncidentSummary& summary) {
+    const Incident& inc = summary.incident;
+    const bool status_ok = wanted_statuses.empty() || wanted(wanted_statuses, inc.status) ||
+                           (is_open_status(inc.status) && wanted(wanted_statuses, "open"));
+    const bool service_ok =
+        filter.services.empty() || std::any_of(inc.services.begin(), inc.services.end(),
+                                               [&](const std::string& s) { return wanted(filter.services, s); });
+    return !(status_ok && service_ok && wanted(severities, inc.severity) && wanted(kinds, inc.kind) &&
+             (!filter.since || inc.declared_at >= *filter.since) && (!filter.until || inc.declared_at < *filter.until));
   });
+  newest_first(result.incidents);
   return result;
 }
 

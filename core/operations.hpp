@@ -11,6 +11,7 @@
 #include "core/actor.hpp"
 #include "core/incident.hpp"
 #include "core/repository.hpp"
+#include "core/summaries.hpp"
 
 namespace irctl {
 
@@ -128,16 +129,13 @@ struct ListFilter {
   std::optional<Timestamp> until;  ///< declared before
 };
 
-struct FileProblem {
-  std::string path;
-  std::string message;
-};
-
 struct ListResult {
-  std::vector<IncidentFile> incidents;  ///< newest first
-  std::vector<FileProblem> problems;    ///< files that could not be read
+  std::vector<IncidentSummary> incidents;  ///< newest first
+  std::vector<FileProblem> problems;       ///< files that could not be read
 };
-ListResult list_incidents(Repository& repo, const ListFilter& filter);
+/// The incidents that pass `filter`, from the summary cache (read_summaries);
+/// `documents` fills each IncidentSummary::document, for list --json.
+ListResult list_incidents(Repository& repo, const ListFilter& filter, bool documents = false);
 
 /// The commits that changed one incident, newest first.
 std::vector<CommitInfo> incident_history(const Repository& repo, const std::string& id);

@@ -9,7 +9,11 @@
 // half-way.
 
 #include <filesystem>
+#include <sys/stat.h>
+
+#include <functional>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -59,6 +63,24 @@ class RepositoryLock {
 
  private:
   int fd_;
+};
+
+/// A file mapped into memory read-only: its pages are read when touched,
+/// and never copied.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  MappedFile(const void* data, size_t size) : data_(data), size_(size) {}
+  MappedFile(MappedFile&& other) noexcept : data_(other.data_), size_(other.size_) { other.data_ = nullptr; }
+  MappedFile& operator=(MappedFile&&) = delete;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  const void* data_ = nullptr;
+  size_t size_ = 0;
 };
 
 class Repository {
@@ -128,6 +150,28 @@ class Repository {
   /// The IDs of every incident, from the file names alone (no file is parsed).
   std::vector<std::string> incident_ids() const;
 
+  /// Every incident file, with its git blob id when that is known without
+  /// reading the file: from the tree in the branch layout; in the checkout
+  /// layout from the index, when the file's stat data says it has not
+  /// changed since it was staged (git's own test, racy entries excepted).
+  struct IncidentBlob {
+    std::string id;
+    std::string path;
+    std::optional<git_oid> oid;  ///< nullopt: hash the content to know it
+  };
+  std::vector<IncidentBlob> incident_blobs() const;
+
+  /// A file irctl keeps for itself in the git directory (.git/irctl/NAME),
+  /// never committed; nullopt when there is none.
+  std::optional<std::string> read_private(const std::string& name) const;
+  /// The same, mapped into memory rather than read; empty when there is none.
+  /// A rename that replaces the file leaves the mapping as it was.
+  MappedFile map_private(const std::string& name) const;
+  /// Replaces it whole (through a rename: readers see the old or the new).
+  void write_private(const std::string& name, const std::string& content) const;
+  /// The same, from pieces written one after the other.
+  void write_private(const std::string& name, const std::vector<std::string_view>& pieces) const;
+
   /// Waits (a bounded time) for the repository lock, then finishes any write
   /// a killed irctl left half-done. Errc::busy when the wait runs out.
   RepositoryLock lock();
@@ -186,6 +230,12 @@ class Repository {
   bool in_step(const git_tree* tree, const std::vector<std::string>& paths) const;
   void sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, class IndexLock& lock);
   std::filesystem::path journal_path() const;
+  /// Calls `visit` with the ID and path of every incident file, in no order,
+  /// with its blob id in the branch layout, and in the checkout layout its
+  /// stat data when `with_stat` (null otherwise).
+  using IncidentFileVisitor = std::function<void(const std::string& id, const std::string& path, const git_oid* blob,
+                                                 const struct stat* st)>;
+  void visit_incident_files(const IncidentFileVisitor& visit, bool with_stat) const;
 
   git::RepositoryPtr repo_;
   std::filesystem::path root_;

@@ -117,7 +117,7 @@ StatsResult repository_stats(Repository& repo, const StatsRequest& req) {
   ListResult list = list_incidents(repo, filter);
   std::vector<Incident> incidents;
   incidents.reserve(list.incidents.size());
-  for (const auto& f : list.incidents) incidents.push_back(f.incident());
+  for (auto& f : list.incidents) incidents.push_back(std::move(f.incident));
   StatsResult result = compute_stats(incidents, req.by, req.today);
   result.problems = std::move(list.problems);
   return result;

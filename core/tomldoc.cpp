@@ -152,7 +152,10 @@ std::string first_line_of_message(const std::string& what) {
 TomlValue parse_toml(const std::string& text, const std::string& path) {
   std::istringstream in(text);
   try {
-    return toml::parse<toml::preserve_comments, tsl::ordered_map, std::vector>(in, path);
+    // toml11 copies the source name into every region it makes (one per value and
+    // more while parsing): a short name saves an allocation each time, and our own
+    // messages name the file anyway.
+    return toml::parse<toml::preserve_comments, tsl::ordered_map, std::vector>(in, "-");
   } catch (const toml::exception& e) {
     unsigned line = e.location().line(), column = e.location().column();
     locate_in_message(e.what(), line, column);

@@ -175,13 +175,13 @@ TEST_SUITE("operations") {
 
     auto all = list_incidents(repo, {});
     REQUIRE(all.incidents.size() == 2);
-    CHECK(all.incidents[0].incident().title == "new");
+    CHECK(all.incidents[0].incident.title == "new");
     ListFilter f;
     f.severities = {"sev1"};
     CHECK(list_incidents(repo, f).incidents.size() == 1);
     f = {};
     f.since = now_utc() - std::chrono::hours(1);
-    CHECK(list_incidents(repo, f).incidents.front().incident().title == "new");
+    CHECK(list_incidents(repo, f).incidents.front().incident.title == "new");
     f = {};
     f.statuses = {"open"};
     CHECK(list_incidents(repo, f).incidents.size() == 2);

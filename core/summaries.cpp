@@ -1,0 +1,394 @@
+#include "core/summaries.hpp"
+
+#include <cstdint>
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "core/git.hpp"
+#include "core/ids.hpp"
+#include "core/repository.hpp"
+
+namespace irctl {
+namespace {
+
+// Bump whenever IncidentSummary, the fields below, or the way a file is read
+// into an Incident changes: a cache of another version is rebuilt, never
+// misread.
+constexpr uint64_t kFormatVersion = 1;
+constexpr char kMagic[] = "irctl summaries\n";
+constexpr char kSummariesName[] = "summaries";
+constexpr char kDocumentsName[] = "documents";
+
+// One list of fields serves both directions: the writer reads them, the
+// reader fills them.
+template <class A, class T>
+void fields(A& a, T& r) requires std::is_same_v<std::remove_const_t<T>, RoleAssignment> {
+  a(r.role), a(r.person), a(r.workstream);
+}
+template <class A, class T>
+void fields(A& a, T& t) requires std::is_same_v<std::remove_const_t<T>, Task> {
+  a(t.text), a(t.done), a(t.done_at), a(t.done_by);
+}
+template <class A, class T>
+void fields(A& a, T& f) requires std::is_same_v<std::remove_const_t<T>, FollowUp> {
+  a(f.id), a(f.number), a(f.text), a(f.owner), a(f.due), a(f.type), a(f.link), a(f.added_at), a(f.added_by),
+      a(f.done), a(f.done_at), a(f.done_by);
+}
+template <class A, class T>
+void fields(A& a, T& i) requires std::is_same_v<std::remove_const_t<T>, Incident> {
+  a(i.id), a(i.title), a(i.status), a(i.severity), a(i.kind), a(i.services), a(i.summary), a(i.impact),
+      a(i.root_cause), a(i.postmortem), a(i.channels), a(i.started_at), a(i.detected_at), a(i.declared_at),
+      a(i.acknowledged_at), a(i.contained_at), a(i.eradicated_at), a(i.recovered_at), a(i.resolved_at),
+      a(i.closed_at), a(i.escalation_policy), a(i.escalation_level), a(i.escalated_at), a(i.roles), a(i.alerts),
+      a(i.alert_status), a(i.tasks), a(i.actions);
+}
+template <class A, class T>
+concept HasFields = requires(A& a, T& t) { fields(a, t); };
+
+class CacheWriter {
+ public:
+  explicit CacheWriter(std::string& out) : out_(out) {}
+  void operator()(uint64_t v) { out_.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void operator()(int v) { (*this)(static_cast<uint64_t>(static_cast<int64_t>(v))); }
+  void operator()(bool v) { out_.push_back(v ? '\1' : '\0'); }
+  void operator()(const std::string& s) {
+    (*this)(static_cast<uint64_t>(s.size()));
+    out_ += s;
+  }
+  void operator()(const Timestamp& t) { (*this)(static_cast<uint64_t>(t.time_since_epoch().count())); }
+  void operator()(const std::optional<Timestamp>& t) {
+    (*this)(t.has_value());
+    if (t) (*this)(*t);
+  }
+  template <class T>
+  void operator()(const std::vector<T>& items) {
+    (*this)(static_cast<uint64_t>(items.size()));
+    for (const auto& item : items) (*this)(item);
+  }
+  template <class T>
+    requires HasFields<CacheWriter, const T>
+  void operator()(const T& record) {
+    fields(*this, record);
+  }
+
+ private:
+  std::string& out_;
+};
+
+struct Damaged {};
+
+class CacheReader {
+ public:
+  CacheReader(std::string_view bytes, size_t at) : bytes_(bytes), at_(at) {}
+  size_t at() const { return at_; }
+  void seek(size_t at) {
+    if (at > bytes_.size()) throw Damaged{};
+    at_ = at;
+  }
+
+  void operator()(uint64_t& v) { take(&v, sizeof v); }
+  void operator()(int& v) {
+    uint64_t raw = 0;
+    (*this)(raw);
+    v = static_cast<int>(static_cast<int64_t>(raw));
+  }
+  void operator()(bool& v) {
+    char c = 0;
+    take(&c, 1);
+    if (c != 0 && c != 1) throw Damaged{};
+    v = c == 1;
+  }
+  void operator()(std::string& s) {
+    const size_t n = length();
+    s.assign(bytes_.substr(at_, n));
+    at_ += n;
+  }
+  std::string_view view() {
+    const size_t n = length();
+    at_ += n;
+    return bytes_.substr(at_ - n, n);
+  }
+  void operator()(Timestamp& t) {
+    uint64_t raw = 0;
+    (*this)(raw);
+    t = Timestamp{Seconds{static_cast<int64_t>(raw)}};
+  }
+  void operator()(std::optional<Timestamp>& t) {
+    bool present = false;
+    (*this)(present);
+    if (!present) {
+      t.reset();
+      return;
+    }
+    Timestamp v{};
+    (*this)(v);
+    t = v;
+  }
+  template <class T>
+  void operator()(std::vector<T>& items) {
+    const size_t n = length();  // every item takes a byte at least
+    items.clear();
+    items.reserve(n);
+    for (size_t i = 0; i < n; ++i) (*this)(items.emplace_back());
+  }
+  template <class T>
+    requires HasFields<CacheReader, T>
+  void operator()(T& record) {
+    fields(*this, record);
+  }
+
+ private:
+  void take(void* to, size_t n) {
+    if (bytes_.size() - at_ < n) throw Damaged{};
+    std::memcpy(to, bytes_.data() + at_, n);
+    at_ += n;
+  }
+  // A count that the bytes left can hold, so damage never asks for gigabytes.
+  size_t length() {
+    uint64_t n = 0;
+    (*this)(n);
+    if (n > bytes_.size() - at_) throw Damaged{};
+    return static_cast<size_t>(n);
+  }
+
+  std::string_view bytes_;
+  size_t at_;
+};
+
+std::string encode_summary(const IncidentSummary& s) {
+  std::string out;
+  CacheWriter w(out);
+  w(true);
+  w(s.incident);
+  w(static_cast<uint64_t>(s.events));
+  w(s.path);
+  return out;
+}
+
+std::string encode_problem(const std::string& message) {
+  std::string out;
+  CacheWriter w(out);
+  w(false);
+  w(message);
+  return out;
+}
+
+// Decodes into `summary`, or into `problem` for a file that did not parse;
+// false when the bytes are damaged.
+bool decode_summary(std::string_view bytes, IncidentSummary& summary, std::optional<std::string>& problem) {
+  try {
+    CacheReader r(bytes, 0);
+    bool ok = false;
+    r(ok);
+    if (!ok) {
+      problem.emplace();
+      r(*problem);
+    } else {
+      r(summary.incident);
+      uint64_t events = 0;
+      r(events);
+      summary.events = static_cast<size_t>(events);
+      r(summary.path);
+    }
+    return r.at() == bytes.size();
+  } catch (const Damaged&) {
+    return false;
+  }
+}
+
+// One file of .git/irctl holding values by key, mapped rather than read. What
+// is found or added is what the next version holds, in that order; the file
+// is written again only when that differs from what it holds now.
+class KeyedFile {
+ public:
+  KeyedFile(const Repository& repo, const char* name) : repo_(repo), name_(name), mapped_(repo.map_private(name)) {
+    index();
+  }
+
+  std::optional<std::string_view> find(const std::string& key) {
+    const auto hit = where_.find(key);
+    if (hit == where_.end()) return std::nullopt;
+    const auto [begin, value_begin, end] = hit->second;
+    where_.erase(hit);
+    last_found_ = key;
+    next_.push_back({false, begin, end});
+    return mapped_.bytes().substr(value_begin, end - value_begin);
+  }
+
+  /// A new entry; or the value for the key just found, when that was damaged.
+  void add(const std::string& key, const std::string& value) {
+    const size_t begin = fresh_.size();
+    CacheWriter w(fresh_);
+    w(static_cast<uint64_t>(sizeof(uint64_t) + key.size() + value.size()));
+    w(key);
+    fresh_ += value;
+    const Piece piece{true, begin, fresh_.size()};
+    if (key == last_found_ && !next_.empty())
+      next_.back() = piece;
+    else
+      next_.push_back(piece);
+    last_found_.clear();
+  }
+
+  // Left in where_: entries of files that changed or went away.
+  void save() {
+    if (fresh_.empty() && where_.empty() && (valid_ || next_.empty())) return;
+    const std::string head = header(next_.size());
+    std::vector<std::string_view> pieces = {head};
+    pieces.reserve(next_.size() + 1);
+    for (const auto& [from_fresh, begin, end] : next_)
+      pieces.push_back((from_fresh ? std::string_view(fresh_) : mapped_.bytes()).substr(begin, end - begin));
+    try {
+      repo_.write_private(name_, pieces);
+    } catch (const Error&) {
+      // A repository we may read but not write (another user's, read-only):
+      // the cache is only a speed-up, and the next run parses again.
+    }
+  }
+
+ private:
+  static std::string header(size_t count) {
+    std::string out = kMagic;
+    CacheWriter w(out);
+    w(kFormatVersion);
+    w(static_cast<uint64_t>(count));
+    return out;
+  }
+
+  // Each entry is its length, its key, then its value: a reader finds the
+  // keys without decoding any value.
+  void index() {
+    const std::string_view bytes = mapped_.bytes();
+    const size_t magic = sizeof kMagic - 1;
+    if (bytes.substr(0, magic) != std::string_view(kMagic, magic)) return;
+    try {
+      CacheReader r(bytes, magic);
+      uint64_t version = 0, count = 0;
+      r(version);
+      if (version != kFormatVersion) return;
+      r(count);
+      where_.reserve(static_cast<size_t>(std::min<uint64_t>(count, bytes.size())));
+      for (uint64_t i = 0; i < count; ++i) {
+        const size_t begin = r.at();
+        uint64_t length = 0;
+        r(length);
+        if (length > bytes.size() - r.at()) throw Damaged{};
+        const size_t end = r.at() + static_cast<size_t>(length);
+        const std::string_view key = r.view();
+        if (r.at() > end) throw Damaged{};
+        where_.emplace(key, Place{begin, r.at(), end});
+        r.seek(end);
+      }
+      valid_ = r.at() == bytes.size();
+    } catch (const Damaged&) {
+      valid_ = false;
+    }
+    if (!valid_) where_.clear();  // rebuilt from the files, as if there were none
+  }
+
+  struct Place {
+    size_t begin, value_begin, end;
+  };
+  struct Piece {
+    bool from_fresh;
+    size_t begin, end;
+  };
+
+  const Repository& repo_;
+  const char* name_;
+  MappedFile mapped_;
+  bool valid_ = false;
+  std::unordered_map<std::string_view, Place> where_;
+  std::vector<Piece> next_;
+  std::string fresh_;
+  std::string last_found_;
+};
+
+std::string cache_key(const git_oid& blob, const std::string& path) {
+  return std::string(reinterpret_cast<const char*>(blob.id), GIT_OID_RAWSZ) + path;
+}
+
+std::string document_of(const IncidentFile& file) {
+  Json doc = file.to_json();
+  doc.erase("timeline");
+  // list --json adds these after the document's own keys; a key of the same
+  // name written by hand would come out twice.
+  for (const char* added : {"missing", "actions", "events"}) doc.erase(added);
+  return doc.dump(2);
+}
+
+}  // namespace
+
+IncidentSummary summarize(const IncidentFile& file) {
+  IncidentSummary s;
+  s.incident = file.incident();
+  s.events = s.incident.timeline.size();
+  s.incident.timeline = {};
+  s.incident.tasks = {};
+  s.path = file.path();
+  return s;
+}
+
+SummaryRead read_summaries(Repository& repo, bool documents) {
+  KeyedFile summaries(repo, kSummariesName);
+  std::optional<KeyedFile> docs;
+  if (documents) docs.emplace(repo, kDocumentsName);
+
+  SummaryRead out;
+  const auto blobs = repo.incident_blobs();
+  out.incidents.reserve(blobs.size());
+  for (const auto& blob : blobs) {
+    if (blob.path != incident_path(blob.id)) {
+      out.problems.push_back({blob.path, blob.path + ": incident " + blob.id + " is not where its ID puts it (" +
+                                             incident_path(blob.id) + "); 'irctl fsck' says how to move it"});
+      continue;
+    }
+    std::optional<std::string> text;
+    git_oid oid = blob.oid.value_or(git_oid{});
+    if (!blob.oid) {
+      text = repo.read(blob.path).value_or("");
+      oid = git::blob_hash(*text);
+    }
+    const std::string key = cache_key(oid, blob.path);
+    IncidentSummary& summary = out.incidents.emplace_back();
+    std::optional<std::string> problem;
+    const auto cached = summaries.find(key);
+    const bool known_summary = cached && decode_summary(*cached, summary, problem);
+    bool known = known_summary;
+    if (known && docs && !problem) {
+      const auto doc = docs->find(key);
+      known = doc.has_value();
+      if (doc) summary.document = *doc;
+    }
+    if (!known) {
+      // Parse the file; a file that does not parse is cached too, with its
+      // message, so that it is not parsed again on every run.
+      if (!text) text = repo.read(blob.path).value_or("");
+      summary = IncidentSummary{};
+      problem.reset();
+      ++out.parsed;
+      try {
+        const IncidentFile file = IncidentFile::parse(*text, blob.path);
+        summary = summarize(file);
+        if (docs) {
+          summary.document = document_of(file);
+          docs->add(key, summary.document);
+        }
+      } catch (const Error& e) {
+        problem = e.what();
+      }
+      if (!cached || !known_summary) summaries.add(key, problem ? encode_problem(*problem) : encode_summary(summary));
+    }
+    if (problem) {
+      out.problems.push_back({blob.path, *problem});
+      out.incidents.pop_back();
+    }
+  }
+  summaries.save();
+  if (docs) docs->save();
+  return out;
+}
+
+}  // namespace irctl
