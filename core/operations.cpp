@@ -438,6 +438,7 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter, bool docum
   ListResult result;
   result.problems = std::move(all.problems);
   result.incidents = std::move(all.incidents);
+  result.storage = std::move(all.storage);
   std::erase_if(result.incidents, [&](const IncidentSummary& summary) {
     const Incident& inc = summary.incident;
     const bool status_ok = wanted_statuses.empty() || wanted(wanted_statuses, inc.status) ||

@@ -132,6 +132,7 @@ struct ListFilter {
 struct ListResult {
   std::vector<IncidentSummary> incidents;  ///< newest first
   std::vector<FileProblem> problems;       ///< files that could not be read
+  std::shared_ptr<const void> storage;     ///< what the summaries' documents point into
 };
 /// The incidents that pass `filter`, from the summary cache (read_summaries);
 /// `documents` fills each IncidentSummary::document, for list --json.

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <algorithm>
 #include <cstring>
+#include <deque>
+#include <memory>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -198,9 +200,14 @@ bool decode_summary(std::string_view bytes, IncidentSummary& summary, std::optio
   }
 }
 
-// One file of .git/irctl holding values by key, mapped rather than read. What
-// is found or added is what the next version holds, in that order; the file
-// is written again only when that differs from what it holds now.
+// One file of .git/irctl holding values by key, mapped rather than read.
+// The keys come first, each with where its value is, so that finding them
+// touches none of the values. What is found or added is what the next
+// version holds, in that order; the file is written again only when that
+// differs from what it holds now.
+//
+//   magic, format version, count, then count times (key, value offset, value
+//   size), then the values; offsets count from the end of the key table.
 class KeyedFile {
  public:
   KeyedFile(const Repository& repo, const char* name) : repo_(repo), name_(name), mapped_(repo.map_private(name)) {
@@ -210,36 +217,41 @@ class KeyedFile {
   std::optional<std::string_view> find(const std::string& key) {
     const auto hit = where_.find(key);
     if (hit == where_.end()) return std::nullopt;
-    const auto [begin, value_begin, end] = hit->second;
+    const std::string_view value = hit->second;
+    next_.push_back({hit->first, value});
     where_.erase(hit);
-    last_found_ = key;
-    next_.push_back({false, begin, end});
-    return mapped_.bytes().substr(value_begin, end - value_begin);
+    return value;
   }
 
   /// A new entry; or the value for the key just found, when that was damaged.
-  void add(const std::string& key, const std::string& value) {
-    const size_t begin = fresh_.size();
-    CacheWriter w(fresh_);
-    w(static_cast<uint64_t>(sizeof(uint64_t) + key.size() + value.size()));
-    w(key);
-    fresh_ += value;
-    const Piece piece{true, begin, fresh_.size()};
-    if (key == last_found_ && !next_.empty())
-      next_.back() = piece;
+  /// Returns the value as kept, which lives as long as this.
+  std::string_view add(const std::string& key, std::string value) {
+    const std::string_view kept_key = made_.emplace_back(key);
+    const std::string_view kept_value = made_.emplace_back(std::move(value));
+    if (!next_.empty() && next_.back().first == key)
+      next_.back() = {kept_key, kept_value};
     else
-      next_.push_back(piece);
-    last_found_.clear();
+      next_.emplace_back(kept_key, kept_value);
+    return kept_value;
   }
 
   // Left in where_: entries of files that changed or went away.
   void save() {
-    if (fresh_.empty() && where_.empty() && (valid_ || next_.empty())) return;
-    const std::string head = header(next_.size());
-    std::vector<std::string_view> pieces = {head};
+    if (made_.empty() && where_.empty() && (valid_ || next_.empty())) return;
+    std::string table = kMagic;
+    CacheWriter w(table);
+    w(kFormatVersion);
+    w(static_cast<uint64_t>(next_.size()));
+    uint64_t offset = 0;
+    for (const auto& [key, value] : next_) {
+      w(std::string(key));
+      w(offset);
+      w(static_cast<uint64_t>(value.size()));
+      offset += value.size();
+    }
+    std::vector<std::string_view> pieces = {table};
     pieces.reserve(next_.size() + 1);
-    for (const auto& [from_fresh, begin, end] : next_)
-      pieces.push_back((from_fresh ? std::string_view(fresh_) : mapped_.bytes()).substr(begin, end - begin));
+    for (const auto& [key, value] : next_) pieces.push_back(value);
     try {
       repo_.write_private(name_, pieces);
     } catch (const Error&) {
@@ -249,16 +261,6 @@ class KeyedFile {
   }
 
  private:
-  static std::string header(size_t count) {
-    std::string out = kMagic;
-    CacheWriter w(out);
-    w(kFormatVersion);
-    w(static_cast<uint64_t>(count));
-    return out;
-  }
-
-  // Each entry is its length, its key, then its value: a reader finds the
-  // keys without decoding any value.
   void index() {
     const std::string_view bytes = mapped_.bytes();
     const size_t magic = sizeof kMagic - 1;
@@ -269,41 +271,35 @@ class KeyedFile {
       r(version);
       if (version != kFormatVersion) return;
       r(count);
-      where_.reserve(static_cast<size_t>(std::min<uint64_t>(count, bytes.size())));
-      for (uint64_t i = 0; i < count; ++i) {
-        const size_t begin = r.at();
-        uint64_t length = 0;
-        r(length);
-        if (length > bytes.size() - r.at()) throw Damaged{};
-        const size_t end = r.at() + static_cast<size_t>(length);
-        const std::string_view key = r.view();
-        if (r.at() > end) throw Damaged{};
-        where_.emplace(key, Place{begin, r.at(), end});
-        r.seek(end);
+      if (count > bytes.size()) throw Damaged{};
+      std::vector<std::pair<std::string_view, std::pair<uint64_t, uint64_t>>> table(static_cast<size_t>(count));
+      for (auto& [key, place] : table) {
+        key = r.view();
+        r(place.first);
+        r(place.second);
       }
-      valid_ = r.at() == bytes.size();
+      const std::string_view values = bytes.substr(r.at());
+      uint64_t expected = 0;  // the values follow one another, in table order
+      where_.reserve(table.size());
+      for (const auto& [key, place] : table) {
+        if (place.first != expected || place.second > values.size() - place.first) throw Damaged{};
+        where_.emplace(key, values.substr(static_cast<size_t>(place.first), static_cast<size_t>(place.second)));
+        expected += place.second;
+      }
+      valid_ = expected == values.size();
     } catch (const Damaged&) {
       valid_ = false;
     }
     if (!valid_) where_.clear();  // rebuilt from the files, as if there were none
   }
 
-  struct Place {
-    size_t begin, value_begin, end;
-  };
-  struct Piece {
-    bool from_fresh;
-    size_t begin, end;
-  };
-
   const Repository& repo_;
   const char* name_;
   MappedFile mapped_;
   bool valid_ = false;
-  std::unordered_map<std::string_view, Place> where_;
-  std::vector<Piece> next_;
-  std::string fresh_;
-  std::string last_found_;
+  std::unordered_map<std::string_view, std::string_view> where_;
+  std::vector<std::pair<std::string_view, std::string_view>> next_;  // (key, value), in the mapping or in made_
+  std::deque<std::string> made_;  // a deque, so that adding never moves what the views see
 };
 
 std::string cache_key(const git_oid& blob, const std::string& path) {
@@ -325,16 +321,29 @@ IncidentSummary summarize(const IncidentFile& file) {
   IncidentSummary s;
   s.incident = file.incident();
   s.events = s.incident.timeline.size();
-  s.incident.timeline = {};
-  s.incident.tasks = {};
+  // Swapped out, not cleared: clear() keeps the memory, and at 10,000
+  // incidents that was 80 MiB of timelines nobody reads.
+  std::vector<Event>().swap(s.incident.timeline);
+  std::vector<Task>().swap(s.incident.tasks);
   s.path = file.path();
   return s;
 }
 
+namespace {
+
+// What the documents of a SummaryRead point into: the mapped cache, and the
+// documents this read made.
+struct DocumentStore {
+  KeyedFile cache;
+  explicit DocumentStore(const Repository& repo) : cache(repo, kDocumentsName) {}
+};
+
+}  // namespace
+
 SummaryRead read_summaries(Repository& repo, bool documents) {
   KeyedFile summaries(repo, kSummariesName);
-  std::optional<KeyedFile> docs;
-  if (documents) docs.emplace(repo, kDocumentsName);
+  std::shared_ptr<DocumentStore> docs;
+  if (documents) docs = std::make_shared<DocumentStore>(repo);
 
   SummaryRead out;
   const auto blobs = repo.incident_blobs();
@@ -358,7 +367,7 @@ SummaryRead read_summaries(Repository& repo, bool documents) {
     const bool known_summary = cached && decode_summary(*cached, summary, problem);
     bool known = known_summary;
     if (known && docs && !problem) {
-      const auto doc = docs->find(key);
+      const auto doc = docs->cache.find(key);
       known = doc.has_value();
       if (doc) summary.document = *doc;
     }
@@ -373,8 +382,7 @@ SummaryRead read_summaries(Repository& repo, bool documents) {
         const IncidentFile file = IncidentFile::parse(*text, blob.path);
         summary = summarize(file);
         if (docs) {
-          summary.document = document_of(file);
-          docs->add(key, summary.document);
+          summary.document = docs->cache.add(key, document_of(file));
         }
       } catch (const Error& e) {
         problem = e.what();
@@ -387,7 +395,10 @@ SummaryRead read_summaries(Repository& repo, bool documents) {
     }
   }
   summaries.save();
-  if (docs) docs->save();
+  if (docs) {
+    docs->cache.save();
+    out.storage = docs;
+  }
   return out;
 }
 

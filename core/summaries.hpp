@@ -12,7 +12,9 @@
 // changed file has another id. It is never committed, and deleting it only
 // costs one slow read.
 
+#include <memory>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -29,8 +31,9 @@ struct IncidentSummary {
   size_t events = 0;  ///< how many entries the timeline has
   std::string path;
   /// The file as JSON (IncidentFile::to_json) without the timeline, indented
-  /// as Json::dump(2) would; empty unless asked for.
-  std::string document;
+  /// as Json::dump(2) would; empty unless asked for. It points into the
+  /// storage of the SummaryRead (or ListResult) it came in, and lives as long.
+  std::string_view document;
 };
 
 struct FileProblem {
@@ -42,6 +45,7 @@ struct SummaryRead {
   std::vector<IncidentSummary> incidents;  ///< in ID order
   std::vector<FileProblem> problems;       ///< files that could not be read
   size_t parsed = 0;                       ///< how many files had to be parsed (cache misses)
+  std::shared_ptr<const void> storage;     ///< what the documents point into
 };
 
 /// The summaries of every incident file, from the cache where it has them;
