@@ -2,9 +2,12 @@
 
 #include <cstdint>
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <span>
+#include <thread>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -223,21 +226,23 @@ class KeyedFile {
     return value;
   }
 
-  /// A new entry; or the value for the key just found, when that was damaged.
-  /// Returns the value as kept, which lives as long as this.
+  /// Drops the entry find() just returned (its value did not decode).
+  void reject_last_found() {
+    next_.pop_back();
+    rejected_ = true;
+  }
+
+  /// A new entry. Returns the value as kept, which lives as long as this.
   std::string_view add(const std::string& key, std::string value) {
     const std::string_view kept_key = made_.emplace_back(key);
     const std::string_view kept_value = made_.emplace_back(std::move(value));
-    if (!next_.empty() && next_.back().first == key)
-      next_.back() = {kept_key, kept_value};
-    else
-      next_.emplace_back(kept_key, kept_value);
+    next_.emplace_back(kept_key, kept_value);
     return kept_value;
   }
 
   // Left in where_: entries of files that changed or went away.
   void save() {
-    if (made_.empty() && where_.empty() && (valid_ || next_.empty())) return;
+    if (made_.empty() && where_.empty() && !rejected_ && (valid_ || next_.empty())) return;
     std::string table = kMagic;
     CacheWriter w(table);
     w(kFormatVersion);
@@ -297,6 +302,7 @@ class KeyedFile {
   const char* name_;
   MappedFile mapped_;
   bool valid_ = false;
+  bool rejected_ = false;
   std::unordered_map<std::string_view, std::string_view> where_;
   std::vector<std::pair<std::string_view, std::string_view>> next_;  // (key, value), in the mapping or in made_
   std::deque<std::string> made_;  // a deque, so that adding never moves what the views see
@@ -340,60 +346,121 @@ struct DocumentStore {
 
 }  // namespace
 
+namespace {
+
+// A file the cache did not know: read in order, parsed on any thread.
+struct Miss {
+  size_t slot;       ///< its place in SummaryRead::incidents
+  size_t order;      ///< its place among all the files, for the problems
+  std::string key;   ///< for the cache
+  std::string path;
+  std::string text;
+  bool summary_cached = false;  ///< only its document was missing
+  std::string document;
+  std::optional<std::string> problem;
+};
+
+void parse_miss(Miss& m, IncidentSummary& summary, bool documents) {
+  try {
+    const IncidentFile file = IncidentFile::parse(m.text, m.path);
+    summary = summarize(file);
+    if (documents) m.document = document_of(file);
+  } catch (const Error& e) {
+    m.problem = e.what();
+  }
+  std::string().swap(m.text);
+}
+
+// Parsing is what costs (a few milliseconds a file): a new clone of 10,000
+// incidents parses them all, so every core takes its share. Reading the
+// files, and the cache, stays on this thread.
+void parse_misses(std::span<Miss> misses, std::vector<IncidentSummary>& slots, bool documents) {
+  const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), misses.size() / 16 + 1);
+  std::atomic<size_t> next{0};
+  const auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < misses.size();) parse_miss(misses[i], slots[misses[i].slot], documents);
+  };
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (auto& h : helpers) h.join();
+}
+
+}  // namespace
+
 SummaryRead read_summaries(Repository& repo, bool documents) {
   KeyedFile summaries(repo, kSummariesName);
   std::shared_ptr<DocumentStore> docs;
   if (documents) docs = std::make_shared<DocumentStore>(repo);
 
   SummaryRead out;
+  std::vector<std::pair<size_t, FileProblem>> problems;  // (order, problem)
+  std::vector<Miss> misses;
   const auto blobs = repo.incident_blobs();
   out.incidents.reserve(blobs.size());
-  for (const auto& blob : blobs) {
+  for (size_t order = 0; order < blobs.size(); ++order) {
+    const auto& blob = blobs[order];
     if (blob.path != incident_path(blob.id)) {
-      out.problems.push_back({blob.path, blob.path + ": incident " + blob.id + " is not where its ID puts it (" +
-                                             incident_path(blob.id) + "); 'irctl fsck' says how to move it"});
+      problems.push_back({order, {blob.path, blob.path + ": incident " + blob.id + " is not where its ID puts it (" +
+                                                 incident_path(blob.id) + "); 'irctl fsck' says how to move it"}});
       continue;
     }
-    std::optional<std::string> text;
-    git_oid oid = blob.oid.value_or(git_oid{});
-    if (!blob.oid) {
-      text = repo.read(blob.path).value_or("");
-      oid = git::blob_hash(*text);
-    }
-    const std::string key = cache_key(oid, blob.path);
+    // Without a blob id from git, hash the content as git would.
+    const git_oid oid = blob.oid ? *blob.oid : git::blob_hash(repo.read(blob.path).value_or(""));
+    std::string key = cache_key(oid, blob.path);
     IncidentSummary& summary = out.incidents.emplace_back();
     std::optional<std::string> problem;
     const auto cached = summaries.find(key);
-    const bool known_summary = cached && decode_summary(*cached, summary, problem);
-    bool known = known_summary;
-    if (known && docs && !problem) {
-      const auto doc = docs->cache.find(key);
-      known = doc.has_value();
-      if (doc) summary.document = *doc;
-    }
-    if (!known) {
-      // Parse the file; a file that does not parse is cached too, with its
-      // message, so that it is not parsed again on every run.
-      if (!text) text = repo.read(blob.path).value_or("");
-      summary = IncidentSummary{};
-      problem.reset();
-      ++out.parsed;
-      try {
-        const IncidentFile file = IncidentFile::parse(*text, blob.path);
-        summary = summarize(file);
-        if (docs) {
-          summary.document = docs->cache.add(key, document_of(file));
-        }
-      } catch (const Error& e) {
-        problem = e.what();
-      }
-      if (!cached || !known_summary) summaries.add(key, problem ? encode_problem(*problem) : encode_summary(summary));
-    }
-    if (problem) {
-      out.problems.push_back({blob.path, *problem});
+    const bool summary_cached = cached && decode_summary(*cached, summary, problem);
+    if (cached && !summary_cached) summaries.reject_last_found();
+    if (summary_cached && problem) {
+      problems.push_back({order, {blob.path, *problem}});
       out.incidents.pop_back();
+      continue;
+    }
+    if (summary_cached && docs) {
+      if (const auto doc = docs->cache.find(key)) summary.document = *doc;
+    }
+    if (summary_cached && (!docs || !summary.document.empty())) continue;
+    summary = IncidentSummary{};
+    // The text is read again when its turn comes: holding every file of a new
+    // clone at once would take more memory than all their summaries.
+    misses.push_back({out.incidents.size() - 1, order, std::move(key), blob.path, {}, summary_cached, {}, std::nullopt});
+  }
+
+  // In batches, so that only a batch of texts is in memory at a time.
+  constexpr size_t kBatch = 256;
+  for (size_t begin = 0; begin < misses.size(); begin += kBatch) {
+    const auto batch = std::span(misses).subspan(begin, std::min(kBatch, misses.size() - begin));
+    for (auto& m : batch) m.text = repo.read(m.path).value_or("");
+    parse_misses(batch, out.incidents, documents);
+  }
+  out.parsed = misses.size();
+  // In order again: the cache's entries, and the problems; a file that does
+  // not parse is cached too, with its message, so that it is not parsed on
+  // every run.
+  std::vector<bool> failed(out.incidents.size(), false);
+  for (auto& m : misses) {
+    IncidentSummary& summary = out.incidents[m.slot];
+    if (!m.summary_cached) summaries.add(m.key, m.problem ? encode_problem(*m.problem) : encode_summary(summary));
+    if (m.problem) {
+      problems.push_back({m.order, {m.path, *m.problem}});
+      failed[m.slot] = true;
+    } else if (docs) {
+      summary.document = docs->cache.add(m.key, std::move(m.document));
     }
   }
+  misses = {};
+  if (std::find(failed.begin(), failed.end(), true) != failed.end()) {
+    size_t kept = 0;
+    for (size_t i = 0; i < out.incidents.size(); ++i)
+      if (!failed[i]) out.incidents[kept++] = std::move(out.incidents[i]);
+    out.incidents.resize(kept);
+  }
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [order, problem] : problems) out.problems.push_back(std::move(problem));
+
   summaries.save();
   if (docs) {
     docs->cache.save();
