@@ -453,8 +453,11 @@ SummaryRead read_summaries(Repository& repo, bool documents) {
   misses = {};
   if (std::find(failed.begin(), failed.end(), true) != failed.end()) {
     size_t kept = 0;
-    for (size_t i = 0; i < out.incidents.size(); ++i)
-      if (!failed[i]) out.incidents[kept++] = std::move(out.incidents[i]);
+    for (size_t i = 0; i < out.incidents.size(); ++i) {
+      if (failed[i]) continue;
+      if (kept != i) out.incidents[kept] = std::move(out.incidents[i]);  // never onto itself: that empties vectors
+      ++kept;
+    }
     out.incidents.resize(kept);
   }
   std::stable_sort(problems.begin(), problems.end(),

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "cmd/output.hpp"
+#include "core/actions.hpp"
 #include "core/ids.hpp"
 #include "core/operations.hpp"
 #include "core/summaries.hpp"
@@ -122,6 +123,33 @@ TEST_SUITE("summaries") {
     const SummaryRead second = read_summaries(repo, false);
     CHECK(second.parsed == 0);
     CHECK(described(second) == described(first));
+  }
+
+  TEST_CASE("a broken file among good ones leaves theirs whole, cold or warm") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    std::vector<std::string> ids;
+    for (const char* title : {"one", "two", "three", "four"}) {
+      ids.push_back(declare(repo, title));
+      FollowUpRequest action;
+      action.text = std::string("follow up on ") + title;
+      add_follow_up(repo, ids.back(), action, recorder());
+    }
+    std::sort(ids.begin(), ids.end());
+    overwrite(dir.path() / incident_path(ids[1]), "schema = 1\nid = \n");  // not the last: the others move
+    for (const bool cold : {true, false}) {
+      CAPTURE(cold);
+      if (cold) std::filesystem::remove(dir.path() / ".git" / "irctl" / "summaries");
+      const SummaryRead r = read_summaries(repo, false);
+      CHECK(r.parsed == (cold ? 4 : 0));
+      REQUIRE(r.incidents.size() == 3);
+      REQUIRE(r.problems.size() == 1);
+      for (const auto& s : r.incidents) {
+        CHECK(s.incident.status == "identification");
+        CHECK(s.incident.actions.size() == 1);
+        CHECK(s.incident.services == std::vector<std::string>{"checkout"});
+      }
+    }
   }
 
   TEST_CASE("a damaged or foreign cache is rebuilt, never misread") {
