@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/git_index.hpp"
 #include "core/ids.hpp"
 
 namespace irctl {
@@ -521,8 +522,10 @@ MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<void*>(data_), size_);
 }
 
-MappedFile Repository::map_private(const std::string& name) const {
-  const int fd = ::open((git_dir() / "irctl" / name).c_str(), O_RDONLY | O_CLOEXEC);
+MappedFile Repository::map_private(const std::string& name) const { return map_file(git_dir() / "irctl" / name); }
+
+MappedFile map_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return {};
   struct stat st {};
   void* data = MAP_FAILED;
@@ -832,32 +835,58 @@ bool Repository::in_step(const git_tree* tree, const std::vector<std::string>& p
 
 void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, IndexLock& lock) {
   std::error_code ec;
-  // The index is rewritten from a copy, as a standalone index, because
-  // libgit2 would take index.lock itself to write the repository's.
-  const fs::path next = git_dir() / "irctl" / "index.next";
-  fs::create_directories(next.parent_path(), ec);
-  // Left by a killed write, if anything: this process holds index.lock.
-  fs::remove(next, ec);
-  fs::remove(next.string() + ".lock", ec);
-  if (fs::exists(git_dir() / "index", ec)) fs::copy_file(git_dir() / "index", next, ec);
-  if (ec) throw Error(Errc::failure, "cannot copy the index: " + ec.message());
-  git_index* raw = nullptr;
-  git::check(git_index_open(&raw, next.c_str()), "cannot read the index");
-  git::IndexPtr index(raw);
+  // The files first; the index entries carry the stat data of what was
+  // written, as 'git add' records it, so that git sees the files as
+  // unchanged without reading them again.
+  std::vector<git::StagedFile> staged;
+  std::vector<std::string> removed;
   for (const auto& p : paths) {
     const auto blob = git::blob_id_at(tree, p);
     if (!blob) {
       fs::remove(root_ / p, ec);
-      const int rc = git_index_remove(raw, p.c_str(), 0);
-      if (rc < 0 && rc != GIT_ENOTFOUND) git::fail(rc, "cannot unstage " + p);
+      removed.push_back(p);
       continue;
     }
     write_file_atomically(root_ / p, git::blob_content(repo_.get(), *blob, p));
-    struct stat st {};
-    if (::lstat((root_ / p).c_str(), &st) != 0)
+    git::StagedFile f{p, *blob, {}};
+    if (::lstat((root_ / p).c_str(), &f.st) != 0)
       throw Error(Errc::failure, "cannot read " + (root_ / p).string() + ": " + std::strerror(errno));
-    // The entry carries the file's stat data, as 'git add' records it, so
-    // that git sees the file as unchanged without reading it again.
+    staged.push_back(std::move(f));
+  }
+
+  // The new index is written beside the lock and renamed into place, as a
+  // standalone file, because libgit2 would take index.lock itself to write
+  // the repository's.
+  const fs::path next = git_dir() / "irctl" / "index.next";
+  const fs::path index_path = git_dir() / "index";
+  fs::create_directories(next.parent_path(), ec);
+  // Left by a killed write, if anything: this process holds index.lock.
+  fs::remove(next, ec);
+  fs::remove(next.string() + ".lock", ec);
+
+  // Patched where it can be (git_index.hpp): only the staged entries change.
+  struct stat index_st {};
+  if (removed.empty() && ::stat(index_path.c_str(), &index_st) == 0) {
+    const MappedFile old = map_file(index_path);
+    if (const auto patched = git::index_with_files(old.bytes(), staged, index_st.st_mtim)) {
+      write_file_atomically(next, *patched);
+      lock.install(next);
+      return;
+    }
+  }
+
+  // Otherwise libgit2 reads the whole index and writes it back.
+  if (fs::exists(index_path, ec)) fs::copy_file(index_path, next, ec);
+  if (ec) throw Error(Errc::failure, "cannot copy the index: " + ec.message());
+  git_index* raw = nullptr;
+  git::check(git_index_open(&raw, next.c_str()), "cannot read the index");
+  git::IndexPtr index(raw);
+  for (const auto& p : removed) {
+    const int rc = git_index_remove(raw, p.c_str(), 0);
+    if (rc < 0 && rc != GIT_ENOTFOUND) git::fail(rc, "cannot unstage " + p);
+  }
+  for (const auto& f : staged) {
+    const struct stat& st = f.st;
     git_index_entry e{};
     e.ctime.seconds = static_cast<int32_t>(st.st_ctim.tv_sec);
     e.ctime.nanoseconds = static_cast<uint32_t>(st.st_ctim.tv_nsec);
@@ -869,9 +898,9 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
     e.uid = st.st_uid;
     e.gid = st.st_gid;
     e.file_size = static_cast<uint32_t>(st.st_size);
-    e.id = *blob;
-    e.path = p.c_str();
-    git::check(git_index_add(raw, &e), "cannot stage " + p);
+    e.id = f.id;
+    e.path = f.path.c_str();
+    git::check(git_index_add(raw, &e), "cannot stage " + f.path);
   }
   git::check(git_index_write(raw), "cannot write the index");
   index.reset();

@@ -83,6 +83,9 @@ class MappedFile {
   size_t size_ = 0;
 };
 
+/// `path` mapped into memory; empty when it cannot be (missing, empty).
+MappedFile map_file(const std::filesystem::path& path);
+
 class Repository {
  public:
   /// Finds the repository that holds `start` (upwards, like git). Throws

@@ -1,0 +1,229 @@
+#include "core/git_index.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+// The format: git's Documentation/gitformat-index.txt. Version 2 and 3
+// entries are 62 bytes of fixed fields (times, dev, ino, mode, uid, gid,
+// size, object id, flags), 2 more of extended flags in version 3 when the
+// flags say so, then the path and 1 to 8 NULs to a multiple of 8 bytes.
+
+namespace irctl::git {
+namespace {
+
+constexpr size_t kFixed = 62;
+constexpr size_t kChecksum = 20;
+constexpr uint16_t kExtendedFlag = 0x4000;
+constexpr uint16_t kStageMask = 0x3000;
+constexpr uint16_t kNameMask = 0x0FFF;
+
+struct Damaged {};
+
+uint32_t be32(std::string_view b, size_t at) {
+  if (at + 4 > b.size()) throw Damaged{};
+  const auto* p = reinterpret_cast<const unsigned char*>(b.data() + at);
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+uint16_t be16(std::string_view b, size_t at) {
+  if (at + 2 > b.size()) throw Damaged{};
+  const auto* p = reinterpret_cast<const unsigned char*>(b.data() + at);
+  return static_cast<uint16_t>((p[0] << 8) | p[1]);
+}
+void put_be32(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
+}
+void put_be16(std::string& out, uint16_t v) {
+  out.push_back(static_cast<char>(v >> 8));
+  out.push_back(static_cast<char>(v & 0xFF));
+}
+
+std::string sha1(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha1(), nullptr) != 1 || size != kChecksum)
+    throw Damaged{};
+  return std::string(reinterpret_cast<const char*>(digest), size);
+}
+
+struct Entry {
+  size_t at = 0, size = 0;  ///< its bytes in the old index
+  std::string_view name;
+  uint16_t flags = 0;
+  std::string replacement;  ///< new bytes, for an entry staged now
+};
+
+std::vector<Entry> read_entries(std::string_view b, uint32_t version, uint32_t count, size_t& end) {
+  std::vector<Entry> entries;
+  entries.reserve(count);
+  size_t at = 12;
+  for (uint32_t i = 0; i < count; ++i) {
+    Entry e;
+    e.at = at;
+    e.flags = be16(b, at + 60);
+    const bool extended = e.flags & kExtendedFlag;
+    if (extended && version < 3) throw Damaged{};
+    const size_t name_at = at + kFixed + (extended ? 2 : 0);
+    const size_t nul = b.find('\0', name_at);
+    if (nul == std::string_view::npos) throw Damaged{};
+    e.name = b.substr(name_at, nul - name_at);
+    const size_t unpadded = name_at - at + e.name.size();
+    e.size = (unpadded + 8) & ~size_t{7};
+    if (at + e.size > b.size() - kChecksum) throw Damaged{};
+    at += e.size;
+    entries.push_back(e);
+  }
+  end = at;
+  return entries;
+}
+
+std::string entry_bytes(const StagedFile& f) {
+  std::string out;
+  const auto& st = f.st;
+  for (const auto& [s, ns] : {std::pair{st.st_ctim.tv_sec, st.st_ctim.tv_nsec}, std::pair{st.st_mtim.tv_sec, st.st_mtim.tv_nsec}}) {
+    put_be32(out, static_cast<uint32_t>(s));
+    put_be32(out, static_cast<uint32_t>(ns));
+  }
+  put_be32(out, static_cast<uint32_t>(st.st_dev));
+  put_be32(out, static_cast<uint32_t>(st.st_ino));
+  put_be32(out, (st.st_mode & S_IXUSR) ? 0100755 : 0100644);
+  put_be32(out, static_cast<uint32_t>(st.st_uid));
+  put_be32(out, static_cast<uint32_t>(st.st_gid));
+  put_be32(out, static_cast<uint32_t>(st.st_size));
+  out.append(reinterpret_cast<const char*>(f.id.id), GIT_OID_RAWSZ);
+  put_be16(out, static_cast<uint16_t>(f.path.size()));  // stage 0, no other flag
+  out += f.path;
+  out.append(8 - (out.size() % 8), '\0');
+  return out;
+}
+
+// git orders entries by path (bytes, unsigned), then by stage.
+bool name_before(std::string_view a, std::string_view b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+  });
+}
+
+// The cache-tree extension, depth first: a folder's name, NUL, its entry
+// count (-1: invalid), a space, its subtree count, a newline, then its tree's
+// id when valid, then its subtrees. Copies it, invalidating `folders`.
+size_t copy_tree_node(std::string_view data, size_t at, const std::string& parent, const std::set<std::string>& folders,
+                      std::string& out, int depth) {
+  if (depth > 4096) throw Damaged{};
+  const size_t nul = data.find('\0', at);
+  if (nul == std::string_view::npos) throw Damaged{};
+  const std::string_view name = data.substr(at, nul - at);
+  const std::string path = parent.empty() ? std::string(name) : parent + "/" + std::string(name);
+  const size_t space = data.find(' ', nul + 1);
+  const size_t newline = data.find('\n', nul + 1);
+  if (space == std::string_view::npos || newline == std::string_view::npos || space > newline) throw Damaged{};
+  const std::string count(data.substr(nul + 1, space - nul - 1));
+  const std::string subtrees(data.substr(space + 1, newline - space - 1));
+  if (count.empty() || subtrees.empty() || subtrees.find_first_not_of("0123456789") != std::string::npos ||
+      count.find_first_not_of("-0123456789") != std::string::npos || subtrees.size() > 9)
+    throw Damaged{};
+  const bool valid = count[0] != '-';
+  size_t next = newline + 1 + (valid ? GIT_OID_RAWSZ : 0);
+  if (next > data.size()) throw Damaged{};
+  const bool invalidate = folders.count(path) > 0;
+  out.append(name);
+  out.push_back('\0');
+  out += invalidate ? std::string("-1") : count;
+  out += " " + subtrees + "\n";
+  if (valid && !invalidate) out.append(data.substr(newline + 1, GIT_OID_RAWSZ));
+  for (unsigned long i = 0, n = std::stoul(subtrees); i < n; ++i)
+    next = copy_tree_node(data, next, path, folders, out, depth + 1);
+  return next;
+}
+
+std::string invalidated_tree(std::string_view data, const std::set<std::string>& folders) {
+  std::string out;
+  size_t at = 0;
+  while (at < data.size()) at = copy_tree_node(data, at, "", folders, out, 0);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> index_with_files(std::string_view b, const std::vector<StagedFile>& files,
+                                            const struct timespec& index_mtime) {
+  try {
+    if (b.size() < 12 + kChecksum || b.substr(0, 4) != "DIRC") return std::nullopt;
+    const uint32_t version = be32(b, 4);
+    if (version != 2 && version != 3) return std::nullopt;
+    if (sha1(b.substr(0, b.size() - kChecksum)) != b.substr(b.size() - kChecksum)) return std::nullopt;
+    size_t entries_end = 0;
+    std::vector<Entry> entries = read_entries(b, version, be32(b, 8), entries_end);
+
+    std::set<std::string> folders = {""};  // the root, and every folder above a staged file
+    for (const auto& f : files) {
+      if (f.path.empty() || f.path.size() >= kNameMask) return std::nullopt;
+      for (size_t slash = f.path.find('/'); slash != std::string::npos; slash = f.path.find('/', slash + 1))
+        folders.insert(f.path.substr(0, slash));
+      const auto first = std::lower_bound(entries.begin(), entries.end(), f.path,
+                                          [](const Entry& e, const std::string& p) { return name_before(e.name, p); });
+      auto it = first;
+      bool staged = false;
+      for (; it != entries.end() && it->name == f.path; ++it) {
+        if ((it->flags & kStageMask) != 0 || (it->flags & kExtendedFlag)) return std::nullopt;  // a conflict; skip-worktree, intent-to-add
+        it->replacement = entry_bytes(f);
+        staged = true;
+      }
+      if (!staged) {
+        Entry e;
+        e.replacement = entry_bytes(f);
+        e.name = f.path;  // views the caller's string, which outlives this call
+        entries.insert(first, e);
+      }
+    }
+
+    std::string out;
+    out.reserve(b.size() + 256 * files.size());
+    out.append(b.substr(0, 8));
+    put_be32(out, static_cast<uint32_t>(entries.size()));
+    for (const auto& e : entries) {
+      if (!e.replacement.empty()) {
+        out += e.replacement;
+        continue;
+      }
+      const size_t at = out.size();
+      out.append(b.substr(e.at, e.size));
+      // Racily clean (changed in the same instant the old index was written,
+      // as far as its times tell): smudged, as git does, so that a reader
+      // compares the content instead of trusting the stat data.
+      const uint32_t s = be32(b, e.at + 8), ns = be32(b, e.at + 12);
+      const auto index_s = static_cast<uint32_t>(index_mtime.tv_sec), index_ns = static_cast<uint32_t>(index_mtime.tv_nsec);
+      if (s > index_s || (s == index_s && ns >= index_ns)) std::memset(out.data() + at + 36, 0, 4);
+    }
+
+    for (size_t at = entries_end; at < b.size() - kChecksum;) {
+      const std::string_view signature = b.substr(at, 4);
+      const uint32_t size = be32(b, at + 4);
+      if (at + 8 + size > b.size() - kChecksum) return std::nullopt;
+      const std::string_view data = b.substr(at + 8, size);
+      if (signature[0] < 'A' || signature[0] > 'Z') return std::nullopt;  // git requires understanding it
+      if (signature == "TREE") {
+        const std::string tree = invalidated_tree(data, folders);
+        out += "TREE";
+        put_be32(out, static_cast<uint32_t>(tree.size()));
+        out += tree;
+      } else if (signature == "REUC") {
+        out.append(b.substr(at, 8 + size));
+      }
+      // Other optional extensions (offset tables, the untracked cache, the
+      // fsmonitor's bitmap) would no longer match the entries: left out, as
+      // libgit2 leaves out what it does not know; git rebuilds them.
+      at += 8 + size;
+    }
+    out += sha1(out);
+    return out;
+  } catch (const Damaged&) {
+    return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace irctl::git

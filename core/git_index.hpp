@@ -1,0 +1,38 @@
+#pragma once
+// git's index file, patched for the files one write stages, rather than read
+// whole into libgit2 and written back. At 10,000 files the index is 1 MB, and
+// libgit2 parsing every entry, then writing every entry, was a third of a
+// write in a checked-out repository; patching touches the bytes of one entry.
+// Anything this does not recognise is left to libgit2 (the caller's fallback).
+
+#include <sys/stat.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <git2.h>
+
+namespace irctl::git {
+
+/// A file to stage at stage 0, as 'git add' records it: its blob and the
+/// stat data of the file just written.
+struct StagedFile {
+  std::string path;
+  git_oid id{};
+  struct stat st {};
+};
+
+/// `index` (the bytes of an index file, checksum included) with each file
+/// staged, the cache-tree entries of the folders above them invalidated, and
+/// entries that were racily clean smudged (size 0, as git does, so that their
+/// content is checked), given the old index file's modification time.
+/// nullopt when the index holds anything this does not patch: a version
+/// other than 2 or 3, an extension git requires readers to understand (split
+/// or sparse index), one of the paths in conflict or with extended flags, a
+/// path of 4,095 bytes or more, or damage (a wrong checksum included).
+std::optional<std::string> index_with_files(std::string_view index, const std::vector<StagedFile>& files,
+                                            const struct timespec& index_mtime);
+
+}  // namespace irctl::git

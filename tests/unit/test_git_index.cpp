@@ -1,0 +1,176 @@
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "core/git.hpp"
+#include "core/git_index.hpp"
+#include "support.hpp"
+
+using namespace irctl;
+using irctl::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Runs a shell command in `dir`; returns what it printed.
+std::string sh(const fs::path& dir, const std::string& command) {
+  const std::string full = "cd '" + dir.string() + "' && " + command + " 2>&1";
+  std::string out;
+  FILE* p = ::popen(full.c_str(), "r");
+  REQUIRE(p);
+  std::array<char, 4096> buf{};
+  while (const size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  INFO(command << " printed: " << out);
+  REQUIRE(status == 0);
+  return out;
+}
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A repository with files in nested folders, committed by git itself (so
+// that the index has its cache-tree extension).
+fs::path committed_repository(const TempDir& dir) {
+  const fs::path repo = dir.path() / "repo";
+  fs::create_directories(repo);
+  sh(repo, "git init -q . && git config user.name T && git config user.email t@example.com");
+  for (const char* f : {"README.md", "incidents/2026/11/INC-20261101-AAAAAA.toml",
+                        "incidents/2026/11/INC-20261102-BBBBBB.toml", "incidents/2026/12/INC-20261201-CCCCCC.toml",
+                        "postmortems/INC-20261101-AAAAAA.md", "zzz/last.txt"})
+    write(repo / f, std::string("content of ") + f + "\n");
+  sh(repo, "git add -A && git commit -qm first");
+  return repo;
+}
+
+git::StagedFile staged(const fs::path& repo, const std::string& path, const std::string& text) {
+  git::ensure_initialised();
+  write(repo / path, text);
+  git::StagedFile f;
+  f.path = path;
+  // Written to git's object store, as irctl's commit has done before it stages.
+  const std::string hex = sh(repo, "git hash-object -w '" + path + "'");
+  REQUIRE(git_oid_fromstrn(&f.id, hex.c_str(), 40) == 0);
+  const git_oid expected = git::blob_hash(text);
+  CHECK(git_oid_equal(&f.id, &expected) == 1);
+  REQUIRE(::lstat((repo / path).c_str(), &f.st) == 0);
+  return f;
+}
+
+struct timespec mtime_of(const fs::path& p) {
+  struct stat st {};
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  return st.st_mtim;
+}
+
+}  // namespace
+
+TEST_SUITE("git index") {
+  TEST_CASE("a patched index is what git add would make: changed and new files, trees invalidated") {
+    TempDir dir;
+    const fs::path repo = committed_repository(dir);
+    const fs::path index = repo / ".git" / "index";
+    const std::vector<git::StagedFile> files = {
+        staged(repo, "incidents/2026/11/INC-20261102-BBBBBB.toml", "changed\n"),
+        staged(repo, "incidents/2026/12/INC-20261205-DDDDDD.toml", "new\n"),
+        staged(repo, "incidents/2027/01/INC-20270101-EEEEEE.toml", "a new folder\n"),
+        staged(repo, "a-first.txt", "sorts first\n"),
+    };
+    const auto patched = git::index_with_files(slurp(index), files, mtime_of(index));
+    REQUIRE(patched);
+    write(index, *patched);
+
+    // git reads it, sees every file staged, nothing else changed...
+    CHECK(sh(repo, "git diff --name-only") == "");
+    CHECK(sh(repo, "git diff --cached --name-only") ==
+          "a-first.txt\nincidents/2026/11/INC-20261102-BBBBBB.toml\nincidents/2026/12/INC-20261205-DDDDDD.toml\n"
+          "incidents/2027/01/INC-20270101-EEEEEE.toml\n");
+    CHECK(sh(repo, "git status --porcelain --untracked-files=all") ==
+          "A  a-first.txt\nM  incidents/2026/11/INC-20261102-BBBBBB.toml\nA  incidents/2026/12/INC-20261205-DDDDDD.toml\n"
+          "A  incidents/2027/01/INC-20270101-EEEEEE.toml\n");
+    // ...and the trees it writes from the patched cache-tree are those of a
+    // fresh 'git add' (a folder left valid would keep its old tree).
+    const std::string from_patch = sh(repo, "git write-tree");
+    sh(repo, "rm .git/index && git read-tree HEAD && git add -A");
+    CHECK(sh(repo, "git write-tree") == from_patch);
+  }
+
+  TEST_CASE("libgit2 reads a patched index, and the stat data makes the files clean") {
+    TempDir dir;
+    const fs::path repo = committed_repository(dir);
+    const fs::path index = repo / ".git" / "index";
+    const auto f = staged(repo, "README.md", "new readme\n");
+    const auto patched = git::index_with_files(slurp(index), {f}, mtime_of(index));
+    REQUIRE(patched);
+    write(index, *patched);
+    git::ensure_initialised();
+    git_index* raw = nullptr;
+    REQUIRE(git_index_open(&raw, index.c_str()) == 0);
+    git::IndexPtr owner(raw);
+    CHECK(git_index_entrycount(raw) == 6);
+    const git_index_entry* e = git_index_get_bypath(raw, "README.md", 0);
+    REQUIRE(e);
+    CHECK(git_oid_equal(&e->id, &f.id));
+    CHECK(e->file_size == 11);
+    // git trusts the stat data: no refresh needed to see it unchanged.
+    CHECK(sh(repo, "git diff-files --name-only") == "");
+  }
+
+  TEST_CASE("entries written in the same instant as the old index are smudged, and still right") {
+    TempDir dir;
+    const fs::path repo = committed_repository(dir);
+    const fs::path index = repo / ".git" / "index";
+    const auto f = staged(repo, "README.md", "new readme\n");
+    // As if the old index were as old as the epoch: every other entry is racily clean.
+    const auto patched = git::index_with_files(slurp(index), {f}, timespec{0, 0});
+    REQUIRE(patched);
+    write(index, *patched);
+    const std::string debug = sh(repo, "git ls-files --debug zzz/last.txt");
+    CHECK(debug.find("size: 0\t") != std::string::npos);
+    // The smudged file is compared by content: unchanged. A change is seen.
+    CHECK(sh(repo, "git diff --name-only") == "");
+    write(repo / "zzz" / "last.txt", "content of zzz/last.txt\n");  // the same bytes, a new time
+    CHECK(sh(repo, "git diff --name-only") == "");
+  }
+
+  TEST_CASE("what it does not patch is left to libgit2") {
+    TempDir dir;
+    const fs::path repo = committed_repository(dir);
+    const fs::path index = repo / ".git" / "index";
+    const auto f = staged(repo, "README.md", "new readme\n");
+    const std::string good = slurp(index);
+    REQUIRE(git::index_with_files(good, {f}, mtime_of(index)));
+
+    SUBCASE("a wrong checksum") {
+      std::string bad = good;
+      bad[bad.size() - 1] = static_cast<char>(bad[bad.size() - 1] ^ 1);
+      CHECK_FALSE(git::index_with_files(bad, {f}, mtime_of(index)));
+    }
+    SUBCASE("cut short") {
+      CHECK_FALSE(git::index_with_files(good.substr(0, good.size() / 2), {f}, mtime_of(index)));
+      CHECK_FALSE(git::index_with_files("", {f}, mtime_of(index)));
+    }
+    SUBCASE("version 4, prefix-compressed") {
+      sh(repo, "git update-index --index-version 4");
+      CHECK_FALSE(git::index_with_files(slurp(index), {f}, mtime_of(index)));
+    }
+    SUBCASE("a split index") {
+      sh(repo, "git update-index --split-index");
+      CHECK_FALSE(git::index_with_files(slurp(index), {f}, mtime_of(index)));
+    }
+    SUBCASE("skip-worktree on the path (an extended flag)") {
+      sh(repo, "git update-index --skip-worktree README.md");
+      CHECK_FALSE(git::index_with_files(slurp(index), {f}, mtime_of(index)));
+    }
+  }
+}
