@@ -8,9 +8,9 @@
 // the git directory lets the next command finish a write that was killed
 // half-way.
 
-#include <filesystem>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string_view>

@@ -1,8 +1,8 @@
 #include "core/summaries.hpp"
 
-#include <cstdint>
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -20,7 +20,8 @@ namespace {
 
 // Bump whenever IncidentSummary, the fields below, or the way a file is read
 // into an Incident changes: a cache of another version is rebuilt, never
-// misread.
+// misread. Numbers are written in the machine's byte order: the cache is
+// this clone's, never shared.
 constexpr uint64_t kFormatVersion = 1;
 constexpr char kMagic[] = "irctl summaries\n";
 constexpr char kSummariesName[] = "summaries";
