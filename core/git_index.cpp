@@ -48,6 +48,13 @@ std::string sha1(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
+// git orders entries by path (bytes, unsigned), then by stage.
+bool name_before(std::string_view a, std::string_view b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+  });
+}
+
 struct Entry {
   size_t at = 0, size = 0;  ///< its bytes in the old index
   std::string_view name;
@@ -72,6 +79,8 @@ std::vector<Entry> read_entries(std::string_view b, uint32_t version, uint32_t c
     const size_t unpadded = name_at - at + e.name.size();
     e.size = (unpadded + 8) & ~size_t{7};
     if (at + e.size > b.size() - kChecksum) throw Damaged{};
+    // Sorted, as git writes it; finding a path relies on that.
+    if (!entries.empty() && name_before(e.name, entries.back().name)) throw Damaged{};
     at += e.size;
     entries.push_back(e);
   }
@@ -97,13 +106,6 @@ std::string entry_bytes(const StagedFile& f) {
   out += f.path;
   out.append(8 - (out.size() % 8), '\0');
   return out;
-}
-
-// git orders entries by path (bytes, unsigned), then by stage.
-bool name_before(std::string_view a, std::string_view b) {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
-  });
 }
 
 // The cache-tree extension, depth first: a folder's name, NUL, its entry

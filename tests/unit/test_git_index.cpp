@@ -172,6 +172,20 @@ TEST_SUITE("git index") {
       sh(repo, "git update-index --split-index");
       CHECK_FALSE(git::index_with_files(slurp(index), {f}, mtime_of(index)));
     }
+    SUBCASE("entries out of order") {
+      // Two entries of the same size swapped, the checksum made right again.
+      sh(repo, "printf a > aa.txt && printf b > ab.txt && git add aa.txt ab.txt");
+      std::string bytes = slurp(index);
+      const size_t a = bytes.find("aa.txt") - 62, b = bytes.find("ab.txt") - 62;
+      REQUIRE(b - a == 72);  // 62 + 6 + padding to 8
+      std::string swapped = bytes.substr(0, a) + bytes.substr(b, 72) + bytes.substr(a, 72) + bytes.substr(b + 72);
+      swapped.resize(swapped.size() - 20);
+      write(dir.path() / "unsorted", swapped);
+      const std::string hex = sh(dir.path(), "sha1sum unsorted").substr(0, 40);
+      for (size_t i = 0; i < 40; i += 2) swapped.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+      CHECK_FALSE(git::index_with_files(swapped, {f}, mtime_of(index)));
+      CHECK(git::index_with_files(bytes, {f}, mtime_of(index)));
+    }
     SUBCASE("skip-worktree on the path (an extended flag)") {
       sh(repo, "git update-index --skip-worktree README.md");
       CHECK_FALSE(git::index_with_files(slurp(index), {f}, mtime_of(index)));
