@@ -13,6 +13,11 @@ bats_require_minimum_version 1.5.0
 setup_file() { common_setup_file; }
 setup() {
   common_setup
+  # The writers here assert that nothing is lost, not how long one waits: six
+  # of them on two cores, each a few tenths of a second under the sanitizers,
+  # and a waiter may be passed over (flock is not first come, first served)
+  # for longer than the default 10 seconds. The busy tests set their own.
+  export IRCTL_LOCK_TIMEOUT=300
   new_repo
   ID=$(declare_incident "Checkout API returns 503" --severity SEV2 --service checkout)
   FILE=$(incident_path "$ID")

@@ -12,7 +12,7 @@ common_setup() {
   export XDG_CONFIG_HOME="$HOME/.config"
   export GIT_CONFIG_NOSYSTEM=1
   unset IRCTL_DIR IRCTL_ACTOR NO_COLOR
-  PATH="$(dirname "$IRCTL_BIN"):$PATH"
+  PATH="${IRCTL_BIN%/*}:$PATH"
   export PATH
   cd "$TEST_DIR" || return 1
 }
@@ -25,22 +25,48 @@ common_teardown() {
 # with a git identity configured for it.
 new_repo() {
   git init -q "$TEST_DIR/repo"
-  git -C "$TEST_DIR/repo" config user.name "Alice Example"
-  git -C "$TEST_DIR/repo" config user.email "alice@example.com"
+  # What 'git config user.name/user.email' would write, without two processes.
+  printf '[user]\n\tname = Alice Example\n\temail = alice@example.com\n' >>"$TEST_DIR/repo/.git/config"
   cd "$TEST_DIR/repo" || return 1
   irctl -q init >/dev/null
 }
 
-# A fingerprint of everything a command could change: HEAD, the index, the
-# work tree (tracked and untracked), and the current incident.
+# Everything a command could change, as text to compare: HEAD and every
+# local branch (the branch layout's incidents live on one that is not
+# checked out), the index, the work tree (tracked and untracked, by content)
+# and the current incident. Status in format 2 with --branch carries HEAD's
+# commit and the object ids of every path that differs from it. A fetch may
+# move remote-tracking branches, so the ahead/behind line is left out.
+#
+# The suites call this thousands of times and a process costs a few
+# milliseconds to start on CI's machine, so it starts two (git and
+# sha256sum) and does the rest with bash's builtins. It sets shell options:
+# call it as $(repo_state), in a subshell.
 repo_state() {
-  {
-    git rev-parse HEAD 2>/dev/null
-    git status --porcelain --untracked-files=all
-    git ls-files -s
-    find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum
-    cat "$(git rev-parse --git-dir)/irctl/current" 2>/dev/null
-  } | sha256sum
+  local git_dir=.git line top path status
+  local -a lines files refs
+  [ -d .git ] || git_dir=$(git rev-parse --git-dir)
+  status=$(git status --porcelain=v2 --branch --untracked-files=all)
+  mapfile -t lines <<<"$status"
+  for line in "${lines[@]}"; do
+    [[ $line == "# branch.ab "* ]] || printf '%s\n' "$line"
+  done
+  shopt -s globstar dotglob nullglob
+  for top in *; do
+    [ "$top" = .git ] && continue
+    for path in "$top" "$top"/**; do
+      if [[ -f $path && ! -L $path ]]; then files+=("$path"); fi
+    done
+  done
+  if [ ${#files[@]} -gt 0 ]; then sha256sum -- "${files[@]}"; fi
+  refs=("$git_dir"/refs/heads/** "$git_dir"/packed-refs "$git_dir"/irctl/current)
+  for path in "${refs[@]}"; do
+    # a lock left by a killed write is the recovery's to remove
+    if [[ -f $path && $path != *.lock ]]; then
+      mapfile -t lines <"$path"
+      printf '%s: %s\n' "${path#"$git_dir"/}" "${lines[*]}"
+    fi
+  done
 }
 
 # Usage: run_unchanged irctl ARGS... — runs a command that must fail and
@@ -86,12 +112,15 @@ assert_output_contains() {
 # Helpers shared by the suites written against the foundation issue.
 
 # Python reads the JSON and TOML documents (tomllib: TOML 1.0, a parser other
-# than irctl's). A pyenv shim costs about 0.1 s a call, so the real
-# interpreter is looked up once per file: call common_setup_file from
-# setup_file, and py instead of python3.
+# than irctl's). Debian's interpreter is the one scripts/install-deps sets up
+# (with python3-jsonschema) and the quickest to start: 0.04 s, where a pyenv
+# interpreter takes 0.1 s and its shim on PATH 0.4 s. It is looked up once
+# per file: call common_setup_file from setup_file, and py instead of python3.
 common_setup_file() {
   if [ -z "${IRCTL_TEST_PYTHON:-}" ]; then
-    IRCTL_TEST_PYTHON=$(python3 -c 'import sys, tomllib; print(sys.executable)') || return 1
+    local python=python3
+    [ -x /usr/bin/python3 ] && python=/usr/bin/python3
+    IRCTL_TEST_PYTHON=$("$python" -c 'import sys, tomllib; print(sys.executable)') || return 1
     export IRCTL_TEST_PYTHON
   fi
 }
