@@ -15,6 +15,8 @@
 #include "core/validate.hpp"
 #include "support.hpp"
 
+namespace test_actions {
+
 using namespace irctl;
 using irctl::testing::TempDir;
 using irctl::testing::code_of;
@@ -582,3 +584,5 @@ TEST_SUITE("actions") {
     CHECK(overdue.find("later") == std::string::npos);
   }
 }
+
+}  // namespace test_actions

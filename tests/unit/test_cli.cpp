@@ -5,6 +5,8 @@
 #include "cmd/commands.hpp"
 #include "support.hpp"
 
+namespace test_cli {
+
 using irctl::testing::TempDir;
 
 namespace {
@@ -88,3 +90,5 @@ TEST_SUITE("cli") {
     CHECK(values.out.find("SEV1\tCritical\n") == 0);
   }
 }
+
+}  // namespace test_cli

@@ -3,6 +3,8 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 
+namespace test_config {
+
 using namespace irctl;
 
 namespace {
@@ -88,3 +90,5 @@ TEST_SUITE("config") {
     CHECK(error_of("severity = [").find(".irctl/config.toml:2:1: invalid TOML") == 0);
   }
 }
+
+}  // namespace test_config

@@ -10,6 +10,8 @@
 #include "core/operations.hpp"
 #include "support.hpp"
 
+namespace test_fsck {
+
 using namespace irctl;
 using irctl::testing::TempDir;
 
@@ -229,3 +231,5 @@ TEST_SUITE("fsck") {
     CHECK(contains(r.problems[0].message, "... but its timeline says \"Checkout API returns 503\""));
   }
 }
+
+}  // namespace test_fsck

@@ -9,6 +9,8 @@
 #include "core/git_index.hpp"
 #include "support.hpp"
 
+namespace test_git_index {
+
 using namespace irctl;
 using irctl::testing::TempDir;
 namespace fs = std::filesystem;
@@ -192,3 +194,5 @@ TEST_SUITE("git index") {
     }
   }
 }
+
+}  // namespace test_git_index

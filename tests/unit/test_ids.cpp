@@ -4,6 +4,8 @@
 
 #include "core/ids.hpp"
 
+namespace test_ids {
+
 using namespace irctl;
 
 TEST_SUITE("ids") {
@@ -63,3 +65,5 @@ TEST_SUITE("ids") {
     CHECK(match_ids(ids, "inc-20261128-k7qxm") == std::vector<std::string>{"INC-20261128-K7QXM"});
   }
 }
+
+}  // namespace test_ids

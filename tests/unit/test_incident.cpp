@@ -3,6 +3,8 @@
 #include "core/error.hpp"
 #include "core/incident.hpp"
 
+namespace test_incident {
+
 using namespace irctl;
 
 namespace {
@@ -185,3 +187,5 @@ TEST_SUITE("incident") {
     CHECK(j["roles"]["commander"] == "alice");
   }
 }
+
+}  // namespace test_incident

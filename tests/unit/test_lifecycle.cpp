@@ -9,6 +9,8 @@
 #include "core/lifecycle.hpp"
 #include "support.hpp"
 
+namespace test_lifecycle {
+
 using namespace irctl;
 using irctl::testing::TempDir;
 using irctl::testing::code_of;
@@ -277,3 +279,5 @@ TEST_SUITE("lifecycle") {
     CHECK(slow.hook_warning->find("was stopped") != std::string::npos);
   }
 }
+
+}  // namespace test_lifecycle

@@ -16,6 +16,8 @@
 #include "core/operations.hpp"
 #include "support.hpp"
 
+namespace test_merge {
+
 using namespace irctl;
 using irctl::testing::TempDir;
 
@@ -459,3 +461,5 @@ TEST_SUITE("merge") {
     CHECK(f.merge(f.base, ours, ours).text == ours);
   }
 }
+
+}  // namespace test_merge

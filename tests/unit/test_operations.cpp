@@ -7,6 +7,8 @@
 #include "core/operations.hpp"
 #include "support.hpp"
 
+namespace test_operations {
+
 using namespace irctl;
 using irctl::testing::TempDir;
 using irctl::testing::code_of;
@@ -226,3 +228,5 @@ TEST_SUITE("operations") {
     ::unsetenv("IRCTL_LOCK_TIMEOUT");
   }
 }
+
+}  // namespace test_operations

@@ -9,6 +9,8 @@
 #include "core/postmortem.hpp"
 #include "support.hpp"
 
+namespace test_postmortem {
+
 using namespace irctl;
 using irctl::testing::TempDir;
 
@@ -247,3 +249,5 @@ TEST_SUITE("postmortem") {
     CHECK_FALSE(write_postmortem(repo, id, {"", "docs/pm.md"}, true, at(9)).event.recorded);
   }
 }
+
+}  // namespace test_postmortem

@@ -13,6 +13,8 @@
 #include "core/stats.hpp"
 #include "support.hpp"
 
+namespace test_stats {
+
 using namespace irctl;
 using irctl::testing::TempDir;
 using irctl::testing::code_of;
@@ -359,3 +361,5 @@ TEST_SUITE("stats") {
     CHECK(keys(r) == std::vector<std::string>{"2026-03"});
   }
 }
+
+}  // namespace test_stats

@@ -10,6 +10,8 @@
 #include "core/summaries.hpp"
 #include "support.hpp"
 
+namespace test_summaries {
+
 using namespace irctl;
 using irctl::testing::TempDir;
 
@@ -216,3 +218,5 @@ TEST_SUITE("summaries") {
           outer.dump(2));
   }
 }
+
+}  // namespace test_summaries

@@ -3,6 +3,8 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 
+namespace test_time {
+
 using namespace irctl;
 
 namespace {
@@ -67,3 +69,5 @@ TEST_SUITE("time") {
     CHECK(format_duration(std::chrono::hours(50)) == "2d 2h");
   }
 }
+
+}  // namespace test_time

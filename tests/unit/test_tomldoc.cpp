@@ -3,6 +3,8 @@
 #include "core/error.hpp"
 #include "core/tomldoc.hpp"
 
+namespace test_tomldoc {
+
 using namespace irctl;
 
 namespace {
@@ -120,3 +122,5 @@ TEST_SUITE("toml") {
     CHECK(toml_to_json(doc).dump() == R"({"a":1,"b":[true,"x"],"at":"2026-11-28T16:05:00Z","t":{"k":2.5}})");
   }
 }
+
+}  // namespace test_tomldoc

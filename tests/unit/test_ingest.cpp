@@ -1,0 +1,264 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/ingest.hpp"
+#include "core/tomldoc.hpp"
+
+// The payload parsers in-process: the real alert payloads in
+// tests/fixtures/alerts, the broken ones its bad/MANIFEST.json lists, and
+// each documented field made wrong or left out. tests/cli/ingest.bats drives
+// the same through the command; here they also run under the sanitizers at
+// the cost of a function call each.
+
+namespace test_ingest {
+
+using namespace irctl;
+namespace fs = std::filesystem;
+
+namespace {
+const fs::path kAlerts = fs::path(IRCTL_TEST_FIXTURES) / "alerts";
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in, "cannot open ", path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Alert parse(const std::string& body, const std::string& format) { return parse_alert(body, format, IngestMapping{}); }
+
+/// The message of the data error that parsing `body` as `format` throws.
+std::string refusal(const std::string& body, const std::string& format) {
+  try {
+    parse(body, format);
+  } catch (const Error& e) {
+    CHECK_MESSAGE(e.code() == Errc::data, format, ": ", e.what());
+    return e.what();
+  }
+  FAIL("accepted as ", format, ": ", body.substr(0, 200));
+  return "";
+}
+
+/// One change to a payload: the value at `pointer` replaced, or removed
+/// when `value` is empty.
+struct Edit {
+  std::string pointer;
+  std::optional<Json> value;
+};
+
+struct Breakage {
+  std::vector<Edit> edits;
+  std::string field;  ///< what the refusal must name
+};
+
+Json apply(Json doc, const std::vector<Edit>& edits) {
+  for (const Edit& edit : edits) {
+    const Json::json_pointer at(edit.pointer);
+    if (edit.value) {
+      doc[at] = *edit.value;
+    } else {
+      doc[at.parent_pointer()].erase(at.back());
+    }
+  }
+  return doc;
+}
+
+void check_each_refused(const std::string& format, const std::string& fixture, const std::vector<Breakage>& cases) {
+  const Json good = Json::parse(read_file(kAlerts / fixture));
+  parse(good.dump(), format);  // the fixture itself is accepted
+  for (const Breakage& c : cases) {
+    const std::string body = apply(good, c.edits).dump();
+    CAPTURE(c.edits.front().pointer);
+    const std::string message = refusal(body, format);
+    CHECK_MESSAGE(message.rfind(format + " payload: '" + c.field + "' ", 0) == 0, message);
+    // told from its shape, the broken payload is refused as well
+    CHECK_THROWS_AS(parse(body, "auto"), Error);
+  }
+}
+
+Json nested(int depth) {
+  std::string text = R"({"key": "deep", "title": "t", "x": )";
+  text += std::string(static_cast<size_t>(depth - 1), '[') + std::string(static_cast<size_t>(depth - 1), ']') + "}";
+  return Json::parse(text);
+}
+}  // namespace
+
+TEST_SUITE("ingest") {
+  TEST_CASE("every real payload is read, told from its shape as the format it is") {
+    const std::vector<std::pair<std::string, std::string>> fixtures = {
+        {"alertmanager_v4_firing.json", "alertmanager"},
+        {"grafana_unified_firing_docs.json", "grafana"},
+        {"pagerduty_events_v2_trigger.json", "pagerduty"},
+        {"pagerduty_events_v2_acknowledge.json", "pagerduty"},
+        {"pagerduty_events_v2_resolve.json", "pagerduty"},
+        {"pagerduty_v3_incident_priority_updated_docs.json", "pagerduty"},
+        {"pagerduty_v3_service_updated_docs.json", "pagerduty"},
+        {"opsgenie_create_docs.json", "opsgenie"},
+        {"github_workflow_job_completed_failure.json", "github"},
+        {"github_workflow_run_completed.json", "github"},
+    };
+    for (const auto& [file, format] : fixtures) {
+      CAPTURE(file);
+      const std::string body = read_file(kAlerts / file);
+      const Alert told = parse(body, "auto");
+      const Alert forced = parse(body, format);
+      CHECK(told.format == format);
+      CHECK(forced.format == format);
+      CHECK(told.keys == forced.keys);
+      if (told.state != Alert::State::ignored) {
+        CHECK_FALSE(told.keys.empty());
+        CHECK(told.title.find('\n') == std::string::npos);
+      } else {
+        CHECK_FALSE(told.ignored_because.empty());
+      }
+    }
+  }
+
+  TEST_CASE("every payload bad/MANIFEST.json lists is refused, as its format and told from its shape") {
+    const Json manifest = Json::parse(read_file(kAlerts / "bad" / "MANIFEST.json"));
+    REQUIRE(manifest.size() == 10);
+    const std::map<std::string, std::string> formats = {{"alertmanager", "alertmanager"},
+                                                        {"pagerduty_events_v2", "pagerduty"},
+                                                        {"github_workflow_job", "github"},
+                                                        {"any", "generic"}};
+    for (const Json& entry : manifest) {
+      const std::string file = entry.at("file");
+      CAPTURE(file);
+      const std::string body = read_file(kAlerts / "bad" / file);
+      const std::string format = formats.at(entry.at("format").get<std::string>());
+      const std::string message = refusal(body, format);
+      refusal(body, "auto");
+      if (entry.at("json_syntax_valid").get<bool>()) {
+        CHECK_MESSAGE(message.rfind(format + " payload: '", 0) == 0, message);
+      } else {
+        CHECK_MESSAGE((message == format + " payload is empty" ||
+                       message.rfind(format + " payload is not valid JSON: parse error at line ", 0) == 0),
+                      message);
+      }
+    }
+  }
+
+  TEST_CASE("Alertmanager: each wrong or missing field is refused naming it") {
+    check_each_refused("alertmanager", "alertmanager_v4_firing.json",
+                       {
+                           {{{"/version", Json(4)}}, "version"},
+                           {{{"/status", Json(true)}}, "status"},
+                           {{{"/status", Json("pending")}}, "status"},
+                           {{{"/status", std::nullopt}}, "status"},
+                           {{{"/alerts", Json::object()}}, "alerts"},
+                           {{{"/alerts", std::nullopt}}, "alerts"},
+                           {{{"/alerts/0", Json("x")}}, "alerts[0]"},
+                           {{{"/alerts/0/status", Json("pending")}}, "alerts[0].status"},
+                           {{{"/alerts/0/labels/severity", Json(nullptr)}}, "alerts[0].labels.severity"},
+                           {{{"/alerts/0/labels", Json::array({"a"})}}, "alerts[0].labels"},
+                           {{{"/alerts/0/annotations/summary", Json(1)}}, "alerts[0].annotations.summary"},
+                           {{{"/alerts/0/startsAt", Json(1675688925)}}, "alerts[0].startsAt"},
+                           {{{"/alerts/0/endsAt", Json("yesterday")}}, "alerts[0].endsAt"},
+                           {{{"/alerts/0/fingerprint", Json(7)}}, "alerts[0].fingerprint"},
+                           {{{"/truncatedAlerts", Json("0")}}, "truncatedAlerts"},
+                           {{{"/groupKey", Json::array({"a"})}}, "groupKey"},
+                           {{{"/commonLabels", Json("x")}}, "commonLabels"},
+                           {{{"/groupKey", std::nullopt}, {"/alerts/0/fingerprint", std::nullopt}}, "groupKey"},
+                       });
+  }
+
+  TEST_CASE("PagerDuty: each wrong or missing field is refused naming it") {
+    check_each_refused("pagerduty", "pagerduty_events_v2_trigger.json",
+                       {
+                           {{{"/event_action", Json("fire")}}, "event_action"},
+                           {{{"/routing_key", std::nullopt}}, "routing_key"},
+                           {{{"/payload", std::nullopt}}, "payload"},
+                           {{{"/payload", Json::array()}}, "payload"},
+                           {{{"/payload/summary", std::nullopt}}, "payload.summary"},
+                           {{{"/payload/summary", Json(std::string(1025, 'x'))}}, "payload.summary"},
+                           {{{"/payload/severity", Json("fatal")}}, "payload.severity"},
+                           {{{"/payload/source", std::nullopt}}, "payload.source"},
+                           {{{"/payload/timestamp", Json("yesterday")}}, "payload.timestamp"},
+                           {{{"/payload/custom_details", Json("x")}}, "payload.custom_details"},
+                           {{{"/dedup_key", Json(std::string(256, 'k'))}}, "dedup_key"},
+                       });
+    check_each_refused("pagerduty", "pagerduty_events_v2_acknowledge.json", {{{{"/dedup_key", std::nullopt}}, "dedup_key"}});
+    check_each_refused("pagerduty", "pagerduty_v3_incident_priority_updated_docs.json",
+                       {
+                           {{{"/event/event_type", Json(1)}}, "event.event_type"},
+                           {{{"/event/data", std::nullopt}}, "event.data"},
+                           {{{"/event/data/id", std::nullopt}}, "event.data.id"},
+                           {{{"/event/data/status", Json("open")}}, "event.data.status"},
+                           {{{"/event/data/created_at", Json("April")}}, "event.data.created_at"},
+                           {{{"/event/data/priority", Json("P1")}}, "event.data.priority"},
+                       });
+  }
+
+  TEST_CASE("Opsgenie, GitHub and generic: each wrong or missing field is refused naming it") {
+    check_each_refused("opsgenie", "opsgenie_create_docs.json",
+                       {
+                           {{{"/action", std::nullopt}}, "action"},
+                           {{{"/alert", Json("x")}}, "alert"},
+                           {{{"/alert/alias", std::nullopt}, {"/alert/alertId", std::nullopt}}, "alert.alertId"},
+                           {{{"/alert/createdAt", Json("1420452191104")}}, "alert.createdAt"},
+                           {{{"/alert/message", Json::array({"x"})}}, "alert.message"},
+                       });
+    check_each_refused("github", "github_workflow_job_completed_failure.json",
+                       {
+                           {{{"/workflow_job/conclusion", Json(1)}}, "workflow_job.conclusion"},
+                           {{{"/repository/full_name", std::nullopt}}, "repository.full_name"},
+                           {{{"/workflow_job/steps", Json::object()}}, "workflow_job.steps"},
+                           {{{"/workflow_job/completed_at", Json("later")}}, "workflow_job.completed_at"},
+                       });
+    const Json generic = {{"key", "disk-full"}, {"title", "Disk full"}};
+    parse(generic.dump(), "generic");
+    const std::vector<Breakage> cases = {
+        {{{"/key", std::nullopt}}, "key"},
+        {{{"/key", Json(" ")}}, "key"},
+        {{{"/key", Json(1)}}, "key"},
+        {{{"/status", Json("exploded")}}, "status"},
+        {{{"/title", std::nullopt}}, "title"},
+        {{{"/labels", Json{{"a", 1}}}}, "labels.a"},
+        {{{"/started_at", Json("soon")}}, "started_at"},
+        {{{"/severity", Json(1)}}, "severity"},
+    };
+    for (const Breakage& c : cases) {
+      const std::string message = refusal(apply(generic, c.edits).dump(), "generic");
+      CHECK_MESSAGE(message.rfind("generic payload: '" + c.field + "' ", 0) == 0, message);
+    }
+  }
+
+  TEST_CASE("nesting: 32 levels are read, 33 are refused, in arrays and objects") {
+    CHECK(parse(nested(32).dump(), "auto").keys.size() == 1);
+    CHECK(refusal(nested(33).dump(), "auto") == "the payload is nested deeper than 32 levels");
+    CHECK(refusal(nested(33).dump(), "generic") == "generic payload is nested deeper than 32 levels");
+    std::string objects = R"({"key": "deep", "title": "t", "x": )";
+    for (int i = 0; i < 32; ++i) objects += R"({"a": )";
+    objects += "1" + std::string(32, '}') + "}";
+    CHECK(refusal(objects, "auto") == "the payload is nested deeper than 32 levels");
+  }
+
+  TEST_CASE("size: 1 MiB is read, one byte more is refused") {
+    const std::string head = R"({"key": "big", "title": "t", "pad": ")";
+    const std::string tail = R"("})";
+    std::string body = head + std::string(kMaxAlertBytes - head.size() - tail.size(), 'x') + tail;
+    REQUIRE(body.size() == kMaxAlertBytes);
+    CHECK(parse(body, "generic").title == "t");
+    body.insert(head.size(), "x");
+    CHECK_THROWS_AS(parse(body, "generic"), Error);
+  }
+
+  TEST_CASE("hostile values are data: control characters and broken UTF-8 never reach the title's line; the key is kept as sent") {
+    const Json payload = {{"key", "k\n\x1b[31m"},
+                          {"title", "Disk\r\nfull\x1b]0;owned\x07 \xff\xfe"},
+                          {"description", std::string("line\0nul", 8)},
+                          {"labels", {{"\x1b", "\n"}, {"service", "../../etc"}}}};
+    const Alert alert = parse(payload.dump(-1, ' ', false, Json::error_handler_t::replace), "generic");
+    CHECK(alert.title.find_first_of("\r\n\x1b\x07") == std::string::npos);
+    // the key is an identity, kept byte for byte so that a repeat finds it
+    CHECK(alert.keys == std::vector<std::string>{"generic:k\n\x1b[31m"});
+  }
+}
+
+}  // namespace test_ingest

@@ -1,0 +1,115 @@
+#include <doctest/doctest.h>
+
+#include "core/error.hpp"
+#include "core/git.hpp"
+#include "core/lifecycle.hpp"
+#include "core/operations.hpp"
+#include "core/sync.hpp"
+#include "support.hpp"
+
+// sync in-process over the file transport: the fetch, merge and push that
+// tests/cli/sync.bats drives through the command (over git:// too), here
+// cheap enough to run under the sanitizers as well.
+
+namespace test_sync {
+
+using namespace irctl;
+using irctl::testing::TempDir;
+using irctl::testing::code_of;
+namespace fs = std::filesystem;
+
+namespace {
+const Actor kAlice{"Alice Example", "alice@example.com"};
+const Actor kBob{"Bob Example", "bob@example.com"};
+
+Recorder by(const Actor& a) {
+  const Timestamp now = now_utc();
+  return Recorder{a, now, now};
+}
+
+SyncOptions options(const Actor& a, std::optional<std::string> remote = std::nullopt) {
+  SyncOptions o;
+  o.remote = std::move(remote);
+  o.actor = [a] { return a; };
+  return o;
+}
+
+/// A bare repository at `path` whose HEAD names `branch`, as a server's would.
+void make_bare_remote(const fs::path& path, const std::string& branch) {
+  git::ensure_initialised();
+  git_repository* raw = nullptr;
+  git::check(git_repository_init(&raw, path.c_str(), 1), "init the remote");
+  const git::RepositoryPtr remote(raw);
+  git::check(git_repository_set_head(remote.get(), ("refs/heads/" + branch).c_str()), "set the remote's HEAD");
+}
+
+Repository clone_of(const fs::path& remote, const fs::path& path) {
+  git_repository* raw = nullptr;
+  git::check(git_clone(&raw, remote.c_str(), path.c_str(), nullptr), "clone");
+  git_repository_free(raw);
+  return Repository::discover(path);
+}
+}  // namespace
+
+TEST_SUITE("sync") {
+  TEST_CASE("two clones over a file remote: offline changes on both meet in one tree, with every event") {
+    TempDir dir;
+    init_repository(InitRequest{(dir.path() / "a").string(), std::nullopt, ""}, [](const Repository&) { return kAlice; },
+                    now_utc());
+    Repository a = Repository::discover(dir.path() / "a");
+    const fs::path remote = dir.path() / "remote.git";
+    make_bare_remote(remote, a.branch());
+    a.set_git_config("remote.origin.url", remote.string());
+    a.set_git_config("remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*");
+
+    DeclareRequest declare;
+    declare.title = "Checkout API returns 503";
+    declare.severity = "sev2";
+    const EventResult declared = declare_incident(a, declare, by(kAlice));
+    const SyncResult first = sync_repository(a, options(kAlice));
+    CHECK(first.outcome == "pushed-only");
+    CHECK(first.pushed);
+    CHECK(first.remote == "origin");
+
+    Repository b = clone_of(remote, dir.path() / "b");
+    CHECK(b.read_committed(declared.path) == a.read_committed(declared.path));
+
+    // both offline: a note on one clone, a new severity on the other
+    add_note(a, declared.incident_id, "Rolled back the deploy", by(kAlice));
+    change_severity(b, declared.incident_id, "sev1", "customers cannot pay", by(kBob));
+    CHECK(sync_repository(a, options(kAlice)).outcome == "pushed-only");
+
+    const SyncResult merged = sync_repository(b, options(kBob));
+    CHECK(merged.outcome == "merged");
+    CHECK(merged.merged_files == std::vector<std::string>{declared.path});
+    CHECK(merged.conflicts.empty());
+    CHECK(merged.pushed);
+
+    const SyncResult forward = sync_repository(a, options(kAlice));
+    CHECK(forward.outcome == "fast-forward");
+    CHECK_FALSE(forward.pushed);
+    CHECK(forward.tip == merged.tip);
+    const std::string text = a.read_committed(declared.path).value();
+    CHECK(text == b.read_committed(declared.path).value());
+    CHECK(text.find("Rolled back the deploy") != std::string::npos);
+    CHECK(text.find("customers cannot pay") != std::string::npos);
+    CHECK(text.find("severity = \"SEV1\"") != std::string::npos);
+    CHECK(a.read(declared.path) == text);  // the work tree followed
+
+    const SyncResult again = sync_repository(b, options(kBob));
+    CHECK(again.outcome == "up-to-date");
+    CHECK(again.tip == merged.tip);
+  }
+
+  TEST_CASE("an unknown remote is not_found, and nothing changes") {
+    TempDir dir;
+    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; },
+                    now_utc());
+    Repository repo = Repository::discover(dir.path());
+    const auto tip = repo.tip();
+    CHECK(code_of([&] { sync_repository(repo, options(kAlice, "nowhere")); }) == Errc::not_found);
+    CHECK(git::oid_hex(*repo.tip()) == git::oid_hex(*tip));
+  }
+}
+
+}  // namespace test_sync
