@@ -2,15 +2,68 @@
 
 #include "core/error.hpp"
 
+#include <dlfcn.h>
+
+#include <atomic>
+#include <mutex>
+
 namespace irctl::git {
+
+namespace {
+
+// libgit2 1.5 built with mbedTLS (Debian 12's) parses the whole system CA
+// bundle in git_libgit2_init(): about 55 million instructions and 4-5 ms,
+// two thirds of what a `show` costs, for certificates that only a sync over
+// https needs. So while libgit2 initialises, the mbedTLS function it calls
+// for that (defined below: the executable's symbols come first in the
+// dynamic linker's search) only notes the bundle's path, and
+// load_tls_certificates() has libgit2 read it before sync connects. Where
+// libgit2 uses another TLS library, or mbedTLS linked in statically, nothing
+// calls it and libgit2 loads its certificates as it always did.
+std::atomic<bool> deferring_ca_bundle{false};
+std::mutex ca_bundle_mutex;
+TlsCertificates ca_bundle;  // guarded by ca_bundle_mutex
+
+using ParseFile = int (*)(void* chain, const char* path);
+
+ParseFile mbedtls_parse_file() {
+  static const auto real = reinterpret_cast<ParseFile>(dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file"));
+  return real;
+}
+
+}  // namespace
 
 void ensure_initialised() {
   // A function-local static runs the initialisation once, even with threads,
   // and shuts libgit2 down at exit.
   static const struct Library {
-    Library() { git_libgit2_init(); }
+    Library() {
+      deferring_ca_bundle = true;
+      git_libgit2_init();
+      deferring_ca_bundle = false;
+    }
     ~Library() { git_libgit2_shutdown(); }
   } library;
+}
+
+void load_tls_certificates() {
+  ensure_initialised();
+  std::string bundle;
+  {
+    const std::lock_guard lock(ca_bundle_mutex);
+    if (ca_bundle.state != TlsCertificates::deferred) return;
+    bundle = ca_bundle.bundle;
+  }
+  // As libgit2's own initialisation does, a bundle that cannot be read is no
+  // error here: an https remote then fails its certificate check, naming it.
+  const int rc = git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, bundle.c_str(), nullptr);
+  const std::lock_guard lock(ca_bundle_mutex);
+  ca_bundle.state = rc == 0 ? TlsCertificates::loaded : TlsCertificates::failed;
+}
+
+TlsCertificates tls_certificates() {
+  const std::lock_guard lock(ca_bundle_mutex);
+  return ca_bundle;
 }
 
 void fail(int rc, const std::string& what) {
@@ -109,3 +162,16 @@ TreePtr commit_tree(git_repository* repo, const git_oid& commit) {
 }
 
 }  // namespace irctl::git
+
+// See load_tls_certificates(): mbedTLS's own definition, found with
+// RTLD_NEXT, does the work except while libgit2 initialises.
+extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path) {
+  if (irctl::git::deferring_ca_bundle && path) {
+    const std::lock_guard lock(irctl::git::ca_bundle_mutex);
+    irctl::git::ca_bundle = {path, irctl::git::TlsCertificates::deferred};
+    return 0;
+  }
+  const auto real = irctl::git::mbedtls_parse_file();
+  // MBEDTLS_ERR_X509_FILE_IO_ERROR: no mbedTLS to forward to.
+  return real ? real(chain, path) : -0x2900;
+}

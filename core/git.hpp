@@ -11,7 +11,19 @@
 namespace irctl::git {
 
 /// Initialises libgit2 once per process; cheap after the first call.
+/// The system's CA certificates are not read then (see load_tls_certificates).
 void ensure_initialised();
+
+/// Has libgit2 read the system's CA certificates, which it would have read
+/// in ensure_initialised(); needed before connecting to an https remote.
+void load_tls_certificates();
+
+/// Where the CA certificates stand: for tests.
+struct TlsCertificates {
+  std::string bundle;  // the file libgit2 reads them from
+  enum State { not_deferred, deferred, loaded, failed } state = not_deferred;
+};
+TlsCertificates tls_certificates();
 
 /// Throws the irctl error for a libgit2 failure, with git's own message.
 [[noreturn]] void fail(int rc, const std::string& what);

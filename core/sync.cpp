@@ -187,6 +187,7 @@ RemotePtr open_remote(Repository& repo, const std::string& name) {
     throw Error(Errc::not_found, "no remote named " + quote(name),
                 "add one with 'git remote add " + name + " URL' (any git host, or a bare repository on a shared disk)");
   git::check(rc, "cannot read the remote " + quote(name));
+  git::load_tls_certificates();
   return RemotePtr(raw);
 }
 
