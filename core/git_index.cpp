@@ -48,12 +48,9 @@ std::string sha1(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
-// git orders entries by path (bytes, unsigned), then by stage.
-bool name_before(std::string_view a, std::string_view b) {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
-  });
-}
+// git orders entries by path (bytes, unsigned), then by stage; so does
+// string_view, whose char_traits<char> compares as unsigned char (memcmp).
+bool name_before(std::string_view a, std::string_view b) { return a < b; }
 
 struct Entry {
   size_t at = 0, size = 0;  ///< its bytes in the old index
@@ -147,15 +144,73 @@ std::string invalidated_tree(std::string_view data, const std::set<std::string>&
   return out;
 }
 
+// The header and checksum checks every reader of the index starts with;
+// false for what this file leaves to libgit2.
+bool readable_index(std::string_view b, uint32_t& version) {
+  if (b.size() < 12 + kChecksum || b.substr(0, 4) != "DIRC") return false;
+  version = be32(b, 4);
+  if (version != 2 && version != 3) return false;
+  return sha1(b.substr(0, b.size() - kChecksum)) == b.substr(b.size() - kChecksum);
+}
+
+// Extensions start with an upper-case letter when git may ignore them; any
+// other (split or sparse index) changes what the entries mean.
+bool only_optional_extensions(std::string_view b, size_t at) {
+  while (at < b.size() - kChecksum) {
+    const uint32_t size = be32(b, at + 4);
+    if (at + 8 + size > b.size() - kChecksum || b[at] < 'A' || b[at] > 'Z') return false;
+    at += 8 + size;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::optional<IndexEntries> IndexEntries::parse(std::string index) {
+  IndexEntries out;
+  out.bytes_ = std::make_unique<const std::string>(std::move(index));
+  const std::string_view b = *out.bytes_;
+  try {
+    uint32_t version = 0;
+    if (!readable_index(b, version)) return std::nullopt;
+    size_t end = 0;
+    const std::vector<Entry> entries = read_entries(b, version, be32(b, 8), end);
+    if (!only_optional_extensions(b, end)) return std::nullopt;
+    out.entries_.reserve(entries.size());
+    for (const auto& e : entries) out.entries_.push_back({e.at, e.name, (e.flags & kStageMask) == 0});
+    return out;
+  } catch (const Damaged&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<git_index_entry> IndexEntries::find(std::string_view path) const {
+  const std::string_view b = *bytes_;
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), path,
+                             [](const Located& e, std::string_view p) { return name_before(e.name, p); });
+  for (; it != entries_.end() && it->name == path; ++it) {
+    if (!it->stage0) continue;
+    git_index_entry e{};
+    e.ctime = {static_cast<int32_t>(be32(b, it->at)), be32(b, it->at + 4)};
+    e.mtime = {static_cast<int32_t>(be32(b, it->at + 8)), be32(b, it->at + 12)};
+    e.dev = be32(b, it->at + 16);
+    e.ino = be32(b, it->at + 20);
+    e.mode = be32(b, it->at + 24);
+    e.uid = be32(b, it->at + 28);
+    e.gid = be32(b, it->at + 32);
+    e.file_size = be32(b, it->at + 36);
+    std::memcpy(e.id.id, b.data() + it->at + 40, GIT_OID_RAWSZ);
+    e.flags = be16(b, it->at + 60);
+    return e;
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> index_with_files(std::string_view b, const std::vector<StagedFile>& files,
                                             const struct timespec& index_mtime) {
   try {
-    if (b.size() < 12 + kChecksum || b.substr(0, 4) != "DIRC") return std::nullopt;
-    const uint32_t version = be32(b, 4);
-    if (version != 2 && version != 3) return std::nullopt;
-    if (sha1(b.substr(0, b.size() - kChecksum)) != b.substr(b.size() - kChecksum)) return std::nullopt;
+    uint32_t version = 0;
+    if (!readable_index(b, version)) return std::nullopt;
     size_t entries_end = 0;
     std::vector<Entry> entries = read_entries(b, version, be32(b, 8), entries_end);
 

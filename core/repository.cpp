@@ -26,15 +26,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& p) {
+// `st`, when given, receives the stat data of the file that was read.
+std::string read_file(const fs::path& p, struct stat* st_out = nullptr) {
   const auto fail = [&] { return Error(Errc::failure, "cannot read " + p.string() + ": " + std::strerror(errno)); };
   const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw fail();
   // Read straight into the string, sized by fstat: the summary cache is
   // megabytes, and a stream would copy it several times over.
   struct stat st {};
+  const bool stated = ::fstat(fd, &st) == 0;
+  if (st_out) *st_out = st;
   // One byte more than the size, so that the read that finds the end needs no room.
-  std::string out(::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096, '\0');
+  std::string out(stated && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096, '\0');
   size_t filled = 0;
   while (true) {
     if (filled == out.size()) out.resize(out.size() * 2);
@@ -483,29 +486,46 @@ bool unchanged_since_staged(const git_index_entry& e, const struct stat& st, con
 
 std::vector<Repository::IncidentBlob> Repository::incident_blobs() const {
   std::vector<IncidentBlob> out;
+  // git's index says which files are what it staged: read by irctl where it
+  // can (git_index.hpp), else by libgit2.
+  std::optional<git::IndexEntries> entries;
   git_index* index = nullptr;  // owned by the repository
   struct stat index_st {};
   if (layout() == Layout::checkout) {
+    std::error_code ec;
+    const fs::path index_path = git_dir() / "index";
+    if (fs::exists(index_path, ec)) {
+      try {
+        entries = git::IndexEntries::parse(read_file(index_path, &index_st));
+      } catch (const Error&) {
+        entries.reset();  // gone meanwhile, or unreadable: libgit2 says
+      }
+    }
     git_index* raw = nullptr;
     // Read again if another process rewrote it since (a cheap check of its stamp).
-    if (git_repository_index(&raw, repo_.get()) == 0 && git_index_read(raw, 0) == 0 &&
-        ::stat((git_dir() / "index").c_str(), &index_st) == 0)
+    if (!entries && git_repository_index(&raw, repo_.get()) == 0 && git_index_read(raw, 0) == 0 &&
+        ::stat(index_path.c_str(), &index_st) == 0)
       index = raw;
     else
       git_index_free(raw);
   }
+  const auto staged = [&](const std::string& path) -> std::optional<git_index_entry> {
+    if (entries) return entries->find(path);
+    const git_index_entry* e = git_index_get_bypath(index, path.c_str(), 0);
+    return e ? std::optional(*e) : std::nullopt;
+  };
   visit_incident_files(
       [&](const std::string& id, const std::string& path, const git_oid* blob, const struct stat* st) {
         IncidentBlob b{id, path, std::nullopt};
         if (blob) {
           b.oid = *blob;
-        } else if (index && st) {
-          const git_index_entry* e = git_index_get_bypath(index, path.c_str(), 0);
+        } else if (st) {
+          const auto e = staged(path);
           if (e && unchanged_since_staged(*e, *st, index_st)) b.oid = e->id;
         }
         out.push_back(std::move(b));
       },
-      index != nullptr);
+      entries || index);
   if (index) git_index_free(index);
   std::sort(out.begin(), out.end(), [](const IncidentBlob& a, const IncidentBlob& b) { return a.id < b.id; });
   return out;

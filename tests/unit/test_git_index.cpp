@@ -193,6 +193,79 @@ TEST_SUITE("git index") {
       CHECK_FALSE(git::index_with_files(slurp(index), {f}, mtime_of(index)));
     }
   }
+
+  TEST_CASE("the entries irctl reads are libgit2's, field for field, for every path") {
+    TempDir dir;
+    const fs::path repo = committed_repository(dir);
+    // an executable file, a file in conflict (stages 1 to 3 only) and a v3 entry with extended flags
+    sh(repo, "printf x > run.sh && chmod +x run.sh && printf y > later.txt && git add run.sh && "
+             "git add --intent-to-add later.txt && "
+             "blob=$(git hash-object -w README.md) && "
+             "printf '100644 %s 1\\tconflicted.txt\\n100644 %s 2\\tconflicted.txt\\n100644 %s 3\\tconflicted.txt\\n' "
+             "$blob $blob $blob | git update-index --index-info");
+    const fs::path index = repo / ".git" / "index";
+    const auto entries = git::IndexEntries::parse(slurp(index));
+    REQUIRE(entries);
+    git::ensure_initialised();
+    git_index* raw = nullptr;
+    REQUIRE(git_index_open(&raw, index.c_str()) == 0);
+    const git::IndexPtr owner(raw);
+    REQUIRE(git_index_entrycount(raw) == 11);
+    size_t stage0 = 0;
+    for (size_t i = 0; i < git_index_entrycount(raw); ++i) {
+      const git_index_entry* want = git_index_get_byindex(raw, i);
+      const auto got = entries->find(want->path);
+      INFO(want->path);
+      if (git_index_entry_stage(want) != 0) {
+        CHECK_FALSE(got);
+        continue;
+      }
+      ++stage0;
+      REQUIRE(got);
+      CHECK(got->ctime.seconds == want->ctime.seconds);
+      CHECK(got->ctime.nanoseconds == want->ctime.nanoseconds);
+      CHECK(got->mtime.seconds == want->mtime.seconds);
+      CHECK(got->mtime.nanoseconds == want->mtime.nanoseconds);
+      CHECK(got->dev == want->dev);
+      CHECK(got->ino == want->ino);
+      CHECK(got->mode == want->mode);
+      CHECK(got->uid == want->uid);
+      CHECK(got->gid == want->gid);
+      CHECK(got->file_size == want->file_size);
+      CHECK(git_oid_equal(&got->id, &want->id) == 1);
+    }
+    CHECK(stage0 == 8);
+    CHECK_FALSE(entries->find("incidents"));  // a folder is no entry
+    CHECK_FALSE(entries->find("README.m"));
+    CHECK_FALSE(entries->find(""));
+  }
+
+  TEST_CASE("what irctl does not read is left to libgit2, as for patching") {
+    TempDir dir;
+    const fs::path repo = committed_repository(dir);
+    const fs::path index = repo / ".git" / "index";
+    const std::string good = slurp(index);
+    REQUIRE(git::IndexEntries::parse(good));
+    std::string bad = good;
+    bad[bad.size() - 1] = static_cast<char>(bad[bad.size() - 1] ^ 1);
+    CHECK_FALSE(git::IndexEntries::parse(bad));
+    CHECK_FALSE(git::IndexEntries::parse(good.substr(0, good.size() / 2)));
+    CHECK_FALSE(git::IndexEntries::parse(""));
+    sh(repo, "git update-index --index-version 4");
+    CHECK_FALSE(git::IndexEntries::parse(slurp(index)));
+    sh(repo, "git update-index --index-version 2 && git update-index --split-index");
+    CHECK_FALSE(git::IndexEntries::parse(slurp(index)));
+  }
+
+  TEST_CASE("blob_hash gives git's blob ids") {
+    TempDir dir;
+    for (const std::string& text : {std::string(), std::string("one line\n"), std::string(100000, 'x'),
+                                   std::string("nul\0inside", 11)}) {
+      write(dir.path() / "f", text);
+      const std::string hex = sh(dir.path(), "git hash-object f").substr(0, 40);
+      CHECK(git::oid_hex(git::blob_hash(text)) == hex);
+    }
+  }
 }
 
 }  // namespace test_git_index
