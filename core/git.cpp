@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include <atomic>
+#include <cstring>
 #include <mutex>
 
 namespace irctl::git {
@@ -85,20 +86,26 @@ void fail(int rc, const std::string& what) {
   }
 }
 
+std::string sha1(std::initializer_list<std::string_view> pieces) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  bool ok = ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) == 1;
+  for (const auto piece : pieces) ok = ok && EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()) == 1;
+  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1 || size != GIT_OID_RAWSZ)
+    throw Error(Errc::failure, "libcrypto could not compute a SHA-1");
+  return std::string(reinterpret_cast<const char*>(digest), size);
+}
+
 git_oid blob_hash(const std::string& content) {
   // libcrypto's SHA-1 rather than git_odb_hash, whose collision-detecting
   // SHA-1 is eight times slower: a checked-out 'irctl list' hashes every
   // file whose stat data git's index does not vouch for (10,000 of them
   // after a copy of the repository), and the id only keys irctl's own cache.
   const std::string header = "blob " + std::to_string(content.size());
+  const std::string digest = sha1({std::string_view(header.c_str(), header.size() + 1), content});  // with its NUL
   git_oid id;
-  unsigned int size = 0;
-  const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), header.c_str(), header.size() + 1) != 1 ||  // with its NUL
-      EVP_DigestUpdate(ctx.get(), content.data(), content.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), id.id, &size) != 1 || size != GIT_OID_RAWSZ)
-    throw Error(Errc::failure, "cannot hash a blob: libcrypto's SHA-1 failed");
+  std::memcpy(id.id, digest.data(), GIT_OID_RAWSZ);
   return id;
 }
 

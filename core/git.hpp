@@ -3,8 +3,10 @@
 // that turns a failed call into a typed irctl error right where it failed.
 
 #include <memory>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <git2.h>
 
@@ -73,6 +75,9 @@ std::optional<git_oid> tree_with_file(git_repository* repo, const git_tree* base
 std::optional<git_oid> blob_id_at(const git_tree* tree, const std::string& path);
 /// The id git gives a blob of this content (git hash-object).
 git_oid blob_hash(const std::string& content);
+/// The SHA-1 of the pieces one after another (20 bytes), with libcrypto:
+/// git's blob ids and its index checksum. Throws if libcrypto fails.
+std::string sha1(std::initializer_list<std::string_view> pieces);
 /// The content of a blob.
 std::string blob_content(git_repository* repo, const git_oid& id, const std::string& what);
 /// The tree of a commit.

@@ -1,6 +1,6 @@
 #include "core/git_index.hpp"
 
-#include <openssl/evp.h>
+#include "core/git.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -38,14 +38,6 @@ void put_be32(std::string& out, uint32_t v) {
 void put_be16(std::string& out, uint16_t v) {
   out.push_back(static_cast<char>(v >> 8));
   out.push_back(static_cast<char>(v & 0xFF));
-}
-
-std::string sha1(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha1(), nullptr) != 1 || size != kChecksum)
-    throw Damaged{};
-  return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
 // git orders entries by path (bytes, unsigned), then by stage; so does
@@ -150,7 +142,7 @@ bool readable_index(std::string_view b, uint32_t& version) {
   if (b.size() < 12 + kChecksum || b.substr(0, 4) != "DIRC") return false;
   version = be32(b, 4);
   if (version != 2 && version != 3) return false;
-  return sha1(b.substr(0, b.size() - kChecksum)) == b.substr(b.size() - kChecksum);
+  return sha1({b.substr(0, b.size() - kChecksum)}) == b.substr(b.size() - kChecksum);
 }
 
 // Extensions start with an upper-case letter when git may ignore them; any
@@ -180,6 +172,8 @@ std::optional<IndexEntries> IndexEntries::parse(std::string index) {
     for (const auto& e : entries) out.entries_.push_back({e.at, e.name, (e.flags & kStageMask) == 0});
     return out;
   } catch (const Damaged&) {
+    return std::nullopt;
+  } catch (const std::exception&) {
     return std::nullopt;
   }
 }
@@ -213,6 +207,7 @@ std::optional<std::string> index_with_files(std::string_view b, const std::vecto
     if (!readable_index(b, version)) return std::nullopt;
     size_t entries_end = 0;
     std::vector<Entry> entries = read_entries(b, version, be32(b, 8), entries_end);
+    if (!only_optional_extensions(b, entries_end)) return std::nullopt;
 
     std::set<std::string> folders = {""};  // the root, and every folder above a staged file
     for (const auto& f : files) {
@@ -257,10 +252,8 @@ std::optional<std::string> index_with_files(std::string_view b, const std::vecto
 
     for (size_t at = entries_end; at < b.size() - kChecksum;) {
       const std::string_view signature = b.substr(at, 4);
-      const uint32_t size = be32(b, at + 4);
-      if (at + 8 + size > b.size() - kChecksum) return std::nullopt;
+      const uint32_t size = be32(b, at + 4);  // checked by only_optional_extensions
       const std::string_view data = b.substr(at + 8, size);
-      if (signature[0] < 'A' || signature[0] > 'Z') return std::nullopt;  // git requires understanding it
       if (signature == "TREE") {
         const std::string tree = invalidated_tree(data, folders);
         out += "TREE";
@@ -274,7 +267,7 @@ std::optional<std::string> index_with_files(std::string_view b, const std::vecto
       // libgit2 leaves out what it does not know; git rebuilds them.
       at += 8 + size;
     }
-    out += sha1(out);
+    out += sha1({out});
     return out;
   } catch (const Damaged&) {
     return std::nullopt;
