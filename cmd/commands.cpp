@@ -8,6 +8,7 @@
 
 #include "cmd/output.hpp"
 #include "core/error.hpp"
+#include "core/validate.hpp"
 
 #ifndef IRCTL_VERSION
 #define IRCTL_VERSION "dev"
@@ -45,6 +46,15 @@ size_t edit_distance(const std::string& a, const std::string& b) {
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   return d[a.size()][b.size()];
+}
+
+// Everything irctl records is UTF-8 text (TOML and JSON require it), and a
+// command-line argument can reach a file from any option: refused here, once,
+// before anything is read. The merge driver is git's plumbing and takes
+// paths, which git passes as they are.
+void require_utf8_arguments(const std::vector<std::string>& args) {
+  if (std::find(args.begin(), args.end(), "merge-driver") != args.end()) return;
+  for (size_t i = 0; i < args.size(); ++i) require_utf8(args[i], "argument " + std::to_string(i + 1) + " " + quote(args[i]));
 }
 
 // Refuses an unknown command with "did you mean", as git does.
@@ -201,11 +211,7 @@ void print_event_result(Context& ctx, const EventResult& r, const std::string& m
 }
 
 std::string text_argument(const std::vector<std::string>& words, Context& ctx) {
-  if (words.size() == 1 && words[0] == "-") {
-    std::ostringstream s;
-    s << ctx.io.in.rdbuf();
-    return s.str();
-  }
+  if (words.size() == 1 && words[0] == "-") return read_limited_text(ctx.io.in, "standard input");
   std::string text;
   for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
   return text;
@@ -269,6 +275,7 @@ int run(const std::vector<std::string>& args, Io& io, const Env& env) {
     if (ctx.global.at) ctx.parse_time(*ctx.global.at);
   });
   try {
+    require_utf8_arguments(args);
     check_command_name(app, args);
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     app.parse(reversed);

@@ -37,44 +37,6 @@ std::string with_members(std::string_view object, const Json& more) {
   return out + "\n}";
 }
 
-std::string printable(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  char buf[16];
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
-    const auto third = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0;
-    if (c < 0x20 || c == 0x7f) {
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
-    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
-      // C1 controls (U+0080..U+009F): U+009B alone starts an escape sequence.
-      std::snprintf(buf, sizeof buf, "\\u%04X", next);
-      out += buf;
-      i += 1;
-    } else if (c == 0xE2 && ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
-                             (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {
-      // Bidirectional overrides and isolates would reorder what follows them.
-      std::snprintf(buf, sizeof buf, "\\u%04X", 0x2000 + ((next & 0x3F) << 6) + (third & 0x3F));
-      out += buf;
-      i += 2;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
-std::string printable_text(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  size_t start = 0;
-  for (size_t end; (end = s.find_first_of("\n\t", start)) != std::string::npos; start = end + 1)
-    out += printable(s.substr(start, end - start)) + s[end];
-  return out + printable(s.substr(start));
-}
-
 std::string colored(const std::string& s, const char* sgr, bool on) {
   if (!on) return s;
   return std::string("\033[") + sgr + "m" + s + "\033[0m";

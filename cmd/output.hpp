@@ -8,16 +8,11 @@
 
 #include "core/config.hpp"
 #include "core/incident.hpp"
+#include "core/text.hpp"
 
 namespace irctl::cli {
 
-/// The text with control characters (ANSI escapes included) shown as \xNN,
-/// and C1 controls and bidirectional overrides as \uNNNN, so that data
-/// recorded from alerts can never drive or garble the terminal.
-std::string printable(const std::string& s);
-/// The same for text of several lines (a rendered postmortem or update):
-/// newlines and tabs are kept, every other control character is escaped.
-std::string printable_text(const std::string& s);
+// printable() and printable_text() are core/text.hpp's.
 
 /// Wraps `s` in an ANSI colour when `on`.
 std::string colored(const std::string& s, const char* sgr, bool on);

@@ -64,6 +64,9 @@ std::string parse_due_date(const std::string& text, Timestamp now) {
   const std::string t = trim(text);
   if (is_date(t)) {
     CivilTime c{std::stoi(t.substr(0, 4)), std::stoi(t.substr(5, 2)), std::stoi(t.substr(8, 2)), 0, 0, 0};
+    if (c.year < 1970)
+      throw Error(Errc::usage, "the due date " + quote(t) + " is before 1970",
+                  "give a date like 2026-12-15, or a span from today like 14d or 2w");
     bool valid = false;
     try {
       valid = date_of(from_civil(c)) == t;

@@ -16,4 +16,10 @@ struct Actor {
 /// Parses "Name <email>"; throws Error(Errc::usage) with the expected form.
 Actor parse_actor(const std::string& text, const std::string& source);
 
+/// Refuses (Error(Errc::usage), naming `source` and how to fix it) a name or
+/// an email that git would write into a malformed commit or that a file
+/// could not hold: empty, not UTF-8, a control character (a line break
+/// included), or '<' and '>' where git's header puts them.
+void require_valid_identity(const Actor& actor, const std::string& source, const std::string& fix);
+
 }  // namespace irctl

@@ -124,10 +124,9 @@ Config parse_config(const std::string& text, const std::string& path) {
   for (const auto& r : root.tables("severity")) {
     r.reject_unknown({"name", "title", "criteria", "requires_roles", "min_escalation"});
     Severity s{r.string("name"), r.string_or("title", ""), r.string_or("criteria", ""),
-               r.strings_or("requires_roles", {}), static_cast<int>(r.integer_or("min_escalation", 0))};
+               r.strings_or("requires_roles", {}), r.integer_or("min_escalation", 0, 0, kMaxEscalationLevel)};
     check_name(r, s.name, "severity");
     severities.add(r, s.name);
-    if (s.min_escalation < 0) r.fail(*r.find("min_escalation"), "'min_escalation' must be 0 or more");
     c.severities.push_back(std::move(s));
   }
   for (const auto& r : root.tables("role")) {

@@ -9,6 +9,9 @@
 
 namespace irctl {
 
+/// More escalation levels than anyone pages through; a bound for what files say.
+constexpr int kMaxEscalationLevel = 1000;
+
 struct Severity {
   std::string name;
   std::string title;

@@ -62,7 +62,16 @@ inline const char* errc_name(Errc code) {
   return "failure";
 }
 
-/// Quotes a user-supplied value for an error message: 'value'.
-inline std::string quote(const std::string& s) { return "'" + s + "'"; }
+/// Errc::busy that a write may simply redo from the start: the branch moved
+/// under it (another program committed), or git held the branch's lock for
+/// an instant. Every other error, a busy one included, ends the write.
+class BranchMoved : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Quotes a user-supplied value for an error message: 'value', with
+/// whatever could drive a terminal escaped (printable() in core/text.hpp).
+std::string quote(const std::string& s);
 
 }  // namespace irctl

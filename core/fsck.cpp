@@ -76,9 +76,9 @@ std::string recording_command(const std::string& field, const std::string& id, c
   return {};
 }
 
-void check_config(Repository& repo, FsckReport& report) {
+const Config* check_config(Repository& repo, FsckReport& report) {
   try {
-    repo.config();
+    return &repo.config();
   } catch (const std::exception& e) {
     const auto* error = dynamic_cast<const Error*>(&e);
     std::string fix = error ? error->hint() : std::string();
@@ -87,6 +87,7 @@ void check_config(Repository& repo, FsckReport& report) {
             "' shows changes that are not committed, 'git log -p -- " + kConfigFile + "' the committed ones";
     report.problems.push_back({kConfigFile, e.what(), fix});
   }
+  return nullptr;
 }
 
 struct Checked {
@@ -122,7 +123,7 @@ void check_misnamed(Checked& c, const std::string& text) {
                         "move it out of incidents/, or remove it with 'git rm " + c.path + "'"});
 }
 
-void check_incident_file(const Repository& repo, Checked& c, const std::string& text) {
+void check_incident_file(const Repository& repo, const Config* config, Checked& c, const std::string& text) {
   std::optional<IncidentFile> file;
   try {
     file = IncidentFile::parse(text, c.path);
@@ -132,6 +133,13 @@ void check_incident_file(const Repository& repo, Checked& c, const std::string& 
   }
   const Incident& inc = file->incident();
   c.id = inc.id;
+  if (config) {
+    try {
+      require_on_scale(*file, *config);
+    } catch (const Error& e) {
+      c.problems.push_back({c.path, e.what(), e.hint()});
+    }
+  }
   std::vector<FieldDrift> drift;
   try {
     drift = drift_from_timeline(*file);
@@ -205,7 +213,7 @@ void check_locations(std::vector<Checked>& checked, const std::set<std::string>&
 FsckReport check_repository(Repository& repo) {
   namespace fc = fsck_checks;
   FsckReport report;
-  fc::check_config(repo, report);
+  const Config* config = fc::check_config(repo, report);
 
   const std::vector<std::string> paths = repo.list_files("incidents");
   const std::set<std::string> all_paths(paths.begin(), paths.end());
@@ -228,7 +236,7 @@ FsckReport check_repository(Repository& repo) {
     if (!fc::id_from_name(path))
       fc::check_misnamed(c, text);
     else
-      fc::check_incident_file(repo, c, text);
+      fc::check_incident_file(repo, config, c, text);
   }
   fc::check_locations(checked, all_paths);
   for (auto& c : checked)

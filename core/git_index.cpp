@@ -200,6 +200,18 @@ std::optional<git_index_entry> IndexEntries::find(std::string_view path) const {
   return std::nullopt;
 }
 
+std::optional<bool> index_has_conflicts(std::string_view b) {
+  try {
+    uint32_t version = 0;
+    if (!readable_index(b, version)) return std::nullopt;
+    size_t entries_end = 0;
+    const std::vector<Entry> entries = read_entries(b, version, be32(b, 8), entries_end);
+    return std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return (e.flags & kStageMask) != 0; });
+  } catch (const Damaged&) {
+    return std::nullopt;
+  }
+}
+
 std::optional<std::string> index_with_files(std::string_view b, const std::vector<StagedFile>& files,
                                             const struct timespec& index_mtime) {
   try {

@@ -36,6 +36,11 @@ struct StagedFile {
 std::optional<std::string> index_with_files(std::string_view index, const std::vector<StagedFile>& files,
                                             const struct timespec& index_mtime);
 
+/// True when an entry of the index is at a stage other than 0 (a conflict
+/// git left for a person); nullopt for an index this does not read (see
+/// index_with_files), for libgit2 to answer.
+std::optional<bool> index_has_conflicts(std::string_view index);
+
 /// The stage-0 entries of an index file, found by path without libgit2
 /// reading every entry (and checking the checksum with its slower,
 /// collision-detecting SHA-1): at 10,000 files that was a third of a

@@ -1,5 +1,7 @@
 #include "core/hooks.hpp"
 
+#include "core/error.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,7 +31,12 @@ double hook_timeout_seconds() {
 }  // namespace
 
 std::optional<std::string> run_event_hook(const Repository& repo, const Json& payload) {
-  const auto program = repo.program(kEventHookPath);
+  std::optional<std::filesystem::path> program;
+  try {
+    program = repo.program(kEventHookPath);
+  } catch (const Error& e) {
+    return e.what();  // the event is committed already: a warning, not a failure
+  }
   if (!program) return std::nullopt;
   const std::string path = program->string();
   const std::string hook = kEventHookPath;

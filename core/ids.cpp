@@ -59,6 +59,14 @@ std::string incident_dir(const std::string& id) {
 
 std::string incident_path(const std::string& id) { return incident_dir(id) + "/" + id + ".toml"; }
 
+bool is_incident_file(const std::string& path) {
+  if (path.rfind("incidents/", 0) != 0 || path.size() < 5 || path.compare(path.size() - 5, 5, ".toml") != 0)
+    return false;
+  const std::string name = path.substr(path.rfind('/') + 1);
+  const std::string id = name.substr(0, name.size() - 5);
+  return is_incident_id(id) && incident_path(id) == path;
+}
+
 std::vector<std::string> match_ids(const std::vector<std::string>& ids, const std::string& query) {
   const std::string q = upper(query);
   std::vector<std::string> found;

@@ -31,6 +31,8 @@ std::string incident_dir(const std::string& id);
 /// "incidents/2026/11/INC-20261128-K7QXM4.toml"
 std::string incident_path(const std::string& id);
 
+/// True for an incident's file at its place: incidents/YYYY/MM/ID.toml.
+bool is_incident_file(const std::string& path);
 /// The incidents whose ID contains `query` (case-insensitive); an exact match
 /// alone when there is one.
 std::vector<std::string> match_ids(const std::vector<std::string>& ids, const std::string& query);

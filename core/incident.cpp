@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 
 namespace irctl {
 namespace {
@@ -241,8 +242,7 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   inc.resolved_at = r.time("resolved_at");
   inc.closed_at = r.time("closed_at");
   inc.escalation_policy = r.string_or("escalation_policy", "");
-  inc.escalation_level = static_cast<int>(r.integer_or("escalation_level", 0));
-  if (inc.escalation_level < 0) r.fail(*r.find("escalation_level"), "'escalation_level' must be 0 or more");
+  inc.escalation_level = r.integer_or("escalation_level", 0, 0, kMaxEscalationLevel);
   inc.escalated_at = r.time("escalated_at");
   inc.alerts = r.strings_or("alerts", {});
   inc.alert_status = r.string_or("alert_status", "");
@@ -278,6 +278,33 @@ IncidentFile::IncidentFile(TomlValue doc, std::string path)
 
 IncidentFile IncidentFile::parse(const std::string& text, const std::string& path) {
   return IncidentFile(parse_toml(text, path), path);
+}
+
+namespace {
+
+std::string scale_text(const Config& config) {
+  std::vector<std::string> names;
+  for (const auto& s : config.severities) names.push_back(s.name);
+  return join(names);
+}
+
+}  // namespace
+
+std::optional<std::string> off_scale_problem(const std::string& where, const std::string& severity,
+                                             const Config& config) {
+  // Exact names only: the file holds the canonical name irctl wrote.
+  for (const auto& s : config.severities)
+    if (s.name == severity) return std::nullopt;
+  return where + ": severity " + quote(severity) + " is not on the configured scale (" + scale_text(config) + ")";
+}
+
+void require_on_scale(const IncidentFile& file, const Config& config) {
+  const TomlValue& doc = file.document();
+  const std::string where = doc.contains("severity") ? toml_where(doc.at("severity"), file.path()) : file.path();
+  if (auto problem = off_scale_problem(where, file.incident().severity, config))
+    throw Error(Errc::data, *problem,
+                "set a level on the scale with 'irctl severity " + file.incident().id +
+                    " LEVEL', or add the level to .irctl/config.toml");
 }
 
 IncidentFile IncidentFile::create(const std::string& id) {

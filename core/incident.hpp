@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config.hpp"
 #include "core/time.hpp"
 #include "core/tomldoc.hpp"
 
@@ -170,6 +171,14 @@ void put_in_schema_order(TomlTable& root, const std::string& key, const TomlValu
 /// The events ordered by when they happened (events written after the fact
 /// with --at sit where they belong); equal times keep their recorded order.
 std::vector<Event> in_time_order(std::vector<Event> events);
+
+/// Refuses (Error(Errc::data), naming the file, line and column) an incident
+/// whose severity is not on the configured scale: nothing could say how
+/// severe it is, so no reader may guess (irctl gate would let a deploy by).
+void require_on_scale(const IncidentFile& file, const Config& config);
+/// The same for a summary, which keeps no line numbers.
+std::optional<std::string> off_scale_problem(const std::string& path, const std::string& severity,
+                                             const Config& config);
 
 /// Builds the typed view of a validated document.
 Incident read_incident(const TomlValue& doc, const std::string& path);

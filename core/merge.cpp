@@ -185,13 +185,6 @@ OptValue at_path(const TomlValue& doc, const std::string& dotted) {
 
 }  // namespace
 
-bool is_incident_file(const std::string& path) {
-  if (path.rfind("incidents/", 0) != 0 || path.size() < 5 || path.compare(path.size() - 5, 5, ".toml") != 0)
-    return false;
-  const std::string name = path.substr(path.rfind('/') + 1);
-  const std::string id = name.substr(0, name.size() - 5);
-  return is_incident_id(id) && incident_path(id) == path;
-}
 
 MergedText merge_incident(const std::optional<std::string>& base_text, const std::string& ours_text,
                           const std::string& theirs_text, const std::string& path) {

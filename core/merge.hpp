@@ -28,9 +28,6 @@ struct MergedText {
 MergedText merge_incident(const std::optional<std::string>& base, const std::string& ours, const std::string& theirs,
                           const std::string& path);
 
-/// True for the files merge_incident() handles: incidents/YYYY/MM/ID.toml.
-bool is_incident_file(const std::string& path);
-
 /// Registers the merge driver for incident files in the repository's own git
 /// configuration (merge.irctl.name and merge.irctl.driver), so that plain
 /// 'git merge' and 'git pull' merge incidents as irctl sync does. `program`

@@ -22,15 +22,15 @@ constexpr int kWriteAttempts = 8;
 
 // Runs one read-modify-write under the lock. The lock keeps other irctl
 // processes out, not git itself: when the branch moved under the write
-// (Errc::busy from the compare-and-swap), everything is read again and done
+// (BranchMoved from the compare-and-swap), everything is read again and done
 // again, a bounded number of times.
 template <class Attempt>
 EventResult with_retries(Attempt&& attempt) {
   for (int n = 1;; ++n) {
     try {
       return attempt();
-    } catch (const Error& e) {
-      if (e.code() != Errc::busy || n == kWriteAttempts) throw;
+    } catch (const BranchMoved&) {
+      if (n == kWriteAttempts) throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(5 * n));
     }
   }
@@ -161,7 +161,12 @@ std::string resolve_incident_id(const Repository& repo, const std::string& query
               "type more of the ID");
 }
 
-IncidentFile load_incident(const Repository& repo, const std::string& id) {
+namespace {
+
+// For writes: the commit checks what they produce (Repository::require_readable),
+// and 'irctl severity' or 'irctl edit' must be able to mend a severity that
+// is off the scale.
+IncidentFile read_incident_file(const Repository& repo, const std::string& id) {
   const std::string path = incident_path(id);
   const auto text = repo.read(path);
   if (!text) {
@@ -169,6 +174,14 @@ IncidentFile load_incident(const Repository& repo, const std::string& id) {
     throw Error(Errc::not_found, "no incident " + quote(id), "list the incidents with 'irctl list'");
   }
   return IncidentFile::parse(*text, path);
+}
+
+}  // namespace
+
+IncidentFile load_incident(Repository& repo, const std::string& id) {
+  IncidentFile file = read_incident_file(repo, id);
+  require_on_scale(file, repo.config());
+  return file;
 }
 
 EventResult declare_incident(Repository& repo, const DeclareRequest& req, const Recorder& rec) {
@@ -244,7 +257,8 @@ EventResult record_locked(Repository& repo, RepositoryLock lock, const std::stri
   const std::string path = incident_path(id);
   return with_retries([&] {
     repo.require_clean(path);
-    IncidentFile file = load_incident(repo, id);
+    IncidentFile file = read_incident_file(repo, id);
+    require_not_before_start(rec.at, file.incident(), "the time");
     std::optional<Event> e = make(file.incident());
     if (!e) {
       EventResult unchanged{id, Event{}, "", path, false, std::nullopt};
@@ -318,12 +332,35 @@ EditDraft start_edit(Repository& repo, const std::string& id, bool discard) {
   }
   if (std::filesystem::exists(draft, ec) && std::filesystem::exists(original, ec)) return {draft.string(), true};
   repo.require_clean(incident_path(id));
-  const IncidentFile file = load_incident(repo, id);  // refuses an ID that does not exist
+  const IncidentFile file = read_incident_file(repo, id);  // refuses an ID that does not exist
   const std::string text = repo.read(file.path()).value_or(file.render());
   write_whole(original, text);
   write_whole(draft, text);
   return {draft.string(), false};
 }
+
+namespace {
+
+// "event 7KQ4M2XR9TZA by, text": the timeline entries an edit corrected, and
+// which of their keys, so that the edit event says whose record changed.
+std::vector<std::string> corrected_entries(const IncidentFile& before, const IncidentFile& after) {
+  std::vector<std::string> out;
+  for (const auto& was : before.incident().timeline) {
+    const auto& now_list = after.incident().timeline;
+    const auto now = std::find_if(now_list.begin(), now_list.end(), [&](const Event& x) { return x.id == was.id; });
+    if (now == now_list.end()) continue;
+    std::vector<std::string> keys;
+    if (now->at != was.at) keys.push_back("at");
+    if (now->by != was.by) keys.push_back("by");
+    if (now->type != was.type) keys.push_back("type");
+    if (now->text != was.text) keys.push_back("text");
+    if (event_to_json(*now) != event_to_json(was) && keys.empty()) keys.push_back("details");
+    if (!keys.empty()) out.push_back("event " + was.id + " " + join(keys));
+  }
+  return out;
+}
+
+}  // namespace
 
 EventResult finish_edit(Repository& repo, const std::string& id, const Recorder& rec) {
   const auto draft = draft_path(repo, id);
@@ -378,6 +415,7 @@ EventResult finish_edit(Repository& repo, const std::string& id, const Recorder&
       else
         e.unset.push_back(d.field);
     }
+    for (const auto& entry : corrected_entries(before, file)) fields += (fields.empty() ? "" : ", ") + entry;
     e.text = fields.empty() ? "Edited by hand" : "Edited by hand: " + fields;
     return commit_event(repo, lock, file, e, rec);
   });
@@ -457,9 +495,26 @@ std::vector<CommitInfo> incident_history(const Repository& repo, const std::stri
   return repo.history(incident_path(id));
 }
 
+namespace {
+
+// The text as a commit subject shows it: one line of printable text (plain
+// 'git log' sends it to a terminal as it is), in which irctl's own trailer
+// keys never appear, so that 'git log --grep "Incident: ID"' finds only the
+// commits of that incident, whatever a note says.
+std::string subject_text(const std::string& text) {
+  std::string line = one_line(printable(text.substr(0, text.find('\n'))), 72);
+  for (const std::string key : {"incident:", "event:"}) {
+    for (size_t at = lower(line).find(key); at != std::string::npos; at = lower(line).find(key, at + 1))
+      line.replace(at + key.size() - 1, 1, " -");
+  }
+  return line;
+}
+
+}  // namespace
+
 std::string commit_message(const std::string& incident_id, const Event& e) {
-  return e.type + " " + incident_id + ": " + one_line(e.text, 72) + "\n\nIncident: " + incident_id + "\nEvent: " + e.id +
-         "\n";
+  return e.type + " " + incident_id + ": " + subject_text(e.text) + "\n\nIncident: " + incident_id + "\nEvent: " +
+         e.id + "\n";
 }
 
 }  // namespace irctl

@@ -54,8 +54,9 @@ InitResult init_repository(const InitRequest& request, const std::function<Actor
 /// ID, or any unique part of one. Throws not_found, or usage when ambiguous.
 std::string resolve_incident_id(const Repository& repo, const std::string& query);
 
-/// Reads and validates one incident by its full ID.
-IncidentFile load_incident(const Repository& repo, const std::string& id);
+/// Reads and validates one incident by its full ID, its severity on the
+/// configured scale included.
+IncidentFile load_incident(Repository& repo, const std::string& id);
 
 struct EventResult {
   std::string incident_id;

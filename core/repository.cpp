@@ -20,6 +20,7 @@
 #include "core/error.hpp"
 #include "core/git_index.hpp"
 #include "core/ids.hpp"
+#include "core/incident.hpp"
 
 namespace irctl {
 namespace fs = std::filesystem;
@@ -29,12 +30,18 @@ namespace {
 // `st`, when given, receives the stat data of the file that was read.
 std::string read_file(const fs::path& p, struct stat* st_out = nullptr) {
   const auto fail = [&] { return Error(Errc::failure, "cannot read " + p.string() + ": " + std::strerror(errno)); };
-  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  // Not blocking: opening a FIFO put where a file belongs would wait forever.
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw fail();
   // Read straight into the string, sized by fstat: the summary cache is
   // megabytes, and a stream would copy it several times over.
   struct stat st {};
   const bool stated = ::fstat(fd, &st) == 0;
+  if (stated && !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error(Errc::data, "cannot read " + p.string() + ": it is not a regular file",
+                "remove it, or put the file it should be in its place");
+  }
   if (st_out) *st_out = st;
   // One byte more than the size, so that the read that finds the end needs no room.
   std::string out(stated && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096, '\0');
@@ -61,22 +68,31 @@ std::string read_file(const fs::path& p, struct stat* st_out = nullptr) {
 void write_file_atomically(const fs::path& p, const std::vector<std::string_view>& pieces) {
   std::error_code ec;
   fs::create_directories(p.parent_path(), ec);
+  if (ec) throw Error(Errc::failure, "cannot create " + p.parent_path().string() + ": " + ec.message());
   const fs::path tmp = p.string() + ".irctl-tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    for (const auto piece : pieces) out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      throw Error(Errc::failure, "cannot write " + p.string() + ": " + std::strerror(errno));
+  // POSIX calls rather than a stream, so that a full disk is named as such.
+  const auto fail = [&](const std::string& what) {
+    const int saved = errno;
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return Error(Errc::failure, "cannot write " + what + ": " + std::strerror(saved));
+  };
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw fail(p.string());
+  for (const auto piece : pieces) {
+    for (size_t done = 0; done < piece.size();) {
+      const ssize_t n = ::write(fd, piece.data() + done, piece.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const Error e = fail(p.string());
+        ::close(fd);
+        throw e;
+      }
+      done += static_cast<size_t>(n);
     }
   }
-  fs::rename(tmp, p, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(Errc::failure, "cannot write " + p.string() + ": " + ec.message());
-  }
+  if (::close(fd) != 0) throw fail(p.string());
+  if (::rename(tmp.c_str(), p.c_str()) != 0) throw fail(p.string());
 }
 
 void write_file_atomically(const fs::path& p, const std::string& content) {
@@ -98,6 +114,14 @@ std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g second%s", s, s == 1.0 ? "" : "s");
   return buf;
+}
+
+// ", made 5 minutes ago": how old a lock file is, to tell a stale one.
+std::string age_of(const fs::path& lock) {
+  struct stat st {};
+  if (::stat(lock.c_str(), &st) != 0) return "";
+  const auto age = std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(st.st_mtime);
+  return ", made " + format_duration(std::chrono::duration_cast<Seconds>(age)) + " ago";
 }
 
 std::string subject_of(const std::string& message) { return message.substr(0, message.find('\n')); }
@@ -130,6 +154,25 @@ std::optional<std::string> git_config_string(git_repository* repo, const char* k
 
 }  // namespace
 
+namespace {
+
+// The work tree of the repository above `start` when another user owns it,
+// which git refuses unless safe.directory names it.
+std::optional<fs::path> owned_by_another_user(const fs::path& start) {
+  std::error_code ec;
+  for (fs::path dir = fs::absolute(start, ec).lexically_normal(); !dir.empty(); dir = dir.parent_path()) {
+    struct stat st {};
+    if (::lstat((dir / ".git").c_str(), &st) == 0) {
+      if (::stat(dir.c_str(), &st) == 0 && st.st_uid != ::geteuid()) return dir;
+      return std::nullopt;
+    }
+    if (dir == dir.root_path()) break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Repository Repository::discover(const fs::path& start) {
   git::ensure_initialised();
   std::error_code ec;
@@ -137,6 +180,13 @@ Repository Repository::discover(const fs::path& start) {
     throw Error(Errc::usage, "no such directory " + quote(start.string()), "check the path given to -C or IRCTL_DIR");
   git_repository* raw = nullptr;
   const int rc = git_repository_open_ext(&raw, start.c_str(), 0, nullptr);
+  // libgit2 1.5 reports a repository it refuses for its owner as not found.
+  const auto foreign = rc == GIT_EOWNER || rc == GIT_ENOTFOUND ? owned_by_another_user(start) : std::nullopt;
+  if (foreign)
+    throw Error(Errc::failure,
+                "the repository " + foreign->string() + " belongs to another user, so git will not use it",
+                "if you trust it, say so as git does: 'git config --global --add safe.directory " + foreign->string() +
+                    "'");
   if (rc == GIT_ENOTFOUND)
     throw Error(Errc::not_found, "not in an incident repository (searched " + fs::absolute(start).string() + " and its parents)",
                 "create one with 'irctl init DIR' (or 'irctl init --branch incidents' inside a code repository), or "
@@ -292,11 +342,30 @@ const Config& Repository::config() {
   return *config_;
 }
 
+std::optional<std::string> Repository::outside_reason(const std::string& path) const {
+  std::error_code ec;
+  const fs::path target = fs::canonical(root_ / path, ec);
+  if (ec) return std::nullopt;  // missing: nothing to read
+  const fs::path root = fs::canonical(root_, ec);
+  const auto within = [&](const fs::path& dir) {
+    const auto rel = target.lexically_relative(dir);
+    return !rel.empty() && *rel.begin() != "..";
+  };
+  if (!within(root)) return "it is a symbolic link to " + target.string() + ", outside the repository";
+  if (within(fs::canonical(git_dir(), ec))) return "it is a symbolic link into git's own files (" + target.string() + ")";
+  return std::nullopt;
+}
+
 std::optional<std::string> Repository::read(const std::string& path) const {
   if (layout() == Layout::branch) return read_from_tip(path);
   std::error_code ec;
   const fs::path p = root_ / path;
   if (!fs::exists(p, ec)) return std::nullopt;
+  // A link committed by someone else would have irctl read (and then commit,
+  // push or render) a file of this machine's.
+  if (const auto why = outside_reason(path))
+    throw Error(Errc::data, "irctl will not read " + path + ": " + *why,
+                "replace the link with the file itself ('git rm " + path + "', copy the file there, 'git add' it)");
   return read_file(p);
 }
 
@@ -376,6 +445,15 @@ git::TreePtr subtree_at(git_repository* repo, const git_tree* tree, const std::s
 
 }  // namespace
 
+namespace {
+
+[[noreturn]] void refuse_linked_folder(const std::string& dir) {
+  throw Error(Errc::data, dir + " is a symbolic link: irctl reads incident files only where git keeps them",
+              "replace the link with the folder itself ('git rm " + dir + "', then move the folder there and 'git add' it)");
+}
+
+}  // namespace
+
 std::vector<std::string> Repository::list_files(const std::string& dir) const {
   std::vector<std::string> out;
   if (layout() == Layout::branch) {
@@ -384,6 +462,7 @@ std::vector<std::string> Repository::list_files(const std::string& dir) const {
   } else {
     std::error_code ec;
     const fs::path top = root_ / dir;
+    if (fs::is_symlink(fs::symlink_status(top, ec))) refuse_linked_folder(dir);
     for (auto it = fs::recursive_directory_iterator(top, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
       if (it->is_regular_file(ec)) out.push_back(it->path().lexically_relative(root_).generic_string());
@@ -397,18 +476,24 @@ namespace {
 
 // Calls `visit` with every entry of the folder `dir_fd` (and its fd, for
 // fstatat), skipping "." and ".."; nothing when it cannot be opened.
-void for_each_dir_entry(int parent_fd, const char* name,
+// A folder given by a symbolic link is refused, not followed: it could lead
+// anywhere on this machine.
+void for_each_dir_entry(int parent_fd, const char* name, const std::string& shown,
                         const std::function<void(int dir_fd, const struct dirent& entry)>& visit) {
-  const int fd = ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  DIR* dir = ::fdopendir(fd);
-  if (!dir) {
+  const int fd = ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    struct stat st {};
+    if (::fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) refuse_linked_folder(shown);
+    return;
+  }
+  DIR* raw = ::fdopendir(fd);
+  if (!raw) {
     ::close(fd);
     return;
   }
-  while (const struct dirent* e = ::readdir(dir))
+  const std::unique_ptr<DIR, int (*)(DIR*)> dir(raw, ::closedir);  // closed when visit throws too
+  while (const struct dirent* e = ::readdir(raw))
     if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) visit(fd, *e);
-  ::closedir(dir);
 }
 
 bool is_dir(int dir_fd, const struct dirent& e) {
@@ -440,12 +525,17 @@ void Repository::visit_incident_files(const IncidentFileVisitor& visit, bool wit
   // the full-path lookups of every stat were a third of 'irctl list'.
   const int root_fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0) return;
-  for_each_dir_entry(root_fd, "incidents", [&](int top_fd, const struct dirent& year) {
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{root_fd};
+  for_each_dir_entry(root_fd, "incidents", "incidents", [&](int top_fd, const struct dirent& year) {
     if (!is_dir(top_fd, year)) return;
-    for_each_dir_entry(top_fd, year.d_name, [&](int year_fd, const struct dirent& month) {
+    const std::string year_dir = "incidents/" + std::string(year.d_name);
+    for_each_dir_entry(top_fd, year.d_name, year_dir, [&](int year_fd, const struct dirent& month) {
       if (!is_dir(year_fd, month)) return;
-      const std::string dir = "incidents/" + std::string(year.d_name) + "/" + month.d_name + "/";
-      for_each_dir_entry(year_fd, month.d_name, [&](int month_fd, const struct dirent& file) {
+      const std::string dir = year_dir + "/" + month.d_name + "/";
+      for_each_dir_entry(year_fd, month.d_name, dir.substr(0, dir.size() - 1), [&](int month_fd, const struct dirent& file) {
         struct stat st {};
         if (!with_stat)
           take(dir, file.d_name, nullptr, nullptr);
@@ -454,7 +544,6 @@ void Repository::visit_incident_files(const IncidentFileVisitor& visit, bool wit
       });
     });
   });
-  ::close(root_fd);
 }
 
 std::vector<std::string> Repository::incident_ids() const {
@@ -616,8 +705,80 @@ void Repository::require_clean(const std::string& path) const {
                     "'), then run the command again");
 }
 
+namespace {
+
+struct GitOperation {
+  const char* what;
+  const char* way_out;
+};
+
+// What git is in the middle of, and how a person finishes or leaves it.
+std::optional<GitOperation> operation_in_progress(int state) {
+  switch (state) {
+    case GIT_REPOSITORY_STATE_NONE: return std::nullopt;
+    case GIT_REPOSITORY_STATE_MERGE:
+      return GitOperation{"a merge", "finish it ('git commit' once the conflicts are resolved) or abort it ('git merge --abort')"};
+    case GIT_REPOSITORY_STATE_REVERT:
+    case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+      return GitOperation{"a revert", "finish it ('git revert --continue') or abort it ('git revert --abort')"};
+    case GIT_REPOSITORY_STATE_CHERRYPICK:
+    case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+      return GitOperation{"a cherry-pick", "finish it ('git cherry-pick --continue') or abort it ('git cherry-pick --abort')"};
+    case GIT_REPOSITORY_STATE_BISECT: return GitOperation{"a bisect", "end it with 'git bisect reset'"};
+    case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+      return GitOperation{"'git am'", "finish it ('git am --continue') or abort it ('git am --abort')"};
+    default:
+      return GitOperation{"a rebase", "finish it ('git rebase --continue') or abort it ('git rebase --abort')"};
+  }
+}
+
+}  // namespace
+
+void Repository::require_no_git_operation() const {
+  if (layout() == Layout::branch) return;  // irctl's branch is never checked out: git's operations are elsewhere
+  if (const auto op = operation_in_progress(git_repository_state(repo_.get())))
+    throw Error(Errc::conflict, std::string("git is in the middle of ") + op->what + " in " + root_.string(),
+                std::string(op->way_out) + ", then run the command again");
+  const fs::path index_path = git_dir() / "index";
+  const MappedFile index = map_file(index_path);
+  if (index.bytes().empty()) return;
+  const std::optional<bool> conflicted = git::index_has_conflicts(index.bytes());
+  bool has = conflicted.value_or(false);
+  if (!conflicted) {  // a version this does not read: ask libgit2
+    git_index* raw = nullptr;
+    git::check(git_repository_index(&raw, repo_.get()), "cannot read the index");
+    git::IndexPtr owner(raw);
+    git::check(git_index_read(raw, 1), "cannot read the index");
+    has = git_index_has_conflicts(raw) != 0;
+  }
+  if (has)
+    throw Error(Errc::conflict, "git's index has unresolved conflicts in " + root_.string(),
+                "resolve them ('git status' lists them; 'irctl resolve-conflicts' for incident files), 'git add' "
+                "the results and commit, then run the command again");
+}
+
+void Repository::require_readable(const std::vector<FileWrite>& files) {
+  try {
+    std::optional<Config> new_config;
+    for (const auto& f : files)
+      if (!f.remove && f.path == kConfigPath) new_config = parse_config(f.content, f.path);
+    for (const auto& f : files) {
+      if (f.remove || !is_incident_file(f.path)) continue;
+      require_on_scale(IncidentFile::parse(f.content, f.path), new_config ? *new_config : config());
+    }
+  } catch (const Error& e) {
+    throw Error(Errc::data, std::string("irctl will not commit a file it cannot read back: ") + e.what(),
+                e.hint().empty() ? "nothing was written" : e.hint());
+  }
+}
+
 std::string Repository::commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
                                Timestamp author_time, const std::optional<git_oid>& merge_parent) {
+  require_no_git_operation();
+  // The invariant of every write: each incident file and configuration irctl
+  // commits parses and validates, so that no input (whatever field carries
+  // it) can leave a file that stops every reader.
+  require_readable(files);
   // Checked before anything is committed: writing through a symbolic link
   // could reach outside the repository, and a folder in the way would fail
   // only after the commit is made.
@@ -727,8 +888,10 @@ class IndexLock {
   ~IndexLock() {
     if (held_) ::unlink(lock_.c_str());
   }
+  /// Waits for git to release its lock, up to IRCTL_LOCK_TIMEOUT seconds.
   void acquire() {
-    for (int attempt = 0;; ++attempt) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(lock_timeout_seconds());
+    while (true) {
       const int fd = ::open(lock_.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
       if (fd >= 0) {
         ::close(fd);
@@ -737,9 +900,10 @@ class IndexLock {
       }
       if (errno != EEXIST)
         throw Error(Errc::failure, "cannot create " + lock_.string() + ": " + std::strerror(errno));
-      if (attempt == 300)
-        throw Error(Errc::busy, "git is using the index (" + lock_.string() + " exists)",
-                    "wait for the git command to finish; if none is running, remove " + lock_.string());
+      if (std::chrono::steady_clock::now() >= deadline)
+        throw Error(Errc::busy, "git's index is locked: " + lock_.string() + " exists" + age_of(lock_),
+                    "if no git command is running (see 'ps'), it was left by one that died: remove " +
+                        lock_.string() + ", then run the command again");
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
@@ -814,9 +978,15 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
   if (rc < 0) {
     if (with_work_tree) restore();
     drop_journal();
-    if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED)
-      throw Error(Errc::busy, ref + " moved while irctl was writing (another program committed)",
-                  "run the command again");
+    if (rc == GIT_ELOCKED) {
+      const fs::path lock = fs::path(git_repository_commondir(repo_.get())) / (ref + ".lock");
+      throw BranchMoved(Errc::busy, "git's lock on " + ref + " is held (" + lock.string() + " exists" + age_of(lock) + ")",
+                        "if no git command is running (see 'ps'), it was left by one that died: remove " +
+                            lock.string() + ", then run the command again");
+    }
+    if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+      throw BranchMoved(Errc::busy, ref + " moved while irctl was writing (another program committed)",
+                        "run the command again");
     git::fail(rc, "cannot move " + ref);
   }
   index_lock.release();
@@ -962,6 +1132,7 @@ std::optional<std::string> Repository::recover_interrupted_write() {
   std::error_code ec;
   const fs::path journal = journal_path();
   remove_orphaned_temporaries(journal.parent_path(), "journal");
+  remove_orphaned_temporaries(journal.parent_path(), "index.next");
   if (!fs::exists(journal, ec)) return std::nullopt;
   const auto journal_time = fs::last_write_time(journal, ec);
   std::string ref;
@@ -1011,15 +1182,21 @@ std::optional<std::string> Repository::recover_interrupted_write() {
 }
 
 std::optional<fs::path> Repository::program(const std::string& path) const {
+  const auto refuse_link = [&](const std::string& why) {
+    return Error(Errc::data, path + " was not run: " + why, "commit the program itself in its place, not a link");
+  };
   if (layout() == Layout::checkout) {
     std::error_code ec;
     const fs::path p = root_ / path;
     if (!fs::exists(p, ec)) return std::nullopt;
+    // A link to /bin/sh would run the event's JSON as a script.
+    if (const auto why = outside_reason(path)) throw refuse_link(*why);
     return p;
   }
   git_tree_entry* raw = nullptr;
   if (!tip_tree() || git_tree_entry_bypath(&raw, tip_tree(), path.c_str()) != 0) return std::nullopt;
   git::TreeEntryPtr entry(raw);
+  if (git_tree_entry_filemode(raw) == GIT_FILEMODE_LINK) throw refuse_link("it is committed as a symbolic link");
   // Copied out under its object id, so that a changed program is a new file.
   const fs::path copy = git_dir() / "irctl" / "programs" / git::oid_hex(*git_tree_entry_id(raw));
   std::error_code ec;
@@ -1035,7 +1212,12 @@ std::optional<Actor> Repository::git_identity() const {
   git_signature* sig = nullptr;
   if (git_signature_default(&sig, repo_.get()) < 0) return std::nullopt;
   git::SignaturePtr owner(sig);
-  return Actor{sig->name, sig->email};
+  Actor actor{sig->name, sig->email};
+  // libgit2 writes a name with a line break into a commit that 'git fsck'
+  // then calls malformed.
+  require_valid_identity(actor, "git's user.name and user.email",
+                         "correct them with 'git config user.name \"NAME\"' and 'git config user.email EMAIL'");
+  return actor;
 }
 
 std::vector<CommitInfo> Repository::history(const std::string& path) const {
@@ -1095,6 +1277,10 @@ std::optional<std::string> Repository::current_incident() const {
   if (!text) return std::nullopt;
   std::string id = text->substr(0, text->find_first_of("\r\n"));
   if (id.empty()) return std::nullopt;
+  if (!is_incident_id(id))
+    throw Error(Errc::data, (git_dir() / "irctl" / "current").string() + " holds " + quote(id) +
+                                ", which is not an incident ID",
+                "choose the current incident again with 'irctl use ID'");
   return id;
 }
 

@@ -133,8 +133,13 @@ class Repository {
   /// The configuration, read and validated on first use.
   const Config& config();
 
-  /// A file of the work tree; nullopt when it does not exist.
+  /// A file of the work tree; nullopt when it does not exist. Refuses
+  /// (Errc::data) a file that symbolic links lead outside the work tree or
+  /// into the git directory.
   std::optional<std::string> read(const std::string& path) const;
+  /// Why `path` (relative) leads outside the work tree, or into the git
+  /// directory, through symbolic links; nullopt when it does not (or is missing).
+  std::optional<std::string> outside_reason(const std::string& path) const;
   /// True when `path` is in HEAD's tree: committed, not merely on disk.
   bool committed(const std::string& path) const;
   /// The content of `path` as committed in HEAD (not the work tree's);
@@ -192,13 +197,25 @@ class Repository {
   std::string commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
                      Timestamp author_time, const std::optional<git_oid>& merge_parent = std::nullopt);
 
+  /// Refuses (Errc::conflict, naming the state and the way out) while git is
+  /// in the middle of a merge, rebase, cherry-pick, revert or bisect's kin in
+  /// the checkout layout, or while the index has conflicts: a write then
+  /// would stage beside git's conflict stages and break 'git merge --abort'.
+  void require_no_git_operation() const;
+
+  /// Refuses (Errc::data) files that irctl could not read back: incident
+  /// files that do not parse, validate or have a severity on the scale, and a
+  /// configuration that does not parse.
+  void require_readable(const std::vector<FileWrite>& files);
+
   /// Moves ref_name() from tip() to `to` (a fast-forward), bringing the files
   /// that differ along in the checkout layout. Refuses (Errc::conflict) when
   /// one of them has changes that are not committed.
   void fast_forward(const git_oid& to);
 
   /// The path of an executable kept in the repository (the on-event hook),
-  /// nullopt when there is none. In the branch layout the program is copied
+  /// nullopt when there is none; Errc::data for a symbolic link that leads
+  /// outside the repository (or one committed in the branch layout). In the branch layout the program is copied
   /// out of git into the git directory first.
   std::optional<std::filesystem::path> program(const std::string& path) const;
 

@@ -1,6 +1,7 @@
 #include "core/summaries.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -387,6 +388,17 @@ void parse_misses(std::span<Miss> misses, std::vector<IncidentSummary>& slots, b
   for (auto& h : helpers) h.join();
 }
 
+// Checked on every read, not cached: the scale is the configuration's, which
+// may change while the files do not.
+void set_aside_off_scale(const Config& config, std::vector<IncidentSummary>& incidents,
+                         std::vector<std::pair<size_t, FileProblem>>& problems) {
+  std::erase_if(incidents, [&](const IncidentSummary& s) {
+    auto problem = off_scale_problem(s.path, s.incident.severity, config);
+    if (problem) problems.push_back({std::numeric_limits<size_t>::max(), {s.path, std::move(*problem)}});
+    return problem.has_value();
+  });
+}
+
 }  // namespace
 
 SummaryRead read_summaries(Repository& repo, bool documents) {
@@ -461,6 +473,7 @@ SummaryRead read_summaries(Repository& repo, bool documents) {
     }
     out.incidents.resize(kept);
   }
+  set_aside_off_scale(repo.config(), out.incidents, problems);
   std::stable_sort(problems.begin(), problems.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [order, problem] : problems) out.problems.push_back(std::move(problem));

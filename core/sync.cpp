@@ -1,5 +1,7 @@
 #include "core/sync.hpp"
 
+#include <filesystem>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/git.hpp"
+#include "core/ids.hpp"
 #include "core/merge.hpp"
 #include "core/time.hpp"
 
@@ -180,6 +183,18 @@ git_remote_callbacks make_callbacks(Callbacks& cb) {
   return c;
 }
 
+// libgit2 calls a local path that does not exist an "unsupported URL
+// protocol"; the folder that is missing is what to say.
+void require_local_remote_exists(const std::string& name, const std::string& url) {
+  const bool file_url = url.rfind("file://", 0) == 0;
+  if (!file_url && (url.empty() || url[0] != '/')) return;  // another transport, or relative: libgit2's to judge
+  const std::string path = file_url ? url.substr(7) : url;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw Error(Errc::not_found, "the remote " + quote(name) + " is the folder " + quote(path) + ", which does not exist",
+                "check the path with 'git remote -v'; correct it with 'git remote set-url " + name + " URL'");
+}
+
 RemotePtr open_remote(Repository& repo, const std::string& name) {
   git_remote* raw = nullptr;
   const int rc = git_remote_lookup(&raw, repo.handle(), name.c_str());
@@ -187,8 +202,10 @@ RemotePtr open_remote(Repository& repo, const std::string& name) {
     throw Error(Errc::not_found, "no remote named " + quote(name),
                 "add one with 'git remote add " + name + " URL' (any git host, or a bare repository on a shared disk)");
   git::check(rc, "cannot read the remote " + quote(name));
+  RemotePtr remote(raw);
+  require_local_remote_exists(name, git_remote_url(raw) ? git_remote_url(raw) : "");
   git::load_tls_certificates();
-  return RemotePtr(raw);
+  return remote;
 }
 
 std::optional<git_oid> ref_target(git_repository* repo, const std::string& name) {

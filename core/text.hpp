@@ -1,7 +1,9 @@
 #pragma once
 // Small string helpers shared across the core and the command line.
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace irctl {
@@ -14,5 +16,19 @@ std::string lower(std::string s);
 std::string join(const std::vector<std::string>& items, const char* separator = ", ");
 /// True when `s` has a C0 control character or DEL.
 bool has_control(const std::string& s);
+
+/// The offset of the first byte of `s` that is not part of well-formed
+/// UTF-8 (overlong forms, surrogates and code points past U+10FFFF are not,
+/// as TOML and JSON require); nullopt when all of it is.
+std::optional<size_t> invalid_utf8_at(std::string_view s);
+
+/// The text with control characters (ANSI escapes included) and bytes that
+/// are not UTF-8 shown as \xNN, and C1 controls and bidirectional overrides
+/// as \uNNNN, so that data recorded from alerts can never drive or garble
+/// the terminal (or a commit subject read through 'git log').
+std::string printable(const std::string& s);
+/// The same for text of several lines (a rendered postmortem or update):
+/// newlines and tabs are kept, every other control character is escaped.
+std::string printable_text(const std::string& s);
 
 }  // namespace irctl

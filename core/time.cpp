@@ -135,7 +135,20 @@ Timestamp parse_day_or_time(const std::string& text, Timestamp now) {
   return parse_time(bare_date ? text + "T00:00:00Z" : text, now);
 }
 
+namespace {
+Timestamp parse_time_unchecked(const std::string& text, Timestamp now);
+}  // namespace
+
 Timestamp parse_time(const std::string& text, Timestamp now) {
+  const Timestamp t = parse_time_unchecked(text, now);
+  // Durations and the files' times are counted from 1970 (git's epoch too).
+  if (t < Timestamp{}) throw bad_time(text, "it is before 1970, the earliest time irctl records");
+  return t;
+}
+
+namespace {
+
+Timestamp parse_time_unchecked(const std::string& text, Timestamp now) {
   if (text == "now") return now;
   if (!text.empty() && text[0] == '-') {
     Seconds ago{};
@@ -147,6 +160,8 @@ Timestamp parse_time(const std::string& text, Timestamp now) {
     throw bad_time(text, "events cannot be recorded in the future");
   return parse_rfc3339(text);
 }
+
+}  // namespace
 
 Seconds parse_duration(const std::string& text) {
   Seconds d{};

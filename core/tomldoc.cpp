@@ -337,6 +337,14 @@ int64_t FieldReader::integer_or(const std::string& key, int64_t fallback) const 
   return find(key) ? integer(key) : fallback;
 }
 
+int FieldReader::integer_or(const std::string& key, int fallback, int min, int max) const {
+  if (!find(key)) return fallback;
+  const int64_t v = integer(key);
+  if (v < min || v > max)
+    fail(*find(key), "'" + key + "' must be from " + std::to_string(min) + " to " + std::to_string(max));
+  return static_cast<int>(v);
+}
+
 std::optional<Timestamp> FieldReader::time(const std::string& key) const {
   const TomlValue* v = find(key);
   if (!v) return std::nullopt;

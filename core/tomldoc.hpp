@@ -60,6 +60,9 @@ class FieldReader {
   bool boolean_or(const std::string& key, bool fallback) const;
   int64_t integer(const std::string& key) const;  ///< required
   int64_t integer_or(const std::string& key, int64_t fallback) const;
+  /// An integer from `min` to `max`, so that what reads it as an int never
+  /// overflows into a value the file does not hold.
+  int integer_or(const std::string& key, int fallback, int min, int max) const;
   std::optional<Timestamp> time(const std::string& key) const;
   /// The tables of an array of tables; empty when the key is absent.
   std::vector<FieldReader> tables(const std::string& key) const;

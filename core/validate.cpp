@@ -1,6 +1,8 @@
 #include "core/validate.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <istream>
 
 #include "core/error.hpp"
 
@@ -13,10 +15,19 @@ constexpr Seconds kClockSkew{60};
 
 }  // namespace
 
+void require_utf8(const std::string& value, const std::string& what) {
+  const auto bad = invalid_utf8_at(value);
+  if (!bad) return;
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(value[*bad]));
+  throw Error(Errc::usage, what + " is not valid UTF-8 (byte " + byte + " at offset " + std::to_string(*bad) + ")",
+              "irctl records text as UTF-8; convert it first, for example with 'iconv -f latin1 -t utf-8'");
+}
 
 std::string require_line(const std::string& value, const char* what, size_t max) {
   const std::string v = trim(value);
   if (v.empty()) throw Error(Errc::usage, std::string(what) + " is empty", std::string("give ") + what);
+  require_utf8(v, what);
   if (has_control(v))
     throw Error(Errc::usage, std::string(what) + " must be one line without control characters");
   if (v.size() > max)
@@ -30,7 +41,21 @@ std::string require_text(const std::string& value, const char* what) {
   if (v.size() > kMaxText)
     throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(kMaxText) + " bytes",
                 "keep long material in a file in the repository and refer to it");
+  require_utf8(v, what);
   return v;
+}
+
+std::string read_limited_text(std::istream& in, const char* what) {
+  // One byte past the limit tells a text that is too long from one that fits,
+  // without holding more than that in memory (a pipe from /dev/zero never ends).
+  std::string text(kMaxText + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) throw Error(Errc::usage, std::string("cannot read ") + what);
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxText)
+    throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(kMaxText) + " bytes",
+                "keep long material in a file in the repository and refer to it");
+  return text;
 }
 
 std::vector<std::string> clean_list(const std::vector<std::string>& items, const char* what) {
@@ -46,6 +71,18 @@ void require_not_future(Timestamp t, const Recorder& rec, const char* what) {
   if (t > rec.now + kClockSkew)
     throw Error(Errc::usage, std::string(what) + " " + format_rfc3339(t) + " is in the future",
                 "give a time up to now, such as -15m or an RFC 3339 time");
+}
+
+void require_not_before_start(Timestamp t, const Incident& inc, const char* what) {
+  Timestamp start = inc.declared_at;
+  for (const auto& earlier : {inc.started_at, inc.detected_at})
+    if (earlier && *earlier < start) start = *earlier;
+  if (t < start)
+    throw Error(Errc::usage,
+                std::string(what) + " " + format_rfc3339(t) + " is before " + inc.id + " began (" +
+                    format_rfc3339(start) + ")",
+                "give a time after it began, such as -15m or an RFC 3339 time; to say that it began earlier, "
+                "correct started_at with 'irctl edit " + inc.id + "' first");
 }
 
 TomlValue string_array(const std::vector<std::string>& items) {

@@ -246,7 +246,7 @@ EOF
 
 @test "branch layout: sync pushes and pulls just the incidents branch; main and the work tree are left alone" {
   irctl -q init --branch incidents
-  id=$(irctl -q declare "Checkout API returns 503" --severity SEV3)
+  id=$(irctl -q declare "Checkout API returns 503" --severity SEV3 --started-at -1h)
   git init -q --bare "$TEST_DIR/remote.git"
   git remote add origin "$TEST_DIR/remote.git"
   git push -q origin main incidents

@@ -225,7 +225,7 @@ teardown() { common_teardown; }
 
 @test "--at RFC 3339 (Z or offset) sets the event's at and the commit's author date" {
   new_repo
-  id=$(declare_incident "x")
+  id=$(declare_incident "x" --started-at 2025-03-04T05:00:00Z)
   f=$(incident_path "$id")
   irctl -q --at 2025-03-04T05:06:07Z note "$id" "zulu"
   [ "$(toml_eval "$f" 'd["timeline"][-1]["at"]')" = "2025-03-04T05:06:07+00:00" ]
@@ -239,7 +239,7 @@ teardown() { common_teardown; }
 
 @test "--at -15m records the event fifteen minutes ago" {
   new_repo
-  id=$(declare_incident "x")
+  id=$(declare_incident "x" --started-at -1h)
   now=$(date -u +%s)
   irctl -q --at -15m note "$id" "earlier"
   at=$(git log -1 --format=%at)

@@ -12,7 +12,7 @@ setup_file() { common_setup_file; }
 setup() {
   common_setup
   new_repo
-  ID=$(declare_incident "Checkout API returns 503" --service checkout)
+  ID=$(declare_incident "Checkout API returns 503" --service checkout --started-at 2025-03-04T05:00:00Z)
   FILE=$(incident_path "$ID")
 }
 teardown() { common_teardown; }

@@ -367,7 +367,7 @@ assert_converged() {
 @test "sync --no-push merges locally and leaves the remote alone; a later sync pushes" {
   clone a "Alice Example" alice@example.com
   clone b "Bob Example" bob@example.com
-  id=$(on a declare "Checkout API returns 503" --severity SEV3)
+  id=$(on a declare "Checkout API returns 503" --severity SEV3 --started-at -1h)
   irctl -C "$TEST_DIR/a" -q sync
   irctl -C "$TEST_DIR/b" -q sync
   on a --at -5m severity "$id" SEV2
@@ -467,7 +467,7 @@ assert_converged() {
   git clone -q "$SRV/incidents.git" "$TEST_DIR/b"
   set_identity "$TEST_DIR/b" "Bob Example" bob@example.com
   [ "$(git -C "$TEST_DIR/a" remote get-url origin)" = "$SRV/incidents.git" ]
-  id=$(on a declare "Checkout API returns 503" --severity SEV3)
+  id=$(on a declare "Checkout API returns 503" --severity SEV3 --started-at -1h)
   run --separate-stderr irctl -C "$TEST_DIR/a" --json sync
   assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = pushed-only ]

@@ -39,8 +39,8 @@ struct Fixture {
     r.severity = severity;
     id = declare_incident(repo, r, at_minutes_ago(minutes_ago)).incident_id;
   }
-  Incident incident() const { return load_incident(repo, id).incident(); }
-  size_t events() const { return incident().timeline.size(); }
+  Incident incident() { return load_incident(repo, id).incident(); }
+  size_t events() { return incident().timeline.size(); }
 };
 
 }  // namespace
@@ -97,7 +97,7 @@ TEST_SUITE("lifecycle") {
   }
 
   TEST_CASE("the first ack is the one that counts") {
-    Fixture f;
+    Fixture f("SEV2", 10);  // declared before the first ack: earlier events are refused
     acknowledge(f.repo, f.id, at_minutes_ago(3));
     const auto first = f.incident().acknowledged_at;
     REQUIRE(first);

@@ -52,6 +52,39 @@ TEST_SUITE("operations") {
     CHECK(Repository::discover(dir.path() / "new").config().severities.size() == 4);
   }
 
+  TEST_CASE("a commit refuses an incident file or configuration that would not read back, writing nothing") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    const EventResult declared = declare(repo, "invariant");
+    const std::string path = incident_path(declared.incident_id);
+    const std::string good = *repo.read(path);
+    const auto tip = repo.tip();
+    const auto refused = [&](const std::vector<FileWrite>& files) {
+      try {
+        repo.commit(files, "test: should not land\n", kAlice, now_utc());
+      } catch (const Error& e) {
+        const auto now_tip = repo.tip();
+        CHECK(now_tip.has_value());
+        CHECK(git_oid_equal(&*now_tip, &*tip));
+        CHECK(*repo.read(path) == good);
+        return std::string(e.what());
+      }
+      FAIL("committed");
+      return std::string();
+    };
+    // Not UTF-8: no TOML parser would read it.
+    std::string broken = good;
+    broken.replace(broken.find("invariant"), 9, "inv\xff\xfe" "ant");
+    CHECK(refused({{path, broken}}).rfind("irctl will not commit a file it cannot read back: " + path + ":", 0) == 0);
+    // Parses, but a severity off the scale: no reader could classify it.
+    std::string off_scale = good;
+    off_scale.replace(off_scale.find("severity = \"SEV2\""), 17, "severity = \"SEV9\"");
+    CHECK(refused({{path, off_scale}}).find("severity 'SEV9' is not on the configured scale") != std::string::npos);
+    // A configuration that does not parse.
+    CHECK(refused({{".irctl/config.toml", "[[severity]\n"}}).find(".irctl/config.toml") != std::string::npos);
+    CHECK(code_of([&] { repo.commit({{path, broken}}, "x\n", kAlice, now_utc()); }) == Errc::data);
+  }
+
   TEST_CASE("discovery searches upwards and explains what is missing") {
     TempDir dir;
     new_repository(dir);
