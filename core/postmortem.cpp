@@ -3,11 +3,13 @@
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
+#include <string_view>
 
 #include "core/embedded.hpp"
 #include "core/error.hpp"
@@ -135,54 +137,121 @@ Json section_context(const Json* v) {
   return Json::object();
 }
 
-std::string trim_tag(const std::string& s) { return trim(s); }
+// A tag as kainjow-mustache reads it.
+struct Tag {
+  char kind = 0;  ///< '#', '^', '/', '>', '!', '&', '=' (delimiters set), or 0 for a variable
+  std::string name;
+  size_t offset = 0;  ///< where it starts in the template
+};
+
+// Reads the tags of a template by kainjow-mustache's own rules, so that the
+// checks see what the renderer will: set-delimiter tags change the
+// delimiters of every tag after them, and a triple mustache exists only
+// while the delimiters are the default braces. One pass over the text.
+class TagReader {
+ public:
+  explicit TagReader(const Template& tmpl) : tmpl_(tmpl) {}
+
+  /// The next tag; nullopt after the last one.
+  std::optional<Tag> next() {
+    const std::string& t = tmpl_.text;
+    const size_t start = t.find(open_, pos_);
+    if (start == std::string::npos) return std::nullopt;
+    size_t inner = start + open_.size();
+    const bool triple = open_ == "{{" && close_ == "}}" && inner < t.size() && t[inner] == '{';
+    if (triple) ++inner;
+    const std::string& close = triple ? kTripleClose : close_;
+    const size_t end = t.find(close, inner);
+    if (end == std::string::npos)
+      throw Error(Errc::data, tmpl_.name + ":" + where(t, start) + ": unclosed tag", "close it with " + close);
+    pos_ = end + close.size();
+    Tag tag{triple ? '&' : char{0}, kainjow::mustache::trim(t.substr(inner, end - inner)), start};
+    if (triple || tag.name.empty()) return tag;
+    if (tag.name[0] == '=') {
+      set_delimiters(tag);
+      tag.kind = '=';
+    } else if (std::string_view("#^/>&!").find(tag.name[0]) != std::string_view::npos) {
+      tag.kind = tag.name[0];
+      tag.name = kainjow::mustache::trim(tag.name.substr(1));
+    }
+    return tag;
+  }
+
+  /// How a tag of `kind` is written with the delimiters in force: {{#name}}.
+  std::string spelled(char kind, const std::string& name) const {
+    return open_ + (kind ? std::string(1, kind) : "") + name + close_;
+  }
+
+ private:
+  // "=<% %>=": two delimiters without '=' or white space, apart by spaces.
+  void set_delimiters(const Tag& tag) {
+    const std::string& s = tag.name;
+    const auto valid = [](const std::string& d) {
+      return !d.empty() && std::none_of(d.begin(), d.end(),
+                                        [](char c) { return c == '=' || std::isspace(static_cast<unsigned char>(c)); });
+    };
+    const std::string both = s.size() >= 5 && s.back() == '=' ? kainjow::mustache::trim(s.substr(1, s.size() - 2)) : "";
+    const size_t space = both.find(' ');
+    const std::string open = both.substr(0, space);
+    const std::string close = space == std::string::npos ? "" : both.substr(both.find_first_not_of(' ', space));
+    if (!valid(open) || !valid(close))
+      throw Error(Errc::data, tmpl_.name + ":" + where(tmpl_.text, tag.offset) + ": invalid set-delimiter tag",
+                  "write it as {{=<% %>=}}: two delimiters apart by a space, without '=' or spaces in them");
+    open_ = open;
+    close_ = close;
+  }
+
+  static inline const std::string kTripleClose = "}}}";
+  const Template& tmpl_;
+  size_t pos_ = 0;
+  std::string open_ = "{{";
+  std::string close_ = "}}";
+};
+
+// Deeper than any document needs, and shallow enough for kainjow's
+// recursive renderer.
+constexpr size_t kMaxSectionDepth = 64;
 
 // Checks every tag against the data, so that a misspelt name is an error and
-// not an empty spot in a postmortem.
+// not an empty spot in a postmortem. Linear in the size of the template: a
+// tag's line and column are counted only for an error.
 void check_tags(const Template& tmpl, const Json& data) {
-  const std::string& t = tmpl.text;
-  if (t.find("{{=") != std::string::npos) return;  // custom delimiters: leave it to the renderer
-  std::vector<Json> owned;
-  owned.reserve(64);
+  const auto at = [&](const Tag& tag) { return tmpl.name + ":" + where(tmpl.text, tag.offset); };
+  // A deque, so that the stack's pointers stay valid as contexts come and go.
+  std::deque<Json> contexts;
   std::vector<const Json*> stack = {&data};
-  std::vector<std::pair<std::string, size_t>> open;
-  size_t pos = 0;
-  while ((pos = t.find("{{", pos)) != std::string::npos) {
-    const bool triple = t.compare(pos, 3, "{{{") == 0;
-    const size_t end = t.find(triple ? "}}}" : "}}", pos);
-    if (end == std::string::npos)
-      throw Error(Errc::data, tmpl.name + ":" + where(t, pos) + ": unclosed tag", "close it with }}");
-    std::string inner = t.substr(pos + (triple ? 3 : 2), end - pos - (triple ? 3 : 2));
-    const std::string at = tmpl.name + ":" + where(t, pos);
-    pos = end + (triple ? 3 : 2);
-    if (inner.empty()) continue;
-    const char kind = triple ? '&' : inner[0];
-    if (!triple && (kind == '#' || kind == '^' || kind == '/' || kind == '!' || kind == '>' || kind == '&'))
-      inner = inner.substr(1);
-    const std::string name = trim_tag(inner);
-    if (kind == '!') continue;
-    if (kind == '>')
-      throw Error(Errc::data, at + ": partials ({{>" + name + "}}) are not supported", "put the text in the template");
-    if (kind == '/') {
-      if (open.empty() || open.back().first != name)
-        throw Error(Errc::data, at + ": {{/" + name + "}} closes a section that is not open",
-                    open.empty() ? "remove it" : "the open section is {{#" + open.back().first + "}}");
+  std::vector<Tag> open;
+  TagReader reader(tmpl);
+  while (const auto tag = reader.next()) {
+    if (tag->kind == '!' || tag->kind == '=') continue;
+    if (tag->kind == '>')
+      throw Error(Errc::data, at(*tag) + ": partials (" + reader.spelled('>', tag->name) + ") are not supported",
+                  "put the text in the template");
+    if (tag->kind == '/') {
+      if (open.empty()) throw Error(Errc::data, at(*tag) + ": unopened section " + quote(tag->name), "remove it");
+      if (open.back().name != tag->name)
+        throw Error(Errc::data, at(*tag) + ": " + reader.spelled('/', tag->name) + " closes a section that is not open",
+                    "the open section is " + reader.spelled('#', open.back().name) + ": close it first");
       open.pop_back();
       stack.pop_back();
+      contexts.pop_back();
       continue;
     }
-    if (!resolves(stack, name)) throw Error(Errc::data, at + ": unknown tag " + quote(name), kDataHint);
-    if (kind == '#' || kind == '^') {
-      owned.push_back(kind == '#' ? section_context(lookup(stack, name)) : Json::object());
-      stack.push_back(owned.back().is_null() ? nullptr : &owned.back());
-      open.emplace_back(name, pos);
-      if (owned.size() == owned.capacity()) throw Error(Errc::data, at + ": sections are nested too deeply");
+    if (!resolves(stack, tag->name)) throw Error(Errc::data, at(*tag) + ": unknown tag " + quote(tag->name), kDataHint);
+    if (tag->kind == '#' || tag->kind == '^') {
+      if (open.size() == kMaxSectionDepth)
+        throw Error(
+            Errc::data,
+            at(*tag) + ": sections are nested too deeply (more than " + std::to_string(kMaxSectionDepth) + " levels)",
+            "close some of the sections that are open before opening this one");
+      contexts.push_back(tag->kind == '#' ? section_context(lookup(stack, tag->name)) : Json::object());
+      stack.push_back(contexts.back().is_null() ? nullptr : &contexts.back());
+      open.push_back(*tag);
     }
   }
   if (!open.empty())
-    throw Error(Errc::data, tmpl.name + ":" + where(t, open.back().second) + ": the section " +
-                                quote(open.back().first) + " is never closed",
-                "close it with {{/" + open.back().first + "}}");
+    throw Error(Errc::data, at(open.back()) + ": unclosed section " + quote(open.back().name),
+                "close it with " + reader.spelled('/', open.back().name));
 }
 
 Json event_view(const Event& e) {
@@ -367,7 +436,45 @@ Json template_data(const IncidentFile& file, const Config& config) {
   return d;
 }
 
+namespace {
+
+// kainjow-mustache looks a partial up in the data, where it would find
+// nothing (an empty spot) or a text of the incident to run as a template.
+// The checks refuse partials first; this makes sure no reading of a template
+// they did not foresee lets one through.
+class NoPartials : public kainjow::mustache::context<std::string> {
+ public:
+  NoPartials(const Data* data, std::string template_name)
+      : kainjow::mustache::context<std::string>(data), template_name_(std::move(template_name)) {}
+  const Data* get_partial(const std::string& name) const override {
+    throw Error(Errc::data, template_name_ + ": partials ({{>" + name + "}}) are not supported",
+                "put the text in the template");
+  }
+
+ private:
+  std::string template_name_;
+};
+
+// Two or more blank lines in a row become one. A skipped section between
+// blank lines leaves one blank line too many; Markdown gives two blank lines
+// no meaning, so none is lost.
+std::string squeeze_blank_lines(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t newlines = 0;
+  for (const char c : text) {
+    newlines = c == '\n' ? newlines + 1 : 0;
+    if (newlines <= 2) out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string render_template(const Template& tmpl, const Json& data) {
+  // Checked before kainjow-mustache reads it: its reading recurses (and
+  // copies) once per level of nested sections, which the checks bound.
+  check_tags(tmpl, data);
   kainjow::mustache::mustache m(tmpl.text);
   if (!m.is_valid()) {
     std::string message = m.error_message();
@@ -382,17 +489,14 @@ std::string render_template(const Template& tmpl, const Json& data) {
     if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     throw Error(Errc::data, place + ": " + message, "fix the template; irctl-templates(5) describes its data");
   }
-  check_tags(tmpl, data);
   // Markdown, not HTML: text goes in as it was recorded.
   m.set_custom_escape([](const std::string& s) { return s; });
-  std::string out = m.render(to_data(data));
+  const Data root = to_data(data);
+  NoPartials context(&root, tmpl.name);
+  std::string out = m.render(context);
   if (!m.is_valid()) throw Error(Errc::data, tmpl.name + ": " + m.error_message());
   out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
-  // A skipped section between blank lines leaves one blank line too many;
-  // Markdown gives two blank lines no meaning, so none is lost.
-  static const std::regex blank_lines("\n{3,}");
-  out = std::regex_replace(out, blank_lines, "\n\n");
-  return out;
+  return squeeze_blank_lines(out);
 }
 
 std::string keep_prose(const std::string& rendered, const std::string& previous) {

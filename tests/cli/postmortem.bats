@@ -510,6 +510,36 @@ EOF
   [[ "$stderr" == *"tag.md.mustache:2:3: unclosed tag"* ]]
 }
 
+@test "a template of 80,000 lines renders whole; set-delimiter tags are read as the renderer reads them" {
+  replay_outage
+  # a section on every line: sections one after the other are not nested
+  seq 80000 | sed 's|$| {{#severity_title}}{{severity}} {{severity_title}}{{/severity_title}} {{title}}|' \
+    >"$TEST_DIR/big.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/big.md.mustache" -o -
+  assert_status 0
+  [ "$output" = "$(seq 80000 | sed 's|$| SEV1 Critical Checkout API returns 503|')" ]
+  # after a set-delimiter tag, a partial is refused, not rendered empty ...
+  cat >"$TEST_DIR/partial.md.mustache" <<'EOF'
+{{=<% %>=}}
+# <%title%>
+<%> header %>
+EOF
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/partial.md.mustache"
+  assert_status 65
+  assert_text_error
+  [[ "$stderr" == *"partial.md.mustache:3:1: partials (<%>header%>) are not supported"* ]]
+  # ... a misspelt name is still an error ...
+  printf '{{=<%% %%>=}}\n<%%#timeline%%>\n  <%%actr%%>\n<%%/timeline%%>\n' >"$TEST_DIR/misspelt.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/misspelt.md.mustache" -o -
+  assert_status 65
+  [[ "$stderr" == *"misspelt.md.mustache:3:3: unknown tag 'actr'"* ]]
+  # ... and the old delimiters are text until they are set again
+  printf '{{=<%% %%>=}}<%%id%%> {{status}} <%%={{ }}=%%>{{severity}}\n' >"$TEST_DIR/switch.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/switch.md.mustache" -o -
+  assert_status 0
+  [ "$output" = "$ID {{status}} SEV1" ]
+}
+
 # --- security incidents -------------------------------------------------------------
 
 @test "a security incident gets the security template, with the evidence log and its SHA-256" {

@@ -59,10 +59,45 @@ TEST_SUITE("postmortem") {
     CHECK(render_template({"t", "{{title}} & <b>"}, {{"title", "a < b & c"}}) == "a < b & c & <b>");  // no HTML escaping
     CHECK(error_of("line 1\n  {{titel}}\n", data) == "t.md.mustache:2:3: unknown tag 'titel'");
     CHECK(error_of("{{#items}}{{m}}{{/items}}", data).find("unknown tag 'm'") != std::string::npos);
-    CHECK(error_of("a\n{{#items}}\nb\n", data).find("t.md.mustache:2:1: unclosed section \"items\"") == 0);
-    CHECK(error_of("{{/items}}", data).find("unopened section") != std::string::npos);
+    CHECK(error_of("a\n{{#items}}\nb\n", data) == "t.md.mustache:2:1: unclosed section 'items'");
+    CHECK(error_of("{{/items}}", data) == "t.md.mustache:1:1: unopened section 'items'");
+    CHECK(error_of("{{#items}}{{/title}}", data) == "t.md.mustache:1:11: {{/title}} closes a section that is not open");
     CHECK(error_of("x {{title", data).find("t.md.mustache:1:3: unclosed tag") == 0);
     CHECK(error_of("{{> partial}}", data).find("not supported") != std::string::npos);
+  }
+
+  TEST_CASE("sections: any number one after the other, nested at most 64 deep") {
+    const Json data = {{"a", true}};
+    std::string in_a_row;
+    for (int i = 0; i < 200; ++i) in_a_row += "{{#a}}x{{/a}}";
+    CHECK(render_template({"t", in_a_row}, data) == std::string(200, 'x'));
+    const auto nested = [](int depth) {
+      std::string t;
+      for (int i = 0; i < depth; ++i) t += "{{#a}}";
+      t += "x";
+      for (int i = 0; i < depth; ++i) t += "{{/a}}";
+      return t;
+    };
+    CHECK(render_template({"t", nested(64)}, data) == "x");
+    CHECK(error_of(nested(65), data) == "t.md.mustache:1:385: sections are nested too deeply (more than 64 levels)");
+    // refused before kainjow-mustache reads it, whose reading would run out of stack
+    CHECK(error_of(nested(30000), data).find("nested too deeply") != std::string::npos);
+  }
+
+  TEST_CASE("set-delimiter tags: the checks read the tags as the renderer does") {
+    const Json data = {{"title", "Disk full"}, {"items", Json::array({{{"n", "1"}}, {{"n", "2"}}})}};
+    CHECK(render_template({"t", "{{=<% %>=}}<%title%> {{title}} <%={{ }}=%>{{title}}"}, data) ==
+          "Disk full {{title}} Disk full");
+    CHECK(render_template({"t", "{{=| |=}}|#items||n||/items| {{{title}}}|={{ }}=|{{{title}}}"}, data) ==
+          "12 {{{title}}}Disk full");
+    CHECK(error_of("{{=<% %>=}}\n<%titel%>", data) == "t.md.mustache:2:1: unknown tag 'titel'");
+    CHECK(error_of("{{=<% %>=}}\n<%> part %>", data) == "t.md.mustache:2:1: partials (<%>part%>) are not supported");
+    CHECK(error_of("{{=<% %>=}}<%#items%><%m%><%/items%>", data) == "t.md.mustache:1:22: unknown tag 'm'");
+    CHECK(error_of("{{=<% %>=}}<%{title}%>", data) == "t.md.mustache:1:12: unknown tag '{title}'");  // no triple
+    CHECK(error_of("{{=<% %>=}}<%#items%>", data) == "t.md.mustache:1:12: unclosed section 'items'");
+    CHECK(error_of("{{=<% %>=}}<%title", data) == "t.md.mustache:1:12: unclosed tag");
+    CHECK(error_of("x{{=<%=}}", data) == "t.md.mustache:1:2: invalid set-delimiter tag");
+    CHECK(error_of("{{=a= b=}}", data) == "t.md.mustache:1:1: invalid set-delimiter tag");
   }
 
   TEST_CASE("prose regions survive a new rendering; orphaned prose is kept at the end") {
