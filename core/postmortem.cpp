@@ -268,11 +268,64 @@ Json events_of(const std::vector<Event>& events, const std::string& type) {
   return list;
 }
 
-// The marker line may end in CRLF (a document edited on Windows); the prose
-// (group 2) is kept byte for byte, line endings and all.
-const std::regex& prose_region() {
-  static const std::regex re(R"(<!-- irctl:prose ([A-Za-z0-9_.-]+) -->\r?\n([\s\S]*?)<!-- irctl:end -->)");
-  return re;
+struct ProseRegion {
+  std::string name;
+  std::string prose;
+  size_t begin = 0;  ///< where its opening marker starts
+  size_t end = 0;    ///< just after its closing marker
+};
+
+constexpr std::string_view kProseOpen = "<!-- irctl:prose ";
+constexpr std::string_view kProseEnd = "<!-- irctl:end -->";
+
+bool is_region_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+}
+
+// The regions "<!-- irctl:prose NAME -->" (ending its line) ... "<!--
+// irctl:end -->" of a document. Read by hand, in one pass: libstdc++'s
+// regular expressions recurse once per character matched, and a long
+// region ran out of stack. The marker line may end in CRLF (a document
+// edited on Windows); the prose is kept byte for byte, line endings and all.
+std::vector<ProseRegion> prose_regions(const std::string& doc) {
+  std::vector<ProseRegion> regions;
+  for (size_t pos = doc.find(kProseOpen); pos != std::string::npos; pos = doc.find(kProseOpen, pos)) {
+    const size_t name = pos + kProseOpen.size();
+    size_t name_end = name;
+    while (name_end < doc.size() && is_region_name_char(doc[name_end])) ++name_end;
+    size_t line_end = name_end + 4;  // " -->"
+    const bool marker = name_end > name && doc.compare(name_end, 4, " -->") == 0;
+    if (marker && line_end < doc.size() && doc[line_end] == '\r') ++line_end;
+    if (!marker || line_end >= doc.size() || doc[line_end] != '\n') {
+      ++pos;
+      continue;
+    }
+    const size_t end = doc.find(kProseEnd, line_end + 1);
+    if (end == std::string::npos) break;  // no later region can be closed either
+    regions.push_back(
+        {doc.substr(name, name_end - name), doc.substr(line_end + 1, end - line_end - 1), pos, end + kProseEnd.size()});
+    pos = end + kProseEnd.size();
+  }
+  return regions;
+}
+
+// The prose markers are the template's, never the incident's: where a text
+// of the incident holds one ("<!-- irctl:end -->" in a note), its '<' becomes
+// the entity "&lt;", which Markdown shows as '<', so that a rendering again
+// finds only the template's markers.
+std::string defuse_markers(std::string text) {
+  for (size_t pos = text.find("<!--"); pos != std::string::npos; pos = text.find("<!--", pos + 1)) {
+    const size_t word = text.find_first_not_of(" \t\r\n", pos + 4);
+    if (word != std::string::npos && text.compare(word, 6, "irctl:") == 0) text.replace(pos, 1, "&lt;");
+  }
+  return text;
+}
+
+void defuse_markers_in(Json& data) {
+  if (data.is_string())
+    data = defuse_markers(data.get<std::string>());
+  else if (data.is_structured())
+    for (auto& item : data) defuse_markers_in(item);
 }
 
 bool safe_output_path(const std::string& path) {
@@ -502,23 +555,22 @@ std::string render_template(const Template& tmpl, const Json& data) {
 std::string keep_prose(const std::string& rendered, const std::string& previous) {
   std::map<std::string, std::string> kept;
   std::vector<std::string> order;
-  for (std::sregex_iterator it(previous.begin(), previous.end(), prose_region()), end; it != end; ++it) {
-    kept[(*it)[1]] = (*it)[2];
-    order.push_back((*it)[1]);
+  for (auto& region : prose_regions(previous)) {
+    kept[region.name] = std::move(region.prose);
+    order.push_back(region.name);
   }
   std::string out;
   std::set<std::string> used;
-  auto last = rendered.cbegin();
-  for (std::sregex_iterator it(rendered.begin(), rendered.end(), prose_region()), end; it != end; ++it) {
-    const std::string name = (*it)[1];
-    out.append(last, (*it)[0].first);
-    const auto found = kept.find(name);
-    out += "<!-- irctl:prose " + name + " -->\n" + (found != kept.end() ? found->second : std::string((*it)[2])) +
-           "<!-- irctl:end -->";
-    used.insert(name);
-    last = (*it)[0].second;
+  size_t last = 0;
+  for (const auto& region : prose_regions(rendered)) {
+    out.append(rendered, last, region.begin - last);
+    const auto found = kept.find(region.name);
+    out += std::string(kProseOpen) + region.name + " -->\n" + (found != kept.end() ? found->second : region.prose) +
+           std::string(kProseEnd);
+    used.insert(region.name);
+    last = region.end;
   }
-  out.append(last, rendered.cend());
+  out.append(rendered, last);
   std::string orphans;
   for (const auto& name : order)
     if (!used.count(name)) orphans += "<!-- irctl:prose " + name + " -->\n" + kept[name] + "<!-- irctl:end -->\n\n";
@@ -545,7 +597,9 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
                                        "postmortems/" + id + ".md, or - for standard output");
   const Template tmpl = load_template(repo, req.template_name.empty() ? default_template_for(inc, config)
                                                                       : req.template_name);
-  std::string text = render_template(tmpl, template_data(file, config));
+  Json data = template_data(file, config);
+  defuse_markers_in(data);
+  std::string text = render_template(tmpl, data);
   // What is committed decides (the prose kept, whether anything changed); a
   // preview shows the work tree's prose, uncommitted edits included, but
   // reads nothing through a symbolic link.

@@ -753,6 +753,43 @@ EOF
   assert_no_commit_since "$before"
 }
 
+@test "a note holding prose markers stays a note: rendering again keeps the hand-written prose" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  sed -i 's/^_Write here._$/Hand-written./' "$PM"
+  git commit -q -am "postmortem prose"
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "$(printf 'Pasted:\n<!-- irctl:prose went-well -->\nForged.\n<!-- irctl:end -->')"
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  # the real regions keep what was written there, and nothing is orphaned
+  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
+  [ "$(grep -A1 -x '<!-- irctl:prose went-well -->' "$PM")" = "$(printf '%s\n' '<!-- irctl:prose went-well -->' 'Hand-written.')" ]
+  refute_file_contains "$PM" "Kept from an earlier version"
+  # the note is there, its markers shown as text ('&lt;' is Markdown's '<')
+  assert_file_has "$PM" "&lt;!-- irctl:prose went-well -->"
+  assert_file_has "$PM" "Forged."
+  assert_file_has "$PM" "&lt;!-- irctl:end --> |"
+  # and once more: nothing to change
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  [[ "$stderr" == *"$PM is up to date; nothing changed"* ]]
+  assert_no_commit_since "$before"
+}
+
+@test "a prose region of 20,000 lines is kept whole when the postmortem is rendered again" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  seq 20000 | sed 's/$/: what we learned/' >"$TEST_DIR/prose"
+  sed -i "/^_Write here._\$/{r $TEST_DIR/prose
+d;}" "$PM"
+  git commit -q -am "postmortem prose"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -o -
+  assert_status 0
+  [ "$output" = "$(cat "$PM")" ]
+  [ "$(grep -c ': what we learned$' <<<"$output")" -eq 60000 ]
+}
+
 @test "--output - previews without any identity; writing still needs one" {
   replay_outage
   git config --unset user.name

@@ -100,6 +100,20 @@ TEST_SUITE("postmortem") {
     CHECK(error_of("{{=a= b=}}", data) == "t.md.mustache:1:1: invalid set-delimiter tag");
   }
 
+  TEST_CASE("a text of the incident that looks like a prose marker is shown, never read as one") {
+    TempDir dir;
+    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
+    Repository repo = Repository::discover(dir.path());
+    DeclareRequest r;
+    r.title = "Disk full <!-- irctl:end -->";
+    r.summary = "Forged <!--irctl:prose summary -->\nx\n<!-- irctl:end -->";
+    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    const std::string text = write_postmortem(repo, id, {}, false, at(1)).text;
+    CHECK(text.find("# Postmortem: Disk full &lt;!-- irctl:end -->\n") == 0);
+    CHECK(text.find("Forged &lt;!--irctl:prose summary -->\nx\n&lt;!-- irctl:end -->") != std::string::npos);
+    CHECK(keep_prose(text, text) == text);
+  }
+
   TEST_CASE("prose regions survive a new rendering; orphaned prose is kept at the end") {
     const std::string fresh =
         "# Title v2\n<!-- irctl:prose went-well -->\n_Write here._\n<!-- irctl:end -->\n"
@@ -189,6 +203,22 @@ TEST_SUITE("postmortem") {
     CHECK(out.find("_Write here._") == std::string::npos);
     CHECK(out.find("<!-- irctl:prose gone -->\nOld prose.\r\n<!-- irctl:end -->") != std::string::npos);
     CHECK(keep_prose(fresh, out) == out);  // rendering again changes nothing
+  }
+
+  TEST_CASE("prose regions: markers end their line; a long region is kept whole") {
+    const std::string fresh = "# T\n<!-- irctl:prose went-well -->\n_Write here._\n<!-- irctl:end -->\n";
+    std::string prose;
+    for (int i = 0; i < 50000; ++i) prose += "The rollback took two minutes.\n";
+    CHECK(keep_prose(fresh, "<!-- irctl:prose went-well -->\n" + prose + "<!-- irctl:end -->\n") ==
+          "# T\n<!-- irctl:prose went-well -->\n" + prose + "<!-- irctl:end -->\n");
+    // not markers: a name with a space, text after the marker, no end marker
+    for (const char* previous : {"<!-- irctl:prose went well -->\nx\n<!-- irctl:end -->",
+                                 "<!-- irctl:prose went-well --> x\ny\n<!-- irctl:end -->",
+                                 "<!-- irctl:prose went-well -->\r\r\nx\n<!-- irctl:end -->",
+                                 "<!-- irctl:prose went-well -->\nx\n"}) {
+      CAPTURE(previous);
+      CHECK(keep_prose(fresh, previous) == fresh);
+    }
   }
 
   TEST_CASE("the output path: no symbolic links, folders or trailing slashes; nothing committed") {
