@@ -13,6 +13,7 @@
 
 #include "core/embedded.hpp"
 #include "core/error.hpp"
+#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
 #include "core/metrics.hpp"
 #include "core/validate.hpp"
@@ -336,6 +337,45 @@ bool safe_output_path(const std::string& path) {
   return top != ".git" && top != ".irctl" && top != "incidents" && top != "evidence";
 }
 
+bool exists_in_repository(const Repository& repo, const std::string& path) {
+  if (repo.committed(path)) return true;
+  if (repo.layout() == Layout::branch) return false;  // only git's objects are written
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(repo.root() / path, ec));
+}
+
+// Why `path` may not receive `text`, the postmortem of `inc`, when it may
+// not. It may be the incident's own postmortem (the default path, or where
+// it was written before), a new file, or a file committed with `text`
+// already (written by hand): never another file that is there (a README,
+// another incident's postmortem), a hidden one (.gitattributes, .gitmodules:
+// git's settings), nor the folder of every incident's default path.
+std::optional<std::string> foreign_output_reason(const Repository& repo, const Incident& inc, const std::string& path,
+                                                 const std::string& text) {
+  if (path == postmortem_path(inc.id) || path == inc.postmortem) return std::nullopt;
+  const fs::path p(path);
+  for (const auto& part : p)
+    if (const std::string name = part.string(); !name.empty() && name[0] == '.')
+      return quote(name) + " is hidden: names that start with '.' hold the settings of git and other tools";
+  const std::string folder = fs::path(postmortem_path(inc.id)).parent_path().string();
+  if (path == folder) return quote(path) + " is the folder of every incident's postmortem";
+  if (p.parent_path() == folder && p.extension() == ".md" && is_incident_id(p.stem().string()))
+    return quote(path) + " is the postmortem of " + p.stem().string();
+  if (exists_in_repository(repo, path) && repo.read_committed(path) != text)
+    return quote(path) + " exists, and is not the postmortem of " + inc.id;
+  return std::nullopt;
+}
+
+void require_own_or_new_output(const Repository& repo, const Incident& inc, const std::string& path,
+                               const std::string& text) {
+  const auto why = foreign_output_reason(repo, inc, path, text);
+  if (!why) return;
+  const std::string own = inc.postmortem.empty() ? postmortem_path(inc.id) : inc.postmortem;
+  throw Error(Errc::usage, "cannot write the postmortem to " + quote(path) + ": " + *why,
+              "give a file that does not exist yet, such as docs/" + inc.id +
+                  ".md, or the incident's own postmortem (" + own + "), or - for standard output");
+}
+
 }  // namespace
 
 std::vector<TemplateInfo> list_templates(const Repository& repo) {
@@ -611,12 +651,14 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
   if (previous) text = keep_prose(text, *previous);
   PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}};
   if (!commit) return result;
+  require_own_or_new_output(repo, inc, path, text);
   result.event = record_event_with_files(
       repo, id,
       [&](const Incident& current) -> std::optional<Event> {
         if (current.status == "closed")
           throw Error(Errc::refused, current.id + " is closed; the postmortem is final",
                       "edit " + path + " by hand, or reopen the incident: irctl reopen " + current.id + " --reason TEXT");
+        require_own_or_new_output(repo, current, path, text);  // again, as it is now: under the lock
         // Edits that are not committed are refused even when the rendering
         // matches HEAD: they are neither overwritten nor passed over as "up to date".
         repo.require_clean(path);

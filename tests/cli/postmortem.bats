@@ -676,6 +676,54 @@ EOF
   assert_json_error usage
 }
 
+@test "--output refuses git's settings, an existing file, another incident's postmortem and 'postmortems': exit 2, nothing changed" {
+  replay_outage
+  other=$(declare_incident "Disk full on db-2")
+  printf '# Runbooks\n' >README.md
+  git add README.md
+  git commit -q -m "readme"
+  printf 'draft\n' >notes.md  # untracked
+  # 'postmortems' as a file would block every later postmortem; the other
+  # incident's default path is its own even before it is written
+  for o in .gitattributes .gitmodules docs/.gitignore README.md notes.md postmortems "postmortems/$other.md"; do
+    run_unchanged --separate-stderr irctl postmortem "$ID" --output "$o"
+    assert_status 2
+    assert_text_error
+    [[ "$stderr" == *"irctl: error: cannot write the postmortem to '$o': "* ]]
+    [[ "$stderr" == *"hint: give a file that does not exist yet"*"or - for standard output"* ]]
+  done
+  irctl -q postmortem "$other"
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output "postmortems/$other.md"
+  assert_status 2
+  [[ "$stderr" == *"'postmortems/$other.md' is the postmortem of $other"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output README.md
+  assert_status 2
+  [[ "$stderr" == *"'README.md' exists, and is not the postmortem of $ID"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output docs/.gitignore
+  assert_status 2
+  [[ "$stderr" == *"'.gitignore' is hidden"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output .gitmodules --json
+  assert_status 2
+  assert_json_error usage
+  [ "$(toml_eval "$FILE" '"postmortem" in d')" = "false" ]
+}
+
+@test "--output naming the incident's own earlier postmortem renders it again there, keeping the prose" {
+  replay_outage
+  irctl -q postmortem "$ID" --output docs/checkout.md
+  sed -i 's/^_Write here._$/Kept prose./' docs/checkout.md
+  git commit -q -am "postmortem prose"
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "Follow-up filed"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID" --output docs/checkout.md
+  assert_status 0
+  assert_one_commit_since "$before"
+  [ "$(git log -1 --format=%s)" = "postmortem $ID: postmortem updated: docs/checkout.md" ]
+  [ "$(grep -c '^Kept prose.$' docs/checkout.md)" -eq 3 ]
+  assert_file_has docs/checkout.md "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"
+  assert_clean_repo
+}
+
 @test "a postmortem with CRLF line endings keeps its prose, byte for byte, when rendered again" {
   replay_outage
   irctl -q postmortem "$ID"
