@@ -229,7 +229,8 @@ void check_tags(const Template& tmpl, const Json& data) {
       throw Error(Errc::data, at(*tag) + ": partials (" + reader.spelled('>', tag->name) + ") are not supported",
                   "put the text in the template");
     if (tag->kind == '/') {
-      if (open.empty()) throw Error(Errc::data, at(*tag) + ": unopened section " + quote(tag->name), "remove it");
+      // Worded as kainjow-mustache words it, as before these checks came first.
+      if (open.empty()) throw Error(Errc::data, at(*tag) + ": unopened section \"" + tag->name + "\"", "remove it");
       if (open.back().name != tag->name)
         throw Error(Errc::data, at(*tag) + ": " + reader.spelled('/', tag->name) + " closes a section that is not open",
                     "the open section is " + reader.spelled('#', open.back().name) + ": close it first");
@@ -251,7 +252,7 @@ void check_tags(const Template& tmpl, const Json& data) {
     }
   }
   if (!open.empty())
-    throw Error(Errc::data, at(open.back()) + ": unclosed section " + quote(open.back().name),
+    throw Error(Errc::data, at(open.back()) + ": unclosed section \"" + open.back().name + "\"",
                 "close it with " + reader.spelled('/', open.back().name));
 }
 

@@ -59,8 +59,9 @@ TEST_SUITE("postmortem") {
     CHECK(render_template({"t", "{{title}} & <b>"}, {{"title", "a < b & c"}}) == "a < b & c & <b>");  // no HTML escaping
     CHECK(error_of("line 1\n  {{titel}}\n", data) == "t.md.mustache:2:3: unknown tag 'titel'");
     CHECK(error_of("{{#items}}{{m}}{{/items}}", data).find("unknown tag 'm'") != std::string::npos);
-    CHECK(error_of("a\n{{#items}}\nb\n", data) == "t.md.mustache:2:1: unclosed section 'items'");
-    CHECK(error_of("{{/items}}", data) == "t.md.mustache:1:1: unopened section 'items'");
+    CHECK(error_of("a\n{{#items}}\nb\n", data).find("t.md.mustache:2:1: unclosed section \"items\"") == 0);
+    CHECK(error_of("{{/items}}", data).find("unopened section") != std::string::npos);
+    CHECK(error_of("{{/items}}", data) == "t.md.mustache:1:1: unopened section \"items\"");
     CHECK(error_of("{{#items}}{{/title}}", data) == "t.md.mustache:1:11: {{/title}} closes a section that is not open");
     CHECK(error_of("x {{title", data).find("t.md.mustache:1:3: unclosed tag") == 0);
     CHECK(error_of("{{> partial}}", data).find("not supported") != std::string::npos);
@@ -94,7 +95,7 @@ TEST_SUITE("postmortem") {
     CHECK(error_of("{{=<% %>=}}\n<%> part %>", data) == "t.md.mustache:2:1: partials (<%>part%>) are not supported");
     CHECK(error_of("{{=<% %>=}}<%#items%><%m%><%/items%>", data) == "t.md.mustache:1:22: unknown tag 'm'");
     CHECK(error_of("{{=<% %>=}}<%{title}%>", data) == "t.md.mustache:1:12: unknown tag '{title}'");  // no triple
-    CHECK(error_of("{{=<% %>=}}<%#items%>", data) == "t.md.mustache:1:12: unclosed section 'items'");
+    CHECK(error_of("{{=<% %>=}}<%#items%>", data) == "t.md.mustache:1:12: unclosed section \"items\"");
     CHECK(error_of("{{=<% %>=}}<%title", data) == "t.md.mustache:1:12: unclosed tag");
     CHECK(error_of("x{{=<%=}}", data) == "t.md.mustache:1:2: invalid set-delimiter tag");
     CHECK(error_of("{{=a= b=}}", data) == "t.md.mustache:1:1: invalid set-delimiter tag");
