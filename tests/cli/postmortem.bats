@@ -683,25 +683,26 @@ EOF
   git add README.md
   git commit -q -m "readme"
   printf 'draft\n' >notes.md  # untracked
-  # 'postmortems' as a file would block every later postmortem; the other
-  # incident's default path is its own even before it is written
-  for o in .gitattributes .gitmodules docs/.gitignore README.md notes.md postmortems "postmortems/$other.md"; do
-    run_unchanged --separate-stderr irctl postmortem "$ID" --output "$o"
+  # Usage: refused PATH REASON
+  refused() {
+    run_unchanged --separate-stderr irctl postmortem "$ID" --output "$1"
     assert_status 2
     assert_text_error
-    [[ "$stderr" == *"irctl: error: cannot write the postmortem to '$o': "* ]]
-    [[ "$stderr" == *"hint: give a file that does not exist yet"*"or - for standard output"* ]]
-  done
+    [[ "$stderr" == *"irctl: error: cannot write the postmortem to '$1': $2"$'\n'* ]]
+    [[ "$stderr" == *"hint: give a file that does not exist yet, such as docs/$ID.md, or the incident's own postmortem ($PM), or - for standard output"* ]]
+  }
+  hidden="is hidden: names that start with '.' hold the settings of git and other tools"
+  refused .gitattributes "'.gitattributes' $hidden"
+  refused .gitmodules "'.gitmodules' $hidden"
+  refused docs/.gitignore "'.gitignore' $hidden"
+  refused README.md "'README.md' exists, and is not the postmortem of $ID"
+  refused notes.md "'notes.md' exists, and is not the postmortem of $ID"
+  # a file 'postmortems' would block every later postmortem
+  refused postmortems "'postmortems' is the folder of every incident's postmortem"
+  # the other incident's default path is its own, written or not
+  refused "postmortems/$other.md" "'postmortems/$other.md' is the postmortem of $other"
   irctl -q postmortem "$other"
-  run_unchanged --separate-stderr irctl postmortem "$ID" --output "postmortems/$other.md"
-  assert_status 2
-  [[ "$stderr" == *"'postmortems/$other.md' is the postmortem of $other"* ]]
-  run_unchanged --separate-stderr irctl postmortem "$ID" --output README.md
-  assert_status 2
-  [[ "$stderr" == *"'README.md' exists, and is not the postmortem of $ID"* ]]
-  run_unchanged --separate-stderr irctl postmortem "$ID" --output docs/.gitignore
-  assert_status 2
-  [[ "$stderr" == *"'.gitignore' is hidden"* ]]
+  refused "postmortems/$other.md" "'postmortems/$other.md' is the postmortem of $other"
   run_unchanged --separate-stderr irctl postmortem "$ID" --output .gitmodules --json
   assert_status 2
   assert_json_error usage
