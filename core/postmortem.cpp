@@ -311,15 +311,29 @@ std::vector<ProseRegion> prose_regions(const std::string& doc) {
   return regions;
 }
 
+// Whether `text` ends where a marker could begin ("...<!-- irc"), so that
+// the text after it in the document (another field: {{a}}{{b}}) could end it.
+bool ends_in_marker_start(std::string_view text) {
+  const size_t lt = text.rfind('<');
+  if (lt == std::string_view::npos) return false;
+  std::string_view tail = text.substr(lt);
+  constexpr std::string_view kComment = "<!--", kWord = "irctl:";
+  if (tail.size() <= kComment.size()) return kComment.substr(0, tail.size()) == tail;
+  if (tail.substr(0, kComment.size()) != kComment) return false;
+  tail.remove_prefix(std::min(tail.size(), tail.find_first_not_of(" \t\r\n", kComment.size())));
+  return tail.size() < kWord.size() && kWord.substr(0, tail.size()) == tail;
+}
+
 // The prose markers are the template's, never the incident's: where a text
-// of the incident holds one ("<!-- irctl:end -->" in a note), its '<' becomes
-// the entity "&lt;", which Markdown shows as '<', so that a rendering again
-// finds only the template's markers.
+// of the incident holds one ("<!-- irctl:end -->" in a note), or ends with
+// the start of one, its '<' becomes the entity "&lt;", which Markdown shows
+// as '<', so that a rendering again finds only the template's markers.
 std::string defuse_markers(std::string text) {
   for (size_t pos = text.find("<!--"); pos != std::string::npos; pos = text.find("<!--", pos + 1)) {
     const size_t word = text.find_first_not_of(" \t\r\n", pos + 4);
     if (word != std::string::npos && text.compare(word, 6, "irctl:") == 0) text.replace(pos, 1, "&lt;");
   }
+  if (ends_in_marker_start(text)) text.replace(text.rfind('<'), 1, "&lt;");
   return text;
 }
 

@@ -113,6 +113,14 @@ TEST_SUITE("postmortem") {
     CHECK(text.find("# Postmortem: Disk full &lt;!-- irctl:end -->\n") == 0);
     CHECK(text.find("Forged &lt;!--irctl:prose summary -->\nx\n&lt;!-- irctl:end -->") != std::string::npos);
     CHECK(keep_prose(text, text) == text);
+    // nor can two texts side by side, the first ending where a marker begins
+    r.title = "x <!-- irc";
+    r.summary = "tl:prose summary -->";
+    const std::string split = declare_incident(repo, r, at(2)).incident_id;
+    repo.commit({{".irctl/templates/adjacent.md.mustache", "{{title}}{{summary}}\nForged.\n<!-- irctl:end -->\n"}},
+                "template", kAlice, at(3).at);
+    CHECK(write_postmortem(repo, split, {"adjacent", ""}, false, at(4)).text ==
+          "x &lt;!-- irctl:prose summary -->\nForged.\n<!-- irctl:end -->\n");
   }
 
   TEST_CASE("prose regions survive a new rendering; orphaned prose is kept at the end") {
