@@ -70,7 +70,8 @@ void register_postmortem(CLI::App& app, Context& ctx) {
                   "A template's name (see --list-templates) or a file; default: postmortem, or postmortem-security "
                   "for security incidents")
       ->option_text("NAME|FILE");
-  cmd->add_option("-o,--output", o->output, "Where in the repository to write it, or - for standard output (no commit)")
+  cmd->add_option("-o,--output", o->output,
+                  "A new file in the repository, or the incident's own postmortem; - for standard output (no commit)")
       ->option_text("FILE|-");
   cmd->add_flag("--list-templates", o->list, "List the templates: built-in ones and those in .irctl/templates/");
   set_examples(cmd,

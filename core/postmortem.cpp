@@ -3,14 +3,17 @@
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
+#include <string_view>
 
 #include "core/embedded.hpp"
 #include "core/error.hpp"
+#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
 #include "core/metrics.hpp"
 #include "core/validate.hpp"
@@ -135,54 +138,122 @@ Json section_context(const Json* v) {
   return Json::object();
 }
 
-std::string trim_tag(const std::string& s) { return trim(s); }
+// A tag as kainjow-mustache reads it.
+struct Tag {
+  char kind = 0;  ///< '#', '^', '/', '>', '!', '&', '=' (delimiters set), or 0 for a variable
+  std::string name;
+  size_t offset = 0;  ///< where it starts in the template
+};
+
+// Reads the tags of a template by kainjow-mustache's own rules, so that the
+// checks see what the renderer will: set-delimiter tags change the
+// delimiters of every tag after them, and a triple mustache exists only
+// while the delimiters are the default braces. One pass over the text.
+class TagReader {
+ public:
+  explicit TagReader(const Template& tmpl) : tmpl_(tmpl) {}
+
+  /// The next tag; nullopt after the last one.
+  std::optional<Tag> next() {
+    const std::string& t = tmpl_.text;
+    const size_t start = t.find(open_, pos_);
+    if (start == std::string::npos) return std::nullopt;
+    size_t inner = start + open_.size();
+    const bool triple = open_ == "{{" && close_ == "}}" && inner < t.size() && t[inner] == '{';
+    if (triple) ++inner;
+    const std::string& close = triple ? kTripleClose : close_;
+    const size_t end = t.find(close, inner);
+    if (end == std::string::npos)
+      throw Error(Errc::data, tmpl_.name + ":" + where(t, start) + ": unclosed tag", "close it with " + close);
+    pos_ = end + close.size();
+    Tag tag{triple ? '&' : char{0}, kainjow::mustache::trim(t.substr(inner, end - inner)), start};
+    if (triple || tag.name.empty()) return tag;
+    if (tag.name[0] == '=') {
+      set_delimiters(tag);
+      tag.kind = '=';
+    } else if (std::string_view("#^/>&!").find(tag.name[0]) != std::string_view::npos) {
+      tag.kind = tag.name[0];
+      tag.name = kainjow::mustache::trim(tag.name.substr(1));
+    }
+    return tag;
+  }
+
+  /// How a tag of `kind` is written with the delimiters in force: {{#name}}.
+  std::string spelled(char kind, const std::string& name) const {
+    return open_ + (kind ? std::string(1, kind) : "") + name + close_;
+  }
+
+ private:
+  // "=<% %>=": two delimiters without '=' or white space, apart by spaces.
+  void set_delimiters(const Tag& tag) {
+    const std::string& s = tag.name;
+    const auto valid = [](const std::string& d) {
+      return !d.empty() && std::none_of(d.begin(), d.end(),
+                                        [](char c) { return c == '=' || std::isspace(static_cast<unsigned char>(c)); });
+    };
+    const std::string both = s.size() >= 5 && s.back() == '=' ? kainjow::mustache::trim(s.substr(1, s.size() - 2)) : "";
+    const size_t space = both.find(' ');
+    const std::string open = both.substr(0, space);
+    const std::string close = space == std::string::npos ? "" : both.substr(both.find_first_not_of(' ', space));
+    if (!valid(open) || !valid(close))
+      throw Error(Errc::data, tmpl_.name + ":" + where(tmpl_.text, tag.offset) + ": invalid set-delimiter tag",
+                  "write it as {{=<% %>=}}: two delimiters apart by a space, without '=' or spaces in them");
+    open_ = open;
+    close_ = close;
+  }
+
+  static inline const std::string kTripleClose = "}}}";
+  const Template& tmpl_;
+  size_t pos_ = 0;
+  std::string open_ = "{{";
+  std::string close_ = "}}";
+};
+
+// Deeper than any document needs, and shallow enough for kainjow's
+// recursive renderer.
+constexpr size_t kMaxSectionDepth = 64;
 
 // Checks every tag against the data, so that a misspelt name is an error and
-// not an empty spot in a postmortem.
+// not an empty spot in a postmortem. Linear in the size of the template: a
+// tag's line and column are counted only for an error.
 void check_tags(const Template& tmpl, const Json& data) {
-  const std::string& t = tmpl.text;
-  if (t.find("{{=") != std::string::npos) return;  // custom delimiters: leave it to the renderer
-  std::vector<Json> owned;
-  owned.reserve(64);
+  const auto at = [&](const Tag& tag) { return tmpl.name + ":" + where(tmpl.text, tag.offset); };
+  // A deque, so that the stack's pointers stay valid as contexts come and go.
+  std::deque<Json> contexts;
   std::vector<const Json*> stack = {&data};
-  std::vector<std::pair<std::string, size_t>> open;
-  size_t pos = 0;
-  while ((pos = t.find("{{", pos)) != std::string::npos) {
-    const bool triple = t.compare(pos, 3, "{{{") == 0;
-    const size_t end = t.find(triple ? "}}}" : "}}", pos);
-    if (end == std::string::npos)
-      throw Error(Errc::data, tmpl.name + ":" + where(t, pos) + ": unclosed tag", "close it with }}");
-    std::string inner = t.substr(pos + (triple ? 3 : 2), end - pos - (triple ? 3 : 2));
-    const std::string at = tmpl.name + ":" + where(t, pos);
-    pos = end + (triple ? 3 : 2);
-    if (inner.empty()) continue;
-    const char kind = triple ? '&' : inner[0];
-    if (!triple && (kind == '#' || kind == '^' || kind == '/' || kind == '!' || kind == '>' || kind == '&'))
-      inner = inner.substr(1);
-    const std::string name = trim_tag(inner);
-    if (kind == '!') continue;
-    if (kind == '>')
-      throw Error(Errc::data, at + ": partials ({{>" + name + "}}) are not supported", "put the text in the template");
-    if (kind == '/') {
-      if (open.empty() || open.back().first != name)
-        throw Error(Errc::data, at + ": {{/" + name + "}} closes a section that is not open",
-                    open.empty() ? "remove it" : "the open section is {{#" + open.back().first + "}}");
+  std::vector<Tag> open;
+  TagReader reader(tmpl);
+  while (const auto tag = reader.next()) {
+    if (tag->kind == '!' || tag->kind == '=') continue;
+    if (tag->kind == '>')
+      throw Error(Errc::data, at(*tag) + ": partials (" + reader.spelled('>', tag->name) + ") are not supported",
+                  "put the text in the template");
+    if (tag->kind == '/') {
+      // Worded as kainjow-mustache words it, as before these checks came first.
+      if (open.empty()) throw Error(Errc::data, at(*tag) + ": unopened section \"" + tag->name + "\"", "remove it");
+      if (open.back().name != tag->name)
+        throw Error(Errc::data, at(*tag) + ": " + reader.spelled('/', tag->name) + " closes a section that is not open",
+                    "the open section is " + reader.spelled('#', open.back().name) + ": close it first");
       open.pop_back();
       stack.pop_back();
+      contexts.pop_back();
       continue;
     }
-    if (!resolves(stack, name)) throw Error(Errc::data, at + ": unknown tag " + quote(name), kDataHint);
-    if (kind == '#' || kind == '^') {
-      owned.push_back(kind == '#' ? section_context(lookup(stack, name)) : Json::object());
-      stack.push_back(owned.back().is_null() ? nullptr : &owned.back());
-      open.emplace_back(name, pos);
-      if (owned.size() == owned.capacity()) throw Error(Errc::data, at + ": sections are nested too deeply");
+    if (!resolves(stack, tag->name)) throw Error(Errc::data, at(*tag) + ": unknown tag " + quote(tag->name), kDataHint);
+    if (tag->kind == '#' || tag->kind == '^') {
+      if (open.size() == kMaxSectionDepth)
+        throw Error(
+            Errc::data,
+            at(*tag) + ": sections are nested too deeply (more than " + std::to_string(kMaxSectionDepth) + " levels)",
+            "close some of the sections that are open before opening this one");
+      contexts.push_back(tag->kind == '#' ? section_context(lookup(stack, tag->name)) : Json::object());
+      stack.push_back(contexts.back().is_null() ? nullptr : &contexts.back());
+      open.push_back(*tag);
     }
   }
   if (!open.empty())
-    throw Error(Errc::data, tmpl.name + ":" + where(t, open.back().second) + ": the section " +
-                                quote(open.back().first) + " is never closed",
-                "close it with {{/" + open.back().first + "}}");
+    throw Error(Errc::data, at(open.back()) + ": unclosed section \"" + open.back().name + "\"",
+                "close it with " + reader.spelled('/', open.back().name));
 }
 
 Json event_view(const Event& e) {
@@ -199,11 +270,78 @@ Json events_of(const std::vector<Event>& events, const std::string& type) {
   return list;
 }
 
-// The marker line may end in CRLF (a document edited on Windows); the prose
-// (group 2) is kept byte for byte, line endings and all.
-const std::regex& prose_region() {
-  static const std::regex re(R"(<!-- irctl:prose ([A-Za-z0-9_.-]+) -->\r?\n([\s\S]*?)<!-- irctl:end -->)");
-  return re;
+struct ProseRegion {
+  std::string name;
+  std::string prose;
+  size_t begin = 0;  ///< where its opening marker starts
+  size_t end = 0;    ///< just after its closing marker
+};
+
+constexpr std::string_view kProseOpen = "<!-- irctl:prose ";
+constexpr std::string_view kProseEnd = "<!-- irctl:end -->";
+
+bool is_region_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+}
+
+// The regions "<!-- irctl:prose NAME -->" (ending its line) ... "<!--
+// irctl:end -->" of a document. Read by hand, in one pass: libstdc++'s
+// regular expressions recurse once per character matched, and a long
+// region ran out of stack. The marker line may end in CRLF (a document
+// edited on Windows); the prose is kept byte for byte, line endings and all.
+std::vector<ProseRegion> prose_regions(const std::string& doc) {
+  std::vector<ProseRegion> regions;
+  for (size_t pos = doc.find(kProseOpen); pos != std::string::npos; pos = doc.find(kProseOpen, pos)) {
+    const size_t name = pos + kProseOpen.size();
+    size_t name_end = name;
+    while (name_end < doc.size() && is_region_name_char(doc[name_end])) ++name_end;
+    size_t line_end = name_end + 4;  // " -->"
+    const bool marker = name_end > name && doc.compare(name_end, 4, " -->") == 0;
+    if (marker && line_end < doc.size() && doc[line_end] == '\r') ++line_end;
+    if (!marker || line_end >= doc.size() || doc[line_end] != '\n') {
+      ++pos;
+      continue;
+    }
+    const size_t end = doc.find(kProseEnd, line_end + 1);
+    if (end == std::string::npos) break;  // no later region can be closed either
+    regions.push_back(
+        {doc.substr(name, name_end - name), doc.substr(line_end + 1, end - line_end - 1), pos, end + kProseEnd.size()});
+    pos = end + kProseEnd.size();
+  }
+  return regions;
+}
+
+// Whether `text` ends where a marker could begin ("...<!-- irc"), so that
+// the text after it in the document (another field: {{a}}{{b}}) could end it.
+bool ends_in_marker_start(std::string_view text) {
+  const size_t lt = text.rfind('<');
+  if (lt == std::string_view::npos) return false;
+  std::string_view tail = text.substr(lt);
+  constexpr std::string_view kComment = "<!--", kWord = "irctl:";
+  if (tail.size() <= kComment.size()) return kComment.substr(0, tail.size()) == tail;
+  if (tail.substr(0, kComment.size()) != kComment) return false;
+  tail.remove_prefix(std::min(tail.size(), tail.find_first_not_of(" \t\r\n", kComment.size())));
+  return tail.size() < kWord.size() && kWord.substr(0, tail.size()) == tail;
+}
+
+// The prose markers are the template's, never the incident's: where a text
+// of the incident holds one ("<!-- irctl:end -->" in a note), or ends with
+// the start of one, its '<' becomes the entity "&lt;", which Markdown shows
+// as '<', so that a rendering again finds only the template's markers.
+std::string defuse_markers(std::string text) {
+  for (size_t pos = text.find("<!--"); pos != std::string::npos; pos = text.find("<!--", pos + 1)) {
+    const size_t word = text.find_first_not_of(" \t\r\n", pos + 4);
+    if (word != std::string::npos && text.compare(word, 6, "irctl:") == 0) text.replace(pos, 1, "&lt;");
+  }
+  if (ends_in_marker_start(text)) text.replace(text.rfind('<'), 1, "&lt;");
+  return text;
+}
+
+void defuse_markers_in(Json& data) {
+  if (data.is_string())
+    data = defuse_markers(data.get<std::string>());
+  else if (data.is_structured())
+    for (auto& item : data) defuse_markers_in(item);
 }
 
 bool safe_output_path(const std::string& path) {
@@ -212,6 +350,45 @@ bool safe_output_path(const std::string& path) {
   if (p.empty() || *p.begin() == ".." || p.string() != path) return false;
   const std::string top = p.begin()->string();
   return top != ".git" && top != ".irctl" && top != "incidents" && top != "evidence";
+}
+
+bool exists_in_repository(const Repository& repo, const std::string& path) {
+  if (repo.committed(path)) return true;
+  if (repo.layout() == Layout::branch) return false;  // only git's objects are written
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(repo.root() / path, ec));
+}
+
+// Why `path` may not receive `text`, the postmortem of `inc`, when it may
+// not. It may be the incident's own postmortem (the default path, or where
+// it was written before), a new file, or a file committed with `text`
+// already (written by hand): never another file that is there (a README,
+// another incident's postmortem), a hidden one (.gitattributes, .gitmodules:
+// git's settings), nor the folder of every incident's default path.
+std::optional<std::string> foreign_output_reason(const Repository& repo, const Incident& inc, const std::string& path,
+                                                 const std::string& text) {
+  if (path == postmortem_path(inc.id) || path == inc.postmortem) return std::nullopt;
+  const fs::path p(path);
+  for (const auto& part : p)
+    if (const std::string name = part.string(); !name.empty() && name[0] == '.')
+      return quote(name) + " is hidden: names that start with '.' hold the settings of git and other tools";
+  const std::string folder = fs::path(postmortem_path(inc.id)).parent_path().string();
+  if (path == folder) return quote(path) + " is the folder of every incident's postmortem";
+  if (p.parent_path() == folder && p.extension() == ".md" && is_incident_id(p.stem().string()))
+    return quote(path) + " is the postmortem of " + p.stem().string();
+  if (exists_in_repository(repo, path) && repo.read_committed(path) != text)
+    return quote(path) + " exists, and is not the postmortem of " + inc.id;
+  return std::nullopt;
+}
+
+void require_own_or_new_output(const Repository& repo, const Incident& inc, const std::string& path,
+                               const std::string& text) {
+  const auto why = foreign_output_reason(repo, inc, path, text);
+  if (!why) return;
+  const std::string own = inc.postmortem.empty() ? postmortem_path(inc.id) : inc.postmortem;
+  throw Error(Errc::usage, "cannot write the postmortem to " + quote(path) + ": " + *why,
+              "give a file that does not exist yet, such as docs/" + inc.id +
+                  ".md, or the incident's own postmortem (" + own + "), or - for standard output");
 }
 
 }  // namespace
@@ -367,7 +544,45 @@ Json template_data(const IncidentFile& file, const Config& config) {
   return d;
 }
 
+namespace {
+
+// kainjow-mustache looks a partial up in the data, where it would find
+// nothing (an empty spot) or a text of the incident to run as a template.
+// The checks refuse partials first; this makes sure no reading of a template
+// they did not foresee lets one through.
+class NoPartials : public kainjow::mustache::context<std::string> {
+ public:
+  NoPartials(const Data* data, std::string template_name)
+      : kainjow::mustache::context<std::string>(data), template_name_(std::move(template_name)) {}
+  const Data* get_partial(const std::string& name) const override {
+    throw Error(Errc::data, template_name_ + ": partials ({{>" + name + "}}) are not supported",
+                "put the text in the template");
+  }
+
+ private:
+  std::string template_name_;
+};
+
+// Two or more blank lines in a row become one. A skipped section between
+// blank lines leaves one blank line too many; Markdown gives two blank lines
+// no meaning, so none is lost.
+std::string squeeze_blank_lines(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t newlines = 0;
+  for (const char c : text) {
+    newlines = c == '\n' ? newlines + 1 : 0;
+    if (newlines <= 2) out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string render_template(const Template& tmpl, const Json& data) {
+  // Checked before kainjow-mustache reads it: its reading recurses (and
+  // copies) once per level of nested sections, which the checks bound.
+  check_tags(tmpl, data);
   kainjow::mustache::mustache m(tmpl.text);
   if (!m.is_valid()) {
     std::string message = m.error_message();
@@ -382,39 +597,35 @@ std::string render_template(const Template& tmpl, const Json& data) {
     if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     throw Error(Errc::data, place + ": " + message, "fix the template; irctl-templates(5) describes its data");
   }
-  check_tags(tmpl, data);
   // Markdown, not HTML: text goes in as it was recorded.
   m.set_custom_escape([](const std::string& s) { return s; });
-  std::string out = m.render(to_data(data));
+  const Data root = to_data(data);
+  NoPartials context(&root, tmpl.name);
+  std::string out = m.render(context);
   if (!m.is_valid()) throw Error(Errc::data, tmpl.name + ": " + m.error_message());
   out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
-  // A skipped section between blank lines leaves one blank line too many;
-  // Markdown gives two blank lines no meaning, so none is lost.
-  static const std::regex blank_lines("\n{3,}");
-  out = std::regex_replace(out, blank_lines, "\n\n");
-  return out;
+  return squeeze_blank_lines(out);
 }
 
 std::string keep_prose(const std::string& rendered, const std::string& previous) {
   std::map<std::string, std::string> kept;
   std::vector<std::string> order;
-  for (std::sregex_iterator it(previous.begin(), previous.end(), prose_region()), end; it != end; ++it) {
-    kept[(*it)[1]] = (*it)[2];
-    order.push_back((*it)[1]);
+  for (auto& region : prose_regions(previous)) {
+    kept[region.name] = std::move(region.prose);
+    order.push_back(region.name);
   }
   std::string out;
   std::set<std::string> used;
-  auto last = rendered.cbegin();
-  for (std::sregex_iterator it(rendered.begin(), rendered.end(), prose_region()), end; it != end; ++it) {
-    const std::string name = (*it)[1];
-    out.append(last, (*it)[0].first);
-    const auto found = kept.find(name);
-    out += "<!-- irctl:prose " + name + " -->\n" + (found != kept.end() ? found->second : std::string((*it)[2])) +
-           "<!-- irctl:end -->";
-    used.insert(name);
-    last = (*it)[0].second;
+  size_t last = 0;
+  for (const auto& region : prose_regions(rendered)) {
+    out.append(rendered, last, region.begin - last);
+    const auto found = kept.find(region.name);
+    out += std::string(kProseOpen) + region.name + " -->\n" + (found != kept.end() ? found->second : region.prose) +
+           std::string(kProseEnd);
+    used.insert(region.name);
+    last = region.end;
   }
-  out.append(last, rendered.cend());
+  out.append(rendered, last);
   std::string orphans;
   for (const auto& name : order)
     if (!used.count(name)) orphans += "<!-- irctl:prose " + name + " -->\n" + kept[name] + "<!-- irctl:end -->\n\n";
@@ -441,7 +652,9 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
                                        "postmortems/" + id + ".md, or - for standard output");
   const Template tmpl = load_template(repo, req.template_name.empty() ? default_template_for(inc, config)
                                                                       : req.template_name);
-  std::string text = render_template(tmpl, template_data(file, config));
+  Json data = template_data(file, config);
+  defuse_markers_in(data);
+  std::string text = render_template(tmpl, data);
   // What is committed decides (the prose kept, whether anything changed); a
   // preview shows the work tree's prose, uncommitted edits included, but
   // reads nothing through a symbolic link.
@@ -453,12 +666,14 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
   if (previous) text = keep_prose(text, *previous);
   PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}};
   if (!commit) return result;
+  require_own_or_new_output(repo, inc, path, text);
   result.event = record_event_with_files(
       repo, id,
       [&](const Incident& current) -> std::optional<Event> {
         if (current.status == "closed")
           throw Error(Errc::refused, current.id + " is closed; the postmortem is final",
                       "edit " + path + " by hand, or reopen the incident: irctl reopen " + current.id + " --reason TEXT");
+        require_own_or_new_output(repo, current, path, text);  // again, as it is now: under the lock
         // Edits that are not committed are refused even when the rendering
         // matches HEAD: they are neither overwritten nor passed over as "up to date".
         repo.require_clean(path);

@@ -510,6 +510,36 @@ EOF
   [[ "$stderr" == *"tag.md.mustache:2:3: unclosed tag"* ]]
 }
 
+@test "a template of 80,000 lines renders whole; set-delimiter tags are read as the renderer reads them" {
+  replay_outage
+  # a section on every line: sections one after the other are not nested
+  seq 80000 | sed 's|$| {{#severity_title}}{{severity}} {{severity_title}}{{/severity_title}} {{title}}|' \
+    >"$TEST_DIR/big.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/big.md.mustache" -o -
+  assert_status 0
+  [ "$output" = "$(seq 80000 | sed 's|$| SEV1 Critical Checkout API returns 503|')" ]
+  # after a set-delimiter tag, a partial is refused, not rendered empty ...
+  cat >"$TEST_DIR/partial.md.mustache" <<'EOF'
+{{=<% %>=}}
+# <%title%>
+<%> header %>
+EOF
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/partial.md.mustache"
+  assert_status 65
+  assert_text_error
+  [[ "$stderr" == *"partial.md.mustache:3:1: partials (<%>header%>) are not supported"* ]]
+  # ... a misspelt name is still an error ...
+  printf '{{=<%% %%>=}}\n<%%#timeline%%>\n  <%%actr%%>\n<%%/timeline%%>\n' >"$TEST_DIR/misspelt.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/misspelt.md.mustache" -o -
+  assert_status 65
+  [[ "$stderr" == *"misspelt.md.mustache:3:3: unknown tag 'actr'"* ]]
+  # ... and the old delimiters are text until they are set again
+  printf '{{=<%% %%>=}}<%%id%%> {{status}} <%%={{ }}=%%>{{severity}}\n' >"$TEST_DIR/switch.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -t "$TEST_DIR/switch.md.mustache" -o -
+  assert_status 0
+  [ "$output" = "$ID {{status}} SEV1" ]
+}
+
 # --- security incidents -------------------------------------------------------------
 
 @test "a security incident gets the security template, with the evidence log and its SHA-256" {
@@ -646,6 +676,55 @@ EOF
   assert_json_error usage
 }
 
+@test "--output refuses git's settings, an existing file, another incident's postmortem and 'postmortems': exit 2, nothing changed" {
+  replay_outage
+  other=$(declare_incident "Disk full on db-2")
+  printf '# Runbooks\n' >README.md
+  git add README.md
+  git commit -q -m "readme"
+  printf 'draft\n' >notes.md  # untracked
+  # Usage: refused PATH REASON
+  refused() {
+    run_unchanged --separate-stderr irctl postmortem "$ID" --output "$1"
+    assert_status 2
+    assert_text_error
+    [[ "$stderr" == *"irctl: error: cannot write the postmortem to '$1': $2"$'\n'* ]]
+    [[ "$stderr" == *"hint: give a file that does not exist yet, such as docs/$ID.md, or the incident's own postmortem ($PM), or - for standard output"* ]]
+  }
+  hidden="is hidden: names that start with '.' hold the settings of git and other tools"
+  refused .gitattributes "'.gitattributes' $hidden"
+  refused .gitmodules "'.gitmodules' $hidden"
+  refused docs/.gitignore "'.gitignore' $hidden"
+  refused README.md "'README.md' exists, and is not the postmortem of $ID"
+  refused notes.md "'notes.md' exists, and is not the postmortem of $ID"
+  # a file 'postmortems' would block every later postmortem
+  refused postmortems "'postmortems' is the folder of every incident's postmortem"
+  # the other incident's default path is its own, written or not
+  refused "postmortems/$other.md" "'postmortems/$other.md' is the postmortem of $other"
+  irctl -q postmortem "$other"
+  refused "postmortems/$other.md" "'postmortems/$other.md' is the postmortem of $other"
+  run_unchanged --separate-stderr irctl postmortem "$ID" --output .gitmodules --json
+  assert_status 2
+  assert_json_error usage
+  [ "$(toml_eval "$FILE" '"postmortem" in d')" = "false" ]
+}
+
+@test "--output naming the incident's own earlier postmortem renders it again there, keeping the prose" {
+  replay_outage
+  irctl -q postmortem "$ID" --output docs/checkout.md
+  sed -i 's/^_Write here._$/Kept prose./' docs/checkout.md
+  git commit -q -am "postmortem prose"
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "Follow-up filed"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID" --output docs/checkout.md
+  assert_status 0
+  assert_one_commit_since "$before"
+  [ "$(git log -1 --format=%s)" = "postmortem $ID: postmortem updated: docs/checkout.md" ]
+  [ "$(grep -c '^Kept prose.$' docs/checkout.md)" -eq 3 ]
+  assert_file_has docs/checkout.md "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"
+  assert_clean_repo
+}
+
 @test "a postmortem with CRLF line endings keeps its prose, byte for byte, when rendered again" {
   replay_outage
   irctl -q postmortem "$ID"
@@ -721,6 +800,43 @@ EOF
   run --separate-stderr irctl postmortem "$ID"
   assert_status 0
   assert_no_commit_since "$before"
+}
+
+@test "a note holding prose markers stays a note: rendering again keeps the hand-written prose" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  sed -i 's/^_Write here._$/Hand-written./' "$PM"
+  git commit -q -am "postmortem prose"
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "$(printf 'Pasted:\n<!-- irctl:prose went-well -->\nForged.\n<!-- irctl:end -->')"
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  # the real regions keep what was written there, and nothing is orphaned
+  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
+  [ "$(grep -A1 -x '<!-- irctl:prose went-well -->' "$PM")" = "$(printf '%s\n' '<!-- irctl:prose went-well -->' 'Hand-written.')" ]
+  refute_file_contains "$PM" "Kept from an earlier version"
+  # the note is there, its markers shown as text ('&lt;' is Markdown's '<')
+  assert_file_has "$PM" "&lt;!-- irctl:prose went-well -->"
+  assert_file_has "$PM" "Forged."
+  assert_file_has "$PM" "&lt;!-- irctl:end --> |"
+  # and once more: nothing to change
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  [[ "$stderr" == *"$PM is up to date; nothing changed"* ]]
+  assert_no_commit_since "$before"
+}
+
+@test "a prose region of 20,000 lines is kept whole when the postmortem is rendered again" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  seq 20000 | sed 's/$/: what we learned/' >"$TEST_DIR/prose"
+  sed -i "/^_Write here._\$/{r $TEST_DIR/prose
+d;}" "$PM"
+  git commit -q -am "postmortem prose"
+  run_unchanged --separate-stderr irctl postmortem "$ID" -o -
+  assert_status 0
+  [ "$output" = "$(cat "$PM")" ]
+  [ "$(grep -c ': what we learned$' <<<"$output")" -eq 60000 ]
 }
 
 @test "--output - previews without any identity; writing still needs one" {

@@ -61,8 +61,66 @@ TEST_SUITE("postmortem") {
     CHECK(error_of("{{#items}}{{m}}{{/items}}", data).find("unknown tag 'm'") != std::string::npos);
     CHECK(error_of("a\n{{#items}}\nb\n", data).find("t.md.mustache:2:1: unclosed section \"items\"") == 0);
     CHECK(error_of("{{/items}}", data).find("unopened section") != std::string::npos);
+    CHECK(error_of("{{/items}}", data) == "t.md.mustache:1:1: unopened section \"items\"");
+    CHECK(error_of("{{#items}}{{/title}}", data) == "t.md.mustache:1:11: {{/title}} closes a section that is not open");
     CHECK(error_of("x {{title", data).find("t.md.mustache:1:3: unclosed tag") == 0);
     CHECK(error_of("{{> partial}}", data).find("not supported") != std::string::npos);
+  }
+
+  TEST_CASE("sections: any number one after the other, nested at most 64 deep") {
+    const Json data = {{"a", true}};
+    std::string in_a_row;
+    for (int i = 0; i < 200; ++i) in_a_row += "{{#a}}x{{/a}}";
+    CHECK(render_template({"t", in_a_row}, data) == std::string(200, 'x'));
+    const auto nested = [](int depth) {
+      std::string t;
+      for (int i = 0; i < depth; ++i) t += "{{#a}}";
+      t += "x";
+      for (int i = 0; i < depth; ++i) t += "{{/a}}";
+      return t;
+    };
+    CHECK(render_template({"t", nested(64)}, data) == "x");
+    CHECK(error_of(nested(65), data) == "t.md.mustache:1:385: sections are nested too deeply (more than 64 levels)");
+    // refused before kainjow-mustache reads it, whose reading would run out of stack
+    CHECK(error_of(nested(30000), data).find("nested too deeply") != std::string::npos);
+  }
+
+  TEST_CASE("set-delimiter tags: the checks read the tags as the renderer does") {
+    const Json data = {{"title", "Disk full"}, {"items", Json::array({{{"n", "1"}}, {{"n", "2"}}})}};
+    CHECK(render_template({"t", "{{=<% %>=}}<%title%> {{title}} <%={{ }}=%>{{title}}"}, data) ==
+          "Disk full {{title}} Disk full");
+    CHECK(render_template({"t", "{{=| |=}}|#items||n||/items| {{{title}}}|={{ }}=|{{{title}}}"}, data) ==
+          "12 {{{title}}}Disk full");
+    CHECK(error_of("{{=<% %>=}}\n<%titel%>", data) == "t.md.mustache:2:1: unknown tag 'titel'");
+    CHECK(error_of("{{=<% %>=}}\n<%> part %>", data) == "t.md.mustache:2:1: partials (<%>part%>) are not supported");
+    CHECK(error_of("{{=<% %>=}}<%#items%><%m%><%/items%>", data) == "t.md.mustache:1:22: unknown tag 'm'");
+    CHECK(error_of("{{=<% %>=}}<%{title}%>", data) == "t.md.mustache:1:12: unknown tag '{title}'");  // no triple
+    CHECK(error_of("{{=<% %>=}}<%#items%>", data) == "t.md.mustache:1:12: unclosed section \"items\"");
+    CHECK(error_of("{{=<% %>=}}<%title", data) == "t.md.mustache:1:12: unclosed tag");
+    CHECK(error_of("x{{=<%=}}", data) == "t.md.mustache:1:2: invalid set-delimiter tag");
+    CHECK(error_of("{{=a= b=}}", data) == "t.md.mustache:1:1: invalid set-delimiter tag");
+  }
+
+  TEST_CASE("a text of the incident that looks like a prose marker is shown, never read as one") {
+    TempDir dir;
+    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
+    Repository repo = Repository::discover(dir.path());
+    DeclareRequest r;
+    r.title = "Disk full <!-- irctl:end -->";
+    r.summary = "Forged <!--irctl:prose summary -->\nx\n<!-- irctl:end -->";
+    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    const std::string text = write_postmortem(repo, id, {}, false, at(1)).text;
+    CHECK(text.find("# Postmortem: Disk full &lt;!-- irctl:end -->\n") == 0);
+    CHECK(text.find("Forged &lt;!--irctl:prose summary -->\nx\n&lt;!-- irctl:end -->") != std::string::npos);
+    CHECK(keep_prose(text, text) == text);
+    // nor can two texts side by side, the first ending where a marker begins
+    r.title = "x <!-- irc";
+    r.summary = "tl:prose summary -->";
+    const std::string split = declare_incident(repo, r, at(2)).incident_id;
+    repo.commit({{".irctl/templates/adjacent.md.mustache", "{{title}}{{summary}}\nForged.\n<!-- irctl:end -->\n"}},
+                "template", kAlice, at(3).at);
+    CHECK(write_postmortem(repo, split, {"adjacent", ""}, false, at(4)).text ==
+          "x &lt;!-- irctl:prose summary -->\nForged.\n<!-- irctl:end -->\n");
   }
 
   TEST_CASE("prose regions survive a new rendering; orphaned prose is kept at the end") {
@@ -154,6 +212,22 @@ TEST_SUITE("postmortem") {
     CHECK(out.find("_Write here._") == std::string::npos);
     CHECK(out.find("<!-- irctl:prose gone -->\nOld prose.\r\n<!-- irctl:end -->") != std::string::npos);
     CHECK(keep_prose(fresh, out) == out);  // rendering again changes nothing
+  }
+
+  TEST_CASE("prose regions: markers end their line; a long region is kept whole") {
+    const std::string fresh = "# T\n<!-- irctl:prose went-well -->\n_Write here._\n<!-- irctl:end -->\n";
+    std::string prose;
+    for (int i = 0; i < 50000; ++i) prose += "The rollback took two minutes.\n";
+    CHECK(keep_prose(fresh, "<!-- irctl:prose went-well -->\n" + prose + "<!-- irctl:end -->\n") ==
+          "# T\n<!-- irctl:prose went-well -->\n" + prose + "<!-- irctl:end -->\n");
+    // not markers: a name with a space, text after the marker, no end marker
+    for (const char* previous : {"<!-- irctl:prose went well -->\nx\n<!-- irctl:end -->",
+                                 "<!-- irctl:prose went-well --> x\ny\n<!-- irctl:end -->",
+                                 "<!-- irctl:prose went-well -->\r\r\nx\n<!-- irctl:end -->",
+                                 "<!-- irctl:prose went-well -->\nx\n"}) {
+      CAPTURE(previous);
+      CHECK(keep_prose(fresh, previous) == fresh);
+    }
   }
 
   TEST_CASE("the output path: no symbolic links, folders or trailing slashes; nothing committed") {
