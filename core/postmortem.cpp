@@ -214,6 +214,17 @@ bool safe_output_path(const std::string& path) {
   return top != ".git" && top != ".irctl" && top != "incidents" && top != "evidence";
 }
 
+// A link goes into a Markdown link's destination: only one that irctl
+// accepts (a hand edit may have stored any text; it is left out then), with
+// the parentheses that could end the destination early percent-encoded.
+std::string markdown_link(const std::string& link) {
+  const auto web = web_link(link);
+  if (!web) return "";
+  std::string out;
+  for (const char c : *web) out += c == '(' ? std::string("%28") : c == ')' ? std::string("%29") : std::string(1, c);
+  return out;
+}
+
 }  // namespace
 
 std::vector<TemplateInfo> list_templates(const Repository& repo) {
@@ -356,7 +367,10 @@ Json template_data(const IncidentFile& file, const Config& config) {
     tasks.push_back({{"number", std::to_string(i + 1)}, {"text", inc.tasks[i].text}, {"done", inc.tasks[i].done}});
   d["tasks_list"] = tasks;
 
-  for (auto& a : d["actions"]) a["done_date"] = a["done_at"].is_string() ? a["done_at"].get<std::string>().substr(0, 10) : "";
+  for (auto& a : d["actions"]) {
+    a["done_date"] = a["done_at"].is_string() ? a["done_at"].get<std::string>().substr(0, 10) : "";
+    a["link"] = markdown_link(a["link"].is_string() ? a["link"].get<std::string>() : "");
+  }
   d["has_actions"] = !inc.actions.empty();
   // The fields irctl update --render sets, here as for an internal update
   // without a message, so that the update template renders for a postmortem

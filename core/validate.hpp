@@ -2,6 +2,7 @@
 // Checks of what users type, shared by every write: each returns the cleaned
 // value or throws Error(Errc::usage) saying what is wrong.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ std::string require_line(const std::string& value, const char* what, size_t max 
 std::string require_text(const std::string& value, const char* what);
 /// Each item a line; duplicates dropped, order kept.
 std::vector<std::string> clean_list(const std::vector<std::string>& items, const char* what);
+/// A link that irctl renders as one: an http, https or mailto URL (the
+/// scheme in any case, the whole trimmed), without spaces or the characters
+/// a URL cannot hold; nullopt for anything else (javascript:, data:, ...).
+std::optional<std::string> web_link(const std::string& value);
+/// web_link's link, or Error(Errc::usage) naming `what`.
+std::string require_link(const std::string& value, const char* what);
 /// Refuses times more than a minute (clock skew) after the recorder's now.
 void require_not_future(Timestamp t, const Recorder& rec, const char* what);
 
