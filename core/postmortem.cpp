@@ -185,10 +185,26 @@ void check_tags(const Template& tmpl, const Json& data) {
                 "close it with {{/" + open.back().first + "}}");
 }
 
+// A link goes into a Markdown link's destination: only one that irctl
+// accepts (a hand edit may have stored any text; it is left out then), with
+// the parentheses that could end the destination early percent-encoded.
+std::string markdown_link(const std::string& link) {
+  const auto web = web_link(link);
+  if (!web) return "";
+  std::string out;
+  for (const char c : *web) out += c == '(' ? std::string("%28") : c == ')' ? std::string("%29") : std::string(1, c);
+  return out;
+}
+
 Json event_view(const Event& e) {
   Json j = event_to_json(e);
   j["time"] = format_short(e.at);
   j["actor"] = short_actor(e.by);
+  // The links a template may render: an action's, and an alert's (a
+  // payload's generatorURL, say), none that irctl would refuse.
+  if (j.contains("link") && j["link"].is_string()) j["link"] = markdown_link(j["link"]);
+  if (j.contains("alert") && j["alert"].is_object() && j["alert"].contains("url") && j["alert"]["url"].is_string())
+    j["alert"]["url"] = markdown_link(j["alert"]["url"]);
   return j;
 }
 
@@ -212,17 +228,6 @@ bool safe_output_path(const std::string& path) {
   if (p.empty() || *p.begin() == ".." || p.string() != path) return false;
   const std::string top = p.begin()->string();
   return top != ".git" && top != ".irctl" && top != "incidents" && top != "evidence";
-}
-
-// A link goes into a Markdown link's destination: only one that irctl
-// accepts (a hand edit may have stored any text; it is left out then), with
-// the parentheses that could end the destination early percent-encoded.
-std::string markdown_link(const std::string& link) {
-  const auto web = web_link(link);
-  if (!web) return "";
-  std::string out;
-  for (const char c : *web) out += c == '(' ? std::string("%28") : c == ')' ? std::string("%29") : std::string(1, c);
-  return out;
 }
 
 }  // namespace

@@ -282,6 +282,18 @@ print(json.dumps({"key": "../../etc/passwd", "status": "firing",
   assert_clean_repo
 }
 
+@test "an alert's link that is not http, https or mailto is kept as data but never rendered as a link" {
+  derive "$FIX/alertmanager_v4_firing.json" "$TEST_DIR/js.json" 'j["alerts"][0]["generatorURL"] = "javascript:alert(1)"'
+  ingest_json "$TEST_DIR/js.json"
+  assert_status 0
+  id=$(json_eval 'd["id"]' <<<"$output")
+  [ "$(json_eval 'd["event"]["alert"]["url"]' <<<"$output")" = "javascript:alert(1)" ]
+  printf '{{#timeline}}{{#alert}}[{{url}}]{{/alert}}{{/timeline}}\n' >"$TEST_DIR/alerts.md.mustache"
+  run --separate-stderr irctl postmortem "$id" --template "$TEST_DIR/alerts.md.mustache" --output -
+  assert_status 0
+  [ "$output" = "[]" ]
+}
+
 @test "stdin, with - or nothing" {
   run --separate-stderr irctl ingest - <"$FIX/opsgenie_create_docs.json"
   assert_status 0
