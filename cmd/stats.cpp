@@ -1,5 +1,6 @@
 // irctl stats: response metrics over the repository's incidents.
 
+#include <cstring>
 #include <sstream>
 
 #include "cmd/commands.hpp"
@@ -36,10 +37,18 @@ Json group_json(const StatsGroup& g) {
   return j;
 }
 
-// RFC 4180: a field with a comma, quote or line break is quoted.
+// A spreadsheet runs a cell that starts with one of these as a formula
+// (OWASP's CSV injection); a service named by an alert label can.
+bool starts_like_formula(const std::string& s) { return !s.empty() && std::strchr("=+-@\t\r", s[0]) != nullptr; }
+
+// RFC 4180: a field with a comma, quote or line break is quoted. A field
+// that would start a formula is kept as text, as OWASP advises: a single
+// quote first, and the whole quoted. Only the group's key is free text: the
+// other cells are counts and seconds, never negative.
 std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
+  const bool formula = starts_like_formula(s);
+  if (!formula && s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = formula ? "\"'" : "\"";
   for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }

@@ -95,7 +95,7 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
   const std::string text = require_line(req.text, "the action", kMaxTitle * 2);
   const std::string owner = req.owner.empty() ? "" : require_line(req.owner, "the owner");
   const std::string due = req.due.empty() ? "" : parse_due_date(req.due, rec.now);
-  const std::string link = req.link.empty() ? "" : require_line(req.link, "the link", 2048);
+  const std::string link = req.link.empty() ? "" : require_link(req.link, "the link");
   const std::string type = lower(trim(req.type));
   const auto& types = follow_up_types();
   if (!type.empty() && std::find(types.begin(), types.end(), type) == types.end())

@@ -67,6 +67,15 @@ class Reader {
     return v->get<std::string>();
   }
 
+  /// A string that may be missing or null (nullopt then).
+  std::optional<std::string> optional_string(const Json& parent, const std::string& key,
+                                             const std::string& path) const {
+    const Json* v = find(parent, key);
+    if (!v || v->is_null()) return std::nullopt;
+    if (!v->is_string()) fail(path, std::string("must be a string, not ") + type_name(*v));
+    return v->get<std::string>();
+  }
+
   std::string string_or(const Json& parent, const std::string& key, const std::string& path) const {
     const Json* v = find(parent, key);
     if (!v || v->is_null()) return "";
@@ -209,7 +218,9 @@ Alert parse_alertmanager(const Json& j, const std::string& format, const IngestM
     const std::string at = "alerts[" + std::to_string(i) + "]";
     const Json& alert = alerts[i];
     if (!alert.is_object()) r.fail(at, std::string("must be an object, not ") + type_name(alert));
-    const std::string alert_status = r.string(alert, "status", at + ".status");
+    // Alertmanager's first webhooks, and test data copied from them, give
+    // the group's status only: it is then each alert's.
+    const std::string alert_status = r.optional_string(alert, "status", at + ".status").value_or(status);
     if (alert_status != "firing" && alert_status != "resolved")
       r.fail(at + ".status", "must be firing or resolved, not " + quote(alert_status));
     const auto labels = r.string_map(alert, "labels", at + ".labels");
@@ -334,6 +345,15 @@ Alert parse_pagerduty_webhook(const Json& j, const IngestMapping& m) {
   return a;
 }
 
+// Opsgenie documents P1 to P5; some senders post the number alone (3 for P3).
+std::string opsgenie_priority(const Reader& r, const Json& alert) {
+  const auto p = alert.find("priority");
+  if (p == alert.end() || p->is_null() || p->is_string()) return r.string_or(alert, "priority", "alert.priority");
+  if (p->is_number_integer() && *p >= 1 && *p <= 5) return "P" + std::to_string(p->get<int>());
+  r.fail("alert.priority",
+         "must be P1 to P5 (or a number from 1 to 5), not " + (p->is_number() ? p->dump() : type_name(*p)));
+}
+
 Alert parse_opsgenie(const Json& j, const IngestMapping& m) {
   const Reader r("opsgenie");
   const std::string action = r.string(j, "action", "action");
@@ -362,8 +382,8 @@ Alert parse_opsgenie(const Json& j, const IngestMapping& m) {
     const int64_t ms = created->get<int64_t>();
     if (ms > 0 && ms < 253402300800000) a.started_at = Timestamp(Seconds(ms / 1000));
   }
-  std::vector<std::pair<std::string, std::string>> labels;
-  for (const char* field : {"priority", "entity", "source"})
+  std::vector<std::pair<std::string, std::string>> labels = {{"priority", opsgenie_priority(r, alert)}};
+  for (const char* field : {"entity", "source"})
     labels.emplace_back(field, r.string_or(alert, field, std::string("alert.") + field));
   if (const auto teams = alert.find("teams"); teams != alert.end() && teams->is_array() && !teams->empty() &&
                                              (*teams)[0].is_string())

@@ -1,6 +1,7 @@
 #include "core/lifecycle.hpp"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -334,13 +335,17 @@ Evidence hash_evidence(const std::string& file) {
     throw Error(Errc::usage, "the evidence " + quote(file) + " is not a file",
                 "give files one by one (an archive of a directory is a file)");
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(Errc::usage, "cannot read the evidence file " + quote(file) + ": " + std::strerror(errno));
+  if (!in)
+    throw Error(Errc::usage, "cannot read the evidence file " + quote(file) + ": " + std::strerror(errno),
+                "run irctl as a user who may read it; nothing was recorded");
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
   std::vector<char> buffer(1 << 16);
   Evidence ev;
   const auto absolute = std::filesystem::absolute(file, ec);
   ev.source = ec ? file : absolute.lexically_normal().string();
+  struct stat st {};
+  ev.perms = ::stat(file.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const auto n = static_cast<size_t>(in.gcount());
@@ -380,7 +385,8 @@ EventResult record_action(Repository& repo, const std::string& id, const ActionR
       if (hash_evidence(f).sha256 != ev.sha256)
         throw Error(Errc::conflict, "the evidence file " + quote(f) + " changed while it was read", "try again");
       ev.stored = "evidence/" + ev.sha256.substr(0, 2) + "/" + ev.sha256;
-      if (!repo.committed(ev.stored)) files.push_back({ev.stored, std::move(content)});
+      // Never executable, never more readable than the source.
+      if (!repo.committed(ev.stored)) files.push_back({ev.stored, std::move(content), false, ev.perms & 0666});
     }
     evidence.push_back(std::move(ev));
   }

@@ -65,6 +65,7 @@ struct Evidence {
   uint64_t size = 0;
   std::string source;  ///< the path it was collected from
   std::string stored;  ///< where it is kept in the repository; empty with --hash-only
+  mode_t perms = 0;    ///< the source's permission bits
 };
 /// Hashes a file (SHA-256) for the evidence log; Errc::usage when unreadable.
 Evidence hash_evidence(const std::string& file);

@@ -256,10 +256,26 @@ void check_tags(const Template& tmpl, const Json& data) {
                 "close it with " + reader.spelled('/', open.back().name));
 }
 
+// A link goes into a Markdown link's destination: only one that irctl
+// accepts (a hand edit may have stored any text; it is left out then), with
+// the parentheses that could end the destination early percent-encoded.
+std::string markdown_link(const std::string& link) {
+  const auto web = web_link(link);
+  if (!web) return "";
+  std::string out;
+  for (const char c : *web) out += c == '(' ? std::string("%28") : c == ')' ? std::string("%29") : std::string(1, c);
+  return out;
+}
+
 Json event_view(const Event& e) {
   Json j = event_to_json(e);
   j["time"] = format_short(e.at);
   j["actor"] = short_actor(e.by);
+  // The links a template may render: an action's, and an alert's (a
+  // payload's generatorURL, say), none that irctl would refuse.
+  if (j.contains("link") && j["link"].is_string()) j["link"] = markdown_link(j["link"]);
+  if (j.contains("alert") && j["alert"].is_object() && j["alert"].contains("url") && j["alert"]["url"].is_string())
+    j["alert"]["url"] = markdown_link(j["alert"]["url"]);
   return j;
 }
 
@@ -533,7 +549,10 @@ Json template_data(const IncidentFile& file, const Config& config) {
     tasks.push_back({{"number", std::to_string(i + 1)}, {"text", inc.tasks[i].text}, {"done", inc.tasks[i].done}});
   d["tasks_list"] = tasks;
 
-  for (auto& a : d["actions"]) a["done_date"] = a["done_at"].is_string() ? a["done_at"].get<std::string>().substr(0, 10) : "";
+  for (auto& a : d["actions"]) {
+    a["done_date"] = a["done_at"].is_string() ? a["done_at"].get<std::string>().substr(0, 10) : "";
+    a["link"] = markdown_link(a["link"].is_string() ? a["link"].get<std::string>() : "");
+  }
   d["has_actions"] = !inc.actions.empty();
   // The fields irctl update --render sets, here as for an internal update
   // without a message, so that the update template renders for a postmortem

@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstring>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <sstream>
 #include <thread>
@@ -63,40 +62,41 @@ std::string read_file(const fs::path& p, struct stat* st_out = nullptr) {
   return out;
 }
 
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
 // Writes through a temporary file and a rename, so that a reader (or a crash)
-// sees either the old file or the new one, never half of one.
-void write_file_atomically(const fs::path& p, const std::vector<std::string_view>& pieces) {
+// sees either the old file or the new one, never half of one. The temporary
+// file is made anew with `perms` (a killed write's may be in the way), so the
+// content is never more readable than they allow, not even for a moment.
+void write_file_atomically(const fs::path& p, const std::vector<std::string_view>& pieces,
+                           mode_t perms = FileWrite::kDefaultPerms) {
   std::error_code ec;
   fs::create_directories(p.parent_path(), ec);
   if (ec) throw Error(Errc::failure, "cannot create " + p.parent_path().string() + ": " + ec.message());
   const fs::path tmp = p.string() + ".irctl-tmp-" + std::to_string(::getpid());
+  ::unlink(tmp.c_str());
   // POSIX calls rather than a stream, so that a full disk is named as such.
-  const auto fail = [&](const std::string& what) {
-    const int saved = errno;
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    return Error(Errc::failure, "cannot write " + what + ": " + std::strerror(saved));
-  };
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) throw fail(p.string());
-  for (const auto piece : pieces) {
-    for (size_t done = 0; done < piece.size();) {
-      const ssize_t n = ::write(fd, piece.data() + done, piece.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const Error e = fail(p.string());
-        ::close(fd);
-        throw e;
-      }
-      done += static_cast<size_t>(n);
-    }
+  const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, perms);
+  bool written = fd >= 0;
+  for (const auto piece : pieces) written = written && write_all(fd, piece);
+  if (fd >= 0 && ::close(fd) != 0) written = false;
+  if (!written || ::rename(tmp.c_str(), p.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(tmp.c_str());
+    throw Error(Errc::failure, "cannot write " + p.string() + ": " + std::strerror(error));
   }
-  if (::close(fd) != 0) throw fail(p.string());
-  if (::rename(tmp.c_str(), p.c_str()) != 0) throw fail(p.string());
 }
 
-void write_file_atomically(const fs::path& p, const std::string& content) {
-  write_file_atomically(p, std::vector<std::string_view>{content});
+void write_file_atomically(const fs::path& p, const std::string& content, mode_t perms = FileWrite::kDefaultPerms) {
+  write_file_atomically(p, std::vector<std::string_view>{content}, perms);
 }
 
 Timestamp to_timestamp(git_time_t t) { return Timestamp{Seconds{t}}; }
@@ -125,6 +125,21 @@ std::string age_of(const fs::path& lock) {
 }
 
 std::string subject_of(const std::string& message) { return message.substr(0, message.find('\n')); }
+
+// A journal's "perms" line: the bits in octal, a space, the path.
+std::string perms_text(mode_t bits) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%03o", static_cast<unsigned>(bits & 0777));
+  return buf;
+}
+
+void add_perms(WorkTreePerms& perms, const std::string& line) {
+  const auto space = line.find(' ');
+  if (space == std::string::npos) return;
+  char* end = nullptr;
+  const unsigned long bits = std::strtoul(line.c_str(), &end, 8);
+  if (end == line.c_str() + space && bits <= 0777) perms[line.substr(space + 1)] = static_cast<mode_t>(bits);
+}
 
 }  // namespace
 
@@ -809,7 +824,9 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
   git::TreePtr tree;
   if (parent_id) tree = git::commit_tree(repo, *parent_id);
   std::vector<std::string> paths;
+  WorkTreePerms perms;
   for (const auto& f : files) {
+    if (f.work_tree_perms != FileWrite::kDefaultPerms) perms[f.path] = f.work_tree_perms;
     std::optional<git_oid> blob;
     if (!f.remove) {
       git_oid id;
@@ -853,7 +870,7 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
                                message.c_str(), tree.get(), parents.size(), parents.data()),
              "cannot commit");
   const std::string subject = subject_of(message);
-  advance(parent_id, commit_id, paths, std::string(merged ? "merge" : "commit") + ": " + subject);
+  advance(parent_id, commit_id, paths, std::string(merged ? "merge" : "commit") + ": " + subject, perms);
   return git::oid_hex(commit_id);
 }
 
@@ -934,11 +951,13 @@ fs::path Repository::journal_path() const { return git_dir() / "irctl" / "journa
 // index are in step, so a process killed anywhere in between leaves enough
 // behind for the next one to finish the job (recover_interrupted_write).
 void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, const std::vector<std::string>& paths,
-                         const std::string& reflog_message) {
+                         const std::string& reflog_message, const WorkTreePerms& perms) {
   const std::string ref = ref_name();
   std::string journal = "ref " + ref + "\nfrom " + (from ? git::oid_hex(*from) : std::string("none")) + "\nto " +
                         git::oid_hex(to) + "\n";
   for (const auto& p : paths) journal += "path " + p + "\n";
+  // So that finishing a killed write keeps them too.
+  for (const auto& [p, bits] : perms) journal += "perms " + perms_text(bits) + " " + p + "\n";
   write_file_atomically(journal_path(), journal);
   const auto drop_journal = [&] {
     std::error_code ignored;
@@ -955,7 +974,7 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
   if (with_work_tree) {
     try {
       index_lock.acquire();
-      sync_work_tree_locked(git::commit_tree(repo_.get(), to).get(), paths, index_lock);
+      sync_work_tree_locked(git::commit_tree(repo_.get(), to).get(), paths, index_lock, perms);
     } catch (...) {
       if (index_lock.held()) restore();
       drop_journal();
@@ -993,11 +1012,12 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
   drop_journal();
 }
 
-void Repository::sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths) {
+void Repository::sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths,
+                                const WorkTreePerms& perms) {
   if (in_step(tree, paths)) return;  // nothing to repair: leave the index's bytes alone
   IndexLock lock(git_dir() / "index");
   lock.acquire();
-  sync_work_tree_locked(tree, paths, lock);
+  sync_work_tree_locked(tree, paths, lock, perms);
   lock.release();
 }
 
@@ -1023,7 +1043,8 @@ bool Repository::in_step(const git_tree* tree, const std::vector<std::string>& p
   return true;
 }
 
-void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, IndexLock& lock) {
+void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, IndexLock& lock,
+                                       const WorkTreePerms& perms) {
   std::error_code ec;
   // The files first; the index entries carry the stat data of what was
   // written, as 'git add' records it, so that git sees the files as
@@ -1037,7 +1058,9 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
       removed.push_back(p);
       continue;
     }
-    write_file_atomically(root_ / p, git::blob_content(repo_.get(), *blob, p));
+    const auto limited = perms.find(p);
+    write_file_atomically(root_ / p, git::blob_content(repo_.get(), *blob, p),
+                          limited == perms.end() ? FileWrite::kDefaultPerms : limited->second);
     git::StagedFile f{p, *blob, {}};
     if (::lstat((root_ / p).c_str(), &f.st) != 0)
       throw Error(Errc::failure, "cannot read " + (root_ / p).string() + ": " + std::strerror(errno));
@@ -1139,6 +1162,7 @@ std::optional<std::string> Repository::recover_interrupted_write() {
   std::string to_hex;
   std::string from_hex;
   std::vector<std::string> paths;
+  WorkTreePerms perms;
   {
     std::istringstream in(read_file(journal));
     std::string line;
@@ -1150,6 +1174,7 @@ std::optional<std::string> Repository::recover_interrupted_write() {
       else if (key == "to") to_hex = value;
       else if (key == "from") from_hex = value;
       else if (key == "path") paths.push_back(value);
+      else if (key == "perms") add_perms(perms, value);
     }
   }
   const fs::path common = git_repository_commondir(repo_.get());
@@ -1169,7 +1194,7 @@ std::optional<std::string> Repository::recover_interrupted_write() {
     // The work tree and index were written before the branch moved: they
     // follow the branch to its new commit, or go back with it to the old.
     if (has_to && has_current && git_oid_equal(&to, &current)) {
-      sync_work_tree(git::commit_tree(repo_.get(), to).get(), paths);
+      sync_work_tree(git::commit_tree(repo_.get(), to).get(), paths, perms);
       what = "finished an interrupted write: the work tree now matches " + to_hex.substr(0, 12);
     } else if (has_current ? (has_from && git_oid_equal(&from, &current)) : !has_from) {
       const git::TreePtr before = has_from ? git::commit_tree(repo_.get(), from) : git::TreePtr();

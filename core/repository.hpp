@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -28,7 +29,16 @@ struct FileWrite {
   std::string path;  ///< relative to the repository root, with '/'
   std::string content;
   bool remove = false;  ///< delete the file instead (a merge can)
+  /// The most permission bits the file gets in the work tree (the umask
+  /// takes more away): evidence is never more readable than its source.
+  /// git records 100644 whatever they are.
+  mode_t work_tree_perms = kDefaultPerms;
+  static constexpr mode_t kDefaultPerms = 0666;
 };
+
+/// Paths of the work tree written with fewer permission bits than
+/// FileWrite::kDefaultPerms, and those bits.
+using WorkTreePerms = std::map<std::string, mode_t>;
 
 enum class Layout {
   checkout,  ///< the files are checked out in the work tree (irctl init)
@@ -243,12 +253,13 @@ class Repository {
   std::optional<std::string> read_from_tip(const std::string& path) const;
   /// Journal, compare-and-swap, then the work tree: the end of every write.
   void advance(const std::optional<git_oid>& from, const git_oid& to, const std::vector<std::string>& paths,
-               const std::string& reflog_message);
+               const std::string& reflog_message, const WorkTreePerms& perms = {});
   /// Writes (or removes) each path of the work tree and the index as in `tree`.
-  void sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths);
+  void sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths, const WorkTreePerms& perms = {});
   /// True when the work tree and the index already hold `paths` as in `tree`.
   bool in_step(const git_tree* tree, const std::vector<std::string>& paths) const;
-  void sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, class IndexLock& lock);
+  void sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, class IndexLock& lock,
+                             const WorkTreePerms& perms = {});
   std::filesystem::path journal_path() const;
   /// Calls `visit` with the ID and path of every incident file, in no order,
   /// with its blob id in the branch layout, and in the checkout layout its

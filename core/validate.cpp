@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <istream>
 
 #include "core/error.hpp"
@@ -12,6 +13,11 @@ namespace {
 // Clocks on laptops drift; a minute of tolerance keeps "now" from looking like the future.
 constexpr Seconds kClockSkew{60};
 
+constexpr size_t kMaxLink = 2048;
+
+// RFC 3986 has no place for these; in Markdown they would end or escape the
+// link's destination.
+bool fits_url(unsigned char c) { return c > 0x20 && c != 0x7f && !std::strchr("\"<>\\^`{|}", c); }
 
 }  // namespace
 
@@ -33,6 +39,28 @@ std::string require_line(const std::string& value, const char* what, size_t max)
   if (v.size() > max)
     throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(max) + " bytes");
   return v;
+}
+
+std::optional<std::string> web_link(const std::string& value) {
+  const std::string v = trim(value);
+  if (v.empty() || v.size() > kMaxLink) return std::nullopt;
+  if (!std::all_of(v.begin(), v.end(), [](char c) { return fits_url(static_cast<unsigned char>(c)); }))
+    return std::nullopt;
+  const size_t colon = v.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  const std::string scheme = lower(v.substr(0, colon));
+  const std::string rest = v.substr(colon + 1);
+  const bool web = (scheme == "http" || scheme == "https") && rest.size() > 2 && rest.rfind("//", 0) == 0;
+  const bool mail = scheme == "mailto" && !rest.empty();
+  if (!web && !mail) return std::nullopt;
+  return v;
+}
+
+std::string require_link(const std::string& value, const char* what) {
+  const std::string v = require_line(value, what, kMaxLink);
+  if (auto link = web_link(v)) return *link;
+  throw Error(Errc::usage, std::string(what) + " " + quote(v) + " is not an http, https or mailto link",
+              "give the address of a ticket or document, such as https://tickets.example.com/OPS-123");
 }
 
 std::string require_text(const std::string& value, const char* what) {

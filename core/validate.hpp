@@ -3,6 +3,7 @@
 // value or throws Error(Errc::usage) saying what is wrong.
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,12 @@ std::string require_text(const std::string& value, const char* what);
 std::string read_limited_text(std::istream& in, const char* what);
 /// Each item a line; duplicates dropped, order kept.
 std::vector<std::string> clean_list(const std::vector<std::string>& items, const char* what);
+/// A link that irctl renders as one: an http, https or mailto URL (the
+/// scheme in any case, the whole trimmed), without spaces or the characters
+/// a URL cannot hold; nullopt for anything else (javascript:, data:, ...).
+std::optional<std::string> web_link(const std::string& value);
+/// web_link's link, or Error(Errc::usage) naming `what`.
+std::string require_link(const std::string& value, const char* what);
 /// Refuses times more than a minute (clock skew) after the recorder's now.
 void require_not_future(Timestamp t, const Recorder& rec, const char* what);
 

@@ -270,6 +270,48 @@ prose_of() {
   [ "$(actions_json 'len(a)')" = "1" ]
 }
 
+@test "--link takes http, https and mailto links only (any case, trimmed); any other exits 2 with a hint, nothing written" {
+  run_unchanged --separate-stderr irctl action add "$ID" "x" --link "javascript:alert(document.cookie)"
+  assert_status 2
+  [ "$stderr" = "irctl: error: the link 'javascript:alert(document.cookie)' is not an http, https or mailto link
+hint: give the address of a ticket or document, such as https://tickets.example.com/OPS-123" ]
+  local l
+  for l in " JavaScript:alert(1)" "javascript://%0aalert(1)" "data:text/html;base64,PHNjcmlwdD4=" "vbscript:msgbox(1)" \
+    "file:///etc/passwd" "//evil.example.com/x" "tracker.example.com/OPS-1" "https:evil.example.com" "https://" \
+    "mailto:" "https://x.example.com/a b" 'https://x.example.com/"onmouseover=alert(1)' "https://x.example.com/<script>"; do
+    run_unchanged --separate-stderr irctl action add "$ID" "x" --link "$l"
+    assert_status 2
+    assert_text_error
+    [[ "$stderr" == *"is not an http, https or mailto link"* ]] || { echo "$l: $stderr" >&2; return 1; }
+  done
+  run_unchanged --separate-stderr irctl action add "$ID" "x" --link "javascript:alert(1)" --json
+  assert_status 2
+  assert_json_error usage
+  irctl -q action add "$ID" "a" --link "  HTTPS://Tracker.example.com/OPS-1  "
+  irctl -q action add "$ID" "b" --link "mailto:security@example.com"
+  irctl -q action add "$ID" "c" --link "http://wiki.example.com/Page_(disambiguation)"
+  [ "$(actions_json '[x["link"] for x in a]')" = \
+    '["HTTPS://Tracker.example.com/OPS-1", "mailto:security@example.com", "http://wiki.example.com/Page_(disambiguation)"]' ]
+}
+
+@test "the postmortem renders only http, https and mailto links, and none can end the link early; a hand-edited javascript: link is left out" {
+  irctl -q action add "$ID" "Parentheses" --link "http://wiki.example.com/a)[click](javascript:alert(1)"
+  irctl -q action add "$ID" "Edited by hand" --link "https://tracker.example.com/OPS-2"
+  sed -i 's|^link = "https://tracker.example.com/OPS-2"$|link = "javascript:alert(document.cookie)"|' "$FILE"
+  grep -qx 'link = "javascript:alert(document.cookie)"' "$FILE"
+  git commit -qam "a link edited by hand"
+  run --separate-stderr irctl postmortem "$ID" --output -
+  assert_status 0
+  [ "$(grep '^| [12] |' <<<"$output")" = \
+    "| 1 | Parentheses ([link](http://wiki.example.com/a%29[click]%28javascript:alert%281%29)) | _nobody yet_ | - | - | open |
+| 2 | Edited by hand | _nobody yet_ | - | - | open |" ]
+  # the action events of the timeline, as a template of one's own sees them
+  printf '{{#timeline}}{{#link}}<{{link}}>{{/link}}{{/timeline}}\n' >"$TEST_DIR/links.md.mustache"
+  run --separate-stderr irctl postmortem "$ID" --template "$TEST_DIR/links.md.mustache" --output -
+  assert_status 0
+  [ "$output" = "<http://wiki.example.com/a%29[click]%28javascript:alert%281%29>" ]
+}
+
 @test "an unknown action number or id exits 3 and changes nothing" {
   run_unchanged --separate-stderr irctl action done "$ID" 1
   assert_status 3

@@ -412,6 +412,29 @@ assert_in_step_with() {
   assert_whole_repo
 }
 
+@test "a killed evidence write is finished with the permission bits its journal records for the copy" {
+  from=$(git rev-parse HEAD)
+  printf 'root:$y$j9T$secret:19000::::::\n' >"$TEST_DIR/shadow"
+  sha=$(sha256sum "$TEST_DIR/shadow" | cut -d' ' -f1)
+  stored="evidence/${sha:0:2}/$sha"
+  rm -f "$TEST_DIR/tmp-index"
+  GIT_INDEX_FILE="$TEST_DIR/tmp-index" git read-tree HEAD
+  GIT_INDEX_FILE="$TEST_DIR/tmp-index" git update-index --add \
+    --cacheinfo "100644,$(git hash-object -w "$TEST_DIR/shadow"),$stored"
+  to=$(git commit-tree "$(GIT_INDEX_FILE="$TEST_DIR/tmp-index" git write-tree)" -p HEAD -m "contain $ID: evidence")
+  mkdir -p "$GIT_DIR_ABS/irctl"
+  printf 'ref %s\nfrom %s\nto %s\npath %s\nperms 600 %s\n' "$(git symbolic-ref HEAD)" "$from" "$to" "$stored" "$stored" \
+    >"$GIT_DIR_ABS/irctl/journal"
+  git update-ref "$(git symbolic-ref HEAD)" "$to" "$from"
+  umask 022
+  run --separate-stderr irctl list --format ids
+  assert_status 0
+  [ "$(stat -c %a "$stored")" = 600 ]
+  cmp "$stored" "$TEST_DIR/shadow"
+  [ -z "$(git status --porcelain --untracked-files=all)" ]
+  [ ! -e "$GIT_DIR_ABS/irctl/journal" ]
+}
+
 @test "a write killed after the compare-and-swap is finished by the next write (note), which then commits on top" {
   from=$(git rev-parse HEAD)
   to=$(commit_with_note "reached the branch")

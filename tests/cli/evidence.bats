@@ -121,6 +121,28 @@ ev() { toml_eval "$FILE" "d['timeline'][-1]['evidence']$1"; }
   assert_clean_repo
 }
 
+@test "the kept copy is never more readable than its source, nor executable; git records it as 100644" {
+  umask 022
+  printf 'root:$y$j9T$secret:19000:0:99999:7:::\n' >"$EV/shadow"
+  printf '#!/bin/sh\necho dropped by the intruder\n' >"$EV/dropper.sh"
+  printf 'x-forwarded-for: 203.0.113.7\n' >"$EV/headers.txt"
+  chmod 0640 "$EV/shadow"      # as /etc/shadow
+  chmod 0750 "$EV/dropper.sh"  # found executable
+  chmod 0600 "$EV/dump.bin"
+  chmod 0666 "$EV/headers.txt" # the umask takes the rest away
+  run --separate-stderr irctl contain "$ID" "Collected what the intruder touched" \
+    --evidence "$EV/shadow" --evidence "$EV/dropper.sh" --evidence "$EV/dump.bin" --evidence "$EV/headers.txt"
+  assert_status 0
+  assert_clean_repo
+  local f modes=""
+  for f in shadow dropper.sh dump.bin headers.txt; do
+    sha=$(sha_of "$EV/$f")
+    modes+="$f $(stat -c %a "evidence/${sha:0:2}/$sha") $(git ls-files -s "evidence/${sha:0:2}/$sha" | cut -d' ' -f1);"
+  done
+  [ "$modes" = "shadow 640 100644;dropper.sh 640 100644;dump.bin 600 100644;headers.txt 644 100644;" ]
+  [ "$(git ls-tree -r HEAD evidence | cut -d' ' -f1 | sort -u)" = 100644 ]
+}
+
 @test "a relative evidence path is recorded as an absolute source" {
   irctl -q contain "$ID" "relative" --evidence ../collected/access.log
   [ "$(ev '[0]["source"]')" = "$(cd "$EV" && pwd -P)/access.log" ]

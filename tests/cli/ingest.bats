@@ -33,7 +33,9 @@ json.dump(j, open(sys.argv[2], "w"))' "$1" "$2" "$3"
 @test "every good fixture ingests twice: one incident, and the repeat changes nothing" {
   local declared=0
   for f in alertmanager_v4_firing grafana_unified_firing_docs pagerduty_events_v2_trigger \
-    pagerduty_v3_incident_priority_updated_docs opsgenie_create_docs github_workflow_job_completed_failure; do
+    pagerduty_v3_incident_priority_updated_docs opsgenie_create_docs github_workflow_job_completed_failure \
+    alertmanager_no_alert_status_msteams opsgenie_create_numeric_priority_zulip grafana_v11_values_zulip \
+    pagerduty_v3_incident_triggered_zulip; do
     ingest_json "$FIX/$f.json"
     assert_status 0
     [ "$(json_eval 'd["outcome"]' <<<"$output")" = declared ] || { echo "$f: $output" >&2; return 1; }
@@ -51,7 +53,7 @@ json.dump(j, open(sys.argv[2], "w"))' "$1" "$2" "$3"
 
 @test "payloads about no incident are ignored or change nothing: PagerDuty service.updated, a green workflow run" {
   for f in pagerduty_v3_service_updated_docs github_workflow_run_completed pagerduty_events_v2_acknowledge \
-    pagerduty_events_v2_resolve; do
+    pagerduty_events_v2_resolve grafana_resolved_no_labels_zulip; do
     run_unchanged --separate-stderr irctl ingest --json "$FIX/$f.json"
     assert_status 0
     [[ "$(json_eval 'd["outcome"]' <<<"$output")" =~ ^(ignored|unchanged)$ ]]
@@ -72,6 +74,42 @@ json.dump(j, open(sys.argv[2], "w"))' "$1" "$2" "$3"
   [ "$(json_eval 'd["summary"]' <<<"$output")" = "Instance https://server.example.org has been down for over 5m. Job: http_checks" ]
   [ "$(json_eval 'd["timeline"][0]["alert"]["labels"]["instance"]' <<<"$output")" = "https://server.example.org" ]
   [ "$(git log -1 --format=%an)" = Alertmanager ]
+}
+
+@test "real payloads looser than their documentation: alerts without a status take the group's; a numeric Opsgenie priority" {
+  # prometheus-msteams' test payload: no per-alert status, a -05:00 offset with nanoseconds
+  ingest_json "$FIX/alertmanager_no_alert_status_msteams.json"
+  assert_status 0
+  [ "$(json_eval '[d["format"], d["outcome"], d["keys"]]' <<<"$output")" = \
+    '["alertmanager", "declared", ["alertmanager:{}:{alertname=\"high_memory_load\"}"]]' ]
+  id=$(json_eval 'd["id"]' <<<"$output")
+  run --separate-stderr irctl show "$id" --json
+  assert_status 0
+  [ "$(json_eval '[d["title"], d["severity"], d["services"], d["started_at"], d["summary"]]' <<<"$output")" = \
+    '["Server High Memory usage", "SEV3", ["docker_nodes"], "2018-03-07T11:33:21Z", "10.80.40.11 reported high memory usage with 23.28%."]' ]
+  run_unchanged --separate-stderr irctl ingest --json "$FIX/alertmanager_no_alert_status_msteams.json"
+  assert_status 0
+  [ "$(json_eval '[d["outcome"], d["id"], d["recorded"]]' <<<"$output")" = "[\"unchanged\", \"$id\", false]" ]
+  # its resolution, sent the same way, ends the alert at its endsAt
+  derive "$FIX/alertmanager_no_alert_status_msteams.json" "$TEST_DIR/resolved.json" '
+j["status"] = "resolved"; j["alerts"][0]["endsAt"] = "2018-03-07T07:03:21-05:00"'
+  ingest_json "$TEST_DIR/resolved.json"
+  assert_status 0
+  [ "$(json_eval '[d["outcome"], d["id"]]' <<<"$output")" = "[\"resolved\", \"$id\"]" ]
+  run --separate-stderr irctl show "$id" --json
+  assert_status 0
+  [ "$(json_eval '[d["status"], d["recovered_at"]]' <<<"$output")" = '["resolved", "2018-03-07T12:03:21Z"]' ]
+  # Zulip's Opsgenie fixture: "priority": 3 is P3, which maps to SEV3
+  ingest_json "$FIX/opsgenie_create_numeric_priority_zulip.json"
+  assert_status 0
+  [ "$(json_eval '[d["format"], d["outcome"], d["keys"], d["event"]["alert"]["severity"], d["event"]["alert"]["labels"]]' <<<"$output")" = \
+    '["opsgenie", "declared", ["opsgenie:alert-alias"], "P3", {"priority": "P3", "entity": "Server", "source": "test@example.com"}]' ]
+  id=$(json_eval 'd["id"]' <<<"$output")
+  [ "$(toml_eval "$(incident_path "$id")" '[d["title"], d["severity"]]')" = '["another alert", "SEV3"]' ]
+  run_unchanged --separate-stderr irctl ingest --json "$FIX/opsgenie_create_numeric_priority_zulip.json"
+  assert_status 0
+  [ "$(json_eval '[d["outcome"], d["id"], d["recorded"]]' <<<"$output")" = "[\"unchanged\", \"$id\", false]" ]
+  [ "$(incident_count)" -eq 2 ]
 }
 
 @test "PagerDuty: priority P1 gives SEV1 and the service; Grafana's time offset becomes UTC" {
@@ -244,6 +282,18 @@ print(json.dumps({"key": "../../etc/passwd", "status": "firing",
   assert_clean_repo
 }
 
+@test "an alert's link that is not http, https or mailto is kept as data but never rendered as a link" {
+  derive "$FIX/alertmanager_v4_firing.json" "$TEST_DIR/js.json" 'j["alerts"][0]["generatorURL"] = "javascript:alert(1)"'
+  ingest_json "$TEST_DIR/js.json"
+  assert_status 0
+  id=$(json_eval 'd["id"]' <<<"$output")
+  [ "$(json_eval 'd["event"]["alert"]["url"]' <<<"$output")" = "javascript:alert(1)" ]
+  printf '{{#timeline}}{{#alert}}[{{url}}]{{/alert}}{{/timeline}}\n' >"$TEST_DIR/alerts.md.mustache"
+  run --separate-stderr irctl postmortem "$id" --template "$TEST_DIR/alerts.md.mustache" --output -
+  assert_status 0
+  [ "$output" = "[]" ]
+}
+
 @test "stdin, with - or nothing" {
   run --separate-stderr irctl ingest - <"$FIX/opsgenie_create_docs.json"
   assert_status 0
@@ -364,6 +414,9 @@ refuse_each() {
     'del j["alerts"]|alerts' \
     'j["alerts"][0] = "x"|alerts[0]' \
     'j["alerts"][0]["status"] = "pending"|alerts[0].status' \
+    'j["alerts"][0]["status"] = ""|alerts[0].status' \
+    'j["alerts"][0]["status"] = 1|alerts[0].status' \
+    'del j["alerts"][0]["status"]; j["status"] = "pending"|status' \
     'j["alerts"][0]["labels"]["severity"] = None|alerts[0].labels.severity' \
     'j["alerts"][0]["labels"] = ["a"]|alerts[0].labels' \
     'j["alerts"][0]["annotations"]["summary"] = 1|alerts[0].annotations.summary' \
@@ -402,7 +455,13 @@ refuse_each() {
     'j["alert"] = "x"|alert' \
     'del j["alert"]["alias"]; del j["alert"]["alertId"]|alert.alertId' \
     'j["alert"]["createdAt"] = "1420452191104"|alert.createdAt' \
-    'j["alert"]["message"] = ["x"]|alert.message'
+    'j["alert"]["message"] = ["x"]|alert.message' \
+    'j["alert"]["priority"] = 0|alert.priority' \
+    'j["alert"]["priority"] = 6|alert.priority' \
+    'j["alert"]["priority"] = -3|alert.priority' \
+    'j["alert"]["priority"] = 3.5|alert.priority' \
+    'j["alert"]["priority"] = True|alert.priority' \
+    'j["alert"]["priority"] = ["P1"]|alert.priority'
   refuse_each github "$FIX/github_workflow_job_completed_failure.json" \
     'j["workflow_job"]["conclusion"] = 1|workflow_job.conclusion' \
     'del j["repository"]["full_name"]|repository.full_name' \

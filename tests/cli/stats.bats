@@ -438,6 +438,21 @@ make_more_incidents() {
   [ "${lines[5]}" = $'all,5,2,1,300,300,3,300,240,2,1500,1500,3,3620,3600,3,3420,3000,2,1\r' ]
 }
 
+@test "--csv keeps a key that a spreadsheet would run as a formula as text (OWASP): a quote first, the cell quoted" {
+  at 2026-04-12T00:00:00Z declare "E" --severity SEV4 --service "=cmd|' /C calc'!A0" --service "@SUM(A1:A9)" \
+    --service "+1" --service "-1" --service '=HYPERLINK("https://evil.example")' >/dev/null
+  run_unchanged --separate-stderr irctl stats --by service --csv
+  assert_status 0
+  local cells="1,1,0,,,0,,,0,,,0,,,0,,,0,0"
+  [ "$output" = "$(csv "service,$CSV_COLUMNS" \
+    "\"'+1\",$cells" \
+    "\"'-1\",$cells" \
+    "\"'=HYPERLINK(\"\"https://evil.example\"\")\",$cells" \
+    "\"'=cmd|' /C calc'!A0\",$cells" \
+    "\"'@SUM(A1:A9)\",$cells" \
+    "all,$cells")" ]
+}
+
 @test "an even count whose median is a half, rounded up: a commander at the declaration acknowledges in 0 s" {
   make_incidents
   at 2026-04-20T00:00:00Z declare "E" --severity SEV4 --commander carol >/dev/null

@@ -190,6 +190,28 @@ TEST_SUITE("actions") {
     CHECK(due("2000w").size() == 10);  // about 38 years: fine
   }
 
+  TEST_CASE("web_link takes http, https and mailto links, in any case and trimmed, and nothing else") {
+    CHECK(web_link("  HTTPS://tracker.example.com/OPS-1 ") == "HTTPS://tracker.example.com/OPS-1");
+    const std::string wiki = "http://wiki.example.com/Page_(x)?a=1&b=[2]#top";
+    CHECK(web_link(wiki) == wiki);
+    CHECK(web_link("mailto:security@example.com") == "mailto:security@example.com");
+    CHECK(web_link("https://example.com/caf\xc3\xa9") == "https://example.com/caf\xc3\xa9");
+    for (const char* refused :
+         {"javascript:alert(1)", "JavaScript:alert(1)", " javascript://%0aalert(1)", "data:text/html,x", "vbscript:x",
+          "file:///etc/passwd", "//example.com", "example.com/x", "https:", "https://", "https:example.com", "mailto:",
+          "https://a.example/b c", "https://a.example/\"x", "https://a.example/<x>", "https://a.example/\\x",
+          "https://a.example/{x}", "https://a.example/\tx", "https://a.example/x\x7f", ""})
+      CHECK_MESSAGE(!web_link(refused), refused);
+    CHECK(!web_link("https://example.com/" + std::string(2048, 'x')));
+  }
+
+  TEST_CASE("require_link refuses what web_link does not take, as a usage error naming it") {
+    CHECK(require_link(" https://x.example/1 ", "the link") == "https://x.example/1");
+    CHECK(code_of([] { require_link("javascript:alert(1)", "the link"); }) == Errc::usage);
+    CHECK(code_of([] { require_link("https://x.example/\nSet-Cookie: a", "the link"); }) == Errc::usage);
+    CHECK(code_of([] { require_link("  ", "the link"); }) == Errc::usage);
+  }
+
   TEST_CASE("date_of is the UTC date of a time") {
     CHECK(date_of(kT0) == "2026-11-28");
     CHECK(date_of(from_civil({2026, 11, 28, 23, 59, 59, 0})) == "2026-11-28");

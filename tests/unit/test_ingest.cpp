@@ -102,6 +102,11 @@ TEST_SUITE("ingest") {
         {"opsgenie_create_docs.json", "opsgenie"},
         {"github_workflow_job_completed_failure.json", "github"},
         {"github_workflow_run_completed.json", "github"},
+        {"alertmanager_no_alert_status_msteams.json", "alertmanager"},
+        {"grafana_v11_values_zulip.json", "grafana"},
+        {"grafana_resolved_no_labels_zulip.json", "grafana"},
+        {"pagerduty_v3_incident_triggered_zulip.json", "pagerduty"},
+        {"opsgenie_create_numeric_priority_zulip.json", "opsgenie"},
     };
     for (const auto& [file, format] : fixtures) {
       CAPTURE(file);
@@ -155,6 +160,9 @@ TEST_SUITE("ingest") {
                            {{{"/alerts", std::nullopt}}, "alerts"},
                            {{{"/alerts/0", Json("x")}}, "alerts[0]"},
                            {{{"/alerts/0/status", Json("pending")}}, "alerts[0].status"},
+                           {{{"/alerts/0/status", Json("")}}, "alerts[0].status"},
+                           {{{"/alerts/0/status", Json(1)}}, "alerts[0].status"},
+                           {{{"/alerts/0/status", std::nullopt}, {"/status", Json("pending")}}, "status"},
                            {{{"/alerts/0/labels/severity", Json(nullptr)}}, "alerts[0].labels.severity"},
                            {{{"/alerts/0/labels", Json::array({"a"})}}, "alerts[0].labels"},
                            {{{"/alerts/0/annotations/summary", Json(1)}}, "alerts[0].annotations.summary"},
@@ -203,6 +211,12 @@ TEST_SUITE("ingest") {
                            {{{"/alert/alias", std::nullopt}, {"/alert/alertId", std::nullopt}}, "alert.alertId"},
                            {{{"/alert/createdAt", Json("1420452191104")}}, "alert.createdAt"},
                            {{{"/alert/message", Json::array({"x"})}}, "alert.message"},
+                           {{{"/alert/priority", Json(0)}}, "alert.priority"},
+                           {{{"/alert/priority", Json(6)}}, "alert.priority"},
+                           {{{"/alert/priority", Json(-3)}}, "alert.priority"},
+                           {{{"/alert/priority", Json(3.5)}}, "alert.priority"},
+                           {{{"/alert/priority", Json(true)}}, "alert.priority"},
+                           {{{"/alert/priority", Json::array({"P1"})}}, "alert.priority"},
                        });
     check_each_refused("github", "github_workflow_job_completed_failure.json",
                        {
@@ -227,6 +241,41 @@ TEST_SUITE("ingest") {
       const std::string message = refusal(apply(generic, c.edits).dump(), "generic");
       CHECK_MESSAGE(message.rfind("generic payload: '" + c.field + "' ", 0) == 0, message);
     }
+  }
+
+  TEST_CASE("Alertmanager: an alert without a status (or with null) has the group's") {
+    const Json msteams = Json::parse(read_file(kAlerts / "alertmanager_no_alert_status_msteams.json"));
+    const Alert firing = parse(msteams.dump(), "auto");
+    CHECK(firing.state == Alert::State::firing);
+    CHECK(firing.keys == std::vector<std::string>{"alertmanager:{}:{alertname=\"high_memory_load\"}"});
+    CHECK(firing.severity == "warning");
+    CHECK(firing.service == "docker_nodes");
+    CHECK(firing.title == "Server High Memory usage");
+    CHECK(firing.started_at == parse_time("2018-03-07T11:33:21Z", Timestamp{}));
+    const Alert resolved = parse(apply(msteams, {{"/status", Json("resolved")},
+                                                 {"/alerts/0/endsAt", Json("2018-03-07T07:03:21-05:00")}})
+                                     .dump(),
+                                 "alertmanager");
+    CHECK(resolved.state == Alert::State::resolved);
+    CHECK(resolved.ended_at == parse_time("2018-03-07T12:03:21Z", Timestamp{}));
+    const Alert null_status = parse(apply(msteams, {{"/alerts/0/status", Json(nullptr)}}).dump(), "alertmanager");
+    CHECK(null_status.keys == firing.keys);
+    CHECK(null_status.state == Alert::State::firing);
+  }
+
+  TEST_CASE("Opsgenie: a priority given as a number from 1 to 5 is that P level; a string is kept as sent") {
+    const Json zulip = Json::parse(read_file(kAlerts / "opsgenie_create_numeric_priority_zulip.json"));
+    const Alert alert = parse(zulip.dump(), "auto");
+    CHECK(alert.format == "opsgenie");
+    CHECK(alert.severity == "P3");
+    CHECK(alert.keys == std::vector<std::string>{"opsgenie:alert-alias"});
+    for (int level = 1; level <= 5; ++level)
+      CHECK(parse(apply(zulip, {{"/alert/priority", Json(level)}}).dump(), "opsgenie").severity ==
+            "P" + std::to_string(level));
+    CHECK(parse(apply(zulip, {{"/alert/priority", Json("P2")}}).dump(), "opsgenie").severity == "P2");
+    CHECK(parse(apply(zulip, {{"/alert/priority", Json(nullptr)}}).dump(), "opsgenie").severity.empty());
+    CHECK(refusal(apply(zulip, {{"/alert/priority", Json(7)}}).dump(), "opsgenie") ==
+          "opsgenie payload: 'alert.priority' must be P1 to P5 (or a number from 1 to 5), not 7");
   }
 
   TEST_CASE("nesting: 32 levels are read, 33 are refused, in arrays and objects") {
