@@ -28,6 +28,10 @@ struct FileWrite {
   std::string path;  ///< relative to the repository root, with '/'
   std::string content;
   bool remove = false;  ///< delete the file instead (a merge can)
+  /// The git mode of a file that comes from another commit (a merge): an
+  /// executable or a symbolic link (whose content is its target). nullopt
+  /// for irctl's own files: a regular file, or executable if it was.
+  std::optional<git_filemode_t> mode = std::nullopt;
 };
 
 enum class Layout {
@@ -221,6 +225,10 @@ class Repository {
  private:
   Repository(git::RepositoryPtr repo, std::filesystem::path root);
 
+  /// True when `f`, a file from another commit, replaces a symbolic link
+  /// that tip() has at its path (the one case where the last part of the
+  /// path may be a link: the rename replaces the link itself).
+  bool replaces_committed_link(const FileWrite& f) const;
   /// The tree of tip(), kept until the next commit; null before the first.
   const git_tree* tip_tree() const;
   std::optional<std::string> read_from_tip(const std::string& path) const;
