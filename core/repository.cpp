@@ -743,6 +743,18 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
   return git::oid_hex(commit_id);
 }
 
+void Repository::stage_resolved(const std::vector<FileWrite>& files) {
+  git_index* raw = nullptr;
+  git::check(git_repository_index(&raw, repo_.get()), "cannot open the index");
+  const git::IndexPtr index(raw);
+  git::check(git_index_read(raw, 1), "cannot read the index");
+  for (const auto& f : files) {
+    write_work_file(root_ / f.path, f.content, f.mode.value_or(GIT_FILEMODE_BLOB));
+    git::check(git_index_add_bypath(raw, f.path.c_str()), "cannot stage " + f.path);
+  }
+  git::check(git_index_write(raw), "cannot write the index");
+}
+
 void Repository::fast_forward(const git_oid& to) {
   const std::optional<git_oid> from = tip();
   std::vector<std::string> paths;

@@ -196,6 +196,12 @@ class Repository {
   std::string commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
                      Timestamp author_time, const std::optional<git_oid>& merge_parent = std::nullopt);
 
+  /// Writes each file to the work tree (in its mode) and stages it at stage
+  /// 0, which drops the path's conflict stages, as 'git add' after a merge
+  /// conflict does; commits nothing. For resolve_conflicts only: the one
+  /// write that works while a merge is in progress.
+  void stage_resolved(const std::vector<FileWrite>& files);
+
   /// Moves ref_name() from tip() to `to` (a fast-forward), bringing the files
   /// that differ along in the checkout layout. Refuses (Errc::conflict) when
   /// one of them has changes that are not committed.

@@ -316,7 +316,9 @@ assert_converged() {
   run_unchanged --separate-stderr irctl sync
   assert_status 0
   [ -z "$output" ]
-  [[ "$stderr" == "Synced main with origin: nothing new from origin" ]]
+  # the first irctl command in a plain clone sets up the merge driver, and says so
+  [[ "$stderr" == "Configured git's merge driver for incident files in this clone (merge.irctl.driver in .git/config): 'git pull' now merges them as 'irctl sync' does
+Synced main with origin: nothing new from origin" ]]
   run_unchanged --separate-stderr irctl --json sync
   assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = up-to-date ]
