@@ -9,6 +9,7 @@
 #include "cmd/output.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"
+#include "core/merge.hpp"
 
 #ifndef IRCTL_VERSION
 #define IRCTL_VERSION "dev"
@@ -26,8 +27,8 @@ constexpr Registrar kCommands[] = {
     register_reopen,  register_close,   register_note,     register_update,   register_set,
     register_task,    register_edit,    register_postmortem, register_action, register_stats,
     register_ingest,  register_gate,    register_show,     register_timeline, register_list,
-    register_log,     register_use,     register_sync,     register_fsck,     register_install_merge_driver,
-    register_merge_driver, register_completion,
+    register_log,     register_use,     register_sync,     register_fsck,     register_resolve_conflicts,
+    register_install_merge_driver, register_merge_driver, register_completion,
 };
 
 // Global options that take a value, so the command name can be found before
@@ -128,8 +129,21 @@ void configure_root(CLI::App& app, GlobalOptions& g) {
 }  // namespace
 
 Repository& Context::repo() {
-  if (!repo_) repo_ = std::make_unique<Repository>(Repository::discover(start_dir()));
+  if (!repo_) {
+    repo_ = std::make_unique<Repository>(Repository::discover(start_dir()));
+    if (configure_merge_driver) configure_missing_merge_driver_once();
+  }
   return *repo_;
+}
+
+void Context::configure_missing_merge_driver_once() {
+  try {
+    if (configure_missing_merge_driver(*repo_, self_program()))
+      status("Configured git's merge driver for incident files in this clone (merge.irctl.driver in .git/config): "
+             "'git pull' now merges them as 'irctl sync' does");
+  } catch (const Error&) {
+    // A configuration irctl may not write (a read-only clone) stops no command.
+  }
 }
 
 std::string self_program() {

@@ -76,8 +76,12 @@ class Context {
 
   /// The exit status of a command that ran to its end: 0, or kExitCheckFound.
   int exit_code = 0;
+  /// Whether repo() defines git's merge driver in a clone that lacks it
+  /// (install-merge-driver does that itself, and says so).
+  bool configure_merge_driver = true;
 
  private:
+  void configure_missing_merge_driver_once();
   Timestamp now_ = now_utc();
   std::unique_ptr<Repository> repo_;
 };
@@ -150,6 +154,7 @@ void register_gate(CLI::App& app, Context& ctx);
 void register_fsck(CLI::App& app, Context& ctx);
 void register_edit(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);
+void register_resolve_conflicts(CLI::App& app, Context& ctx);
 void register_install_merge_driver(CLI::App& app, Context& ctx);
 void register_merge_driver(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "core/conflicts.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/incident.hpp"
@@ -128,7 +129,15 @@ void check_incident_file(const Repository& repo, const Config* config, Checked& 
   try {
     file = IncidentFile::parse(text, c.path);
   } catch (const std::exception& e) {
-    c.problems.push_back({c.path, e.what(), restore_hint(repo, c.path, text)});
+    if (const auto line = conflict_marker_line(text))
+      c.problems.push_back({c.path,
+                            c.path + ":" + std::to_string(*line) +
+                                ":1: git's conflict markers: a merge stopped on this file and is not finished",
+                            "run 'irctl resolve-conflicts " + c.path +
+                                "' to merge it event by event from git's three versions, then 'git commit' (or "
+                                "'git merge --abort' to give up the merge)"});
+    else
+      c.problems.push_back({c.path, e.what(), restore_hint(repo, c.path, text)});
     return;
   }
   const Incident& inc = file->incident();

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 
 #include <atomic>
@@ -116,19 +117,19 @@ std::string oid_hex(const git_oid& oid) {
 }
 
 std::optional<git_oid> tree_with_file(git_repository* repo, const git_tree* base, const std::string& path,
-                                      const git_oid* blob) {
+                                      const git_oid* blob, std::optional<git_filemode_t> blob_mode) {
   const auto slash = path.find('/');
   const std::string name = path.substr(0, slash);
   git_treebuilder* raw = nullptr;
   check(git_treebuilder_new(&raw, repo, base), "cannot build a tree");
   TreeBuilderPtr builder(raw);
   std::optional<git_oid> entry_id;
-  git_filemode_t mode = GIT_FILEMODE_BLOB;
+  git_filemode_t mode = blob_mode.value_or(GIT_FILEMODE_BLOB);
   if (slash == std::string::npos) {
     if (blob) entry_id = *blob;
     // Keep the executable bit of a file that had it (a hook).
     if (const git_tree_entry* old = base ? git_tree_entry_byname(base, name.c_str()) : nullptr;
-        old && git_tree_entry_filemode(old) == GIT_FILEMODE_BLOB_EXECUTABLE)
+        !blob_mode && old && git_tree_entry_filemode(old) == GIT_FILEMODE_BLOB_EXECUTABLE)
       mode = GIT_FILEMODE_BLOB_EXECUTABLE;
   } else {
     TreePtr subtree;
@@ -140,7 +141,7 @@ std::optional<git_oid> tree_with_file(git_repository* repo, const git_tree* base
         subtree.reset(t);
       }
     }
-    entry_id = tree_with_file(repo, subtree.get(), path.substr(slash + 1), blob);
+    entry_id = tree_with_file(repo, subtree.get(), path.substr(slash + 1), blob, blob_mode);
     mode = GIT_FILEMODE_TREE;
   }
   if (entry_id) {
@@ -161,6 +162,32 @@ std::optional<git_oid> blob_id_at(const git_tree* tree, const std::string& path)
   TreeEntryPtr entry(raw);
   if (git_tree_entry_type(raw) != GIT_OBJECT_BLOB) return std::nullopt;
   return *git_tree_entry_id(raw);
+}
+
+std::optional<BlobEntry> blob_entry_at(const git_tree* tree, const std::string& path) {
+  if (!tree) return std::nullopt;
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree, path.c_str()) != 0) return std::nullopt;
+  TreeEntryPtr entry(raw);
+  if (git_tree_entry_type(raw) != GIT_OBJECT_BLOB) return std::nullopt;
+  return BlobEntry{*git_tree_entry_id(raw), git_tree_entry_filemode(raw)};
+}
+
+std::optional<BlobEntry> work_tree_entry(const std::filesystem::path& file) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) return std::nullopt;
+  BlobEntry out;
+  if (S_ISLNK(st.st_mode)) {
+    std::error_code ec;
+    const std::string target = std::filesystem::read_symlink(file, ec).string();
+    if (ec) return std::nullopt;
+    out.id = blob_hash(target);
+    out.mode = GIT_FILEMODE_LINK;
+    return out;
+  }
+  if (!S_ISREG(st.st_mode) || git_odb_hashfile(&out.id, file.c_str(), GIT_OBJECT_BLOB) != 0) return std::nullopt;
+  out.mode = (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+  return out;
 }
 
 std::string blob_content(git_repository* repo, const git_oid& id, const std::string& what) {

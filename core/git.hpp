@@ -2,6 +2,7 @@
 // The one place that talks to libgit2: owners for its handles, and a check
 // that turns a failed call into a typed irctl error right where it failed.
 
+#include <filesystem>
 #include <memory>
 #include <initializer_list>
 #include <optional>
@@ -67,12 +68,25 @@ std::string oid_hex(const git_oid& oid);
 /// `path` ("a/b/c.toml") set to `blob`, or removed when `blob` is null (and
 /// folders left empty removed with it). Only the trees along the path are
 /// rewritten, so the cost does not depend on the rest of the repository.
-/// Returns nullopt when the result is an empty tree.
+/// The entry gets `mode` when given; otherwise it stays executable if it was
+/// (a hook), else it is a regular file. Returns nullopt when the result is an
+/// empty tree.
 std::optional<git_oid> tree_with_file(git_repository* repo, const git_tree* base, const std::string& path,
-                                      const git_oid* blob);
+                                      const git_oid* blob, std::optional<git_filemode_t> mode = std::nullopt);
 
+/// A file as git records it: its blob (for a symbolic link, the link's
+/// target) and its mode (GIT_FILEMODE_BLOB, _BLOB_EXECUTABLE or _LINK).
+struct BlobEntry {
+  git_oid id{};
+  git_filemode_t mode = GIT_FILEMODE_BLOB;
+};
 /// The id of the blob at `path` in `tree`; nullopt when there is none.
 std::optional<git_oid> blob_id_at(const git_tree* tree, const std::string& path);
+/// The same, with its mode.
+std::optional<BlobEntry> blob_entry_at(const git_tree* tree, const std::string& path);
+/// A file of the work tree as 'git add' would record it (a symbolic link is
+/// not followed); nullopt when there is none, or it is not a file or a link.
+std::optional<BlobEntry> work_tree_entry(const std::filesystem::path& file);
 /// The id git gives a blob of this content (git hash-object).
 git_oid blob_hash(const std::string& content);
 /// The SHA-1 of the pieces one after another (20 bytes), with libcrypto:

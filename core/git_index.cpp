@@ -86,7 +86,7 @@ std::string entry_bytes(const StagedFile& f) {
   }
   put_be32(out, static_cast<uint32_t>(st.st_dev));
   put_be32(out, static_cast<uint32_t>(st.st_ino));
-  put_be32(out, (st.st_mode & S_IXUSR) ? 0100755 : 0100644);
+  put_be32(out, f.mode != 0 ? f.mode : (st.st_mode & S_IXUSR) ? 0100755 : 0100644);
   put_be32(out, static_cast<uint32_t>(st.st_uid));
   put_be32(out, static_cast<uint32_t>(st.st_gid));
   put_be32(out, static_cast<uint32_t>(st.st_size));

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct StagedFile {
   std::string path;
   git_oid id{};
   struct stat st {};
+  /// git's mode for it (0100644, 0100755, 0120000), as the commit has it;
+  /// 0: from the executable bit of `st`.
+  uint32_t mode = 0;
 };
 
 /// `index` (the bytes of an index file, checksum included) with each file

@@ -1,6 +1,7 @@
 #include "core/merge.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -267,15 +268,59 @@ MergedText merge_incident(const std::optional<std::string>& base_text, const std
   return result;
 }
 
-std::string install_merge_driver(Repository& repo, const std::string& program) {
-  // Quoted for the shell git runs the driver with.
+namespace {
+
+constexpr const char* kDriverName = "irctl incident files (united timelines)";
+
+// The driver's command line: `program` quoted for the shell git runs it with.
+std::string driver_command(const std::string& program) {
   std::string quoted = "'";
   for (const char c : program) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   quoted += "'";
-  const std::string driver = quoted + " merge-driver %O %A %B %P";
-  repo.set_git_config("merge.irctl.name", "irctl incident files (united timelines)");
+  return quoted + " merge-driver %O %A %B %P";
+}
+
+// The user's global git configuration file, as git picks it: ~/.gitconfig,
+// else $XDG_CONFIG_HOME/git/config when only that exists, else a new
+// ~/.gitconfig.
+std::string global_config_path() {
+  git::Buf found;
+  if (git_config_find_global(&found.buf) == 0) return found.str();
+  git::Buf xdg;
+  if (git_config_find_xdg(&xdg.buf) == 0) return xdg.str();
+  const char* home = std::getenv("HOME");
+  if (!home || !*home)
+    throw Error(Errc::failure, "cannot find the global git configuration: HOME is not set",
+                "set HOME, or run 'irctl install-merge-driver' in each clone instead");
+  return std::string(home) + "/.gitconfig";
+}
+
+}  // namespace
+
+std::string install_merge_driver(Repository& repo, const std::string& program) {
+  const std::string driver = driver_command(program);
+  repo.set_git_config("merge.irctl.name", kDriverName);
   repo.set_git_config("merge.irctl.driver", driver);
   return driver;
+}
+
+std::string install_merge_driver_globally(const std::string& program, std::string& config_file) {
+  git::ensure_initialised();
+  const std::string driver = driver_command(program);
+  config_file = global_config_path();
+  git_config* raw = nullptr;
+  git::check(git_config_open_ondisk(&raw, config_file.c_str()), "cannot open " + config_file);
+  const git::ConfigPtr config(raw);
+  git::check(git_config_set_string(raw, "merge.irctl.name", kDriverName), "cannot write " + config_file);
+  git::check(git_config_set_string(raw, "merge.irctl.driver", driver.c_str()), "cannot write " + config_file);
+  return driver;
+}
+
+std::optional<std::string> configure_missing_merge_driver(Repository& repo, const std::string& program) {
+  if (repo.git_config_value("merge.irctl.driver")) return std::nullopt;
+  const auto attributes = repo.read(".gitattributes");
+  if (!attributes || attributes->find("merge=irctl") == std::string::npos) return std::nullopt;
+  return install_merge_driver(repo, program);
 }
 
 }  // namespace irctl

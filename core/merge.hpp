@@ -34,6 +34,15 @@ MergedText merge_incident(const std::optional<std::string>& base, const std::str
 /// is the irctl to run. Returns the driver command line.
 class Repository;
 std::string install_merge_driver(Repository& repo, const std::string& program);
+/// The same in the user's global git configuration, for every clone; sets
+/// `config_file` to the file written (~/.gitconfig, or git's XDG file when
+/// only that exists).
+std::string install_merge_driver_globally(const std::string& program, std::string& config_file);
+/// What a plain 'git clone' lacks: when .gitattributes routes incident files
+/// to the driver and no git configuration defines it, defines it as
+/// install_merge_driver does (as git-lfs installs its hooks) and returns the
+/// driver; nullopt when there was nothing to do.
+std::optional<std::string> configure_missing_merge_driver(Repository& repo, const std::string& program);
 
 /// The .gitattributes line that routes incident files to that driver.
 constexpr const char* kMergeAttributes = "incidents/**/*.toml merge=irctl\n";

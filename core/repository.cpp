@@ -99,6 +99,42 @@ void write_file_atomically(const fs::path& p, const std::string& content, mode_t
   write_file_atomically(p, std::vector<std::string_view>{content}, perms);
 }
 
+// What git's checkout writes for a blob of this mode: a symbolic link to the
+// blob's content, an executable file (executable by whoever may read it, as
+// git's 0777 under the umask), or a regular file; put in place by a rename.
+void write_work_file(const fs::path& p, const std::string& content, git_filemode_t mode,
+                     mode_t perms = FileWrite::kDefaultPerms) {
+  if (mode != GIT_FILEMODE_LINK) {
+    write_file_atomically(p, content, perms);
+    if (mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+      struct stat st {};
+      if (::stat(p.c_str(), &st) != 0 || ::chmod(p.c_str(), (st.st_mode & 07777) | ((st.st_mode & 0444) >> 2)) != 0)
+        throw Error(Errc::failure, "cannot make " + p.string() + " executable: " + std::strerror(errno));
+    }
+    return;
+  }
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  const fs::path tmp = p.string() + ".irctl-tmp-" + std::to_string(::getpid());
+  fs::remove(tmp, ec);
+  if (::symlink(content.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), p.c_str()) != 0) {
+    const int saved = errno;
+    fs::remove(tmp, ec);
+    throw Error(Errc::failure, "cannot write the symbolic link " + p.string() + ": " + std::strerror(saved));
+  }
+}
+
+// git's core.fileMode: false where the file system cannot be trusted with
+// the executable bit, and then git ignores it when it compares.
+bool trusts_file_modes(git_repository* repo) {
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo) < 0) return true;
+  git::ConfigPtr config(raw);
+  int value = 1;
+  if (git_config_get_bool(&value, raw, "core.filemode") < 0) return true;
+  return value != 0;
+}
+
 Timestamp to_timestamp(git_time_t t) { return Timestamp{Seconds{t}}; }
 
 double lock_timeout_seconds() {
@@ -694,7 +730,7 @@ void Repository::require_clean(const std::string& path) const {
   // The file against the commit, without reading git's index: the index of
   // a large repository costs more than the whole write (issue 7), and irctl
   // writes the index entry anew anyway.
-  const auto committed_blob = git::blob_id_at(tip_tree(), path);
+  const auto committed_blob = git::blob_entry_at(tip_tree(), path);
   std::error_code ec;
   const fs::path on_disk = root_ / path;
   const bool exists = fs::exists(fs::symlink_status(on_disk, ec));
@@ -711,10 +747,15 @@ void Repository::require_clean(const std::string& path) const {
     throw Error(Errc::conflict, path + " is untracked: it exists but was never committed",
                 "commit it ('git add " + path + "' and 'git commit') or remove it, then run the command again");
   }
-  git_oid on_disk_blob;
-  if (fs::is_symlink(fs::symlink_status(on_disk, ec)) ||
-      git_odb_hashfile(&on_disk_blob, on_disk.c_str(), GIT_OBJECT_BLOB) != 0 ||
-      !git_oid_equal(&on_disk_blob, &*committed_blob))
+  // As git judges it: a symbolic link by its target, and the executable bit
+  // only where core.fileMode says the file system keeps it.
+  const auto on_disk_blob = git::work_tree_entry(on_disk);
+  const auto same_mode = [&] {
+    if (on_disk_blob->mode == committed_blob->mode) return true;
+    const bool either_link = on_disk_blob->mode == GIT_FILEMODE_LINK || committed_blob->mode == GIT_FILEMODE_LINK;
+    return !either_link && !trusts_file_modes(repo_.get());
+  };
+  if (!on_disk_blob || !git_oid_equal(&on_disk_blob->id, &committed_blob->id) || !same_mode())
     throw Error(Errc::conflict, path + " has changes that are not committed",
                 "commit your edits ('git commit " + path + "') or discard them ('git checkout HEAD -- " + path +
                     "'), then run the command again");
@@ -787,6 +828,13 @@ void Repository::require_readable(const std::vector<FileWrite>& files) {
   }
 }
 
+bool Repository::replaces_committed_link(const FileWrite& f) const {
+  // A symbolic link git checked out is replaced by a rename, never written
+  // through; what it is now was checked by require_clean.
+  const auto committed = git::blob_entry_at(tip_tree(), f.path);
+  return f.mode && committed && committed->mode == GIT_FILEMODE_LINK;
+}
+
 std::string Repository::commit(const std::vector<FileWrite>& files, const std::string& message, const Actor& author,
                                Timestamp author_time, const std::optional<git_oid>& merge_parent) {
   require_no_git_operation();
@@ -798,7 +846,7 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
   // could reach outside the repository, and a folder in the way would fail
   // only after the commit is made.
   for (const auto& f : files)
-    if (const auto why = unwritable_reason(f.path))
+    if (const auto why = replaces_committed_link(f) ? std::nullopt : unwritable_reason(f.path))
       throw Error(Errc::conflict, "cannot write " + f.path + ": " + *why,
                   "irctl writes only real files and folders of the work tree; move what is in the way, then run the "
                   "command again");
@@ -833,7 +881,7 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
       git::check(git_blob_create_from_buffer(&id, repo, f.content.data(), f.content.size()), "cannot store " + f.path);
       blob = id;
     }
-    const auto tree_id = git::tree_with_file(repo, tree.get(), f.path, blob ? &*blob : nullptr);
+    const auto tree_id = git::tree_with_file(repo, tree.get(), f.path, blob ? &*blob : nullptr, f.mode);
     tree.reset();
     if (tree_id) {
       git_tree* t = nullptr;
@@ -874,12 +922,27 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
   return git::oid_hex(commit_id);
 }
 
+void Repository::stage_resolved(const std::vector<FileWrite>& files) {
+  git_index* raw = nullptr;
+  git::check(git_repository_index(&raw, repo_.get()), "cannot open the index");
+  const git::IndexPtr index(raw);
+  git::check(git_index_read(raw, 1), "cannot read the index");
+  for (const auto& f : files) {
+    write_work_file(root_ / f.path, f.content, f.mode.value_or(GIT_FILEMODE_BLOB));
+    git::check(git_index_add_bypath(raw, f.path.c_str()), "cannot stage " + f.path);
+  }
+  git::check(git_index_write(raw), "cannot write the index");
+}
+
 void Repository::fast_forward(const git_oid& to) {
+  require_no_git_operation();
   const std::optional<git_oid> from = tip();
   std::vector<std::string> paths;
   const git::TreePtr new_tree = git::commit_tree(repo_.get(), to);
   git_diff* raw = nullptr;
-  git::check(git_diff_tree_to_tree(&raw, repo_.get(), const_cast<git_tree*>(tip_tree()), new_tree.get(), nullptr),
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE;  // a file that becomes a link: one path, not two
+  git::check(git_diff_tree_to_tree(&raw, repo_.get(), const_cast<git_tree*>(tip_tree()), new_tree.get(), &options),
              "cannot compare the trees");
   const git::Owner<git_diff, git_diff_free> diff(raw);
   for (size_t i = 0; i < git_diff_num_deltas(raw); ++i) {
@@ -1028,16 +1091,16 @@ bool Repository::in_step(const git_tree* tree, const std::vector<std::string>& p
   if (git_index_read(raw, 1) < 0) return false;
   std::error_code ec;
   for (const auto& p : paths) {
-    const auto blob = git::blob_id_at(tree, p);
+    const auto blob = git::blob_entry_at(tree, p);
     const git_index_entry* entry = git_index_get_bypath(raw, p.c_str(), 0);
     const fs::path file = root_ / p;
     if (!blob) {
       if (entry || fs::exists(fs::symlink_status(file, ec))) return false;
       continue;
     }
-    git_oid on_disk;
-    if (!entry || !git_oid_equal(&entry->id, &*blob) || git_odb_hashfile(&on_disk, file.c_str(), GIT_OBJECT_BLOB) != 0 ||
-        !git_oid_equal(&on_disk, &*blob))
+    const auto on_disk = git::work_tree_entry(file);
+    if (!entry || !git_oid_equal(&entry->id, &blob->id) || entry->mode != static_cast<uint32_t>(blob->mode) ||
+        !on_disk || !git_oid_equal(&on_disk->id, &blob->id) || on_disk->mode != blob->mode)
       return false;
   }
   return true;
@@ -1052,16 +1115,16 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
   std::vector<git::StagedFile> staged;
   std::vector<std::string> removed;
   for (const auto& p : paths) {
-    const auto blob = git::blob_id_at(tree, p);
+    const auto blob = git::blob_entry_at(tree, p);
     if (!blob) {
       fs::remove(root_ / p, ec);
       removed.push_back(p);
       continue;
     }
     const auto limited = perms.find(p);
-    write_file_atomically(root_ / p, git::blob_content(repo_.get(), *blob, p),
-                          limited == perms.end() ? FileWrite::kDefaultPerms : limited->second);
-    git::StagedFile f{p, *blob, {}};
+    write_work_file(root_ / p, git::blob_content(repo_.get(), blob->id, p), blob->mode,
+                    limited == perms.end() ? FileWrite::kDefaultPerms : limited->second);
+    git::StagedFile f{p, blob->id, {}, static_cast<uint32_t>(blob->mode)};
     if (::lstat((root_ / p).c_str(), &f.st) != 0)
       throw Error(Errc::failure, "cannot read " + (root_ / p).string() + ": " + std::strerror(errno));
     staged.push_back(std::move(f));
@@ -1107,7 +1170,7 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
     e.mtime.nanoseconds = static_cast<uint32_t>(st.st_mtim.tv_nsec);
     e.dev = static_cast<uint32_t>(st.st_dev);
     e.ino = static_cast<uint32_t>(st.st_ino);
-    e.mode = (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+    e.mode = f.mode;
     e.uid = st.st_uid;
     e.gid = st.st_gid;
     e.file_size = static_cast<uint32_t>(st.st_size);

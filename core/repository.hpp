@@ -34,6 +34,10 @@ struct FileWrite {
   /// git records 100644 whatever they are.
   mode_t work_tree_perms = kDefaultPerms;
   static constexpr mode_t kDefaultPerms = 0666;
+  /// The git mode of a file that comes from another commit (a merge): an
+  /// executable or a symbolic link (whose content is its target). nullopt
+  /// for irctl's own files: a regular file, or executable if it was.
+  std::optional<git_filemode_t> mode = std::nullopt;
 };
 
 /// Paths of the work tree written with fewer permission bits than
@@ -217,6 +221,11 @@ class Repository {
   /// files that do not parse, validate or have a severity on the scale, and a
   /// configuration that does not parse.
   void require_readable(const std::vector<FileWrite>& files);
+  /// Writes each file to the work tree (in its mode) and stages it at stage
+  /// 0, which drops the path's conflict stages, as 'git add' after a merge
+  /// conflict does; commits nothing. For resolve_conflicts only: the one
+  /// write that works while a merge is in progress.
+  void stage_resolved(const std::vector<FileWrite>& files);
 
   /// Moves ref_name() from tip() to `to` (a fast-forward), bringing the files
   /// that differ along in the checkout layout. Refuses (Errc::conflict) when
@@ -248,6 +257,10 @@ class Repository {
  private:
   Repository(git::RepositoryPtr repo, std::filesystem::path root);
 
+  /// True when `f`, a file from another commit, replaces a symbolic link
+  /// that tip() has at its path (the one case where the last part of the
+  /// path may be a link: the rename replaces the link itself).
+  bool replaces_committed_link(const FileWrite& f) const;
   /// The tree of tip(), kept until the next commit; null before the first.
   const git_tree* tip_tree() const;
   std::optional<std::string> read_from_tip(const std::string& path) const;

@@ -6,14 +6,19 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <thread>
 
 #include "core/error.hpp"
 #include "core/git.hpp"
 #include "core/ids.hpp"
+#include "core/incident.hpp"
 #include "core/merge.hpp"
+#include "core/stall_timer.hpp"
 #include "core/time.hpp"
 
 namespace irctl {
@@ -24,23 +29,35 @@ constexpr int kSyncAttempts = 5;
 using RemotePtr = git::Owner<git_remote, git_remote_free>;
 using DiffPtr = git::Owner<git_diff, git_diff_free>;
 
-// What one side changed since the common ancestor: path -> new blob (nullopt
-// when it deleted the file).
-std::map<std::string, std::optional<git_oid>> changes_between(git_repository* repo, const git_tree* from,
-                                                              const git_tree* to) {
+// What one side changed since the common ancestor: path -> new blob and
+// mode (nullopt when it deleted the file).
+std::map<std::string, std::optional<git::BlobEntry>> changes_between(git_repository* repo, const git_tree* from,
+                                                                     const git_tree* to) {
   git_diff* raw = nullptr;
-  git::check(git_diff_tree_to_tree(&raw, repo, const_cast<git_tree*>(from), const_cast<git_tree*>(to), nullptr),
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE;  // a file that becomes a link: one change, not two
+  git::check(git_diff_tree_to_tree(&raw, repo, const_cast<git_tree*>(from), const_cast<git_tree*>(to), &options),
              "cannot compare the trees");
   const DiffPtr diff(raw);
-  std::map<std::string, std::optional<git_oid>> out;
+  std::map<std::string, std::optional<git::BlobEntry>> out;
   for (size_t i = 0; i < git_diff_num_deltas(raw); ++i) {
     const git_diff_delta* d = git_diff_get_delta(raw, i);
     if (d->status == GIT_DELTA_DELETED)
       out[d->old_file.path] = std::nullopt;
     else
-      out[d->new_file.path] = d->new_file.id;
+      out[d->new_file.path] = git::BlobEntry{d->new_file.id, static_cast<git_filemode_t>(d->new_file.mode)};
   }
   return out;
+}
+
+bool same_blob(const git::BlobEntry& a, const git::BlobEntry& b) {
+  return a.mode == b.mode && git_oid_equal(&a.id, &b.id);
+}
+
+// The mode of a file both sides changed: the side that changed it wins, as
+// in git's merge.
+git_filemode_t merged_mode(const std::optional<git::BlobEntry>& base, git_filemode_t ours, git_filemode_t theirs) {
+  return base && ours == base->mode ? theirs : ours;
 }
 
 std::optional<std::string> content(git_repository* repo, const git_tree* tree, const std::string& path) {
@@ -134,10 +151,20 @@ struct Callbacks {
   const SyncOptions* options = nullptr;
   int credential_calls = 0;
   std::vector<std::string> rejected;  // refs the remote refused to update
+  double timeout_seconds = 0;
+  StallTimer* timer = nullptr;  // while a fetch or push runs
+
+  // Every callback is a sign of progress; after the timer ran out, the
+  // answer that stops libgit2.
+  bool stalled() const {
+    if (!timer) return false;
+    if (timer->expired()) return true;
+    timer->progress();
+    return false;
+  }
 };
 
-int credentials(git_credential** out, const char* url, const char* user, unsigned int allowed, void* payload) {
-  auto* cb = static_cast<Callbacks*>(payload);
+int ask_credentials(git_credential** out, const char* url, const char* user, unsigned int allowed, Callbacks* cb) {
   // libgit2 asks again after each refusal: give each source one chance.
   if (++cb->credential_calls > 3) return GIT_EAUTH;
   const std::string name = user ? user : "";
@@ -150,8 +177,27 @@ int credentials(git_credential** out, const char* url, const char* user, unsigne
   return GIT_PASSTHROUGH;
 }
 
+int credentials(git_credential** out, const char* url, const char* user, unsigned int allowed, void* payload) {
+  auto* cb = static_cast<Callbacks*>(payload);
+  if (cb->stalled()) return GIT_EUSER;
+  // A person may be typing a password: that is no stall.
+  if (cb->timer) cb->timer->pause();
+  const int rc = ask_credentials(out, url, user, allowed, cb);
+  if (cb->timer) cb->timer->progress();
+  return rc;
+}
+
+int sideband_progress(const char*, int, void* payload) {
+  return static_cast<Callbacks*>(payload)->stalled() ? GIT_EUSER : 0;
+}
+
+int pack_progress(int, uint32_t, uint32_t, void* payload) {
+  return static_cast<Callbacks*>(payload)->stalled() ? GIT_EUSER : 0;
+}
+
 int transfer_progress(const git_indexer_progress* p, void* payload) {
   auto* cb = static_cast<Callbacks*>(payload);
+  if (cb->stalled()) return GIT_EUSER;
   if (cb->options->progress && p->total_objects > 0) {
     const unsigned pct = 100 * p->received_objects / p->total_objects;
     cb->options->progress("Receiving objects: " + std::to_string(pct) + "% (" + std::to_string(p->received_objects) +
@@ -162,6 +208,7 @@ int transfer_progress(const git_indexer_progress* p, void* payload) {
 
 int push_progress(unsigned int current, unsigned int total, size_t, void* payload) {
   auto* cb = static_cast<Callbacks*>(payload);
+  if (cb->stalled()) return GIT_EUSER;
   if (cb->options->progress && total > 0)
     cb->options->progress("Writing objects: " + std::to_string(100 * current / total) + "% (" +
                           std::to_string(current) + "/" + std::to_string(total) + ")");
@@ -178,6 +225,8 @@ git_remote_callbacks make_callbacks(Callbacks& cb) {
   c.credentials = credentials;
   c.transfer_progress = transfer_progress;
   c.push_transfer_progress = push_progress;
+  c.sideband_progress = sideband_progress;
+  c.pack_progress = pack_progress;
   c.push_update_reference = push_update;
   c.payload = &cb;
   return c;
@@ -224,12 +273,37 @@ struct Refspec {
   git_strarray list;
 };
 
+std::string timeout_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g second%s", s, s == 1.0 ? "" : "s");
+  return buf;
+}
+
+// Runs one network operation (`call` returns libgit2's code) under the stall
+// timer; a failure after the timer ran out is reported as the timeout.
+int with_stall_timer(git_remote* remote, Callbacks& cb, const std::function<int()>& call) {
+  StallTimer timer(cb.timeout_seconds);
+  cb.timer = &timer;
+  const int rc = call();
+  cb.timer = nullptr;
+  if (rc < 0 && timer.expired()) {
+    const std::string name = git_remote_name(remote);
+    const char* url = git_remote_url(remote);
+    throw Error(Errc::failure,
+                "gave up on the remote " + quote(name) + " (" + (url ? url : "") + "): nothing came from it for " +
+                    timeout_text(timer.seconds()),
+                "check the URL ('git remote get-url " + name + "') and the network, then run 'irctl sync' again; "
+                "IRCTL_SYNC_TIMEOUT or 'git config irctl.syncTimeout' sets how many seconds to wait (0: no limit)");
+  }
+  return rc;
+}
+
 void fetch(git_remote* remote, const std::string& branch, const std::string& tracking, Callbacks& cb) {
   const Refspec spec("+refs/heads/" + branch + ":" + tracking);
   git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
   opts.callbacks = make_callbacks(cb);
   cb.credential_calls = 0;
-  git::check(git_remote_fetch(remote, &spec.list, &opts, "irctl sync: fetch"),
+  git::check(with_stall_timer(remote, cb, [&] { return git_remote_fetch(remote, &spec.list, &opts, "irctl sync: fetch"); }),
              "cannot fetch from " + quote(git_remote_name(remote)));
 }
 
@@ -240,10 +314,33 @@ bool push(git_remote* remote, const std::string& branch, Callbacks& cb) {
   opts.callbacks = make_callbacks(cb);
   cb.credential_calls = 0;
   cb.rejected.clear();
-  const int rc = git_remote_push(remote, &spec.list, &opts);
+  const int rc = with_stall_timer(remote, cb, [&] { return git_remote_push(remote, &spec.list, &opts); });
   if (rc == GIT_ENONFASTFORWARD) return false;
   git::check(rc, "cannot push to " + quote(git_remote_name(remote)));
   return cb.rejected.empty();
+}
+
+// Refuses (Errc::data) to push incident files that do not parse or
+// validate, so that a file broken by hand and committed with git stays in
+// its clone instead of reaching every other: the files that differ from the
+// remote's tip, all of them when the remote has nothing.
+void require_valid_outgoing(git_repository* g, const std::optional<git_oid>& theirs, const git_oid& ours,
+                            const std::string& remote) {
+  const git::TreePtr their_tree = theirs ? git::commit_tree(g, *theirs) : git::TreePtr();
+  const git::TreePtr our_tree = git::commit_tree(g, ours);
+  std::string problems;
+  for (const auto& [path, blob] : changes_between(g, their_tree.get(), our_tree.get())) {
+    if (!blob || !is_incident_file(path)) continue;
+    try {
+      IncidentFile::parse(git::blob_content(g, blob->id, path), path);
+    } catch (const Error& e) {
+      problems += (problems.empty() ? "" : "; ") + std::string(e.what());
+    }
+  }
+  if (!problems.empty())
+    throw Error(Errc::data, "not pushing to " + quote(remote) + ", an incident file is not valid: " + problems,
+                "fix the file as 'irctl fsck' says and commit the fix (or bring back a good version with 'git "
+                "checkout COMMIT -- PATH'), then run 'irctl sync' again; nothing was pushed");
 }
 
 }  // namespace
@@ -267,24 +364,35 @@ TreeMerge merge_commits(Repository& repo, const git_oid& ours, const git_oid& th
   for (const auto& [path, their_blob] : yours) {
     const auto it = mine.find(path);
     if (it == mine.end()) {  // only they changed it
-      out.writes.push_back(their_blob ? FileWrite{path, git::blob_content(g, *their_blob, path), false}
-                                      : FileWrite{path, "", true});
+      out.writes.push_back(their_blob
+                               ? FileWrite{path, git::blob_content(g, their_blob->id, path), false, their_blob->mode}
+                               : FileWrite{path, "", true});
       continue;
     }
     const auto& our_blob = it->second;
-    if (our_blob.has_value() == their_blob.has_value() && (!our_blob || git_oid_equal(&*our_blob, &*their_blob)))
+    if (our_blob.has_value() == their_blob.has_value() && (!our_blob || same_blob(*our_blob, *their_blob)))
       continue;  // both made the same change
     if (!our_blob || !their_blob) {
       problems.push_back(path + ": deleted on one side and changed on the other");
       continue;
     }
+    const auto base_blob = git::blob_entry_at(base_tree.get(), path);
+    const git_filemode_t mode = merged_mode(base_blob, our_blob->mode, their_blob->mode);
+    if (git_oid_equal(&our_blob->id, &their_blob->id)) {  // the same content, a mode changed
+      out.writes.push_back({path, git::blob_content(g, our_blob->id, path), false, mode});
+      continue;
+    }
+    if (our_blob->mode == GIT_FILEMODE_LINK || their_blob->mode == GIT_FILEMODE_LINK) {
+      problems.push_back(path + ": a symbolic link changed differently on both sides");
+      continue;
+    }
     const auto base_text = content(g, base_tree.get(), path);
-    const std::string our_text = git::blob_content(g, *our_blob, path);
-    const std::string their_text = git::blob_content(g, *their_blob, path);
+    const std::string our_text = git::blob_content(g, our_blob->id, path);
+    const std::string their_text = git::blob_content(g, their_blob->id, path);
     if (is_incident_file(path)) {
       try {
         MergedText m = merge_incident(base_text, our_text, their_text, path);
-        out.writes.push_back({path, std::move(m.text), false});
+        out.writes.push_back({path, std::move(m.text), false, mode});
         for (auto& c : m.conflicts) out.conflicts.push_back(path + ": " + c);
         out.merged_files.push_back(path);
       } catch (const Error& e) {
@@ -293,7 +401,7 @@ TreeMerge merge_commits(Repository& repo, const git_oid& ours, const git_oid& th
       continue;
     }
     if (auto merged = merge_lines(base_text, our_text, their_text, path)) {
-      out.writes.push_back({path, std::move(*merged), false});
+      out.writes.push_back({path, std::move(*merged), false, mode});
       out.merged_files.push_back(path);
     } else {
       problems.push_back(path + ": both sides changed the same lines");
@@ -319,6 +427,9 @@ SyncResult sync_repository(Repository& repo, const SyncOptions& options) {
   git_repository* g = repo.handle();
   Callbacks cb;
   cb.options = &options;
+  const char* env_timeout = std::getenv("IRCTL_SYNC_TIMEOUT");
+  const auto configured_timeout = repo.git_config_value("irctl.syncTimeout");
+  cb.timeout_seconds = sync_timeout_seconds(env_timeout, configured_timeout ? configured_timeout->c_str() : nullptr);
   result.outcome = "up-to-date";
 
   std::optional<git_oid> refused_at;  // the remote's tip when it last refused our push
@@ -374,6 +485,7 @@ SyncResult sync_repository(Repository& repo, const SyncOptions& options) {
       if (ours) result.tip = git::oid_hex(*ours);
       return result;
     }
+    require_valid_outgoing(g, theirs, *ours, result.remote);
     if (push(remote.get(), result.branch, cb)) {
       git_reference* out = nullptr;
       git::check(git_reference_create(&out, g, tracking.c_str(), &*ours, 1, "irctl sync: push"),

@@ -18,7 +18,7 @@ VALIDATOR="$IRCTL_SOURCE_DIR/tests/cli/validate_json.py"
 # The $defs entries that are the output of a command (or the error object, or
 # the hook's input); the others are parts of them.
 OUTPUT_DEFS=(init declare event_result severity_list escalate_due task_list update_draft postmortem_text
-  postmortem_templates action_list stats ingest gate fsck sync install_merge_driver merge_driver show timeline list log use completion
+  postmortem_templates action_list stats ingest gate fsck sync resolve_conflicts install_merge_driver merge_driver show timeline list log use completion
   error hook_input)
 
 setup_file() { common_setup_file; }
@@ -163,6 +163,9 @@ scenario() {
   IRCTL_ACTOR="Alice Example <alice@example.com>" $r init 0 init --branch incidents "$TEST_DIR/code"
   $r init 0 init --branch incidents "$TEST_DIR/code"                                  # already: no change
   $r install_merge_driver 0 install-merge-driver
+  $r install_merge_driver 0 install-merge-driver --global
+  $r resolve_conflicts 0 resolve-conflicts                                           # nothing in conflict
+  $r error 2 resolve-conflicts .gitattributes                                         # not an incident file
   $r declare 0 declare "Checkout API returns 503" --severity SEV1 --kind outage --service checkout \
     --commander alice --summary "Payments fail" --started-at -30m --detected-at -25m --channel '#inc-checkout'
   id=$(irctl use)

@@ -80,7 +80,8 @@ concurrent_changes() {
   run --separate-stderr irctl -C "$TEST_DIR/a" --json install-merge-driver
   assert_status 0
   [ -z "$stderr" ]
-  [ "$(json_eval 'sorted(d)' <<<"$output")" = '["attributes", "driver"]' ]
+  [ "$(json_eval 'sorted(d)' <<<"$output")" = '["attributes", "driver", "scope"]' ]
+  [ "$(json_eval 'd["scope"]' <<<"$output")" = local ]
   [ "$(json_eval 'd["driver"]' <<<"$output")" = "$DRIVER" ]
   [ "$(json_eval 'd["attributes"]' <<<"$output")" = "incidents/**/*.toml merge=irctl" ]
   [ "$(json_eval 'd["attributes"].endswith("\n")' <<<"$output")" = true ]
@@ -158,6 +159,8 @@ concurrent_changes() {
   clone a "Alice Example" alice@example.com
   clone b "Bob Example" bob@example.com
   concurrent_changes
+  # irctl configured the driver in b: taken out again, as a clone made by hand has none
+  git -C "$TEST_DIR/b" config --remove-section merge.irctl
   b_before=$(git -C "$TEST_DIR/b" rev-parse HEAD)
   cd "$TEST_DIR/b"
   run git pull --no-edit
@@ -195,4 +198,108 @@ concurrent_changes() {
   # both versions are still there to finish by hand
   git show ":2:$path" | grep -q "b: recorded meanwhile"
   git show ":3:$path" | grep -qx 'title = '
+}
+
+# --- a plain git clone --------------------------------------------------------
+
+@test "a plain git clone, one irctl command, then git pull: concurrent notes merge cleanly (the command set up the driver and said so once)" {
+  clone a "Alice Example" alice@example.com
+  clone b "Bob Example" bob@example.com
+  cd "$TEST_DIR/b"
+  run --separate-stderr irctl list --format ids
+  assert_status 0
+  [ "$output" = "$ID" ]
+  [ "$stderr" = "Configured git's merge driver for incident files in this clone (merge.irctl.driver in .git/config): 'git pull' now merges them as 'irctl sync' does" ]
+  [ "$(git config --local merge.irctl.driver)" = "$DRIVER" ]
+  [ "$(git config --local merge.irctl.name)" = "irctl incident files (united timelines)" ]
+  assert_clean_repo
+  # once only
+  run --separate-stderr irctl list --format ids
+  assert_status 0
+  [ -z "$stderr" ]
+  irctl -C "$TEST_DIR/a" -q --at -30m note "$ID" "a: error rate 38%"
+  git -C "$TEST_DIR/a" push -q origin main
+  irctl -q --at -20m note "$ID" "b: paged the database team"
+  run git pull --no-edit
+  assert_status 0
+  refute_output_contains CONFLICT
+  FILE="$TEST_DIR/b/$(git ls-files "incidents/*/*/$ID.toml")"
+  [ "$(field '[e["text"] for e in d["timeline"] if e["type"] == "note"]')" = \
+    '["a: error rate 38%", "b: paged the database team"]' ]
+  assert_clean_repo
+  run --separate-stderr irctl fsck
+  assert_status 0
+}
+
+@test "install-merge-driver --global: in the user's git configuration, outside any repository; clones then merge with no local setting" {
+  cd "$TEST_DIR"
+  run --separate-stderr irctl install-merge-driver --global
+  assert_status 0
+  [ -z "$output" ]
+  [ "$stderr" = "git now merges incident files with: $DRIVER (set in $HOME/.gitconfig)" ]
+  [ "$(git config --global merge.irctl.driver)" = "$DRIVER" ]
+  [ "$(git config --global merge.irctl.name)" = "irctl incident files (united timelines)" ]
+  [ "$(git config --global init.defaultBranch)" = main ]
+  run --separate-stderr irctl --json install-merge-driver --global
+  assert_status 0
+  [ "$(json_eval '[d["driver"], d["scope"]]' <<<"$output")" = "[\"$(sed 's/"/\\"/g' <<<"$DRIVER")\", \"global\"]" ]
+  [ "$(git config --global --get-all merge.irctl.driver | wc -l)" -eq 1 ]
+  clone a "Alice Example" alice@example.com
+  clone b "Bob Example" bob@example.com
+  concurrent_changes
+  # nothing was needed in the clones themselves
+  run git -C "$TEST_DIR/b" config --local --get-regexp '^merge\.'
+  assert_status 1
+  cd "$TEST_DIR/b"
+  run git pull --no-edit
+  assert_status 0
+  refute_output_contains CONFLICT
+  [ "$(field 'd["severity"]')" = SEV2 ]
+}
+
+@test "a pull that stopped on an incident file: fsck names the markers and the way out, resolve-conflicts merges from git's stages as the driver does, git commit finishes" {
+  clone a "Alice Example" alice@example.com
+  clone b "Bob Example" bob@example.com
+  concurrent_changes
+  git -C "$TEST_DIR/b" config --remove-section merge.irctl
+  cp -a "$TEST_DIR/b" "$TEST_DIR/b-sync"
+  cd "$TEST_DIR/b"
+  b_before=$(git rev-parse HEAD)
+  run git pull --no-edit
+  [ "$status" -ne 0 ]
+  grep -q '^<<<<<<<' "$FILE"
+  path=${FILE#"$TEST_DIR/b/"}
+  run --separate-stderr irctl fsck
+  assert_status 65
+  [[ "$output" == "$path:"[0-9]*":1: git's conflict markers: a merge stopped on this file and is not finished"* ]]
+  [[ "$output" == *"fix: run 'irctl resolve-conflicts $path' to merge it event by event from git's three versions, then 'git commit'"* ]]
+  # a file that is not an incident file: exit 2, nothing changed
+  before=$(repo_state)
+  run --separate-stderr irctl resolve-conflicts .gitattributes
+  assert_status 2
+  [[ "$stderr" == "irctl: error: '.gitattributes' is not an incident file"* ]]
+  [ "$(repo_state)" = "$before" ]
+  run --separate-stderr irctl resolve-conflicts
+  assert_status 0
+  [ "$stderr" = "Resolved $path event by event, and staged it
+  changed on both sides, recorded by a merge event: severity: \"SEV1\" | \"SEV2\" -> \"SEV2\"
+Finish the merge with 'git commit'" ]
+  [ -z "$(git diff --name-only --diff-filter=U)" ]
+  run --separate-stderr irctl resolve-conflicts "$path"
+  assert_status 3
+  [[ "$stderr" == "irctl: error: '$path' is not in conflict"* ]]
+  git commit -q --no-edit
+  assert_clean_repo
+  assert_ancestor "$TEST_DIR/b" "$b_before"
+  assert_ancestor "$TEST_DIR/b" origin/main
+  [ "$(field '[e["text"] for e in d["timeline"] if e["type"] == "note"]')" = \
+    '["a: error rate 38%", "b: paged the database team"]' ]
+  [ "$(field 'd["severity"]')" = SEV2 ]
+  [ "$(field 'len([e for e in d["timeline"] if e["type"] == "merge"])')" -eq 1 ]
+  run --separate-stderr irctl fsck
+  assert_status 0
+  # the same tree as irctl sync merging the same two commits
+  run --separate-stderr irctl -C "$TEST_DIR/b-sync" --json sync --no-push
+  assert_status 0
+  [ "$(tree_of "$TEST_DIR/b-sync")" = "$(tree_of "$TEST_DIR/b")" ]
 }

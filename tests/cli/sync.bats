@@ -30,6 +30,7 @@ setup() {
 
 teardown() {
   stop_git_daemon
+  if [ -n "${SILENT_PID:-}" ]; then kill "$SILENT_PID" 2>/dev/null || true; fi
   common_teardown
 }
 
@@ -315,7 +316,9 @@ assert_converged() {
   run_unchanged --separate-stderr irctl sync
   assert_status 0
   [ -z "$output" ]
-  [[ "$stderr" == "Synced main with origin: nothing new from origin" ]]
+  # the first irctl command in a plain clone sets up the merge driver, and says so
+  [[ "$stderr" == "Configured git's merge driver for incident files in this clone (merge.irctl.driver in .git/config): 'git pull' now merges them as 'irctl sync' does
+Synced main with origin: nothing new from origin" ]]
   run_unchanged --separate-stderr irctl --json sync
   assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = up-to-date ]
@@ -600,4 +603,134 @@ assert_converged() {
   [[ "$stderr" == *"$path"* ]]
   tail -n 1 "$path" | grep -qx "# my edit, not committed"
   [ "$(git rev-parse HEAD)" = "$(git -C "$TEST_DIR/seed" rev-parse HEAD)" ]
+}
+
+# --- file modes ---------------------------------------------------------------
+
+@test "sync keeps git's file modes: an executable hook stays executable and runs, a symbolic link stays a link, git status stays clean" {
+  clone a "Alice Example" alice@example.com
+  clone b "Bob Example" bob@example.com
+  cd "$TEST_DIR/a"
+  mkdir -p .irctl/hooks
+  printf '#!/bin/sh\necho ran >>"%s/hook-ran"\n' "$TEST_DIR" >.irctl/hooks/on-event
+  chmod +x .irctl/hooks/on-event
+  ln -s .irctl/config.toml config-link
+  git add .irctl/hooks/on-event config-link
+  git commit -qm "an on-event hook, and a link to the configuration"
+  irctl -q sync
+  cd "$TEST_DIR/b"
+  run --separate-stderr irctl --json sync
+  assert_status 0
+  [ "$(json_eval 'd["outcome"]' <<<"$output")" = fast-forward ]
+  [ -x .irctl/hooks/on-event ]
+  [ -L config-link ]
+  [ "$(readlink config-link)" = .irctl/config.toml ]
+  [ -z "$(git status --porcelain --untracked-files=all)" ]
+  # the hook runs on b's next event
+  id=$(on b declare "Checkout API returns 503")
+  [ "$(cat "$TEST_DIR/hook-ran")" = ran ]
+  # a link a changes while b records an event: merged, and the link is still one
+  cd "$TEST_DIR/a"
+  ln -sfn .irctl/hooks/on-event config-link
+  git commit -qam "the link now points at the hook"
+  irctl -q sync
+  cd "$TEST_DIR/b"
+  run --separate-stderr irctl --json sync
+  assert_status 0
+  [ "$(json_eval 'd["outcome"]' <<<"$output")" = merged ]
+  [ "$(readlink config-link)" = .irctl/hooks/on-event ]
+  [ -x .irctl/hooks/on-event ]
+  [ -z "$(git status --porcelain --untracked-files=all)" ]
+  [ "$(git ls-tree HEAD config-link .irctl/hooks/on-event | cut -d' ' -f1)" = "$(printf '100755\n120000')" ]
+  # and the other way: a fast-forward onto a clone with a real link
+  irctl -C "$TEST_DIR/a" -q sync
+  [ "$(readlink "$TEST_DIR/a/config-link")" = .irctl/hooks/on-event ]
+  [ -z "$(git -C "$TEST_DIR/a" status --porcelain --untracked-files=all)" ]
+  [ "$(tree_of "$TEST_DIR/a")" = "$(tree_of "$TEST_DIR/b")" ]
+}
+
+# --- what is never pushed -----------------------------------------------------
+
+@test "an incident file broken by hand and committed with git is not pushed: exit 65 naming file:line:col, nothing pushed, to an empty remote either" {
+  id=$(irctl -C "$TEST_DIR/seed" -q declare "Checkout API returns 503" --severity SEV2)
+  git -C "$TEST_DIR/seed" push -q "$SRV/incidents.git" HEAD:main
+  remote_before=$(git --git-dir="$SRV/incidents.git" rev-parse main)
+  clone a "Alice Example" alice@example.com
+  cd "$TEST_DIR/a"
+  path=$(git ls-files "incidents/*/*/$id.toml")
+  printf 'title = \n' >>"$path"
+  git commit -qam "a hand edit that does not parse"
+  before=$(repo_state)
+  run --separate-stderr irctl sync
+  assert_status 65
+  assert_text_error
+  [[ "$stderr" == *"not pushing to 'origin', an incident file is not valid: $path:"[0-9]*:[0-9]*": invalid TOML"* ]]
+  [[ "$stderr" == *"nothing was pushed"* ]]
+  [ "$(repo_state)" = "$before" ]
+  [ "$(git --git-dir="$SRV/incidents.git" rev-parse main)" = "$remote_before" ]
+  # a remote with nothing yet: every incident file is checked
+  git init -q --bare "$SRV/empty.git"
+  git remote add backup "$SRV/empty.git"
+  run --separate-stderr irctl sync backup
+  assert_status 65
+  [[ "$stderr" == *"not pushing to 'backup', an incident file is not valid: $path:"* ]]
+  [ -z "$(git --git-dir="$SRV/empty.git" for-each-ref)" ]
+  # once fixed and committed, it goes
+  git checkout -q HEAD~ -- "$path"
+  git commit -qm "bring back the file that parses"
+  run --separate-stderr irctl --json sync
+  assert_status 0
+  [ "$(json_eval '[d["outcome"], d["pushed"]]' <<<"$output")" = '["pushed-only", true]' ]
+  [ "$(git --git-dir="$SRV/incidents.git" rev-parse main)" = "$(git rev-parse HEAD)" ]
+}
+
+# --- a remote that never answers ----------------------------------------------
+
+# Usage: start_silent_listener — a server on 127.0.0.1 (SILENT_PORT) that
+# accepts connections and never says a word; SILENT_PID is its pid (stopped
+# by teardown). Listening before this returns: no wait needed.
+start_silent_listener() {
+  read -r SILENT_PORT SILENT_PID < <(py -S -c '
+import os, socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+pid = os.fork()
+if pid:
+    print(s.getsockname()[1], pid, flush=True)
+    os._exit(0)
+null = os.open(os.devnull, os.O_RDWR)
+for fd in (0, 1, 2):
+    os.dup2(null, fd)
+held = []
+while True:
+    held.append(s.accept()[0])' 3>&-)
+}
+
+@test "a remote that accepts the connection and never answers: sync gives up after the timeout, exit 1 naming the URL, nothing changed" {
+  clone a "Alice Example" alice@example.com
+  cd "$TEST_DIR/a"
+  on a declare "Checkout API returns 503" >/dev/null
+  start_silent_listener
+  git remote add silent "git://127.0.0.1:$SILENT_PORT/incidents.git"
+  before=$(repo_state)
+  SECONDS=0
+  run --separate-stderr timeout 20 env IRCTL_SYNC_TIMEOUT=1 irctl sync silent
+  assert_status 1
+  assert_text_error
+  [[ "$stderr" == "irctl: error: gave up on the remote 'silent' (git://127.0.0.1:$SILENT_PORT/incidents.git): nothing came from it for 1 second"* ]]
+  [[ "$stderr" == *"IRCTL_SYNC_TIMEOUT"* ]]
+  [ "$SECONDS" -lt 10 ]
+  [ "$(repo_state)" = "$before" ]
+  # from git's configuration, in the JSON form
+  git config irctl.syncTimeout 0.5
+  run --separate-stderr timeout 20 irctl --json sync silent
+  assert_status 1
+  assert_json_error failure
+  [[ "$(json_eval 'd["error"]["message"]' <<<"$stderr")" == *"(git://127.0.0.1:$SILENT_PORT/incidents.git)"*"0.5 seconds" ]]
+  # a value that is not a number of seconds is named
+  run --separate-stderr env IRCTL_SYNC_TIMEOUT=soon irctl sync silent
+  assert_status 2
+  [[ "$stderr" == "irctl: error: IRCTL_SYNC_TIMEOUT is 'soon', not a number of seconds"* ]]
+  [ "$(repo_state)" = "$before" ]
 }
