@@ -110,7 +110,7 @@ ConflictResolution resolve_conflicts(Repository& repo, const std::vector<std::st
         s.base ? std::optional(git::blob_content(g, s.base->id, s.path)) : std::nullopt;
     MergedText m = merge_incident(base, git::blob_content(g, s.ours->id, s.path),
                                   git::blob_content(g, s.theirs->id, s.path), s.path);
-    writes.push_back({s.path, std::move(m.text), false, s.ours->mode});
+    writes.push_back({.path = s.path, .content = std::move(m.text), .mode = s.ours->mode});
     out.resolved.push_back({s.path, std::move(m.conflicts)});
   }
   if (!writes.empty()) repo.stage_resolved(writes);

@@ -386,7 +386,7 @@ EventResult record_action(Repository& repo, const std::string& id, const ActionR
         throw Error(Errc::conflict, "the evidence file " + quote(f) + " changed while it was read", "try again");
       ev.stored = "evidence/" + ev.sha256.substr(0, 2) + "/" + ev.sha256;
       // Never executable, never more readable than the source.
-      if (!repo.committed(ev.stored)) files.push_back({ev.stored, std::move(content), false, ev.perms & 0666});
+      if (!repo.committed(ev.stored)) files.push_back({.path = ev.stored, .content = std::move(content), .work_tree_perms = ev.perms & 0666});
     }
     evidence.push_back(std::move(ev));
   }

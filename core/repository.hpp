@@ -25,9 +25,11 @@
 
 namespace irctl {
 
+/// Built with designated initializers ({.path = p, .content = c, .mode = m}):
+/// two of its fields are numbers that a positional list would mix up.
 struct FileWrite {
-  std::string path;  ///< relative to the repository root, with '/'
-  std::string content;
+  std::string path{};  ///< relative to the repository root, with '/'
+  std::string content{};
   bool remove = false;  ///< delete the file instead (a merge can)
   /// The most permission bits the file gets in the work tree (the umask
   /// takes more away): evidence is never more readable than its source.

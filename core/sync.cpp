@@ -365,8 +365,8 @@ TreeMerge merge_commits(Repository& repo, const git_oid& ours, const git_oid& th
     const auto it = mine.find(path);
     if (it == mine.end()) {  // only they changed it
       out.writes.push_back(their_blob
-                               ? FileWrite{path, git::blob_content(g, their_blob->id, path), false, their_blob->mode}
-                               : FileWrite{path, "", true});
+                               ? FileWrite{.path = path, .content = git::blob_content(g, their_blob->id, path), .mode = their_blob->mode}
+                               : FileWrite{.path = path, .remove = true});
       continue;
     }
     const auto& our_blob = it->second;
@@ -379,7 +379,7 @@ TreeMerge merge_commits(Repository& repo, const git_oid& ours, const git_oid& th
     const auto base_blob = git::blob_entry_at(base_tree.get(), path);
     const git_filemode_t mode = merged_mode(base_blob, our_blob->mode, their_blob->mode);
     if (git_oid_equal(&our_blob->id, &their_blob->id)) {  // the same content, a mode changed
-      out.writes.push_back({path, git::blob_content(g, our_blob->id, path), false, mode});
+      out.writes.push_back({.path = path, .content = git::blob_content(g, our_blob->id, path), .mode = mode});
       continue;
     }
     if (our_blob->mode == GIT_FILEMODE_LINK || their_blob->mode == GIT_FILEMODE_LINK) {
@@ -392,7 +392,7 @@ TreeMerge merge_commits(Repository& repo, const git_oid& ours, const git_oid& th
     if (is_incident_file(path)) {
       try {
         MergedText m = merge_incident(base_text, our_text, their_text, path);
-        out.writes.push_back({path, std::move(m.text), false, mode});
+        out.writes.push_back({.path = path, .content = std::move(m.text), .mode = mode});
         for (auto& c : m.conflicts) out.conflicts.push_back(path + ": " + c);
         out.merged_files.push_back(path);
       } catch (const Error& e) {
@@ -401,7 +401,7 @@ TreeMerge merge_commits(Repository& repo, const git_oid& ours, const git_oid& th
       continue;
     }
     if (auto merged = merge_lines(base_text, our_text, their_text, path)) {
-      out.writes.push_back({path, std::move(*merged), false, mode});
+      out.writes.push_back({.path = path, .content = std::move(*merged), .mode = mode});
       out.merged_files.push_back(path);
     } else {
       problems.push_back(path + ": both sides changed the same lines");
