@@ -1,6 +1,8 @@
 #include "core/deletions.hpp"
 
+#include <cstring>
 #include <map>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/git.hpp"
@@ -12,7 +14,6 @@ namespace irctl {
 namespace deletions {
 namespace {
 
-using DiffPtr = git::Owner<git_diff, git_diff_free>;
 using ObjectPtr = git::Owner<git_object, git_object_free>;
 
 git::CommitPtr lookup_commit(git_repository* repo, const git_oid& id) {
@@ -21,44 +22,82 @@ git::CommitPtr lookup_commit(git_repository* repo, const git_oid& id) {
   return git::CommitPtr(raw);
 }
 
-git::TreePtr tree_of(const git_commit* commit) {
-  git_tree* raw = nullptr;
-  git::check(git_commit_tree(&raw, commit), "cannot read the tree of " + git::oid_hex(*git_commit_id(commit)));
-  return git::TreePtr(raw);
-}
-
-// The id of incidents/ in a commit's tree; nullopt when there is none.
-std::optional<git_oid> incidents_id(const git_tree* root) {
-  const git_tree_entry* e = git_tree_entry_byname(root, "incidents");
-  if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE) return std::nullopt;
-  return *git_tree_entry_id(e);
-}
-
-git::TreePtr lookup_tree(git_repository* repo, const std::optional<git_oid>& id) {
-  if (!id) return nullptr;
-  git_tree* raw = nullptr;
-  git::check(git_tree_lookup(&raw, repo, &*id), "cannot read the tree " + git::oid_hex(*id));
-  return git::TreePtr(raw);
-}
-
-// The incident files under incidents/ `from` has and `to` lacks (ids of
-// incidents/ trees; nullopt: no such folder). Unchanged folders are skipped
-// by their ids, so this costs what changed, not the size of incidents/.
-std::vector<std::string> removed_files(git_repository* repo, const std::optional<git_oid>& from,
-                                       const std::optional<git_oid>& to) {
-  if (!from || (to && git_oid_equal(&*from, &*to))) return {};
-  const git::TreePtr old_tree = lookup_tree(repo, from);
-  const git::TreePtr new_tree = lookup_tree(repo, to);
-  git_diff* raw = nullptr;
-  git::check(git_diff_tree_to_tree(&raw, repo, old_tree.get(), new_tree.get(), nullptr), "cannot compare the trees");
-  const DiffPtr diff(raw);
-  std::vector<std::string> out;
-  for (size_t i = 0; i < git_diff_num_deltas(raw); ++i) {
-    const git_diff_delta* d = git_diff_get_delta(raw, i);
-    if (d->status != GIT_DELTA_DELETED) continue;
-    std::string path = "incidents/" + std::string(d->old_file.path);
-    if (is_incident_file(path)) out.push_back(std::move(path));
+struct OidHash {
+  size_t operator()(const git_oid& id) const {
+    size_t h;
+    std::memcpy(&h, id.id, sizeof h);
+    return h;
   }
+};
+struct OidEqual {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
+};
+
+// The trees of the commit being compared and of the one before, so that a
+// walk down a line of commits reads each tree once: the parent's trees are
+// the next commit's. (libgit2 caches no tree larger than 4 KiB, and a month
+// of incidents is larger.)
+class TreeCache {
+ public:
+  explicit TreeCache(git_repository* repo) : repo_(repo) {}
+
+  const git_tree* get(const git_oid& id) {
+    if (const auto hit = current_.find(id); hit != current_.end()) return hit->second.get();
+    git::TreePtr tree;
+    if (const auto old = previous_.find(id); old != previous_.end()) {
+      tree = std::move(old->second);
+      previous_.erase(old);
+    } else {
+      git_tree* raw = nullptr;
+      git::check(git_tree_lookup(&raw, repo_, &id), "cannot read the tree " + git::oid_hex(id));
+      tree.reset(raw);
+    }
+    return current_.emplace(id, std::move(tree)).first->second.get();
+  }
+
+  /// Called after each commit: what it did not use again is dropped.
+  void next_commit() {
+    previous_ = std::move(current_);
+    current_.clear();
+  }
+
+ private:
+  git_repository* repo_;
+  std::unordered_map<git_oid, git::TreePtr, OidHash, OidEqual> current_, previous_;
+};
+
+// Appends the incident files under `prefix` ("incidents/") that tree `from`
+// has and tree `to` (null: none) lacks. Entries with the same id on both
+// sides are skipped, folders included, so this costs what changed, not the
+// size of incidents/.
+void removed_files(TreeCache& trees, const git_tree* from, const git_tree* to, const std::string& prefix,
+                   std::vector<std::string>& out) {
+  for (size_t i = 0; i < git_tree_entrycount(from); ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(from, i);
+    const git_tree_entry* other = to ? git_tree_entry_byname(to, git_tree_entry_name(e)) : nullptr;
+    if (other && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(other))) continue;
+    const std::string path = prefix + git_tree_entry_name(e);
+    const bool other_is_tree = other && git_tree_entry_type(other) == GIT_OBJECT_TREE;
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      const git_tree* sub = trees.get(*git_tree_entry_id(e));
+      removed_files(trees, sub, other_is_tree ? trees.get(*git_tree_entry_id(other)) : nullptr, path + "/", out);
+    } else if ((!other || other_is_tree) && is_incident_file(path)) {
+      out.push_back(path);
+    }
+  }
+}
+
+// The tree of incidents/ in the tree `root`; null when there is none.
+const git_tree* incidents_tree(TreeCache& trees, const git_oid& root) {
+  const git_tree_entry* e = git_tree_entry_byname(trees.get(root), "incidents");
+  if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE) return nullptr;
+  return trees.get(*git_tree_entry_id(e));
+}
+
+std::vector<std::string> removed_between(TreeCache& trees, const git_oid& from_root, const git_oid& to_root) {
+  std::vector<std::string> out;
+  const git_tree* from = incidents_tree(trees, from_root);
+  if (from) removed_files(trees, from, incidents_tree(trees, to_root), "incidents/", out);
   return out;
 }
 
@@ -72,6 +111,7 @@ std::map<std::string, git_oid> newest_deletions(git_repository* repo, const git_
   git::check(git_revwalk_sorting(raw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME), "cannot walk the history");
   git::check(git_revwalk_push(raw, &tip), "cannot walk the history from " + git::oid_hex(tip));
   if (hide) git::check(git_revwalk_hide(raw, &*hide), "cannot walk the history");
+  TreeCache trees(repo);
   std::map<std::string, git_oid> found;
   git_oid id;
   int rc = 0;
@@ -79,9 +119,9 @@ std::map<std::string, git_oid> newest_deletions(git_repository* repo, const git_
     const git::CommitPtr commit = lookup_commit(repo, id);
     if (git_commit_parentcount(commit.get()) == 0) continue;  // a first commit deletes nothing
     const git::CommitPtr parent = lookup_commit(repo, *git_commit_parent_id(commit.get(), 0));
-    const auto before = incidents_id(tree_of(parent.get()).get());
-    const auto after = incidents_id(tree_of(commit.get()).get());
-    for (auto& path : removed_files(repo, before, after)) found.emplace(std::move(path), id);  // newest kept
+    for (auto& path : removed_between(trees, *git_commit_tree_id(parent.get()), *git_commit_tree_id(commit.get())))
+      found.emplace(std::move(path), id);  // the newest is kept
+    trees.next_commit();
   }
   if (rc != GIT_ITEROVER) git::fail(rc, "cannot walk the history");
   return found;
@@ -121,8 +161,9 @@ std::string void_instead(const std::vector<IncidentDeletion>& deletions) {
 
 std::vector<IncidentDeletion> incidents_deleted_between(git_repository* repo, const git_oid& from, const git_oid& to) {
   namespace d = deletions;
-  const auto removed = d::removed_files(repo, d::incidents_id(d::tree_of(d::lookup_commit(repo, from).get()).get()),
-                                        d::incidents_id(d::tree_of(d::lookup_commit(repo, to).get()).get()));
+  d::TreeCache trees(repo);
+  const auto removed = d::removed_between(trees, *git_commit_tree_id(d::lookup_commit(repo, from).get()),
+                                          *git_commit_tree_id(d::lookup_commit(repo, to).get()));
   if (removed.empty()) return {};
   const auto newest = d::newest_deletions(repo, to, from);
   std::vector<IncidentDeletion> out;
