@@ -145,8 +145,8 @@ std::vector<IncidentDeletion> still_in(git_repository* repo, std::vector<Inciden
 std::string listed(git_repository* repo, const std::vector<IncidentDeletion>& deletions) {
   std::string out;
   for (const auto& d : deletions)
-    out += (out.empty() ? "" : ", ") + quote(d.path) + " (commit " + short_commit(repo, d.commit) + ", \"" +
-           d.subject + "\")";
+    out += (out.empty() ? "" : ", ") + quote(d.path) + " (commit " + short_commit(repo, d.commit) + ", \"" + d.subject +
+           "\")";
   return out;
 }
 
@@ -200,25 +200,29 @@ void refuse_deletions_in_sync(git_repository* repo, const git_oid& ours, const g
                 tracking + " deleted " + d::files(incoming.size()) + d::listed(repo, incoming) +
                     ": irctl sync does not take a deletion, which would lose the record here too; nothing was changed",
                 "keep your copy and give it back to the remote: 'git merge --no-commit " + tracking + "', then " +
-                    restore + "'git commit' and 'irctl sync' (in the branch layout, do this in a work tree of the "
-                    "branch: 'git worktree add'); " + d::void_instead(incoming));
+                    restore +
+                    "'git commit' and 'irctl sync' (in the branch layout, do this in a work tree of the "
+                    "branch: 'git worktree add'); " +
+                    d::void_instead(incoming));
   }
   const auto outgoing = d::still_in(repo, incidents_deleted_between(repo, base, ours), theirs);
   if (!outgoing.empty()) {
     std::string restore;
     for (const auto& x : outgoing)
       restore += "'git checkout " + short_commit(repo, x.commit) + "^ -- " + x.path + "', ";
-    throw Error(Errc::conflict,
-                "your branch deletes " + d::files(outgoing.size()) + d::listed(repo, outgoing) +
-                    ": irctl sync does not push a deletion, which would lose the record on every clone; nothing was "
-                    "pushed",
-                "restore it with " + restore + "then commit it and run 'irctl sync' again; " + d::void_instead(outgoing));
+    throw Error(
+        Errc::conflict,
+        "your branch deletes " + d::files(outgoing.size()) + d::listed(repo, outgoing) +
+            ": irctl sync does not push a deletion, which would lose the record on every clone; nothing was "
+            "pushed",
+        "restore it with " + restore + "then commit it and run 'irctl sync' again; " + d::void_instead(outgoing));
   }
 }
 
 std::string short_commit(git_repository* repo, const git_oid& commit) {
   git_object* raw = nullptr;
-  git::check(git_object_lookup(&raw, repo, &commit, GIT_OBJECT_COMMIT), "cannot read the commit " + git::oid_hex(commit));
+  git::check(git_object_lookup(&raw, repo, &commit, GIT_OBJECT_COMMIT),
+             "cannot read the commit " + git::oid_hex(commit));
   const deletions::ObjectPtr object(raw);
   git::Buf buf;
   git::check(git_object_short_id(&buf.buf, raw), "cannot abbreviate " + git::oid_hex(commit));

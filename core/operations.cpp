@@ -456,6 +456,7 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter, bool docum
   const auto wanted = [](const std::vector<std::string>& filter_values, const std::string& value) {
     return filter_values.empty() || std::find(filter_values.begin(), filter_values.end(), value) != filter_values.end();
   };
+  const bool void_wanted = std::find(wanted_statuses.begin(), wanted_statuses.end(), "void") != wanted_statuses.end();
   SummaryRead all = read_summaries(repo, documents);
   ListResult result;
   result.problems = std::move(all.problems);
@@ -464,10 +465,9 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter, bool docum
   std::erase_if(result.incidents, [&](const IncidentSummary& summary) {
     const Incident& inc = summary.incident;
     // A void incident counts only when void ones are asked for, whatever its status.
-    const bool status_ok = inc.is_void()
-                               ? std::find(wanted_statuses.begin(), wanted_statuses.end(), "void") != wanted_statuses.end()
-                               : wanted_statuses.empty() || wanted(wanted_statuses, inc.status) ||
-                                     (is_open_status(inc.status) && wanted(wanted_statuses, "open"));
+    const bool status_ok = inc.is_void() ? void_wanted
+                                         : wanted_statuses.empty() || wanted(wanted_statuses, inc.status) ||
+                                               (is_open_status(inc.status) && wanted(wanted_statuses, "open"));
     const bool service_ok =
         filter.services.empty() || std::any_of(inc.services.begin(), inc.services.end(),
                                                [&](const std::string& s) { return wanted(filter.services, s); });

@@ -35,10 +35,13 @@ std::vector<std::string> paths(const std::vector<IncidentDeletion>& deletions) {
 }  // namespace
 
 TEST_SUITE("deletions") {
-  TEST_CASE("the newest commit that deleted each incident the tip lacks; a merge answers for what it drops from its first parent") {
+  TEST_CASE(
+      "the newest commit that deleted each incident the tip lacks; a merge answers for what it drops from its first "
+      "parent") {
     TempDir dir;
-    init_repository(InitRequest{(dir.path() / "r").string(), std::nullopt, ""},
-                    [](const Repository&) { return kAlice; }, now_utc());
+    init_repository(
+        InitRequest{(dir.path() / "r").string(), std::nullopt, ""}, [](const Repository&) { return kAlice; },
+        now_utc());
     Repository repo = Repository::discover(dir.path() / "r");
     CHECK(incidents_deleted_in_history(repo.handle(), repo.tip()).empty());
     DeclareRequest declare;
