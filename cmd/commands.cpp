@@ -24,7 +24,7 @@ using Registrar = void (*)(CLI::App&, Context&);
 constexpr Registrar kCommands[] = {
     register_init,    register_declare, register_severity, register_assign,   register_ack,
     register_escalate, register_contain, register_eradicate, register_recover, register_resolve,
-    register_reopen,  register_close,   register_note,     register_update,   register_set,
+    register_reopen,  register_close,   register_void,     register_note,     register_update,   register_set,
     register_task,    register_edit,    register_postmortem, register_action, register_stats,
     register_ingest,  register_gate,    register_show,     register_timeline, register_list,
     register_log,     register_use,     register_sync,     register_fsck,     register_resolve_conflicts,

@@ -143,6 +143,7 @@ void register_recover(CLI::App& app, Context& ctx);
 void register_resolve(CLI::App& app, Context& ctx);
 void register_reopen(CLI::App& app, Context& ctx);
 void register_close(CLI::App& app, Context& ctx);
+void register_void(CLI::App& app, Context& ctx);
 void register_update(CLI::App& app, Context& ctx);
 void register_set(CLI::App& app, Context& ctx);
 void register_task(CLI::App& app, Context& ctx);

@@ -79,8 +79,7 @@ std::vector<Candidate> option_values(const std::string& option, const CLI::App* 
   } else if (option == "--service") {
     for (const auto& s : completion_config(ctx).services) out.push_back({s.name, s.team});
   } else if (option == "--status") {
-    out.push_back({"open", "every status before resolved"});
-    for (const auto& s : status_names()) out.push_back({s, ""});
+    for (const auto& v : status_filters()) out.push_back({v.name, v.description});
   } else if (option == "--format") {
     out = {{"table", "aligned columns for people"}, {"ids", "one ID per line"}};
   } else if (option == "--type" && cmd && cmd->get_name() == "add") {

@@ -72,8 +72,10 @@ void register_list(CLI::App& app, Context& ctx) {
   const auto many = [](CLI::Option* opt) {
     repeatable(opt)->delimiter(',');
   };
+  std::string statuses;
+  for (const auto& v : status_filters()) statuses += (statuses.empty() ? "" : ", ") + v.name;
   many(cmd->add_option("--status", o->filter.statuses,
-                       "Only these statuses: open, identification, containment, eradication, recovery, resolved, closed")
+                       "Only these statuses: " + statuses + " (void incidents are listed only with void)")
            ->option_text("STATUS"));
   many(cmd->add_option("-s,--severity", o->filter.severities, "Only these severities")->option_text("LEVEL"));
   many(cmd->add_option("--service", o->filter.services, "Only incidents affecting this service")->option_text("NAME"));
@@ -85,6 +87,7 @@ void register_list(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"table", "ids"}));
   set_examples(cmd,
                "  irctl list --status open\n"
+               "  irctl list --status void       # withdrawn with irctl void\n"
                "  irctl list --severity SEV1,SEV2 --since -30d\n"
                "  irctl list --service checkout --format ids\n"
                "  irctl list --json | jq -r '.incidents[] | select(.status != \"closed\") | .id'");

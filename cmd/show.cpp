@@ -6,6 +6,7 @@
 #include "cmd/output.hpp"
 #include "core/actions.hpp"
 #include "core/text.hpp"
+#include "core/validate.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -54,6 +55,8 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
       {"  services", inc.services.empty() ? "-" : join(inc.services)},
       {"  roles", roles_text(inc)},
   };
+  if (inc.is_void())  // right under the status: it says what the status no longer does
+    rows.insert(rows.begin() + 1, {"  void", when(inc.voided_at) + ": " + one_line(inc.void_reason, 200)});
   const auto missing = missing_requirements(inc, config);
   if (!missing.empty()) {
     std::string text;

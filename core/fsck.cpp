@@ -1,10 +1,12 @@
 #include "core/fsck.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 
 #include "core/conflicts.hpp"
+#include "core/deletions.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/incident.hpp"
@@ -216,6 +218,25 @@ void check_locations(std::vector<Checked>& checked, const std::set<std::string>&
   }
 }
 
+// Incidents deleted with git: a deletion is no event, and the record is gone
+// from every clone that took it. An incident whose file is still somewhere
+// under incidents/ (moved by hand) is check_locations' to report.
+void check_deletions(Repository& repo, const std::set<std::string>& all_paths, FsckReport& report) {
+  std::set<std::string> present;
+  for (const auto& path : all_paths)
+    if (const auto id = id_from_name(path)) present.insert(*id);
+  for (const auto& d : incidents_deleted_in_history(repo.handle(), repo.tip())) {
+    if (present.count(d.id)) continue;
+    const std::string commit = short_commit(repo.handle(), d.commit);
+    report.problems.push_back(
+        {d.path,
+         "incident " + d.id + " was deleted with git in commit " + commit + " (\"" + d.subject +
+             "\"): its record is no longer in the branch",
+         "restore it with 'git checkout " + commit + "^ -- " + d.path + "', then commit it; to withdraw an incident, "
+         "record 'irctl void " + d.id + " --reason TEXT' instead of deleting its file"});
+  }
+}
+
 }  // namespace
 }  // namespace fsck_checks
 
@@ -250,6 +271,11 @@ FsckReport check_repository(Repository& repo) {
   fc::check_locations(checked, all_paths);
   for (auto& c : checked)
     for (auto& p : c.problems) report.problems.push_back(std::move(p));
+  fc::check_deletions(repo, all_paths, report);
+  // In path order (the configuration's path sorts first); a file's own
+  // problems keep their order.
+  std::stable_sort(report.problems.begin(), report.problems.end(),
+                   [](const FsckProblem& a, const FsckProblem& b) { return a.path < b.path; });
   return report;
 }
 

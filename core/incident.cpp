@@ -18,7 +18,7 @@ const std::vector<std::string>& schema_order() {
       "schema",          "id",           "title",         "status",          "severity",
       "kind",            "services",     "summary",       "impact",          "root_cause",      "postmortem",
       "started_at",      "detected_at",  "declared_at",   "acknowledged_at", "contained_at",
-      "eradicated_at",   "recovered_at", "resolved_at",   "closed_at",       "escalation_policy",
+      "eradicated_at",   "recovered_at", "resolved_at",   "closed_at",       "voided_at",       "void_reason",     "escalation_policy",
       "escalation_level", "escalated_at", "channels",     "alerts",          "alert_status",
       "roles",            "tasks",
       "timeline"};
@@ -161,7 +161,7 @@ const std::vector<std::string>& event_types() {
                                                  "escalate", "contain", "eradicate", "recover", "resolve",
                                                  "reopen",  "close",   "update",   "set",    "task",
                                                  "postmortem", "action", "action-done", "action-reopen", "alert",
-                                                 "edit", "merge"};
+                                                 "edit", "merge", "void"};
   return types;
 }
 
@@ -241,6 +241,8 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   inc.recovered_at = r.time("recovered_at");
   inc.resolved_at = r.time("resolved_at");
   inc.closed_at = r.time("closed_at");
+  inc.voided_at = r.time("voided_at");
+  inc.void_reason = r.string_or("void_reason", "");
   inc.escalation_policy = r.string_or("escalation_policy", "");
   inc.escalation_level = r.integer_or("escalation_level", 0, 0, kMaxEscalationLevel);
   inc.escalated_at = r.time("escalated_at");

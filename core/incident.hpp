@@ -104,6 +104,10 @@ struct Incident {
   std::optional<Timestamp> recovered_at;
   std::optional<Timestamp> resolved_at;
   std::optional<Timestamp> closed_at;
+  /// Set by irctl void: the incident is withdrawn (declared by mistake, a
+  /// drill), kept on record but left out of lists, metrics and the gate.
+  std::optional<Timestamp> voided_at;
+  std::string void_reason;
   std::string escalation_policy;
   int escalation_level = 0;  ///< 0: nobody paged through the policy yet
   std::optional<Timestamp> escalated_at;
@@ -114,6 +118,7 @@ struct Incident {
   std::vector<FollowUp> actions;  ///< from "action", "action-done" and "action-reopen" events
   std::vector<Event> timeline;
 
+  bool is_void() const { return voided_at.has_value(); }
   /// The people in a role, in file order.
   std::vector<std::string> people_in(const std::string& role) const;
 };

@@ -566,7 +566,9 @@ Match find_incident(Repository& repo, const std::vector<std::string>& keys) {
     });
     if (!has_key) continue;
     if (!m.latest) m.latest = inc;
-    if (is_open_status(inc.status)) {
+    // A void incident (a false alarm withdrawn) takes no more alerts; a repeat
+    // of its own alert is recognised below and changes nothing.
+    if (is_open_status(inc.status) && !inc.is_void()) {
       m.open = inc;
       break;
     }
@@ -646,7 +648,8 @@ IngestResult ingest_alert(Repository& repo, const Alert& a, const Recorder& rec)
     if (a.state != Alert::State::firing || (match.latest && match.latest->detected_at == a.started_at)) {
       const std::string id = match.latest ? match.latest->id : "";
       return unchanged(a, id, id.empty() ? "no open incident has this alert; nothing to do"
-                                         : id + " is " + match.latest->status + "; nothing to do");
+                                         : id + " is " + (match.latest->is_void() ? "void" : match.latest->status) +
+                                               "; nothing to do");
     }
     EventResult r = declare_incident_locked(repo, std::move(lock), declare_request(config, a, rec), rec);
     return IngestResult{a, "declared", r.incident_id, r, r.incident_id + ": declared from an alert (" + a.format + "): " + a.title};

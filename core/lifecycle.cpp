@@ -100,7 +100,7 @@ std::string Requirement::describe() const {
 std::vector<Requirement> missing_requirements(const Incident& inc, const Config& config) {
   std::vector<Requirement> missing;
   const Severity* sev = config.find_severity(inc.severity);
-  if (!sev || !is_open_status(inc.status)) return missing;
+  if (!sev || !is_open_status(inc.status) || inc.is_void()) return missing;
   for (const auto& role : sev->requires_roles)
     if (inc.people_in(role).empty()) missing.push_back({role, 0});
   if (inc.escalation_level < sev->min_escalation) missing.push_back({"", sev->min_escalation});
@@ -306,7 +306,8 @@ DueResult escalate_due(Repository& repo, const Recorder& rec) {
       r = record_event(
         repo, candidate.id,
         [&](const Incident& inc) -> std::optional<Event> {
-          if (!is_open_status(inc.status) || inc.acknowledged_at || inc.escalation_level < 1) return std::nullopt;
+          if (!is_open_status(inc.status) || inc.is_void() || inc.acknowledged_at || inc.escalation_level < 1)
+            return std::nullopt;
           const auto level = static_cast<size_t>(inc.escalation_level);
           if (level >= policy->levels.size()) return std::nullopt;
           const Timestamp since = inc.escalated_at.value_or(inc.declared_at);
@@ -449,6 +450,20 @@ EventResult reopen_incident(Repository& repo, const std::string& id, const std::
         e.details["from"] = TomlValue(inc.status);
         e.set["status"] = TomlValue(status_names().front());
         e.unset = {"resolved_at", "closed_at"};
+        return e;
+      },
+      rec);
+}
+
+EventResult void_incident(Repository& repo, const std::string& id, const std::string& reason, const Recorder& rec) {
+  const std::string why = require_text(reason, "the reason");
+  return record_event(
+      repo, id,
+      [&](const Incident& inc) -> std::optional<Event> {
+        if (inc.is_void()) return std::nullopt;
+        Event e = make_event("void", why);
+        e.set["voided_at"] = toml_time(rec.at);
+        e.set["void_reason"] = TomlValue(why);
         return e;
       },
       rec);

@@ -81,6 +81,11 @@ EventResult record_action(Repository& repo, const std::string& id, const ActionR
 EventResult resolve_incident(Repository& repo, const std::string& id, const std::optional<std::string>& summary,
                              const std::optional<std::string>& root_cause, const Recorder& rec);
 EventResult reopen_incident(Repository& repo, const std::string& id, const std::string& reason, const Recorder& rec);
+/// Withdraws an incident (declared by mistake, a drill): a "void" event
+/// that sets voided_at and void_reason and keeps the file. Not undone by
+/// irctl (git revert of its commit undoes it); nothing to change when it is
+/// void already.
+EventResult void_incident(Repository& repo, const std::string& id, const std::string& reason, const Recorder& rec);
 /// Refused until the postmortem (postmortems/<ID>.md) exists, unless forced.
 EventResult close_incident(Repository& repo, const std::string& id, bool force, const Recorder& rec);
 

@@ -251,6 +251,15 @@ EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const
 
 namespace {
 
+// A void incident is withdrawn: what is recorded about it after that would
+// count nowhere (lists, metrics and the gate leave it out), so it is refused.
+void refuse_if_void(const Incident& inc, const Event& e) {
+  if (!inc.is_void() || e.type == "void") return;
+  throw Error(Errc::refused, inc.id + " is void (" + one_line(inc.void_reason, 72) + "); " + e.type + " changes nothing",
+              "a void incident is kept only on record; to undo the void, revert its commit ('irctl log " + inc.id +
+                  "' names it; 'git revert COMMIT')");
+}
+
 EventResult record_locked(Repository& repo, RepositoryLock lock, const std::string& id, const EventMaker& make,
                           const std::vector<FileWrite>& files, const Recorder& rec) {
   require_not_future(rec.at, rec, "the time");
@@ -260,6 +269,7 @@ EventResult record_locked(Repository& repo, RepositoryLock lock, const std::stri
     IncidentFile file = read_incident_file(repo, id);
     require_not_before_start(rec.at, file.incident(), "the time");
     std::optional<Event> e = make(file.incident());
+    if (e) refuse_if_void(file.incident(), *e);
     if (!e) {
       EventResult unchanged{id, Event{}, "", path, false, std::nullopt};
       return unchanged;
@@ -453,25 +463,38 @@ void newest_first(std::vector<IncidentSummary>& summaries) {
 
 }  // namespace
 
+const std::vector<FilterValue>& status_filters() {
+  static const std::vector<FilterValue> values = [] {
+    std::vector<FilterValue> v = {{"open", "every status before resolved"}};
+    for (const auto& s : status_names()) v.push_back({s, ""});
+    v.push_back({"void", "withdrawn with irctl void; left out unless asked for"});
+    return v;
+  }();
+  return values;
+}
+
 ListResult list_incidents(Repository& repo, const ListFilter& filter, bool documents) {
   const Config& config = repo.config();
   std::vector<std::string> severities;
   for (const auto& s : filter.severities) severities.push_back(config.resolve_severity(s));
   std::vector<std::string> kinds;
   for (const auto& k : filter.kinds) kinds.push_back(config.resolve_kind(k));
-  const auto& statuses = status_names();
+  const auto& allowed = status_filters();
   std::vector<std::string> wanted_statuses;
   for (std::string s : filter.statuses) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (s != "open" && std::find(statuses.begin(), statuses.end(), s) == statuses.end())
-      throw Error(Errc::usage, "unknown status " + quote(s),
-                  "valid statuses: open, identification, containment, eradication, recovery, resolved, closed");
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const FilterValue& v) { return v.name == s; })) {
+      std::string valid;
+      for (const auto& v : allowed) valid += (valid.empty() ? "" : ", ") + v.name;
+      throw Error(Errc::usage, "unknown status " + quote(s), "valid statuses: " + valid);
+    }
     wanted_statuses.push_back(s);
   }
 
   const auto wanted = [](const std::vector<std::string>& filter_values, const std::string& value) {
     return filter_values.empty() || std::find(filter_values.begin(), filter_values.end(), value) != filter_values.end();
   };
+  const bool void_wanted = std::find(wanted_statuses.begin(), wanted_statuses.end(), "void") != wanted_statuses.end();
   SummaryRead all = read_summaries(repo, documents);
   ListResult result;
   result.problems = std::move(all.problems);
@@ -479,8 +502,10 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter, bool docum
   result.storage = std::move(all.storage);
   std::erase_if(result.incidents, [&](const IncidentSummary& summary) {
     const Incident& inc = summary.incident;
-    const bool status_ok = wanted_statuses.empty() || wanted(wanted_statuses, inc.status) ||
-                           (is_open_status(inc.status) && wanted(wanted_statuses, "open"));
+    // A void incident counts only when void ones are asked for, whatever its status.
+    const bool status_ok = inc.is_void() ? void_wanted
+                                         : wanted_statuses.empty() || wanted(wanted_statuses, inc.status) ||
+                                               (is_open_status(inc.status) && wanted(wanted_statuses, "open"));
     const bool service_ok =
         filter.services.empty() || std::any_of(inc.services.begin(), inc.services.end(),
                                                [&](const std::string& s) { return wanted(filter.services, s); });

@@ -121,8 +121,18 @@ EditDraft start_edit(Repository& repo, const std::string& id, bool discard);
 /// false when nothing changed.
 EventResult finish_edit(Repository& repo, const std::string& id, const Recorder& rec);
 
+/// A value an option accepts, with what it means (for --help and completion).
+struct FilterValue {
+  std::string name;
+  std::string description;
+};
+/// What list --status accepts: "open", each status, and "void".
+const std::vector<FilterValue>& status_filters();
+
 struct ListFilter {
-  std::vector<std::string> statuses;  ///< "open" stands for every status before resolved
+  /// "open" stands for every status before resolved. Void incidents pass only
+  /// when "void" is among them; without statuses, every incident but those.
+  std::vector<std::string> statuses;
   std::vector<std::string> severities;
   std::vector<std::string> services;
   std::vector<std::string> kinds;

@@ -13,6 +13,7 @@
 #include <map>
 #include <thread>
 
+#include "core/deletions.hpp"
 #include "core/error.hpp"
 #include "core/git.hpp"
 #include "core/ids.hpp"
@@ -447,6 +448,7 @@ SyncResult sync_repository(Repository& repo, const SyncOptions& options) {
     {
       auto lock = repo.lock();
       const auto ours = ref_target(g, local_ref);
+      if (ours && theirs) refuse_deletions_in_sync(g, *ours, *theirs, result.remote + "/" + result.branch);
       if (theirs && !ours) {
         repo.fast_forward(*theirs);
         result.outcome = "fast-forward";

@@ -259,6 +259,9 @@ scenario() {
   $r event_result 0 resolve "$alerted"
   $r event_result 4 close "$alerted"                                                  # no postmortem: refused
   $r event_result 0 close "$alerted" --force
+  $r event_result 0 void "$alerted" --reason "The alert was a test"
+  $r event_result 0 void "$alerted" --reason "The alert was a test"                   # already: recorded false
+  $r list 0 list --status void
   $r gate 6 gate                                                                      # open incidents: blocked
   $r gate 6 gate --severity SEV2
   $r gate 0 gate --severity SEV1 --service checkout
@@ -526,6 +529,10 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   err_cmd 4 ack "$id"
   err_cmd 4 contain "$id" "too late"
   err_cmd 4 close "$id"
+  drill=$(declare_incident "Game day drill")
+  irctl -q void "$drill" --reason "a drill"
+  err_cmd 4 note "$drill" "x"                                                         # void: nothing more
+  err_cmd 2 void "$id"                                                                # no --reason
   err_cmd 3 sync nowhere                                                              # no such remote
   # 5: conflict: uncommitted edits
   echo "# an edit" >>"$(incident_path "$other")"
