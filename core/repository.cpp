@@ -137,14 +137,6 @@ bool trusts_file_modes(git_repository* repo) {
 
 Timestamp to_timestamp(git_time_t t) { return Timestamp{Seconds{t}}; }
 
-double lock_timeout_seconds() {
-  if (const char* env = std::getenv("IRCTL_LOCK_TIMEOUT")) {
-    char* end = nullptr;
-    const double v = std::strtod(env, &end);
-    if (end != env && v >= 0) return v;
-  }
-  return 10.0;
-}
 
 std::string seconds_text(double s) {
   char buf[32];
@@ -178,6 +170,15 @@ void add_perms(WorkTreePerms& perms, const std::string& line) {
 }
 
 }  // namespace
+
+double lock_timeout_seconds() {
+  if (const char* env = std::getenv("IRCTL_LOCK_TIMEOUT")) {
+    char* end = nullptr;
+    const double v = std::strtod(env, &end);
+    if (end != env && v >= 0) return v;
+  }
+  return 10.0;
+}
 
 void RepositoryLock::release() {
   if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock

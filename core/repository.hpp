@@ -51,6 +51,11 @@ enum class Layout {
   branch,    ///< the files live on a branch that is never checked out (irctl init --branch)
 };
 
+/// How long a write waits for a lock (irctl's or git's), and keeps redoing
+/// itself while other programs move the branch: IRCTL_LOCK_TIMEOUT seconds,
+/// 10 when unset.
+double lock_timeout_seconds();
+
 /// The git configuration key naming the branch of the branch layout.
 constexpr const char* kBranchConfigKey = "irctl.branch";
 /// The git configuration key naming the remote that sync uses by default.

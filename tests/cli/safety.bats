@@ -273,7 +273,7 @@ hint: keep long material in a file in the repository and refer to it" ]
   id=$(declare_incident "locked branch")
   ref=$(git symbolic-ref HEAD)
   touch ".git/$ref.lock"
-  run_unchanged --separate-stderr irctl note "$id" "x"
+  IRCTL_LOCK_TIMEOUT=1 run_unchanged --separate-stderr irctl note "$id" "x"
   assert_status 75
   [[ "$stderr" == "irctl: error: git's lock on $ref is held ($TEST_DIR/repo/.git/$ref.lock exists, made "* ]]
   [[ "$stderr" == *"remove $TEST_DIR/repo/.git/$ref.lock"* ]]
@@ -349,4 +349,14 @@ hint: if you trust it, say so as git does: 'git config --global --add safe.direc
   assert_status 0
   [ "$(git log -1 --format=%s)" = "edit $id: Edited by hand: event $event by" ]
   [ "$(toml_eval "$file" "d['timeline'][0]['by']")" = "Bob <bob@example.com>" ]
+}
+
+@test "sync to a local remote path that does not exist names the folder, not a URL protocol" {
+  new_repo
+  declare_incident "to share" >/dev/null
+  git remote add origin "$TEST_DIR/no-such-remote.git"
+  run_unchanged --separate-stderr irctl sync
+  assert_status 3
+  [ "$stderr" = "irctl: error: the remote 'origin' is the folder '$TEST_DIR/no-such-remote.git', which does not exist
+hint: check the path with 'git remote -v'; correct it with 'git remote set-url origin URL'" ]
 }
