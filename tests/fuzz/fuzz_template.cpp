@@ -86,7 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // stands in for a hand-edited one, prose markers and all.
   const std::string kept = irctl::keep_prose(rendered, tmpl.text);
   (void)irctl::keep_prose(tmpl.text, rendered);
-  // Rendering the same again changes nothing.
-  if (irctl::keep_prose(kept, kept) != kept) abort();
+  // Rendering again over the postmortem just written changes nothing (irctl
+  // postmortem run twice has nothing to commit the second time).
+  if (irctl::keep_prose(rendered, kept) != kept) abort();
   return 0;
 }
