@@ -507,13 +507,15 @@ Json parse_body(const std::string& body, const std::string& format) {
       if (opens && depth >= kMaxAlertDepth) too_deep = true;
       return !too_deep;
     });
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     if (too_deep) throw Error(Errc::data, who + " is nested deeper than " + std::to_string(kMaxAlertDepth) + " levels");
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
     if (const auto bracket = what.find("] "); what.rfind("[json.", 0) == 0 && bracket != std::string::npos)
       what = what.substr(bracket + 2);
-    throw Error(Errc::data, who + " is not valid JSON: " + what,
+    // Valid JSON may hold a number no double holds (8e3324): out_of_range.406.
+    const bool out_of_range = dynamic_cast<const Json::out_of_range*>(&e) != nullptr;
+    throw Error(Errc::data, who + (out_of_range ? " has a number out of range: " : " is not valid JSON: ") + what,
                 "send the webhook body exactly as received, one JSON document");
   }
   if (too_deep) throw Error(Errc::data, who + " is nested deeper than " + std::to_string(kMaxAlertDepth) + " levels");

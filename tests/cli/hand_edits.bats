@@ -97,6 +97,21 @@ s = s.replace("kind = \"outage\"\n", "kind = \"outage\"\ncustomer_ticket = \"ZD-
   assert_status 65
 }
 
+@test "a byte that is not UTF-8 in a literal string: exit 65 naming file:line:col, not a crash" {
+  # toml11 3.7.1 read out of bounds on this (found by tests/fuzz, fuzz_incident)
+  line=$(grep -n '^title = ' "$FILE" | cut -d: -f1)
+  py -S -c '
+import sys
+p = sys.argv[1]
+s = open(p, "rb").read()
+open(p, "wb").write(s.replace(b"title = \"Checkout", b"title = \x27Checkout \xd8\x27 #", 1))' "$FILE"
+  git commit -qam "broken by hand"
+  run_unchanged --separate-stderr irctl show "$ID"
+  assert_status 65
+  assert_text_error
+  [ "${stderr%%$'\n'*}" = "irctl: error: $FILE:$line:19: invalid TOML: byte 0xD8 is not UTF-8 (a TOML file is UTF-8 text)" ]
+}
+
 @test "a broken file is found by a part of its ID (exit 65, not 'no such incident')" {
   edit_file 's = s.replace("title = ", "title = = ", 1)'
   git commit -qam "broken"

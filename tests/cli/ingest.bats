@@ -480,6 +480,16 @@ refuse_each() {
   [ "$(incident_count)" -eq 0 ]
 }
 
+@test "a number too large for a double exits 65 naming it, not a raw exception (found by fuzz_ingest)" {
+  printf '{"key": "k", "title": "t", "labels": {"n": 8e3324}}' >"$TEST_DIR/huge.json"
+  run_unchanged --separate-stderr irctl ingest "$TEST_DIR/huge.json"
+  assert_status 65
+  [ "$stderr" = "$(printf "irctl: error: the payload has a number out of range: number overflow parsing '8e3324'\nhint: send the webhook body exactly as received, one JSON document")" ]
+  run_unchanged --separate-stderr irctl ingest --format generic - <"$TEST_DIR/huge.json"
+  assert_status 65
+  [[ "$stderr" == "irctl: error: generic payload has a number out of range: "* ]]
+}
+
 @test "nesting: 32 levels are read, 33 are refused; 1 MiB is read, one byte more is refused, from a file or stdin" {
   py -c 'print("{\"key\": \"deep\", \"title\": \"t\", \"x\": " + "[" * 31 + "]" * 31 + "}")' >"$TEST_DIR/32.json"
   py -c 'print("{\"key\": \"deep\", \"title\": \"t\", \"x\": " + "[" * 32 + "]" * 32 + "}")' >"$TEST_DIR/33.json"

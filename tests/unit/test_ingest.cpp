@@ -288,6 +288,13 @@ TEST_SUITE("ingest") {
     CHECK(refusal(objects, "auto") == "the payload is nested deeper than 32 levels");
   }
 
+  TEST_CASE("a number no double holds is refused as data, in any format (found by fuzz_ingest)") {
+    const std::string body = R"({"key": "k", "title": "t", "labels": {"n": 8e3324}})";
+    CHECK(refusal(body, "auto") == "the payload has a number out of range: number overflow parsing '8e3324'");
+    for (const auto& format : alert_formats())
+      CHECK(refusal(body, format) == format + " payload has a number out of range: number overflow parsing '8e3324'");
+  }
+
   TEST_CASE("size: 1 MiB is read, one byte more is refused") {
     const std::string head = R"({"key": "big", "title": "t", "pad": ")";
     const std::string tail = R"("})";
