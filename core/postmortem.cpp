@@ -598,6 +598,29 @@ std::string squeeze_blank_lines(const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+size_t occurrences(std::string_view text, std::string_view what) {
+  size_t n = 0;
+  for (size_t pos = text.find(what); pos != std::string_view::npos; pos = text.find(what, pos + what.size())) ++n;
+  return n;
+}
+
+// A marker that opens no region or closes none would, on the next rendering,
+// take in text that follows it (the "Kept from an earlier version" block):
+// every rendering would then grow the postmortem. The incident's own text
+// cannot hold a marker (defuse_markers), so an unpaired one is the template's.
+void require_paired_markers(const std::string& rendered, const std::string& template_name) {
+  const size_t regions = prose_regions(rendered).size();
+  if (occurrences(rendered, kProseOpen) != regions || occurrences(rendered, kProseEnd) != regions)
+    throw Error(Errc::data,
+                template_name + ": a prose marker is not paired: each '" + std::string(kProseOpen) +
+                    "NAME -->' must end its line and be closed by a later '" + std::string(kProseEnd) + "'",
+                "fix the template; irctl-templates(5) describes the prose regions");
+}
+
+}  // namespace
+
 std::string render_template(const Template& tmpl, const Json& data) {
   // Checked before kainjow-mustache reads it: its reading recurses (and
   // copies) once per level of nested sections, which the checks bound.
@@ -623,7 +646,9 @@ std::string render_template(const Template& tmpl, const Json& data) {
   std::string out = m.render(context);
   if (!m.is_valid()) throw Error(Errc::data, tmpl.name + ": " + m.error_message());
   out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
-  return squeeze_blank_lines(out);
+  out = squeeze_blank_lines(out);
+  require_paired_markers(out, tmpl.name);
+  return out;
 }
 
 std::string keep_prose(const std::string& rendered, const std::string& previous) {

@@ -360,3 +360,13 @@ hint: if you trust it, say so as git does: 'git config --global --add safe.direc
   [ "$stderr" = "irctl: error: the remote 'origin' is the folder '$TEST_DIR/no-such-remote.git', which does not exist
 hint: check the path with 'git remote -v'; correct it with 'git remote set-url origin URL'" ]
 }
+
+@test "a template whose prose marker is never closed is refused, rather than grow the postmortem on every rendering" {
+  new_repo
+  id=$(declare_incident "markers")
+  irctl -q postmortem "$id" >/dev/null
+  printf '# {{title}}\n<!-- irctl:prose a -->' >"$TEST_DIR/unclosed.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$id" --template "$TEST_DIR/unclosed.md.mustache"
+  assert_status 65
+  [[ "$stderr" == "irctl: error: $TEST_DIR/unclosed.md.mustache: a prose marker is not paired"* ]]
+}
