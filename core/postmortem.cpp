@@ -606,15 +606,17 @@ size_t occurrences(std::string_view text, std::string_view what) {
   return n;
 }
 
-// A marker that opens no region or closes none would, on the next rendering,
-// take in text that follows it (the "Kept from an earlier version" block):
-// every rendering would then grow the postmortem. The incident's own text
-// cannot hold a marker (defuse_markers), so an unpaired one is the template's.
+// An opening marker that opens no region (not on a line of its own, or never
+// closed) would, on the next rendering, take in text that follows it (the
+// "Kept from an earlier version" block): every rendering would then grow the
+// postmortem. The incident's own text cannot open one (defuse_markers), so
+// such a marker is the template's. A stray end marker is harmless: regions
+// are found from their opening.
 void require_paired_markers(const std::string& rendered, const std::string& template_name) {
   const size_t regions = prose_regions(rendered).size();
-  if (occurrences(rendered, kProseOpen) != regions || occurrences(rendered, kProseEnd) != regions)
+  if (occurrences(rendered, kProseOpen) != regions)
     throw Error(Errc::data,
-                template_name + ": a prose marker is not paired: each '" + std::string(kProseOpen) +
+                template_name + ": a prose marker opens no region: each '" + std::string(kProseOpen) +
                     "NAME -->' must end its line and be closed by a later '" + std::string(kProseEnd) + "'",
                 "fix the template; irctl-templates(5) describes the prose regions");
 }

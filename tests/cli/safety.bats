@@ -368,5 +368,5 @@ hint: check the path with 'git remote -v'; correct it with 'git remote set-url o
   printf '# {{title}}\n<!-- irctl:prose a -->' >"$TEST_DIR/unclosed.md.mustache"
   run_unchanged --separate-stderr irctl postmortem "$id" --template "$TEST_DIR/unclosed.md.mustache"
   assert_status 65
-  [[ "$stderr" == "irctl: error: $TEST_DIR/unclosed.md.mustache: a prose marker is not paired"* ]]
+  [[ "$stderr" == "irctl: error: $TEST_DIR/unclosed.md.mustache: a prose marker opens no region"* ]]
 }
