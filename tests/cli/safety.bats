@@ -11,7 +11,11 @@ bats_require_minimum_version 1.5.0
 
 setup_file() { common_setup_file; }
 setup() { common_setup; }
-teardown() { common_teardown; }
+# The full-disk test mounts a small file system in the test's directory.
+teardown() {
+  cd / && umount "$TEST_DIR/small" 2>/dev/null || true
+  common_teardown
+}
 
 # --- text that is not UTF-8 (item 1) -------------------------------------------
 
@@ -369,4 +373,22 @@ hint: check the path with 'git remote -v'; correct it with 'git remote set-url o
   run_unchanged --separate-stderr irctl postmortem "$id" --template "$TEST_DIR/unclosed.md.mustache"
   assert_status 65
   [[ "$stderr" == "irctl: error: $TEST_DIR/unclosed.md.mustache: a prose marker opens no region"* ]]
+}
+
+@test "a full disk during a write is named as such, and nothing is committed" {
+  [ "$(id -u)" -eq 0 ] || skip "needs root to mount a small file system"
+  mkdir "$TEST_DIR/small"
+  mount -t tmpfs -o size=4m,nr_inodes=64 tmpfs "$TEST_DIR/small" || skip "cannot mount a tmpfs here"
+  # git's objects elsewhere, so that the commit is made and the work tree's write fails.
+  git init -q --separate-git-dir "$TEST_DIR/git" "$TEST_DIR/small/repo"
+  printf '[user]\n\tname = Alice Example\n\temail = alice@example.com\n' >>"$TEST_DIR/git/config"
+  cd "$TEST_DIR/small/repo"
+  irctl -q init >/dev/null
+  id=$(declare_incident "disk full")
+  mkdir "$TEST_DIR/small/fill"
+  i=0
+  while touch "$TEST_DIR/small/fill/$i" 2>/dev/null; do i=$((i + 1)); done
+  run_unchanged --separate-stderr irctl postmortem "$id"
+  assert_status 1
+  [[ "$stderr" == "irctl: error: cannot write $TEST_DIR/small/repo/"*": No space left on device"* ]]
 }
