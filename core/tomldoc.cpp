@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace irctl {
 namespace {
@@ -148,43 +149,6 @@ std::string first_line_of_message(const std::string& what) {
   return first;
 }
 
-// The length of the UTF-8 sequence at `at` (RFC 3629: shortest form, no
-// surrogates, nothing above U+10FFFF), or 0 when the bytes there are not one.
-size_t utf8_sequence_at(const std::string& s, size_t at) {
-  const auto byte = [&](size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0u; };
-  const unsigned b0 = byte(at);
-  if (b0 < 0x80) return 1;
-  size_t length;
-  unsigned low = 0x80, high = 0xBF;  // the range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    length = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    length = 3;
-    if (b0 == 0xE0) low = 0xA0;   // overlong
-    if (b0 == 0xED) high = 0x9F;  // surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    length = 4;
-    if (b0 == 0xF0) low = 0x90;   // overlong
-    if (b0 == 0xF4) high = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (byte(at + 1) < low || byte(at + 1) > high) return 0;
-  for (size_t i = 2; i < length; ++i)
-    if (byte(at + i) < 0x80 || byte(at + i) > 0xBF) return 0;
-  return length;
-}
-
-// The offset of the first byte that is not part of valid UTF-8, or npos.
-size_t first_invalid_utf8(const std::string& s) {
-  for (size_t i = 0; i < s.size();) {
-    const size_t n = utf8_sequence_at(s, i);
-    if (n == 0) return i;
-    i += n;
-  }
-  return std::string::npos;
-}
-
 [[noreturn]] void throw_invalid_toml(const std::string& path, size_t line, size_t column, const std::string& what) {
   throw Error(Errc::data,
               path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid TOML: " + what,
@@ -198,7 +162,8 @@ TomlValue parse_toml(const std::string& text, const std::string& path) {
   // TOML is UTF-8 text. Checked here rather than left to toml11, whose 3.7.1
   // (Debian 12's) reads out of bounds on a bad byte in a literal string
   // (toml11 issue #199).
-  if (const size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
+  if (const auto invalid = invalid_utf8_at(text)) {
+    const size_t bad = *invalid;
     const size_t line_start = bad == 0 ? std::string::npos : text.rfind('\n', bad - 1);
     const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
     const size_t column = line_start == std::string::npos ? bad + 1 : bad - line_start;
