@@ -49,25 +49,36 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return d[a.size()][b.size()];
 }
 
-// Everything irctl records is UTF-8 text (TOML and JSON require it), and a
-// command-line argument can reach a file from any option: refused here, once,
-// before anything is read. The merge driver is git's plumbing and takes
-// paths, which git passes as they are.
-void require_utf8_arguments(const std::vector<std::string>& args) {
-  if (std::find(args.begin(), args.end(), "merge-driver") != args.end()) return;
-  for (size_t i = 0; i < args.size(); ++i) require_utf8(args[i], "argument " + std::to_string(i + 1) + " " + quote(args[i]));
-}
-
-// Refuses an unknown command with "did you mean", as git does.
-void check_command_name(const CLI::App& app, const std::vector<std::string>& args) {
+// Where the command's name is in the arguments: the first that is neither
+// an option nor a global option's value; nullopt when there is none.
+std::optional<size_t> command_position(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (global_takes_value(a)) {
       ++i;
       continue;
     }
-    if (a == "--") return;
+    if (a == "--") return std::nullopt;
     if (!a.empty() && a[0] == '-') continue;
+    return i;
+  }
+  return std::nullopt;
+}
+
+// Everything irctl records is UTF-8 text (TOML and JSON require it), and a
+// command-line argument can reach a file from any option: refused here, once,
+// before anything is read. The merge driver is git's plumbing and takes
+// paths, which git passes as they are.
+void require_utf8_arguments(const std::vector<std::string>& args) {
+  const auto command = command_position(args);
+  if (command && args[*command] == "merge-driver") return;
+  for (size_t i = 0; i < args.size(); ++i) require_utf8(args[i], "argument " + std::to_string(i + 1) + " " + quote(args[i]));
+}
+
+// Refuses an unknown command with "did you mean", as git does.
+void check_command_name(const CLI::App& app, const std::vector<std::string>& args) {
+  if (const auto position = command_position(args)) {
+    const std::string& a = args[*position];
     std::vector<std::string> names;
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
     if (std::find(names.begin(), names.end(), a) != names.end()) return;
