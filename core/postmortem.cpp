@@ -606,14 +606,22 @@ size_t occurrences(std::string_view text, std::string_view what) {
   return n;
 }
 
-// An opening marker that opens no region (not on a line of its own, or never
+// Each region's name once: the template's check of unique names cannot see
+// a name a tag fills in. And an opening marker that opens no region (not on a line of its own, or never
 // closed) would, on the next rendering, take in text that follows it (the
 // "Kept from an earlier version" block): every rendering would then grow the
 // postmortem. The incident's own text cannot open one (defuse_markers), so
 // such a marker is the template's. A stray end marker is harmless: regions
 // are found from their opening.
 void require_paired_markers(const std::string& rendered, const std::string& template_name) {
-  const size_t regions = prose_regions(rendered).size();
+  const auto found = prose_regions(rendered);
+  std::set<std::string> names;
+  for (const auto& region : found)
+    // Two regions of one name would both take the one kept text.
+    if (!names.insert(region.name).second)
+      throw Error(Errc::data, template_name + ": the prose region " + quote(region.name) + " appears twice",
+                  "give each region of the template a name of its own");
+  const size_t regions = found.size();
   if (occurrences(rendered, kProseOpen) != regions)
     throw Error(Errc::data,
                 template_name + ": a prose marker opens no region: each '" + std::string(kProseOpen) +

@@ -392,3 +392,12 @@ hint: check the path with 'git remote -v'; correct it with 'git remote set-url o
   assert_status 1
   [[ "$stderr" == "irctl: error: cannot write $TEST_DIR/small/repo/"*": No space left on device"* ]]
 }
+
+@test "a template that repeats a prose region (in a section, say) is refused: both would take the one kept text" {
+  new_repo
+  id=$(declare_incident "twice" --service api --service db)
+  printf '# {{title}}\n{{#services}}\n<!-- irctl:prose notes -->\n_notes_\n<!-- irctl:end -->\n{{/services}}\n' >"$TEST_DIR/twice.md.mustache"
+  run_unchanged --separate-stderr irctl postmortem "$id" --template "$TEST_DIR/twice.md.mustache"
+  assert_status 65
+  [[ "$stderr" == "irctl: error: $TEST_DIR/twice.md.mustache: the prose region 'notes' appears twice"* ]]
+}
