@@ -199,7 +199,7 @@ void refuse_deletions_in_sync(git_repository* repo, const git_oid& ours, const g
     throw Error(Errc::conflict,
                 tracking + " deleted " + d::files(incoming.size()) + d::listed(repo, incoming) +
                     ": irctl sync does not take a deletion, which would lose the record here too; nothing was changed",
-                "keep your copy and give it back to the remote: 'git merge --no-commit " + tracking + "', then " +
+                "keep your copy and give it back to the remote: 'git merge --no-ff --no-commit " + tracking + "', then " +
                     restore +
                     "'git commit' and 'irctl sync' (in the branch layout, do this in a work tree of the "
                     "branch: 'git worktree add'); " +

@@ -354,14 +354,16 @@ std::string defuse_markers(std::string text) {
 }
 
 void defuse_markers_in(Json& data) {
+  // Control characters too: a committed postmortem is read with cat and
+  // 'git show', and an escape sequence in a note must not drive a terminal.
   if (data.is_string())
-    data = defuse_markers(data.get<std::string>());
+    data = defuse_markers(printable_text(data.get<std::string>()));
   else if (data.is_structured())
     for (auto& item : data) defuse_markers_in(item);
 }
 
 bool safe_output_path(const std::string& path) {
-  if (path.empty() || path[0] == '/') return false;
+  if (path.empty() || path[0] == '/' || has_control(path)) return false;
   const fs::path p = fs::path(path).lexically_normal();
   if (p.empty() || *p.begin() == ".." || p.string() != path) return false;
   const std::string top = p.begin()->string();

@@ -796,6 +796,11 @@ void Repository::require_no_git_operation() const {
   if (const auto op = operation_in_progress(git_repository_state(repo_.get())))
     throw Error(Errc::conflict, std::string("git is in the middle of ") + op->what + " in " + root_.string(),
                 std::string(op->way_out) + ", then run the command again");
+  // A rebase detaches HEAD too: said above, as the rebase it is.
+  if (git_repository_head_detached(repo_.get()) == 1)
+    throw Error(Errc::conflict, "HEAD is detached in " + root_.string() +
+                                    ": a commit made there would be left behind when a branch is checked out",
+                "check out the branch the incidents are on ('git switch BRANCH'), then run the command again");
   const fs::path index_path = git_dir() / "index";
   const MappedFile index = map_file(index_path);
   if (index.bytes().empty()) return;

@@ -401,3 +401,28 @@ hint: check the path with 'git remote -v'; correct it with 'git remote set-url o
   assert_status 65
   [[ "$stderr" == "irctl: error: $TEST_DIR/twice.md.mustache: the prose region 'notes' appears twice"* ]]
 }
+
+@test "a write on a detached HEAD is refused: its commit would be left behind" {
+  new_repo
+  id=$(declare_incident "detached")
+  git checkout -q --detach HEAD
+  run_unchanged --separate-stderr irctl note "$id" "important"
+  assert_status 5
+  [[ "$stderr" == "irctl: error: HEAD is detached in $TEST_DIR/repo: a commit made there would be left behind"* ]]
+  git checkout -q -
+  run --separate-stderr irctl note "$id" "important"
+  assert_status 0
+}
+
+@test "escape sequences in a note are shown escaped in the committed postmortem; --output with a control character is refused" {
+  new_repo
+  id=$(declare_incident "escapes")
+  run --separate-stderr irctl note "$id" "$(printf 'esc \e]0;TITLE\a \e[31mred')"
+  assert_status 0
+  run --separate-stderr irctl postmortem "$id"
+  assert_status 0
+  ! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "postmortems/$id.md"
+  grep -qF 'esc \x1B]0;TITLE\x07 \x1B[31mred' "postmortems/$id.md"
+  run_unchanged --separate-stderr irctl postmortem "$id" --output "p$(printf '\e]0;PWN\a')/x.md"
+  assert_status 2
+}
