@@ -472,7 +472,10 @@ void walk_tree(git_repository* repo, const git_tree* tree, const std::string& pr
     const git_tree_entry* e = git_tree_entry_byindex(tree, i);
     const std::string path = prefix + git_tree_entry_name(e);
     if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-      if (depth <= 0) continue;
+      if (depth <= 0) {
+        visit(path, e);  // a folder deeper than asked for is named, not entered
+        continue;
+      }
       git_tree* sub = nullptr;
       git::check(git_tree_lookup(&sub, repo, git_tree_entry_id(e)), "cannot read the tree " + path);
       git::TreePtr owner(sub);
@@ -557,17 +560,25 @@ bool is_dir(int dir_fd, const struct dirent& e) {
 }  // namespace
 
 void Repository::visit_incident_files(const IncidentFileVisitor& visit, bool with_stat) const {
+  // Anything else in a month's folder (a subfolder, INC-….TOML) is passed on
+  // with an empty ID: an incident moved there would otherwise vanish from
+  // list and gate without a word.
   const auto take = [&](const std::string& dir, std::string_view file, const git_oid* blob,
                         const struct stat* st) {
-    if (file.size() <= 5 || file.substr(file.size() - 5) != ".toml") return;
-    const std::string id(file.substr(0, file.size() - 5));
-    if (is_incident_id(id)) visit(id, dir + std::string(file), blob, st);
+    const bool toml = file.size() > 5 && file.substr(file.size() - 5) == ".toml";
+    const std::string id(toml ? file.substr(0, file.size() - 5) : std::string_view());
+    visit(is_incident_id(id) ? id : std::string(), dir + std::string(file), blob, st);
   };
   // incidents/YYYY/MM/INC-….toml: walk exactly that shape and nothing else.
   if (layout() == Layout::branch) {
     if (const auto top = subtree_at(repo_.get(), tip_tree(), "incidents"))
       walk_tree(repo_.get(), top.get(), "", 2, [&](const std::string& p, const git_tree_entry* e) {
-        if (std::count(p.begin(), p.end(), '/') != 2) return;
+        const bool folder = git_tree_entry_type(e) == GIT_OBJECT_TREE;
+        if (std::count(p.begin(), p.end(), '/') != 2 && (folder || !p.ends_with(".toml"))) return;
+        if (std::count(p.begin(), p.end(), '/') != 2) {  // a .toml file above the month folders
+          visit("", "incidents/" + p, nullptr, nullptr);
+          return;
+        }
         const size_t slash = p.rfind('/') + 1;
         take("incidents/" + p.substr(0, slash), std::string_view(p).substr(slash), git_tree_entry_id(e), nullptr);
       });
@@ -581,11 +592,14 @@ void Repository::visit_incident_files(const IncidentFileVisitor& visit, bool wit
     int fd;
     ~FdCloser() { ::close(fd); }
   } closer{root_fd};
+  const auto above_months = [&](const std::string& path) {
+    if (path.ends_with(".toml")) visit("", path, nullptr, nullptr);
+  };
   for_each_dir_entry(root_fd, "incidents", "incidents", [&](int top_fd, const struct dirent& year) {
-    if (!is_dir(top_fd, year)) return;
     const std::string year_dir = "incidents/" + std::string(year.d_name);
+    if (!is_dir(top_fd, year)) return above_months(year_dir);
     for_each_dir_entry(top_fd, year.d_name, year_dir, [&](int year_fd, const struct dirent& month) {
-      if (!is_dir(year_fd, month)) return;
+      if (!is_dir(year_fd, month)) return above_months(year_dir + "/" + month.d_name);
       const std::string dir = year_dir + "/" + month.d_name + "/";
       for_each_dir_entry(year_fd, month.d_name, dir.substr(0, dir.size() - 1), [&](int month_fd, const struct dirent& file) {
         struct stat st {};
@@ -601,7 +615,9 @@ void Repository::visit_incident_files(const IncidentFileVisitor& visit, bool wit
 std::vector<std::string> Repository::incident_ids() const {
   std::vector<std::string> ids;
   visit_incident_files(
-      [&](const std::string& id, const std::string&, const git_oid*, const struct stat*) { ids.push_back(id); },
+      [&](const std::string& id, const std::string&, const git_oid*, const struct stat*) {
+        if (!id.empty()) ids.push_back(id);
+      },
       false);
   std::sort(ids.begin(), ids.end());
   return ids;

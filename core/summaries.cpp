@@ -413,6 +413,11 @@ SummaryRead read_summaries(Repository& repo, bool documents) {
   out.incidents.reserve(blobs.size());
   for (size_t order = 0; order < blobs.size(); ++order) {
     const auto& blob = blobs[order];
+    if (blob.id.empty()) {
+      problems.push_back({order, {blob.path, blob.path + ": not an incident file, in the folders irctl reads incidents "
+                                                         "from; 'irctl fsck' says where it belongs"}});
+      continue;
+    }
     if (blob.path != incident_path(blob.id)) {
       problems.push_back({order, {blob.path, blob.path + ": incident " + blob.id + " is not where its ID puts it (" +
                                                  incident_path(blob.id) + "); 'irctl fsck' says how to move it"}});

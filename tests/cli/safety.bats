@@ -426,3 +426,23 @@ hint: check the path with 'git remote -v'; correct it with 'git remote set-url o
   run_unchanged --separate-stderr irctl postmortem "$id" --output "p$(printf '\e]0;PWN\a')/x.md"
   assert_status 2
 }
+
+@test "an incident moved into a subfolder (or renamed) does not vanish: list and gate fail closed, naming it" {
+  new_repo
+  id=$(declare_incident "Big outage" --severity SEV1)
+  file=$(incident_path "$id")
+  mkdir -p "${file%/*}/old"
+  git mv "$file" "${file%/*}/old/" && git commit -qm archive
+  run --separate-stderr irctl gate
+  assert_status 65
+  [[ "$stderr" == *"${file%/*}/old: not an incident file, in the folders irctl reads incidents from"* ]]
+  [[ "$stderr" != *"go ahead"* ]]
+  git mv "${file%/*}/old/$id.toml" "${file%.toml}.TOML" && git commit -qm rename
+  run --separate-stderr irctl list
+  assert_status 65
+  [[ "$stderr" == *"${file%.toml}.TOML: not an incident file"* ]]
+  # A file above the month folders too.
+  git mv "${file%.toml}.TOML" "incidents/$id.toml" && git commit -qm "to the top"
+  run --separate-stderr irctl gate
+  assert_status 65
+}
