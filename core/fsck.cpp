@@ -259,6 +259,10 @@ FsckReport check_repository(Repository& repo) {
       const auto content = repo.read(path);
       if (!content) continue;  // removed while we looked
       text = *content;
+    } catch (const Error& e) {
+      // Refused as a link out of the repository or a FIFO: its own hint says what to do.
+      c.problems.push_back({path, e.what(), e.hint().empty() ? "check the file's permissions" : e.hint()});
+      continue;
     } catch (const std::exception& e) {
       c.problems.push_back({path, e.what(), "check the file's permissions"});
       continue;

@@ -322,7 +322,14 @@ std::filesystem::path draft_path(const Repository& repo, const std::string& id) 
   return repo.git_dir() / "irctl" / "edit" / (id + ".toml");
 }
 
+// An incident file is kilobytes; a draft much larger than any would make
+// every later reader slow (a 20 MB note took 2 s and 240 MB to list).
+constexpr std::uintmax_t kMaxEditedFile = 1024 * 1024;
+
 std::string read_whole(const std::filesystem::path& p) {
+  std::error_code ec;
+  // Not a FIFO (an editor could leave one): reading it would wait forever.
+  if (!std::filesystem::is_regular_file(p, ec)) throw Error(Errc::failure, "cannot read " + p.string() + ": not a file");
   std::ifstream in(p, std::ios::binary);
   if (!in) throw Error(Errc::failure, "cannot read " + p.string());
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -386,6 +393,9 @@ EventResult finish_edit(Repository& repo, const std::string& id, const Recorder&
   const std::string kept = "your edit is kept in " + draft.string() + ": run 'irctl edit " + id +
                            "' to go on editing it, or 'irctl edit --discard " + id + "' to drop it";
   const auto refuse = [&](Errc code, const std::string& what) { throw Error(code, what, kept); };
+  if (edited.size() > kMaxEditedFile)
+    refuse(Errc::usage, "the edited file is larger than " + std::to_string(kMaxEditedFile) +
+                            " bytes: keep long material in a file in the repository and refer to it");
   IncidentFile mine = [&] {
     try {
       return IncidentFile::parse(edited, path);

@@ -446,3 +446,27 @@ hint: check the path with 'git remote -v'; correct it with 'git remote set-url o
   run --separate-stderr irctl gate
   assert_status 65
 }
+
+@test "fsck says how to mend an incident file that is a link out of the repository" {
+  new_repo
+  id=$(declare_incident "linked")
+  file=$(incident_path "$id")
+  mv "$file" "$TEST_DIR/outside.toml" && ln -s "$TEST_DIR/outside.toml" "$file"
+  git add "$file" && git commit -qm "a link"
+  run_unchanged --separate-stderr irctl fsck
+  assert_status 65
+  [[ "$output$stderr" == *"irctl will not read $file: it is a symbolic link to $TEST_DIR/outside.toml, outside the repository"* ]]
+  [[ "$output$stderr" == *"replace the link with the file itself"* ]]
+  [[ "$output$stderr" != *"permissions"* ]]
+}
+
+@test "an edit larger than 1 MiB is refused and kept, like a note larger than 64 KiB" {
+  new_repo
+  id=$(declare_incident "big edit")
+  printf '#!/bin/sh\nhead -c 2000000 /dev/zero | tr "\\\\0" x | sed "s/^/# /" >>"$1"\n' >"$TEST_DIR/editor"
+  chmod +x "$TEST_DIR/editor"
+  EDITOR="$TEST_DIR/editor" run_unchanged --separate-stderr irctl edit "$id"
+  assert_status 2
+  [[ "$stderr" == "irctl: error: the edited file is larger than 1048576 bytes"* ]]
+  [[ "$stderr" == *"your edit is kept in"* ]]
+}
