@@ -398,13 +398,16 @@ std::optional<std::string> Repository::outside_reason(const std::string& path) c
   std::error_code ec;
   const fs::path target = fs::canonical(root_ / path, ec);
   if (ec) return std::nullopt;  // missing: nothing to read
-  const fs::path root = fs::canonical(root_, ec);
+  // Resolved once per repository: a list reads thousands of files.
+  if (canonical_root_.empty()) canonical_root_ = fs::canonical(root_, ec);
+  if (canonical_git_dir_.empty()) canonical_git_dir_ = fs::canonical(git_dir(), ec);
+  const fs::path& root = canonical_root_;
   const auto within = [&](const fs::path& dir) {
     const auto rel = target.lexically_relative(dir);
     return !rel.empty() && *rel.begin() != "..";
   };
   if (!within(root)) return "it is a symbolic link to " + target.string() + ", outside the repository";
-  if (within(fs::canonical(git_dir(), ec))) return "it is a symbolic link into git's own files (" + target.string() + ")";
+  if (within(canonical_git_dir_)) return "it is a symbolic link into git's own files (" + target.string() + ")";
   return std::nullopt;
 }
 

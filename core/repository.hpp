@@ -294,6 +294,8 @@ class Repository {
   std::optional<Config> config_;
   mutable git::TreePtr tip_tree_;
   mutable bool tip_tree_loaded_ = false;
+  mutable std::filesystem::path canonical_root_;     ///< for outside_reason
+  mutable std::filesystem::path canonical_git_dir_;  ///< for outside_reason
 };
 
 }  // namespace irctl

@@ -118,10 +118,13 @@ commits() { git rev-list --count HEAD; }
   irctl -q escalate "$ID"
   [ "$(irctl show "$ID" --json | json_eval 'd["missing"]')" = '[]' ]
   run --separate-stderr irctl show "$ID"
+  assert_status 0
   refute_output_contains "missing"
   run --separate-stderr irctl list
+  assert_status 0
   refute_output_contains "MISSING"
   run --separate-stderr irctl list --json
+  assert_status 0
   [ "$(json_eval '[i["missing"] for i in d["incidents"]]' <<<"$output")" = '[[], []]' ]
 }
 

@@ -147,6 +147,7 @@ assert_stdout_is() {
   assert_status 0
   assert_stdout_is "$TEST_DIR/expected"
   run cat "$TEST_DIR/stdout"
+  assert_status 0
   refute_output_contains "$ID"
   refute_output_contains "INC-"
   refute_output_contains "Carol"
