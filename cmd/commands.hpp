@@ -27,7 +27,11 @@ struct Io {
   bool in_is_tty = false;
 };
 
-/// What irctl reads from its environment, gathered once by main().
+/// What the command line reads from the environment (IRCTL_DIR, IRCTL_ACTOR,
+/// NO_COLOR, TERM), gathered once by main() so that tests can pass their own.
+/// A variable that belongs to one job is read where that job is done: the
+/// core's limits in seconds through core/util/env.hpp, VISUAL and EDITOR by
+/// 'irctl edit', HOME by the global merge-driver install.
 struct Env {
   std::string cwd;
   std::optional<std::string> irctl_dir;    ///< IRCTL_DIR

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "cmd/commands.hpp"
+#include "core/util/process.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -14,16 +15,17 @@ struct EditOptions {
   bool discard = false;
 };
 
-// $VISUAL, else $EDITOR, else vi, run through the shell as git does, so that
-// EDITOR="code --wait" works.
+// $VISUAL, else $EDITOR, else vi, run as git runs it: through the shell, so
+// that EDITOR="code --wait" works, with the file as "$1", so that its name
+// needs no quoting. Ctrl-C belongs to the editor while it runs.
 int run_editor(const std::string& file) {
   const char* visual = std::getenv("VISUAL");
   const char* editor = std::getenv("EDITOR");
-  std::string program = visual && *visual ? visual : editor && *editor ? editor : "vi";
-  std::string quoted = "'";
-  for (const char c : file) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  quoted += "'";
-  return std::system((program + " " + quoted).c_str());
+  const std::string program = visual && *visual ? visual : editor && *editor ? editor : "vi";
+  ProcessOptions run;
+  run.argv = {"/bin/sh", "-c", program + " \"$@\"", program, file};
+  run.interrupts = Interrupts::child_only;
+  return run_process(run).status;
 }
 
 void run_edit(const EditOptions& o, Context& ctx) {

@@ -20,6 +20,7 @@
 #include "core/git_index.hpp"
 #include "core/ids.hpp"
 #include "core/incident.hpp"
+#include "core/util/env.hpp"
 
 namespace irctl {
 namespace fs = std::filesystem;
@@ -172,12 +173,8 @@ void add_perms(WorkTreePerms& perms, const std::string& line) {
 }  // namespace
 
 double lock_timeout_seconds() {
-  if (const char* env = std::getenv("IRCTL_LOCK_TIMEOUT")) {
-    char* end = nullptr;
-    const double v = std::strtod(env, &end);
-    if (end != env && v >= 0) return v;
-  }
-  return 10.0;
+  return env_seconds("IRCTL_LOCK_TIMEOUT", {0, 86400}, "set it to the seconds a write may wait for the lock (such as 30)")
+      .value_or(10.0);
 }
 
 void RepositoryLock::release() {

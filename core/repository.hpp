@@ -53,7 +53,8 @@ enum class Layout {
 
 /// How long a write waits for a lock (irctl's or git's), and keeps redoing
 /// itself while other programs move the branch: IRCTL_LOCK_TIMEOUT seconds,
-/// 10 when unset.
+/// 10 when unset; throws Error(Errc::usage) when it is not a number of
+/// seconds (see core/util/env.hpp).
 double lock_timeout_seconds();
 
 /// The git configuration key naming the branch of the branch layout.

@@ -3,12 +3,6 @@
 #include <signal.h>
 #include <sys/time.h>
 
-#include <cmath>
-#include <cstdlib>
-#include <string>
-
-#include "core/error.hpp"
-
 namespace irctl {
 namespace {
 
@@ -64,19 +58,5 @@ void StallTimer::pause() {
 }
 
 bool StallTimer::expired() const { return g_expired != 0; }
-
-double sync_timeout_seconds(const char* environment, const char* configured) {
-  const auto parse = [](const char* text, const std::string& name) {
-    char* end = nullptr;
-    const double v = std::strtod(text, &end);
-    if (end == text || *end != '\0' || !std::isfinite(v) || v < 0 || v > 86400)
-      throw Error(Errc::usage, name + " is " + quote(text) + ", not a number of seconds",
-                  "set it to the seconds sync may wait for the remote (such as 30), or 0 for no limit");
-    return v;
-  };
-  if (environment && *environment) return parse(environment, "IRCTL_SYNC_TIMEOUT");
-  if (configured && *configured) return parse(configured, "git config irctl.syncTimeout");
-  return 60.0;
-}
 
 }  // namespace irctl

@@ -31,10 +31,4 @@ class StallTimer {
   double seconds_;
 };
 
-/// How long sync waits for a remote to connect and then to show progress:
-/// IRCTL_SYNC_TIMEOUT, else git config irctl.syncTimeout (`configured`),
-/// else 60 seconds; 0 for no limit. Throws Error(Errc::usage) naming the
-/// setting when it is not a number of seconds.
-double sync_timeout_seconds(const char* environment, const char* configured);
-
 }  // namespace irctl

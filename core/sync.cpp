@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -21,6 +20,8 @@
 #include "core/merge.hpp"
 #include "core/stall_timer.hpp"
 #include "core/time.hpp"
+#include "core/util/env.hpp"
+#include "core/util/process.hpp"
 
 namespace irctl {
 namespace {
@@ -102,38 +103,21 @@ std::string finish_hint(const Repository& repo, const std::string& tracking) {
 // terminal) for a URL; nullopt when it gives nothing.
 std::optional<std::pair<std::string, std::string>> git_credential_fill(const std::string& url,
                                                                        const std::string& user) {
-  int in[2], out[2];
-  if (::pipe(in) != 0) return std::nullopt;
-  if (::pipe(out) != 0) {
-    ::close(in[0]);
-    ::close(in[1]);
-    return std::nullopt;
-  }
-  const pid_t pid = ::fork();
-  if (pid < 0) return std::nullopt;
-  if (pid == 0) {
-    ::dup2(in[0], 0);
-    ::dup2(out[1], 1);
-    ::close(in[1]);
-    ::close(out[0]);
-    const char* argv[] = {"git", "credential", "fill", nullptr};
-    ::execvp("git", const_cast<char* const*>(argv));
-    ::_exit(127);
-  }
-  ::close(in[0]);
-  ::close(out[1]);
   std::string request = "url=" + url + "\n";
   if (!user.empty()) request += "username=" + user + "\n";
   request += "\n";
-  [[maybe_unused]] const auto written = ::write(in[1], request.data(), request.size());
-  ::close(in[1]);
-  std::string reply;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) reply.append(buf, static_cast<size_t>(n));
-  ::close(out[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  ProcessOptions fill;
+  fill.argv = {"git", "credential", "fill"};
+  fill.input = request;
+  fill.output = ProcessOutput::capture;
+  ProcessResult done;
+  try {
+    done = run_process(fill);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  if (!WIFEXITED(done.status) || WEXITSTATUS(done.status) != 0) return std::nullopt;
+  const std::string& reply = done.output;
   std::string name, password;
   size_t start = 0;
   while (start < reply.size()) {
@@ -146,6 +130,18 @@ std::optional<std::pair<std::string, std::string>> git_credential_fill(const std
   }
   if (password.empty()) return std::nullopt;
   return std::make_pair(name, password);
+}
+
+// How long sync waits for a remote to connect and then to show progress:
+// IRCTL_SYNC_TIMEOUT, else git config irctl.syncTimeout, else 60 seconds;
+// 0 for no limit.
+double sync_timeout_seconds(const Repository& repo) {
+  const NumberRange range{0, 86400};
+  const std::string hint = "set it to the seconds sync may wait for the remote (such as 30), or 0 for no limit";
+  if (const auto environment = env_seconds("IRCTL_SYNC_TIMEOUT", range, hint)) return *environment;
+  const auto configured = repo.git_config_value("irctl.syncTimeout");
+  if (configured && !configured->empty()) return parse_seconds(*configured, "git config irctl.syncTimeout", range, hint);
+  return 60.0;
 }
 
 struct Callbacks {
@@ -428,9 +424,7 @@ SyncResult sync_repository(Repository& repo, const SyncOptions& options) {
   git_repository* g = repo.handle();
   Callbacks cb;
   cb.options = &options;
-  const char* env_timeout = std::getenv("IRCTL_SYNC_TIMEOUT");
-  const auto configured_timeout = repo.git_config_value("irctl.syncTimeout");
-  cb.timeout_seconds = sync_timeout_seconds(env_timeout, configured_timeout ? configured_timeout->c_str() : nullptr);
+  cb.timeout_seconds = sync_timeout_seconds(repo);
   result.outcome = "up-to-date";
 
   std::optional<git_oid> refused_at;  // the remote's tip when it last refused our push

@@ -278,6 +278,23 @@ TEST_SUITE("lifecycle") {
     REQUIRE(slow.hook_warning);
     CHECK(slow.hook_warning->find("was stopped") != std::string::npos);
   }
+
+  TEST_CASE("a hook timeout that is not a number of seconds is a warning, and the hook is not run") {
+    Fixture f;
+    const auto hook = f.dir.path() / kEventHookPath;
+    std::filesystem::create_directories(hook.parent_path());
+    const auto ran = f.dir.path() / "ran";
+    std::ofstream(hook) << "#!/bin/sh\ntouch '" << ran.string() << "'\n";
+    ::chmod(hook.c_str(), 0755);
+    ::setenv("IRCTL_HOOK_TIMEOUT", "10s", 1);
+    const auto r = add_note(f.repo, f.id, "hello hook", now_rec());
+    ::unsetenv("IRCTL_HOOK_TIMEOUT");
+    CHECK(r.hook_warning == std::optional<std::string>(
+                                "IRCTL_HOOK_TIMEOUT is '10s', not a number of seconds: .irctl/hooks/on-event was "
+                                "not run; the event is recorded"));
+    CHECK_FALSE(std::filesystem::exists(ran));
+    CHECK(f.events() == 2);
+  }
 }
 
 }  // namespace test_lifecycle

@@ -260,6 +260,25 @@ TEST_SUITE("operations") {
     CHECK(exit_status(Errc::busy) == 75);
     ::unsetenv("IRCTL_LOCK_TIMEOUT");
   }
+
+  TEST_CASE("a lock timeout that is not a number of seconds is refused before the write, not replaced by the default") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    for (const char* bad : {"soon", "5s", "-1", "nan", "inf", "86401"}) {
+      CAPTURE(bad);
+      ::setenv("IRCTL_LOCK_TIMEOUT", bad, 1);
+      try {
+        repo.lock();
+        FAIL("the lock was taken");
+      } catch (const Error& e) {
+        CHECK(e.code() == Errc::usage);
+        CHECK(std::string(e.what()) == "IRCTL_LOCK_TIMEOUT is '" + std::string(bad) + "', not a number of seconds");
+      }
+    }
+    ::setenv("IRCTL_LOCK_TIMEOUT", "", 1);  // empty is unset: the default
+    CHECK(lock_timeout_seconds() == 10.0);
+    ::unsetenv("IRCTL_LOCK_TIMEOUT");
+  }
 }
 
 }  // namespace test_operations
