@@ -188,11 +188,7 @@ void run_complete(const CompleteOptions& o, const CLI::App& root, Context& ctx) 
 // Values (incident IDs, severities, roles) still come from `irctl __complete`.
 
 // A zsh word in single quotes.
-std::string zsh_quote(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+std::string zsh_quote(const std::string& s) { return shell_quote(s); }
 
 // A description inside an _arguments [...] or a _describe entry: one line,
 // without the characters those specs give a meaning to.

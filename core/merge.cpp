@@ -10,6 +10,7 @@
 #include "core/ids.hpp"
 #include "core/incident.hpp"
 #include "core/repository.hpp"
+#include "core/text.hpp"
 
 namespace irctl {
 namespace {
@@ -273,12 +274,7 @@ namespace {
 constexpr const char* kDriverName = "irctl incident files (united timelines)";
 
 // The driver's command line: `program` quoted for the shell git runs it with.
-std::string driver_command(const std::string& program) {
-  std::string quoted = "'";
-  for (const char c : program) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  quoted += "'";
-  return quoted + " merge-driver %O %A %B %P";
-}
+std::string driver_command(const std::string& program) { return shell_quote(program) + " merge-driver %O %A %B %P"; }
 
 // The user's global git configuration file, as git picks it: ~/.gitconfig,
 // else $XDG_CONFIG_HOME/git/config when only that exists, else a new

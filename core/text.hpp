@@ -16,6 +16,9 @@ std::string lower(std::string s);
 std::string join(const std::vector<std::string>& items, const char* separator = ", ");
 /// True when `s` has a C0 control character or DEL.
 bool has_control(const std::string& s);
+/// `s` as one word for a POSIX shell (and zsh): in single quotes, each ' in
+/// it written as '\''.
+std::string shell_quote(const std::string& s);
 
 /// The offset of the first byte of `s` that is not part of well-formed
 /// UTF-8 (overlong forms, surrogates and code points past U+10FFFF are not,
