@@ -41,6 +41,16 @@ void print_block(std::ostream& out, const std::string& heading, const std::strin
   }
 }
 
+// Line `n` of `text` in colour. Coloured after the table is laid out, so
+// that the escape codes do not skew its columns; a row is one line, since
+// every value is made printable (no line breaks).
+std::string with_line_colored(const std::string& text, size_t n, const char* sgr) {
+  size_t at = 0;
+  for (size_t i = 0; i < n; ++i) at = text.find('\n', at) + 1;
+  const size_t end = text.find('\n', at);
+  return text.substr(0, at) + colored(text.substr(at, end - at), sgr, true) + text.substr(end);
+}
+
 std::string when(const std::optional<Timestamp>& t) { return t ? format_short(*t) + " UTC" : ""; }
 
 void print_incident(const IncidentFile& file, const Config& config, Context& ctx) {
@@ -58,9 +68,11 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
   if (inc.is_void())  // right under the status: it says what the status no longer does
     rows.insert(rows.begin() + 1, {"  void", when(inc.voided_at) + ": " + one_line(inc.void_reason, 200)});
   const auto missing = missing_requirements(inc, config);
+  std::optional<size_t> missing_row;  // red on a terminal
   if (!missing.empty()) {
     std::string text;
     for (const auto& m : missing) text += (text.empty() ? "" : ", ") + m.describe();
+    missing_row = rows.size();  // the rows after it are appended
     rows.push_back({"  missing", text + " (required for " + inc.severity + ")"});
   }
   if (inc.started_at) rows.push_back({"  started", when(inc.started_at)});
@@ -97,11 +109,7 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
 
   std::ostream& out = ctx.io.out;
   std::string table = format_table(rows);
-  if (!missing.empty() && color) {  // colour after alignment, so escape codes do not skew the columns
-    const auto at = table.find("  missing");
-    const auto end = table.find('\n', at);
-    table = table.substr(0, at) + colored(table.substr(at, end - at), kRed, true) + table.substr(end);
-  }
+  if (missing_row && color) table = with_line_colored(table, *missing_row, kRed);
   out << colored(inc.id, kBold, color) << "  " << printable(inc.title) << "\n" << table;
   print_block(out, "summary", inc.summary);
   print_block(out, "impact", inc.impact);

@@ -77,7 +77,7 @@ std::vector<std::string> role_entries(const Incident& inc, const std::string& ro
   return out;
 }
 
-Event escalation_event(const Incident& inc, const EscalationPolicy& policy, int level, const std::string& reason) {
+Event escalation_event(const EscalationPolicy& policy, int level, const std::string& reason) {
   const EscalationLevel& l = policy.levels[static_cast<size_t>(level - 1)];
   Event e = make_event("escalate", "level " + std::to_string(level) + " of " + policy.name + ": " + join(l.targets) +
                                        (reason.empty() ? "" : " (" + reason + ")"));
@@ -86,7 +86,6 @@ Event escalation_event(const Incident& inc, const EscalationPolicy& policy, int 
   if (!reason.empty()) e.details["reason"] = TomlValue(reason);
   e.set["escalation_policy"] = TomlValue(policy.name);
   e.set["escalation_level"] = TomlValue(level);
-  (void)inc;
   return e;
 }
 
@@ -280,7 +279,7 @@ EventResult escalate(Repository& repo, const std::string& id, const std::optiona
                       inc.id + " is already at the last level (" + std::to_string(inc.escalation_level) + ") of " +
                           policy->name,
                       "name someone else with --to TARGET");
-        Event e = escalation_event(inc, *policy, next, reason);
+        Event e = escalation_event(*policy, next, reason);
         e.set["escalated_at"] = toml_time(rec.at);
         return e;
       },
@@ -313,7 +312,7 @@ DueResult escalate_due(Repository& repo, const Recorder& rec) {
           const Timestamp since = inc.escalated_at.value_or(inc.declared_at);
           const Seconds timeout = policy->levels[level - 1].timeout;
           if (rec.at < since + timeout) return std::nullopt;  // judged at --at, when that is given
-          Event e = escalation_event(inc, *policy, inc.escalation_level + 1,
+          Event e = escalation_event(*policy, inc.escalation_level + 1,
                                      "not acknowledged within " + format_duration(timeout));
           e.details["due"] = TomlValue(true);
           e.set["escalated_at"] = toml_time(rec.at);

@@ -392,25 +392,24 @@ EventResult finish_edit(Repository& repo, const std::string& id, const Recorder&
   const std::string original = read_whole(original_path);
   const std::string kept = "your edit is kept in " + draft.string() + ": run 'irctl edit " + id +
                            "' to go on editing it, or 'irctl edit --discard " + id + "' to drop it";
-  const auto refuse = [&](Errc code, const std::string& what) { throw Error(code, what, kept); };
+  const auto refusal = [&](Errc code, const std::string& what) { return Error(code, what, kept); };
   if (edited.size() > kMaxEditedFile)
-    refuse(Errc::usage, "the edited file is larger than " + std::to_string(kMaxEditedFile) +
-                            " bytes: keep long material in a file in the repository and refer to it");
+    throw refusal(Errc::usage, "the edited file is larger than " + std::to_string(kMaxEditedFile) +
+                                   " bytes: keep long material in a file in the repository and refer to it");
   IncidentFile mine = [&] {
     try {
       return IncidentFile::parse(edited, path);
     } catch (const Error& e) {
-      refuse(Errc::data, std::string("the edited file is not valid: ") + e.what());
+      throw refusal(Errc::data, std::string("the edited file is not valid: ") + e.what());
     }
-    throw Error(Errc::failure, "unreachable");
   }();
   // The timeline is the record: entries can be corrected, not removed.
   const IncidentFile before = IncidentFile::parse(original, path);
   for (const auto& e : before.incident().timeline) {
     const auto& now = mine.incident().timeline;
     if (std::none_of(now.begin(), now.end(), [&](const Event& x) { return x.id == e.id; }))
-      refuse(Errc::data, "the timeline entry " + e.id + " (" + e.type + ") was removed; entries can be corrected "
-                         "but not removed (a merge would bring it back)");
+      throw refusal(Errc::data, "the timeline entry " + e.id + " (" + e.type + ") was removed; entries can be "
+                                "corrected but not removed (a merge would bring it back)");
   }
   require_not_future(rec.at, rec, "the time");
   auto lock = repo.lock();
@@ -423,8 +422,8 @@ EventResult finish_edit(Repository& repo, const std::string& id, const Recorder&
       try {
         text = merge_incident(original, edited, current, path).text;
       } catch (const Error& e) {
-        refuse(Errc::conflict, std::string("the incident changed while you edited it, and the two cannot be merged: ") +
-                                   e.what());
+        throw refusal(Errc::conflict,
+                      std::string("the incident changed while you edited it, and the two cannot be merged: ") + e.what());
       }
     }
     IncidentFile file = IncidentFile::parse(text, path);

@@ -16,10 +16,11 @@ struct Result {
   std::string err;
 };
 
-Result run_cli(const std::vector<std::string>& args, const std::string& cwd, const std::string& input = "") {
+Result run_cli(const std::vector<std::string>& args, const std::string& cwd, const std::string& input = "",
+               bool out_is_tty = false) {
   std::istringstream in(input);
   std::ostringstream out, err;
-  irctl::cli::Io io{in, out, err};
+  irctl::cli::Io io{in, out, err, out_is_tty};
   irctl::cli::Env env;
   env.cwd = cwd;
   env.irctl_actor = "Alice Example <alice@example.com>";
@@ -77,6 +78,31 @@ TEST_SUITE("cli") {
     CHECK(j["title"] == "Checkout API returns 503");
     CHECK(j["severity"] == "SEV2");
     CHECK(j["timeline"][1]["text"] == "from stdin\nsecond line");
+  }
+
+  TEST_CASE("show colours the line of missing roles red on a terminal, and no other") {
+    TempDir dir;
+    const std::string root = dir.path().string();
+    REQUIRE(run_cli({"init"}, root).status == 0);
+    const Result d = run_cli({"-q", "declare", "Checkout down", "-s", "sev1"}, root);
+    REQUIRE(d.status == 0);
+    const std::string id = d.out.substr(0, d.out.find('\n'));
+    // A value in an earlier row that reads like the row's name.
+    REQUIRE(run_cli({"-q", "assign", id, "sme", "Ann  missing"}, root).status == 0);
+    const Result plain = run_cli({"show", id}, root, "", false);
+    REQUIRE(plain.status == 0);
+    const Result coloured = run_cli({"show", id}, root, "", true);
+    REQUIRE(coloured.status == 0);
+    const auto red = [](const std::string& s) { return "\x1b[31m" + s + "\x1b[0m"; };
+    const auto bold = [](const std::string& s) { return "\x1b[1m" + s + "\x1b[0m"; };
+    const std::string line =
+        "  missing       role commander, role comms-external, escalation to level 2 (required for SEV1)";
+    std::string expected = plain.out;
+    REQUIRE(expected.find("\n" + line + "\n") != std::string::npos);
+    expected.replace(expected.find("\n" + line + "\n") + 1, line.size(), red(line));
+    expected.replace(0, id.size(), bold(id));
+    expected.replace(expected.find("\nTimeline\n") + 1, 8, bold("Timeline"));
+    CHECK(coloured.out == expected);
   }
 
   TEST_CASE("completion candidates come from the command tree") {
