@@ -363,3 +363,16 @@ EOF
   run git fsck --no-progress
   assert_status 0
 }
+
+@test "the editor command runs through the shell, with the draft as one argument whatever the folder's name" {
+  mkdir "$TEST_DIR/it's here"
+  mv "$TEST_DIR/repo" "$TEST_DIR/it's here/repo"
+  cd "$TEST_DIR/it's here/repo"
+  editor args <<'EOF'
+printf '%s\n' "$#" "$@" >"$(dirname "$0")/args"
+EOF
+  export EDITOR="$EDITOR --wait"
+  run --separate-stderr irctl edit "$ID"
+  assert_status 0
+  [ "$(cat "$TEST_DIR/args")" = "$(printf '2\n--wait\n%s' "$TEST_DIR/it's here/repo/.git/irctl/edit/$ID.toml")" ]
+}
