@@ -14,9 +14,10 @@ namespace irctl {
 
 constexpr const char* kEventHookPath = ".irctl/hooks/on-event";
 
-/// Runs the hook if there is one; returns a warning when it could not run,
-/// failed, or took longer than IRCTL_HOOK_TIMEOUT seconds (default 10) and
-/// was stopped. The event is committed before, whatever the hook does.
+/// Runs the hook if there is one; returns a warning when it could not run
+/// (IRCTL_HOOK_TIMEOUT not a number of seconds among the reasons), failed,
+/// or took longer than IRCTL_HOOK_TIMEOUT seconds (default 10) and was
+/// stopped. The event is committed before, whatever the hook does.
 std::optional<std::string> run_event_hook(const Repository& repo, const Json& payload);
 
 }  // namespace irctl
