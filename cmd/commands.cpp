@@ -247,7 +247,7 @@ namespace {
 struct PhaseOptions {
   std::string id;
   std::vector<std::string> action;
-  ActionRequest request;
+  PhaseAction request;
 };
 
 void run_phase(PhaseOptions o, Context& ctx) {
@@ -255,7 +255,7 @@ void run_phase(PhaseOptions o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   o.request.action = text_argument(o.action, ctx);
   for (auto& f : o.request.evidence_files) f = ctx.user_path(f);
-  const EventResult r = record_action(repo, id, o.request, ctx.recorder());
+  const EventResult r = record_phase_action(repo, id, o.request, ctx.recorder());
   std::string message = id + ": " + o.request.phase + " recorded";
   if (r.event.set.count("status")) message += "; status is now " + r.event.set.at("status").as_string().str;
   if (const auto it = r.event.details.find("evidence"); it != r.event.details.end())
