@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cmd/output.hpp"
+#include "cmd/pager.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"
 #include "core/merge.hpp"
@@ -28,7 +29,7 @@ constexpr Registrar kCommands[] = {
     register_task,    register_edit,    register_postmortem, register_action, register_stats,
     register_ingest,  register_gate,    register_show,     register_timeline, register_list,
     register_log,     register_use,     register_sync,     register_fsck,     register_resolve_conflicts,
-    register_install_merge_driver, register_merge_driver, register_completion,
+    register_install_merge_driver, register_merge_driver, register_completion, register_version,
 };
 
 // Global options that take a value, so the command name can be found before
@@ -75,6 +76,23 @@ void require_utf8_arguments(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) require_utf8(args[i], "argument " + std::to_string(i + 1) + " " + quote(args[i]));
 }
 
+// The name in `names` that `typed` most likely meant: the closest of those
+// it begins, or that are close enough to be a typo of it (about one edit in
+// three letters); empty when none is.
+std::string closest_name(const std::string& typed, const std::vector<std::string>& names) {
+  std::string best;
+  size_t best_distance = 0;
+  for (const auto& n : names) {
+    const size_t d = edit_distance(typed, n);
+    const bool typo = d * 3 <= n.size() + 1;
+    if ((typo || n.rfind(typed, 0) == 0) && (best.empty() || d < best_distance)) {
+      best = n;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
 // Refuses an unknown command with "did you mean", as git does.
 void check_command_name(const CLI::App& app, const std::vector<std::string>& args) {
   if (const auto position = command_position(args)) {
@@ -82,21 +100,42 @@ void check_command_name(const CLI::App& app, const std::vector<std::string>& arg
     std::vector<std::string> names;
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
     if (std::find(names.begin(), names.end(), a) != names.end()) return;
-    std::string best;
-    size_t best_distance = 0;
-    for (const auto& n : names) {
-      if (n.rfind("__", 0) == 0) continue;
-      const size_t d = edit_distance(a, n);
-      // Close enough to be a typo of it: about one edit in three letters.
-      const bool typo = d * 3 <= n.size() + 1;
-      if ((typo || n.rfind(a, 0) == 0) && (best.empty() || d < best_distance)) {
-        best = n;
-        best_distance = d;
-      }
-    }
+    std::erase_if(names, [](const std::string& n) { return n.rfind("__", 0) == 0; });
+    const std::string best = closest_name(a, names);
     throw Error(Errc::usage, "unknown command " + quote(a),
                 best.empty() ? "run 'irctl --help' for the list of commands" : "did you mean 'irctl " + best + "'?");
   }
+}
+
+// The command that was parsed, as typed after "irctl" ("action add"); empty
+// when none was.
+std::vector<const CLI::App*> parsed_commands(const CLI::App& app) {
+  std::vector<const CLI::App*> chain;
+  for (const CLI::App* at = &app; !at->get_subcommands().empty();) chain.push_back(at = at->get_subcommands().back());
+  return chain;
+}
+
+std::string command_words(const CLI::App& app) {
+  std::string words;
+  for (const auto* sub : parsed_commands(app)) words += " " + sub->get_name();
+  return words;
+}
+
+// What to say about arguments the command does not take: a mistyped option
+// gets "did you mean", from the options of the command and the global ones.
+std::string unexpected_arguments_hint(const CLI::App& app, const std::vector<std::string>& unexpected) {
+  std::vector<std::string> options;
+  std::vector<const CLI::App*> scopes = parsed_commands(app);
+  scopes.push_back(&app);
+  for (const auto* scope : scopes)
+    for (const auto* opt : scope->get_options())
+      for (const auto& name : opt->get_lnames()) options.push_back("--" + name);
+  for (const auto& arg : unexpected) {
+    if (arg.rfind("--", 0) != 0 || arg.size() == 2) continue;
+    const std::string best = closest_name(arg.substr(0, arg.find('=')), options);
+    if (!best.empty()) return "did you mean '" + best + "'?";
+  }
+  return "run 'irctl" + command_words(app) + " --help' for usage";
 }
 
 void report(const Context& ctx, Errc code, const std::string& message, const std::string& hint) {
@@ -116,17 +155,20 @@ void configure_root(CLI::App& app, GlobalOptions& g) {
       "irctl: incident response from the shell, recorded in git.\n"
       "Each incident is a TOML file in a git repository; every change is an event\n"
       "on its timeline and one commit.");
-  app.set_version_flag("--version", IRCTL_VERSION);
+  app.set_version_flag("--version", version_line());
   app.require_subcommand(1);
   // Global options may also follow the command: `irctl show @ --json`.
   app.fallthrough();
-  app.add_option("-C", g.dir, "Run as if irctl was started in DIR")->option_text("DIR");
+  repeatable(app.add_option("-C", g.dirs,
+                            "Run as if irctl was started in DIR (repeatable: each relative to the one before)")
+                 ->option_text("DIR"));
   app.add_flag("--json", g.json, "Print one JSON document on stdout (errors as JSON on stderr)");
   app.add_option("--as", g.as, "Record as this person instead of git's user.name/user.email")
       ->option_text("\"NAME <EMAIL>\"");
   app.add_option("--at", g.at, "Record the event at TIME (RFC 3339, or relative like -15m)")->option_text("TIME");
   app.add_flag("-q,--quiet", g.quiet, "Print only the essential output");
   app.add_flag("--no-color", g.no_color, "Never use colour");
+  app.add_flag("--no-pager", g.no_pager, "Never send long output (show, timeline, log) through a pager");
   app.footer(
       "Examples:\n"
       "  irctl init incidents && cd incidents\n"
@@ -138,6 +180,10 @@ void configure_root(CLI::App& app, GlobalOptions& g) {
 }
 
 }  // namespace
+
+std::string irctl_version() { return IRCTL_VERSION; }
+
+std::string version_line() { return "irctl version " + irctl_version(); }
 
 Repository& Context::repo() {
   if (!repo_) {
@@ -164,17 +210,23 @@ std::string self_program() {
 }
 
 std::string Context::start_dir() const {
-  if (!global.dir.empty()) {
-    if (global.dir[0] == '/') return global.dir;
-    return env.cwd + "/" + global.dir;
-  }
-  if (env.irctl_dir && !env.irctl_dir->empty()) return *env.irctl_dir;
-  return env.cwd;
+  const bool moved = std::any_of(global.dirs.begin(), global.dirs.end(), [](const auto& d) { return !d.empty(); });
+  if (!moved && env.irctl_dir && !env.irctl_dir->empty()) return *env.irctl_dir;
+  return dir_after_c_options();
+}
+
+// git's rule for -C given several times: each is relative to the one before,
+// and an absolute one starts again from there.
+std::string Context::dir_after_c_options() const {
+  std::string dir = env.cwd;
+  for (const auto& d : global.dirs)
+    if (!d.empty()) dir = d[0] == '/' ? d : dir + "/" + d;
+  return dir;
 }
 
 std::string Context::user_path(const std::string& path) const {
   if (path.empty() || path[0] == '/') return path;
-  return (global.dir.empty() ? env.cwd : start_dir()) + "/" + path;
+  return dir_after_c_options() + "/" + path;
 }
 
 Timestamp Context::parse_time(const std::string& text) const { return irctl::parse_time(text, now_); }
@@ -184,6 +236,11 @@ Actor Context::actor(const Repository& r) const { return resolve_actor(global.as
 Recorder Context::recorder() {
   Repository& r = repo();
   return Recorder{actor(r), global.at ? parse_time(*global.at) : now_, now_};
+}
+
+void Context::page_output() const {
+  if (global.json || global.no_pager || !io.out_is_tty || !io.start_pager) return;
+  if (const std::string command = pager_command(env); !command.empty()) io.start_pager(command);
 }
 
 void Context::status(const std::string& message) const {
@@ -220,15 +277,19 @@ CLI::Option* add_id_option(CLI::App* cmd, std::string& id) {
   return cmd->add_option("id", id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
 }
 
+Json event_result_json(const EventResult& r) {
+  Json j = {{"id", r.incident_id}, {"recorded", r.recorded}};
+  if (r.recorded) {
+    j["commit"] = r.commit;
+    j["event"] = event_to_json(r.event);
+  }
+  if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+  return j;
+}
+
 void print_event_result(Context& ctx, const EventResult& r, const std::string& message, const std::string& unchanged) {
   if (ctx.json()) {
-    Json j = {{"id", r.incident_id}, {"recorded", r.recorded}};
-    if (r.recorded) {
-      j["commit"] = r.commit;
-      j["event"] = event_to_json(r.event);
-    }
-    if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
-    ctx.print_json(j);
+    ctx.print_json(event_result_json(r));
     return;
   }
   ctx.status(r.recorded ? message : r.incident_id + ": " + unchanged);
@@ -247,7 +308,7 @@ namespace {
 struct PhaseOptions {
   std::string id;
   std::vector<std::string> action;
-  ActionRequest request;
+  PhaseAction request;
 };
 
 void run_phase(PhaseOptions o, Context& ctx) {
@@ -255,7 +316,7 @@ void run_phase(PhaseOptions o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   o.request.action = text_argument(o.action, ctx);
   for (auto& f : o.request.evidence_files) f = ctx.user_path(f);
-  const EventResult r = record_action(repo, id, o.request, ctx.recorder());
+  const EventResult r = record_phase_action(repo, id, o.request, ctx.recorder());
   std::string message = id + ": " + o.request.phase + " recorded";
   if (r.event.set.count("status")) message += "; status is now " + r.event.set.at("status").as_string().str;
   if (const auto it = r.event.details.find("evidence"); it != r.event.details.end())
@@ -311,12 +372,18 @@ int run(const std::vector<std::string>& args, Io& io, const Env& env) {
     return app.exit(e, io.out, io.err);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, io.out, io.err);
+  } catch (const CLI::ExtrasError&) {
+    // CLI11's own message lists them in reverse order.
+    const std::vector<std::string> unexpected = app.remaining(true);
+    std::string message = unexpected.size() == 1 ? "the following argument was not expected:"
+                                                 : "the following arguments were not expected:";
+    for (const auto& a : unexpected) message += " " + a;
+    report(ctx, Errc::usage, message, unexpected_arguments_hint(app, unexpected));
+    return exit_status(Errc::usage);
   } catch (const CLI::ParseError& e) {
-    std::string command;
-    for (const auto* sub : app.get_subcommands()) command = " " + sub->get_name();
     std::string message = e.what();
     if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
-    report(ctx, Errc::usage, message, "run 'irctl" + command + " --help' for usage");
+    report(ctx, Errc::usage, message, "run 'irctl" + command_words(app) + " --help' for usage");
     return exit_status(Errc::usage);
   } catch (const Error& e) {
     report(ctx, e.code(), e.what(), e.hint());

@@ -3,6 +3,7 @@
 // each command (one file per command in cmd/), and run(), the one place where
 // errors become messages and exit statuses.
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -25,6 +26,9 @@ struct Io {
   bool out_is_tty = false;
   bool err_is_tty = false;
   bool in_is_tty = false;
+  /// Sends the rest of `out` through the pager command given (main() sets
+  /// it; without it nothing is paged).
+  std::function<void(const std::string& command)> start_pager = nullptr;
 };
 
 /// What the command line reads from the environment (IRCTL_DIR, IRCTL_ACTOR,
@@ -37,15 +41,18 @@ struct Env {
   std::optional<std::string> irctl_dir;    ///< IRCTL_DIR
   std::optional<std::string> irctl_actor;  ///< IRCTL_ACTOR
   bool no_color = false;                   ///< NO_COLOR set, or TERM=dumb
+  std::optional<std::string> irctl_pager;  ///< IRCTL_PAGER
+  std::optional<std::string> pager;        ///< PAGER
 };
 
 struct GlobalOptions {
-  std::string dir;  ///< -C
+  std::vector<std::string> dirs;  ///< -C, in the order given
   bool json = false;
   std::optional<std::string> as;
   std::optional<std::string> at;
   bool quiet = false;
   bool no_color = false;
+  bool no_pager = false;
 };
 
 class Context {
@@ -73,6 +80,9 @@ class Context {
   bool json() const { return global.json; }
   bool color_err() const { return io.err_is_tty && !global.no_color && !env.no_color; }
   bool color_out() const { return io.out_is_tty && !global.no_color && !env.no_color; }
+  /// Pages what follows on stdout (long text: show, timeline, log) when it
+  /// goes to a terminal, unless --json or --no-pager.
+  void page_output() const;
   /// A status line for people, on stderr; silent with -q or --json.
   void status(const std::string& message) const;
   void warn(const std::string& message) const;
@@ -86,6 +96,8 @@ class Context {
 
  private:
   void configure_missing_merge_driver_once();
+  /// The current directory moved by every -C in turn.
+  std::string dir_after_c_options() const;
   Timestamp now_ = now_utc();
   std::unique_ptr<Repository> repo_;
 };
@@ -98,6 +110,8 @@ constexpr int kExitCheckFound = 6;
 /// Runs irctl with `args` (without the program name); returns the exit status.
 int run(const std::vector<std::string>& args, Io& io, const Env& env);
 
+/// What a write did, as --json prints it (the "event_result" document).
+Json event_result_json(const EventResult& r);
 /// Reports what a write did: with --json the incident ID, commit and event
 /// (and "recorded": false when nothing changed), else `message` on stderr
 /// (or `unchanged` when nothing changed); then any hook warning.
@@ -119,6 +133,11 @@ CLI::Option* add_id_option(CLI::App* cmd, std::string& id);
 /// Registers contain, eradicate or recover: record an action of that phase.
 void register_phase_command(CLI::App& app, Context& ctx, const std::string& name, const std::string& phase,
                             const std::string& description, const std::string& examples, bool with_evidence);
+
+/// irctl's version ("0.1.0"), and the line `irctl --version` prints:
+/// "irctl version 0.1.0", as git says it.
+std::string irctl_version();
+std::string version_line();
 
 /// The path of the running irctl, for git to run it again (merge driver).
 std::string self_program();
@@ -163,5 +182,6 @@ void register_resolve_conflicts(CLI::App& app, Context& ctx);
 void register_install_merge_driver(CLI::App& app, Context& ctx);
 void register_merge_driver(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
+void register_version(CLI::App& app, Context& ctx);
 
 }  // namespace irctl::cli

@@ -31,7 +31,7 @@ void print_json_list(const ListResult& r, const Config& config, const std::strin
 void run_list(ListOptions o, Context& ctx) {
   Repository& repo = ctx.repo();
   if (o.since) o.filter.since = ctx.parse_time(*o.since);
-  const ListResult r = list_incidents(repo, o.filter, ctx.json());
+  const ListResult r = list_incidents(repo, o.filter, ctx.json() ? SummaryDocuments::include : SummaryDocuments::leave_out);
   if (ctx.json()) {
     print_json_list(r, repo.config(), date_of(ctx.now()), ctx.io.out);
   } else if (o.format == "ids") {

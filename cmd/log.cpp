@@ -25,6 +25,7 @@ void run_log(const LogOptions& o, Context& ctx) {
     ctx.print_json({{"id", id}, {"commits", list}});
     return;
   }
+  ctx.page_output();
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : commits)
     rows.push_back({colored(c.sha.substr(0, 10), kYellow, ctx.color_out()), format_short(c.author_time),

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cmd/commands.hpp"
+#include "cmd/pager.hpp"
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
@@ -19,8 +20,13 @@ int main(int argc, char** argv) {
   const char* term = std::getenv("TERM");
   const char* no_color = std::getenv("NO_COLOR");  // no-color.org: set and not empty
   env.no_color = (no_color && *no_color) || (term && std::string(term) == "dumb");
-  irctl::cli::Io io{std::cin, std::cout, std::cerr, isatty(1) == 1, isatty(2) == 1, isatty(0) == 1};
+  if (const char* p = std::getenv("IRCTL_PAGER")) env.irctl_pager = p;
+  if (const char* p = std::getenv("PAGER")) env.pager = p;
+  irctl::cli::Pager pager;
+  irctl::cli::Io io{std::cin, std::cout, std::cerr, isatty(1) == 1, isatty(2) == 1, isatty(0) == 1,
+                    [&pager](const std::string& command) { pager.start(command); }};
   const int status = irctl::cli::run(std::vector<std::string>(argv + 1, argv + argc), io, env);
   std::cout.flush();
+  pager.finish();
   return status;
 }

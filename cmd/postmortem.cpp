@@ -43,8 +43,8 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   req.output = to_stdout ? "" : o.output;
   // A preview writes nothing, so it needs no identity: the actor (--as,
   // IRCTL_ACTOR, git's user.name) is resolved only for a commit.
-  const PostmortemResult r = to_stdout ? write_postmortem(repo, id, req, false, Recorder{})
-                                       : write_postmortem(repo, id, req, true, ctx.recorder());
+  const PostmortemResult r = to_stdout ? write_postmortem(repo, id, req, PostmortemMode::preview, Recorder{})
+                                       : write_postmortem(repo, id, req, PostmortemMode::commit, ctx.recorder());
   if (to_stdout) {
     if (ctx.json())
       ctx.print_json({{"id", id}, {"text", r.text}});

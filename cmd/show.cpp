@@ -132,6 +132,7 @@ void run_show(const ShowOptions& o, Context& ctx) {
     ctx.print_json(incident_to_json(file, repo.config(), date_of(ctx.now())));
     return;
   }
+  ctx.page_output();
   print_incident(file, repo.config(), ctx);
 }
 

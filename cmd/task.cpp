@@ -1,4 +1,4 @@
-// irctl task ID [done|undo N]: the playbook's checklist for an incident.
+// irctl task ID [done|undo N...]: the playbook's checklist for an incident.
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
@@ -9,7 +9,7 @@ namespace {
 struct TaskOptions {
   std::string id;
   std::string action;
-  int number = 0;
+  std::vector<int> numbers;
 };
 
 void print_tasks(const Incident& inc, Context& ctx) {
@@ -47,23 +47,33 @@ void run_task(const TaskOptions& o, Context& ctx) {
   }
   if (o.action != "done" && o.action != "undo")
     throw Error(Errc::usage, "unknown task action " + quote(o.action), "use: irctl task ID done N, or irctl task ID undo N");
-  if (o.number == 0) throw Error(Errc::usage, "which task?", "give its number: irctl task " + o.id + " " + o.action + " N");
-  const EventResult r = mark_task(repo, id, o.number, o.action == "done", ctx.recorder());
-  print_event_result(ctx, r, id + ": " + printable(r.event.text),
-                     "task " + std::to_string(o.number) + " is already " + (o.action == "done" ? "done" : "open"));
+  if (o.numbers.empty())
+    throw Error(Errc::usage, "which task?", "give its number: irctl task " + o.id + " " + o.action + " N");
+  const bool done = o.action == "done";
+  const std::vector<EventResult> results = mark_tasks(repo, id, o.numbers, done, ctx.recorder());
+  if (ctx.json() && results.size() > 1) {
+    Json list = Json::array();
+    for (const auto& r : results) list.push_back(event_result_json(r));
+    ctx.print_json({{"id", id}, {"results", list}});
+    return;
+  }
+  for (size_t i = 0; i < results.size(); ++i)
+    print_event_result(ctx, results[i], id + ": " + printable(results[i].event.text),
+                       "task " + std::to_string(o.numbers[i]) + " is already " + (done ? "done" : "open"));
 }
 
 }  // namespace
 
 void register_task(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<TaskOptions>();
-  auto* cmd = app.add_subcommand("task", "List an incident's playbook tasks, or tick one off (done N / undo N)");
+  auto* cmd = app.add_subcommand("task", "List an incident's playbook tasks, or tick some off (done N... / undo N...)");
   add_id_option(cmd, o->id);
   cmd->add_option("action", o->action, "done or undo")->check(CLI::IsMember({"done", "undo"}));
-  cmd->add_option("number", o->number, "The task's number, as listed");
+  cmd->add_option("number", o->numbers, "The tasks' numbers, as listed: each is recorded in the order given");
   set_examples(cmd,
                "  irctl task @             # the checklist\n"
                "  irctl task @ done 2\n"
+               "  irctl task @ done 3 4 5\n"
                "  irctl task @ undo 2");
   cmd->callback([o, &ctx] { run_task(*o, ctx); });
 }

@@ -33,6 +33,7 @@ void run_timeline(const TimelineOptions& o, Context& ctx) {
     ctx.print_json({{"id", id}, {"timeline", list}});
     return;
   }
+  ctx.page_output();
   ctx.io.out << format_timeline(events);
 }
 

@@ -559,7 +559,7 @@ struct Match {
 Match find_incident(Repository& repo, const std::vector<std::string>& keys) {
   Match m;
   // A broken file (a problem here) is fsck's to report, not a reason to drop an alert.
-  std::vector<IncidentSummary> all = read_summaries(repo, false).incidents;
+  std::vector<IncidentSummary> all = read_summaries(repo, SummaryDocuments::leave_out).incidents;
   std::reverse(all.begin(), all.end());  // newest first
   for (auto& summary : all) {
     Incident& inc = summary.incident;

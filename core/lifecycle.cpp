@@ -364,7 +364,7 @@ Evidence hash_evidence(const std::string& file) {
   return ev;
 }
 
-EventResult record_action(Repository& repo, const std::string& id, const ActionRequest& req, const Recorder& rec) {
+EventResult record_phase_action(Repository& repo, const std::string& id, const PhaseAction& req, const Recorder& rec) {
   const char* type = phase_type(req.phase);
   const std::string action = require_text(req.action, "the action");
   if (req.hash_only && req.evidence_files.empty())
@@ -557,18 +557,37 @@ EventResult set_fields(Repository& repo, const std::string& id, const SetRequest
       rec);
 }
 
+namespace {
+
+// Task `number` of `inc`, refused when the incident takes no task changes or
+// has no such task.
+const Task& task_to_mark(const Incident& inc, int number) {
+  require_not_closed(inc, "ticking off a task");
+  if (inc.tasks.empty())
+    throw Error(Errc::usage, inc.id + " has no tasks",
+                "tasks come from the playbook of its kind (.irctl/playbooks/" + inc.kind + ".toml) when it is declared");
+  if (number < 1 || number > static_cast<int>(inc.tasks.size()))
+    throw Error(Errc::usage, "there is no task " + std::to_string(number) + " on " + inc.id,
+                "the tasks are numbered 1 to " + std::to_string(inc.tasks.size()) + ": irctl task " + inc.id);
+  return inc.tasks[static_cast<size_t>(number - 1)];
+}
+
+}  // namespace
+
+std::vector<EventResult> mark_tasks(Repository& repo, const std::string& id, const std::vector<int>& numbers,
+                                    bool done, const Recorder& rec) {
+  const IncidentFile file = load_incident(repo, id);
+  for (const int n : numbers) task_to_mark(file.incident(), n);  // a bad number anywhere: nothing recorded
+  std::vector<EventResult> results;
+  for (const int n : numbers) results.push_back(mark_task(repo, id, n, done, rec));
+  return results;
+}
+
 EventResult mark_task(Repository& repo, const std::string& id, int number, bool done, const Recorder& rec) {
   return record_event(
       repo, id,
       [&](const Incident& inc) -> std::optional<Event> {
-        require_not_closed(inc, "ticking off a task");
-        if (inc.tasks.empty())
-          throw Error(Errc::usage, inc.id + " has no tasks",
-                      "tasks come from the playbook of its kind (.irctl/playbooks/" + inc.kind + ".toml) when it is declared");
-        if (number < 1 || number > static_cast<int>(inc.tasks.size()))
-          throw Error(Errc::usage, "there is no task " + std::to_string(number) + " on " + inc.id,
-                      "the tasks are numbered 1 to " + std::to_string(inc.tasks.size()) + ": irctl task " + inc.id);
-        const Task& task = inc.tasks[static_cast<size_t>(number - 1)];
+        const Task& task = task_to_mark(inc, number);
         if (task.done == done) return std::nullopt;
         Event e = make_event("task", (done ? "done " : "not done ") + std::to_string(number) + ": " + task.text);
         e.details["task"] = TomlValue(number);

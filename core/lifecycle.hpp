@@ -70,13 +70,15 @@ struct Evidence {
 /// Hashes a file (SHA-256) for the evidence log; Errc::usage when unreadable.
 Evidence hash_evidence(const std::string& file);
 
-struct ActionRequest {
+/// An action of a response phase (contain, eradicate, recover), recorded on
+/// the timeline; not a follow-up action (core/actions.hpp).
+struct PhaseAction {
   std::string phase;  ///< containment, eradication or recovery
   std::string action;
   std::vector<std::string> evidence_files;
   bool hash_only = false;
 };
-EventResult record_action(Repository& repo, const std::string& id, const ActionRequest& req, const Recorder& rec);
+EventResult record_phase_action(Repository& repo, const std::string& id, const PhaseAction& req, const Recorder& rec);
 
 EventResult resolve_incident(Repository& repo, const std::string& id, const std::optional<std::string>& summary,
                              const std::optional<std::string>& root_cause, const Recorder& rec);
@@ -105,6 +107,11 @@ EventResult set_fields(Repository& repo, const std::string& id, const SetRequest
 
 /// Ticks off (or, with done = false, reopens) task `number` (1-based).
 EventResult mark_task(Repository& repo, const std::string& id, int number, bool done, const Recorder& rec);
+/// mark_task for each of `numbers` in turn, one event and commit each (the
+/// write path makes one commit per event); refused before anything is
+/// recorded when any of them is not a task of the incident.
+std::vector<EventResult> mark_tasks(Repository& repo, const std::string& id, const std::vector<int>& numbers,
+                                    bool done, const Recorder& rec);
 
 /// Where a postmortem lives: postmortems/<ID>.md.
 std::string postmortem_path(const std::string& id);

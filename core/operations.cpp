@@ -87,7 +87,8 @@ InitResult init_repository(const InitRequest& request, const std::function<Actor
   const std::string& dir = request.dir;
   std::error_code ec;
   const bool dir_existed = std::filesystem::exists(dir, ec);
-  Repository repo = Repository::open_or_create(dir, result.created_git, request.branch.has_value());
+  Repository repo = Repository::open_or_create(
+      dir, result.created_git, request.branch ? Repository::Search::upwards : Repository::Search::only_dir);
   result.root = repo.root().string();
   if (request.branch) {
     if (std::filesystem::is_regular_file(repo.root() / kConfigPath, ec))
@@ -487,7 +488,7 @@ const std::vector<FilterValue>& status_filters() {
   return values;
 }
 
-ListResult list_incidents(Repository& repo, const ListFilter& filter, bool documents) {
+ListResult list_incidents(Repository& repo, const ListFilter& filter, SummaryDocuments documents) {
   const Config& config = repo.config();
   std::vector<std::string> severities;
   for (const auto& s : filter.severities) severities.push_back(config.resolve_severity(s));

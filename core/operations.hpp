@@ -147,7 +147,8 @@ struct ListResult {
 };
 /// The incidents that pass `filter`, from the summary cache (read_summaries);
 /// `documents` fills each IncidentSummary::document, for list --json.
-ListResult list_incidents(Repository& repo, const ListFilter& filter, bool documents = false);
+ListResult list_incidents(Repository& repo, const ListFilter& filter,
+                          SummaryDocuments documents = SummaryDocuments::leave_out);
 
 /// The commits that changed one incident, newest first.
 std::vector<CommitInfo> incident_history(const Repository& repo, const std::string& id);

@@ -691,8 +691,9 @@ std::string keep_prose(const std::string& rendered, const std::string& previous)
   return out;
 }
 
-PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req, bool commit,
-                                  const Recorder& rec) {
+PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req,
+                                  PostmortemMode mode, const Recorder& rec) {
+  const bool commit = mode == PostmortemMode::commit;
   const Config& config = repo.config();
   const IncidentFile file = load_incident(repo, id);
   const Incident& inc = file.incident();

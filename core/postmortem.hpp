@@ -61,9 +61,13 @@ struct PostmortemResult {
   std::string text;
   EventResult event;
 };
-/// Renders the postmortem and, unless `commit` is false, writes and commits
-/// it with a "postmortem" event.
+/// What write_postmortem does with the text it renders.
+enum class PostmortemMode {
+  preview,  ///< only render it (irctl postmortem --output -): nothing is written
+  commit,   ///< write it and commit it with a "postmortem" event
+};
+/// Renders the postmortem and, in PostmortemMode::commit, writes and commits it.
 PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req,
-                                  bool commit, const Recorder& rec);
+                                  PostmortemMode mode, const Recorder& rec);
 
 }  // namespace irctl

@@ -273,13 +273,13 @@ Repository Repository::discover(const fs::path& start) {
   return r;
 }
 
-Repository Repository::open_or_create(const fs::path& dir, bool& created, bool search) {
+Repository Repository::open_or_create(const fs::path& dir, bool& created, Search search) {
   git::ensure_initialised();
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error(Errc::failure, "cannot create " + quote(dir.string()) + ": " + ec.message());
   git_repository* raw = nullptr;
-  int rc = git_repository_open_ext(&raw, dir.c_str(), search ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  int rc = git_repository_open_ext(&raw, dir.c_str(), search == Search::upwards ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   created = false;
   if (rc == GIT_ENOTFOUND) {
     rc = git_repository_init(&raw, dir.c_str(), 0);

@@ -114,10 +114,14 @@ class Repository {
   /// Error(Errc::not_found) with the fix when there is none.
   static Repository discover(const std::filesystem::path& start);
 
-  /// Opens the git repository at `dir`, creating it when there is none, for
-  /// `irctl init`. Does not require .irctl/ to exist.
-  /// With `search`, a git repository holding `dir` (upwards) is used too.
-  static Repository open_or_create(const std::filesystem::path& dir, bool& created, bool search = false);
+  /// Where open_or_create looks for an existing git repository.
+  enum class Search {
+    only_dir,  ///< `dir` itself, else a new one is created there
+    upwards,   ///< also a git repository that holds `dir`, like git does
+  };
+  /// Opens the git repository at `dir`, creating it when there is none (and
+  /// setting `created`), for `irctl init`. Does not require .irctl/ to exist.
+  static Repository open_or_create(const std::filesystem::path& dir, bool& created, Search search = Search::only_dir);
 
   /// Sets (or with nullopt removes) a key of the repository's own git
   /// configuration (.git/config), never the user's.

@@ -55,16 +55,16 @@ void add_incident(StatsGroup& g, Samples& s, const Incident& inc, const std::str
 }
 
 void finish(StatsGroup& g, Samples& s) {
-  g.detect = summarize(std::move(s.detect));
-  g.acknowledge = summarize(std::move(s.acknowledge));
-  g.contain = summarize(std::move(s.contain));
-  g.resolve = summarize(std::move(s.resolve));
-  g.impact = summarize(std::move(s.impact));
+  g.detect = summarize_durations(std::move(s.detect));
+  g.acknowledge = summarize_durations(std::move(s.acknowledge));
+  g.contain = summarize_durations(std::move(s.contain));
+  g.resolve = summarize_durations(std::move(s.resolve));
+  g.impact = summarize_durations(std::move(s.impact));
 }
 
 }  // namespace
 
-DurationSummary summarize(std::vector<Seconds> values) {
+DurationSummary summarize_durations(std::vector<Seconds> values) {
   DurationSummary out;
   out.count = values.size();
   if (values.empty()) return out;

@@ -18,7 +18,7 @@ struct DurationSummary {
   std::optional<Seconds> mean;     ///< rounded to the second
   std::optional<Seconds> median;   ///< the mean of the middle two for an even count
 };
-DurationSummary summarize(std::vector<Seconds> values);
+DurationSummary summarize_durations(std::vector<Seconds> values);
 
 struct StatsGroup {
   std::string key;  ///< the severity, service, kind or month (YYYY-MM); "all" for the total

@@ -325,7 +325,7 @@ std::string document_of(const IncidentFile& file) {
 
 }  // namespace
 
-IncidentSummary summarize(const IncidentFile& file) {
+IncidentSummary summarize_incident(const IncidentFile& file) {
   IncidentSummary s;
   s.incident = file.incident();
   s.events = s.incident.timeline.size();
@@ -365,7 +365,7 @@ struct Miss {
 void parse_miss(Miss& m, IncidentSummary& summary, bool documents) {
   try {
     const IncidentFile file = IncidentFile::parse(m.text, m.path);
-    summary = summarize(file);
+    summary = summarize_incident(file);
     if (documents) m.document = document_of(file);
   } catch (const Error& e) {
     m.problem = e.what();
@@ -401,7 +401,8 @@ void set_aside_off_scale(const Config& config, std::vector<IncidentSummary>& inc
 
 }  // namespace
 
-SummaryRead read_summaries(Repository& repo, bool documents) {
+SummaryRead read_summaries(Repository& repo, SummaryDocuments wanted) {
+  const bool documents = wanted == SummaryDocuments::include;
   KeyedFile summaries(repo, kSummariesName);
   std::shared_ptr<DocumentStore> docs;
   if (documents) docs = std::make_shared<DocumentStore>(repo);

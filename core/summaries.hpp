@@ -48,12 +48,13 @@ struct SummaryRead {
   std::shared_ptr<const void> storage;     ///< what the documents point into
 };
 
+/// Whether read_summaries fills IncidentSummary::document (list --json).
+enum class SummaryDocuments { leave_out, include };
 /// The summaries of every incident file, from the cache where it has them;
-/// the cache is brought up to date when anything was parsed. `documents`
-/// fills IncidentSummary::document.
-SummaryRead read_summaries(Repository& repo, bool documents);
+/// the cache is brought up to date when anything was parsed.
+SummaryRead read_summaries(Repository& repo, SummaryDocuments documents);
 
 /// The summary of one parsed file (what the cache keeps).
-IncidentSummary summarize(const IncidentFile& file);
+IncidentSummary summarize_incident(const IncidentFile& file);
 
 }  // namespace irctl

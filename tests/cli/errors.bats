@@ -11,14 +11,21 @@ teardown() { common_teardown; }
 
 # --- global options -----------------------------------------------------------
 
-@test "--version prints a version and exits 0, before or after a command" {
+@test "--version prints 'irctl version X.Y.Z' and exits 0, before or after a command, as 'irctl version' does" {
   run --separate-stderr irctl --version
   assert_status 0
-  [[ "$output" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]]
+  [[ "$output" =~ ^irctl\ version\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
   v=$output
   run --separate-stderr irctl list --version
   assert_status 0
   [ "$output" = "$v" ]
+  run --separate-stderr irctl version
+  assert_status 0
+  [ "$output" = "$v" ]
+  [ -z "$stderr" ]
+  run --separate-stderr irctl version --json
+  assert_status 0
+  [ "$(json_eval 'd' <<<"$output")" = "{\"version\": \"${v#irctl version }\"}" ]
 }
 
 @test "irctl --help lists the commands and exits 0; no command is a usage error" {
@@ -37,6 +44,26 @@ teardown() { common_teardown; }
     assert_output_contains "Examples:"
     assert_output_contains "irctl $c"
   done
+}
+
+@test "-C given several times: each is relative to the one before, an absolute one starts again (git's rule)" {
+  new_repo
+  id=$(declare_incident "nested")
+  mkdir -p "$TEST_DIR/a/b" "$TEST_DIR/repo/sub"
+  cd "$TEST_DIR"
+  run --separate-stderr irctl -C repo -C sub --json show "$id"
+  assert_status 0
+  [ "$(json_eval 'd["id"]' <<<"$output")" = "$id" ]
+  run --separate-stderr irctl -C a -C b show "$id"
+  assert_status 3
+  run --separate-stderr irctl -C a -C "$TEST_DIR/repo" -C sub --json show "$id"
+  assert_status 0
+  [ "$(json_eval 'd["id"]' <<<"$output")" = "$id" ]
+  # a path argument is taken from the last -C too: repo/sub/evidence.log
+  echo "pool exhausted" >"$TEST_DIR/repo/sub/evidence.log"
+  run --separate-stderr irctl -C repo -C sub --json contain "$id" "Rolled back" --evidence evidence.log --hash-only
+  assert_status 0
+  [ "$(json_eval 'd["event"]["evidence"][0]["source"]' <<<"$output")" = "$TEST_DIR/repo/sub/evidence.log" ]
 }
 
 @test "global options work before and after the command" {
@@ -61,6 +88,39 @@ teardown() { common_teardown; }
   run --separate-stderr irctl shwo @
   assert_status 2
   [[ "$stderr" == *"'irctl show'"* ]]
+}
+
+@test "an unknown option exits 2 and suggests the closest of the command's options and the global ones" {
+  new_repo
+  id=$(declare_incident "x")
+  run_unchanged --separate-stderr irctl list --stauts open
+  assert_status 2
+  assert_text_error
+  [ "$stderr" = $'irctl: error: the following arguments were not expected: --stauts open\nhint: did you mean \'--status\'?' ]
+  run_unchanged --separate-stderr irctl note "$id" hello --jsno
+  assert_status 2
+  [[ "$stderr" == *"hint: did you mean '--json'?"* ]]
+  run_unchanged --separate-stderr irctl action add "$id" "Add a canary" --ownr bob
+  assert_status 2
+  [[ "$stderr" == *"hint: did you mean '--owner'?"* ]]
+  run_unchanged --separate-stderr irctl declare y --sev=SEV1
+  assert_status 2
+  [[ "$stderr" == *"hint: did you mean '--severity'?"* ]]
+  # nothing close: the usual pointer to --help
+  run_unchanged --separate-stderr irctl list --frobnicate
+  assert_status 2
+  [[ "$stderr" == *"hint: run 'irctl list --help' for usage"* ]]
+  run_unchanged --separate-stderr irctl --json list --stauts open
+  assert_status 2
+  [ "$(json_eval '[d["error"]["code"], d["error"]["hint"]]' <<<"$stderr")" = '["usage", "did you mean '"'"'--status'"'"'?"]' ]
+}
+
+@test "arguments a command does not take are named in the order they were given" {
+  new_repo
+  id=$(declare_incident "x")
+  run_unchanged --separate-stderr irctl show "$id" one two three
+  assert_status 2
+  [[ "$stderr" == "irctl: error: the following arguments were not expected: one two three"$'\n'* ]]
 }
 
 @test "an unknown flag or a missing argument exits 2 with a one-line error and changes nothing" {

@@ -11,7 +11,10 @@ common_setup() {
   mkdir -p "$HOME"
   export XDG_CONFIG_HOME="$HOME/.config"
   export GIT_CONFIG_NOSYSTEM=1
-  unset IRCTL_DIR IRCTL_ACTOR NO_COLOR
+  unset IRCTL_DIR IRCTL_ACTOR NO_COLOR IRCTL_PAGER LESS
+  # The suites read what irctl prints on script(1)'s terminal too, where a
+  # pager would add its own; pager.bats chooses one where it tests them.
+  export PAGER=cat
   PATH="${IRCTL_BIN%/*}:$PATH"
   export PATH
   cd "$TEST_DIR" || return 1
@@ -132,7 +135,7 @@ ID_RE='^INC-[0-9]{8}-[0-9A-HJKMNP-TV-Z]{6}$'
 
 # The global options that every command accepts; docs.bats leaves them out
 # of the per-command man page comparison.
-GLOBAL_LONG_OPTIONS=(--json --as --at --quiet --no-color --help --version)
+GLOBAL_LONG_OPTIONS=(--json --as --at --quiet --no-color --no-pager --help --version)
 
 # Usage: json_eval EXPR <<<"$json" — evaluates the Python expression EXPR
 # with the parsed document bound to d; strings are printed as they are,
@@ -358,4 +361,10 @@ assert_ancestor() {
     git -C "$1" log --oneline --graph --all >&2
     return 1
   fi
+}
+
+# Usage: on_tty ARGS... — runs the command with a terminal (a pseudo-terminal
+# from script(1)) as its stdin, stdout and stderr; prints what it printed.
+on_tty() {
+  script -qec "$(printf '%q ' "$@")" /dev/null </dev/null
 }

@@ -19,6 +19,7 @@ VALIDATOR="$IRCTL_SOURCE_DIR/tests/cli/validate_json.py"
 # the hook's input); the others are parts of them.
 OUTPUT_DEFS=(init declare event_result severity_list escalate_due task_list update_draft postmortem_text
   postmortem_templates action_list stats ingest gate fsck sync resolve_conflicts install_merge_driver merge_driver show timeline list log use completion
+  task_results version
   error hook_input)
 
 setup_file() { common_setup_file; }
@@ -213,6 +214,8 @@ scenario() {
   $r event_result 0 task @ done 1                                                     # already
   $r event_result 0 task @ done 2
   $r event_result 0 task @ undo 2
+  $r task_results 0 task @ done 3 1 4                                                 # 1 already: recorded false
+  $r task_results 0 task @ undo 3 4
   $r task_list 0 task @
   $r timeline 0 timeline @
   $r timeline 0 timeline @ --type note,contain
@@ -278,6 +281,7 @@ scenario() {
   $r completion 0 completion bash
   $r completion 0 completion zsh
   $r completion 0 completion fish
+  $r version 0 version
 }
 
 @test "the schema is a JSON Schema (draft 2020-12) with an \$id, a version, its promise and an entry per output" {
@@ -630,12 +634,6 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   assert_status 65
   run --separate-stderr timeout 20 irctl ingest - </dev/null
   assert_status 65
-}
-
-# Usage: on_tty ARGS... — runs the command with a terminal (a pseudo-terminal
-# from script(1)) as its stdin, stdout and stderr; prints what it printed.
-on_tty() {
-  script -qec "$(printf '%q ' "$@")" /dev/null </dev/null
 }
 
 @test "on a terminal irctl uses colour, but never with NO_COLOR, --no-color or TERM=dumb" {

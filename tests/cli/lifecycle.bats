@@ -595,6 +595,30 @@ commits() { git rev-list --count HEAD; }
   assert_no_commit_since "$before"
 }
 
+@test "task done N N N ticks each off in the order given, one event and commit each, and reports each" {
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl task "$ID" "done" 5 2 6
+  assert_status 0
+  [ "$(git rev-list --count "$before..HEAD")" -eq 3 ]
+  [ "$(git log --reverse --format=%s "$before..HEAD" | cut -d: -f2)" = $' done 5\n done 2\n done 6' ]
+  [ "$(cut -d: -f2 <<<"$stderr")" = $' done 5\n done 2\n done 6' ]
+  run irctl task "$ID" --json
+  assert_status 0
+  [ "$(json_eval '[t["done"] for t in d["tasks"]]' <<<"$output")" = '[false, true, false, false, true, true, false, false]' ]
+  # one already done: the others are recorded, that one is reported unchanged
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl --json task "$ID" undo 6 1 5
+  assert_status 0
+  [ "$(json_eval '[r["recorded"] for r in d["results"]]' <<<"$output")" = '[true, false, true]' ]
+  [ "$(json_eval '[r["event"]["task"] for r in d["results"] if r["recorded"]]' <<<"$output")" = '[6, 5]' ]
+  [ "$(json_eval 'd["results"][1]' <<<"$output")" = "{\"id\": \"$ID\", \"recorded\": false}" ]
+  [ "$(git rev-list --count "$before..HEAD")" -eq 2 ]
+  # a number that is not a task: none is recorded
+  run_unchanged --separate-stderr irctl task "$ID" "done" 3 99 4
+  assert_status 2
+  [[ "$stderr" == *"there is no task 99"* ]]
+}
+
 @test "task numbers out of range and unknown task actions exit 2 and change nothing" {
   run_unchanged --separate-stderr irctl task "$ID" "done" 99
   assert_status 2

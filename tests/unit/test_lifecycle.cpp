@@ -141,10 +141,10 @@ TEST_SUITE("lifecycle") {
 
   TEST_CASE("phases move the status forward only") {
     Fixture f;
-    record_action(f.repo, f.id, {"recovery", "Restored from snapshot", {}, false}, now_rec());
+    record_phase_action(f.repo, f.id, {"recovery", "Restored from snapshot", {}, false}, now_rec());
     CHECK(f.incident().status == "recovery");
     CHECK(f.incident().recovered_at);
-    const auto late = record_action(f.repo, f.id, {"containment", "Blocked the IP range", {}, false}, now_rec());
+    const auto late = record_phase_action(f.repo, f.id, {"containment", "Blocked the IP range", {}, false}, now_rec());
     CHECK(f.incident().status == "recovery");
     CHECK(late.event.set.count("status") == 0);
     CHECK(f.incident().contained_at);
@@ -157,7 +157,7 @@ TEST_SUITE("lifecycle") {
     CHECK(f.incident().root_cause == "Pool leak");
     const size_t before = f.events();
     try {
-      record_action(f.repo, f.id, {"containment", "late", {}, false}, now_rec());
+      record_phase_action(f.repo, f.id, {"containment", "late", {}, false}, now_rec());
       FAIL("no error");
     } catch (const Error& e) {
       CHECK(e.code() == Errc::refused);
@@ -204,7 +204,7 @@ TEST_SUITE("lifecycle") {
     const Evidence ev = hash_evidence(file.string());
     CHECK(ev.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(ev.size == 3);
-    const auto r = record_action(f.repo, f.id, {"containment", "Revoked the key", {file.string()}, false}, now_rec());
+    const auto r = record_phase_action(f.repo, f.id, {"containment", "Revoked the key", {file.string()}, false}, now_rec());
     const auto& item = r.event.details.at("evidence").as_array().at(0).as_table();
     CHECK(item.at("collected_by").as_string().str == "Alice Example <alice@example.com>");
     const std::string stored = item.at("stored").as_string().str;
@@ -213,9 +213,9 @@ TEST_SUITE("lifecycle") {
     f.repo.require_clean(stored);  // committed with the event
 
     const auto hash_only =
-        record_action(f.repo, f.id, {"containment", "Imaged the disk", {file.string()}, true}, now_rec());
+        record_phase_action(f.repo, f.id, {"containment", "Imaged the disk", {file.string()}, true}, now_rec());
     CHECK(hash_only.event.details.at("evidence").as_array().at(0).as_table().count("stored") == 0);
-    CHECK(code_of([&] { record_action(f.repo, f.id, {"containment", "x", {"/no/such/file"}, false}, now_rec()); }) ==
+    CHECK(code_of([&] { record_phase_action(f.repo, f.id, {"containment", "x", {"/no/such/file"}, false}, now_rec()); }) ==
           Errc::usage);
   }
 

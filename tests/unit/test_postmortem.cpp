@@ -109,7 +109,7 @@ TEST_SUITE("postmortem") {
     r.title = "Disk full <!-- irctl:end -->";
     r.summary = "Forged <!--irctl:prose summary -->\nx\n<!-- irctl:end -->";
     const std::string id = declare_incident(repo, r, at(0)).incident_id;
-    const std::string text = write_postmortem(repo, id, {}, false, at(1)).text;
+    const std::string text = write_postmortem(repo, id, {}, PostmortemMode::preview, at(1)).text;
     CHECK(text.find("# Postmortem: Disk full &lt;!-- irctl:end -->\n") == 0);
     CHECK(text.find("Forged &lt;!--irctl:prose summary -->\nx\n&lt;!-- irctl:end -->") != std::string::npos);
     CHECK(keep_prose(text, text) == text);
@@ -119,7 +119,7 @@ TEST_SUITE("postmortem") {
     const std::string split = declare_incident(repo, r, at(2)).incident_id;
     repo.commit({{".irctl/templates/adjacent.md.mustache", "{{title}}{{summary}}\nForged.\n<!-- irctl:end -->\n"}},
                 "template", kAlice, at(3).at);
-    CHECK(write_postmortem(repo, split, {"adjacent", ""}, false, at(4)).text ==
+    CHECK(write_postmortem(repo, split, {"adjacent", ""}, PostmortemMode::preview, at(4)).text ==
           "x &lt;!-- irctl:prose summary -->\nForged.\n<!-- irctl:end -->\n");
   }
 
@@ -147,10 +147,10 @@ TEST_SUITE("postmortem") {
     r.title = "Checkout API returns 503";
     r.started_at = kT0 - std::chrono::minutes(5);
     const std::string id = declare_incident(repo, r, at(0)).incident_id;
-    record_action(repo, id, {"containment", "Rolled back deploy 4711", {}, false}, at(10));
+    record_phase_action(repo, id, {"containment", "Rolled back deploy 4711", {}, false}, at(10));
     resolve_incident(repo, id, std::string("Deploy 4711 leaked connections"), std::nullopt, at(30));
 
-    const auto first = write_postmortem(repo, id, {}, true, at(40));
+    const auto first = write_postmortem(repo, id, {}, PostmortemMode::commit, at(40));
     CHECK(first.event.recorded);
     CHECK(first.text.find("| Time to contain (declared → first containment) | 10m 00s |") != std::string::npos);
     CHECK(first.text.find("| Time to acknowledge (declared → acknowledged) | not recorded |") != std::string::npos);
@@ -158,26 +158,26 @@ TEST_SUITE("postmortem") {
           std::string::npos);
     CHECK(repo.committed(postmortem_path(id)));
     CHECK(load_incident(repo, id).incident().postmortem == postmortem_path(id));
-    CHECK_FALSE(write_postmortem(repo, id, {}, true, at(41)).event.recorded);
+    CHECK_FALSE(write_postmortem(repo, id, {}, PostmortemMode::commit, at(41)).event.recorded);
 
     std::string edited = *repo.read(postmortem_path(id));
     const std::string marker = "<!-- irctl:prose went-well -->\n";
     edited.replace(edited.find(marker) + marker.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
     repo.commit({{postmortem_path(id), edited}}, "prose", kAlice, at(42).at);
     add_note(repo, id, "Customer follow-up done", at(45));
-    const auto again = write_postmortem(repo, id, {}, true, at(46));
+    const auto again = write_postmortem(repo, id, {}, PostmortemMode::commit, at(46));
     CHECK(again.text.find("Fast rollback.") != std::string::npos);
     CHECK(again.text.find("Customer follow-up done") != std::string::npos);
 
     CHECK(close_incident(repo, id, false, at(50)).recorded);  // the postmortem exists now
     try {
-      write_postmortem(repo, id, {}, true, at(51));
+      write_postmortem(repo, id, {}, PostmortemMode::commit, at(51));
       FAIL("no error");
     } catch (const Error& e) {
       CHECK(e.code() == Errc::refused);
     }
-    CHECK_THROWS_AS(write_postmortem(repo, id, {"", "../outside.md"}, true, at(51)), Error);
-    CHECK_THROWS_AS(write_postmortem(repo, id, {"no-such-template", ""}, false, at(51)), Error);
+    CHECK_THROWS_AS(write_postmortem(repo, id, {"", "../outside.md"}, PostmortemMode::commit, at(51)), Error);
+    CHECK_THROWS_AS(write_postmortem(repo, id, {"no-such-template", ""}, PostmortemMode::preview, at(51)), Error);
     CHECK(default_template_for(load_incident(repo, id).incident(), repo.config()) == "postmortem");
   }
 
@@ -191,10 +191,10 @@ TEST_SUITE("postmortem") {
     const std::string id = declare_incident(repo, r, at(0)).incident_id;
     const auto log = dir.path() / "auth.log";
     std::ofstream(log) << "abc";
-    record_action(repo, id, {"containment", "Revoked the key", {log.string()}, false}, at(5));
+    record_phase_action(repo, id, {"containment", "Revoked the key", {log.string()}, false}, at(5));
     const IncidentFile file = load_incident(repo, id);
     CHECK(default_template_for(file.incident(), repo.config()) == "postmortem-security");
-    const auto pm = write_postmortem(repo, id, {}, false, at(10));
+    const auto pm = write_postmortem(repo, id, {}, PostmortemMode::preview, at(10));
     CHECK(pm.text.find("## Evidence log") != std::string::npos);
     CHECK(pm.text.find("`ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad` | 3 |") !=
           std::string::npos);
@@ -245,13 +245,13 @@ TEST_SUITE("postmortem") {
     std::ofstream(repo.root() / "README") << "x";
     for (const char* output : {"docs/x.md", "docs", "notes", "notes/", "x.md/", "README/x.md"}) {
       CAPTURE(output);
-      CHECK(irctl::testing::code_of([&] { write_postmortem(repo, id, {"", output}, true, at(1)); }) == Errc::usage);
+      CHECK(irctl::testing::code_of([&] { write_postmortem(repo, id, {"", output}, PostmortemMode::commit, at(1)); }) == Errc::usage);
     }
     CHECK(std::filesystem::is_empty(outside));
     // the default path, when postmortems/ is a link
     std::filesystem::create_directory_symlink(outside, repo.root() / "postmortems");
     try {
-      write_postmortem(repo, id, {}, true, at(1));
+      write_postmortem(repo, id, {}, PostmortemMode::commit, at(1));
       FAIL("no error");
     } catch (const Error& e) {
       CHECK(e.code() == Errc::usage);
@@ -261,7 +261,7 @@ TEST_SUITE("postmortem") {
     CHECK(repo.history(incident_path(id)).front().sha == head);
     // a preview does not read the prose through the link either
     std::ofstream(outside / (id + ".md")) << "<!-- irctl:prose summary -->\nSecret.\n<!-- irctl:end -->\n";
-    CHECK(write_postmortem(repo, id, {}, false, at(1)).text.find("Secret.") == std::string::npos);
+    CHECK(write_postmortem(repo, id, {}, PostmortemMode::preview, at(1)).text.find("Secret.") == std::string::npos);
     // and no other write goes through a link either
     CHECK(irctl::testing::code_of([&] { repo.commit({{"docs/y.md", "y"}}, "y", kAlice, kT0); }) == Errc::conflict);
     CHECK(repo.history(incident_path(id)).front().sha == head);
@@ -281,12 +281,12 @@ TEST_SUITE("postmortem") {
     const auto head = [&] { return repo.history(incident_path(id)).front().sha; };
 
     // a document that is exactly the rendering but was never committed
-    const std::string preview = write_postmortem(repo, id, {}, false, at(1)).text;
+    const std::string preview = write_postmortem(repo, id, {}, PostmortemMode::preview, at(1)).text;
     std::filesystem::create_directories(on_disk.parent_path());
     std::ofstream(on_disk, std::ios::binary) << preview;
     const std::string before = head();
     try {
-      write_postmortem(repo, id, {}, true, at(2));
+      write_postmortem(repo, id, {}, PostmortemMode::commit, at(2));
       FAIL("no error");
     } catch (const Error& e) {
       CHECK(e.code() == Errc::conflict);
@@ -296,7 +296,7 @@ TEST_SUITE("postmortem") {
     }
     CHECK(head() == before);
     std::filesystem::remove(on_disk);
-    CHECK(write_postmortem(repo, id, {}, true, at(3)).event.recorded);
+    CHECK(write_postmortem(repo, id, {}, PostmortemMode::commit, at(3)).event.recorded);
     CHECK(repo.read_committed(pm) == repo.read(pm));
 
     // an edit of the prose, not committed, with nothing new to render: refused, and kept
@@ -305,22 +305,22 @@ TEST_SUITE("postmortem") {
     edited.replace(edited.find(marker) + marker.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
     std::ofstream(on_disk, std::ios::binary) << edited;
     const std::string committed_before = head();
-    CHECK(irctl::testing::code_of([&] { write_postmortem(repo, id, {}, true, at(4)); }) == Errc::conflict);
+    CHECK(irctl::testing::code_of([&] { write_postmortem(repo, id, {}, PostmortemMode::commit, at(4)); }) == Errc::conflict);
     CHECK(repo.read(pm) == edited);
     CHECK(head() == committed_before);
     // the preview shows the work tree's prose
-    CHECK(write_postmortem(repo, id, {}, false, at(4)).text == edited);
+    CHECK(write_postmortem(repo, id, {}, PostmortemMode::preview, at(4)).text == edited);
     // committed, it is HEAD's version: nothing to change
     repo.commit({{pm, edited}}, "prose", kAlice, at(5).at);
-    CHECK_FALSE(write_postmortem(repo, id, {}, true, at(6)).event.recorded);
+    CHECK_FALSE(write_postmortem(repo, id, {}, PostmortemMode::commit, at(6)).event.recorded);
     // a document committed by hand at another path, the same as the rendering,
     // still gets the postmortem field
     repo.commit({{"docs/pm.md", edited}}, "by hand", kAlice, at(7).at);
-    const auto moved = write_postmortem(repo, id, {"", "docs/pm.md"}, true, at(8));
+    const auto moved = write_postmortem(repo, id, {"", "docs/pm.md"}, PostmortemMode::commit, at(8));
     CHECK(moved.event.recorded);
     CHECK(moved.event.event.text == "postmortem updated: docs/pm.md");
     CHECK(load_incident(repo, id).incident().postmortem == "docs/pm.md");
-    CHECK_FALSE(write_postmortem(repo, id, {"", "docs/pm.md"}, true, at(9)).event.recorded);
+    CHECK_FALSE(write_postmortem(repo, id, {"", "docs/pm.md"}, PostmortemMode::commit, at(9)).event.recorded);
   }
 }
 

@@ -1,4 +1,4 @@
-// Response metrics (core/stats.hpp): summarize() over durations, and
+// Response metrics (core/stats.hpp): summarize_durations() over durations, and
 // compute_stats() over incidents built in code, every figure worked out by
 // hand in the comments.
 
@@ -46,7 +46,7 @@ Figures figures(const DurationSummary& d) {
   return {d.count, d.mean ? std::optional<long>(d.mean->count()) : std::nullopt,
           d.median ? std::optional<long>(d.median->count()) : std::nullopt};
 }
-Figures of(std::initializer_list<long> values) { return figures(summarize(secs(values))); }
+Figures of(std::initializer_list<long> values) { return figures(summarize_durations(secs(values))); }
 constexpr std::nullopt_t none = std::nullopt;
 
 FollowUp action(bool done, const std::string& due) {
@@ -151,18 +151,18 @@ std::vector<std::string> keys(const StatsResult& r) {
 }  // namespace
 
 TEST_SUITE("stats") {
-  TEST_CASE("summarize: nothing measured has a count of 0 and no mean or median (not zero)") {
+  TEST_CASE("summarize_durations: nothing measured has a count of 0 and no mean or median (not zero)") {
     CHECK(of({}) == Figures{0, none, none});
   }
 
-  TEST_CASE("summarize: one value is its own mean and median") {
+  TEST_CASE("summarize_durations: one value is its own mean and median") {
     CHECK(of({42}) == Figures{1, 42, 42});
     // zero is a measurement (acknowledged when declared), not a missing stage
     CHECK(of({0}) == Figures{1, 0, 0});
     CHECK(of({0, 0}) == Figures{2, 0, 0});
   }
 
-  TEST_CASE("summarize: an odd count has the middle value as its median, whatever the order given") {
+  TEST_CASE("summarize_durations: an odd count has the middle value as its median, whatever the order given") {
     // 300, 61, 240: sorted 61, 240, 300 -> median 240; mean 601 / 3 = 200.33 -> 200
     CHECK(of({300, 61, 240}) == Figures{3, 200, 240});
     // 3600, 5400, 1860: mean 10860 / 3 = 3620; median 3600
@@ -171,7 +171,7 @@ TEST_SUITE("stats") {
     CHECK(of({1000, 40, 10, 30, 20}) == Figures{5, 220, 30});
   }
 
-  TEST_CASE("summarize: an even count has the mean of the middle two as its median") {
+  TEST_CASE("summarize_durations: an even count has the mean of the middle two as its median") {
     // 10, 20, 30, 40: middle 20 and 30 -> 25; mean 100 / 4 = 25
     CHECK(of({40, 10, 30, 20}) == Figures{4, 25, 25});
     // 1, 2, 3, 100: middle 2 and 3 -> 2.5 -> 3 (halves up); mean 106 / 4 = 26.5 -> 27
@@ -180,7 +180,7 @@ TEST_SUITE("stats") {
     CHECK(of({1800, 1200}) == Figures{2, 1500, 1500});
   }
 
-  TEST_CASE("summarize: means and medians are rounded to the nearest second, halves up") {
+  TEST_CASE("summarize_durations: means and medians are rounded to the nearest second, halves up") {
     // 600, 61: 661 / 2 = 330.5 -> 331, mean and median alike
     CHECK(of({600, 61}) == Figures{2, 331, 331});
     // 1, 2: 1.5 -> 2

@@ -73,22 +73,22 @@ TEST_SUITE("summaries") {
     const std::string b = declare(repo, "second");
     declare(repo, "third");
 
-    const SummaryRead cold = read_summaries(repo, false);
+    const SummaryRead cold = read_summaries(repo, SummaryDocuments::leave_out);
     CHECK(cold.parsed == 3);
     CHECK(cold.incidents.size() == 3);
     CHECK(std::filesystem::exists(dir.path() / ".git" / "irctl" / "summaries"));
 
-    const SummaryRead warm = read_summaries(repo, false);
+    const SummaryRead warm = read_summaries(repo, SummaryDocuments::leave_out);
     CHECK(warm.parsed == 0);
     CHECK(described(warm) == described(cold));
 
     // A write through irctl: one file changed, the one parsed again.
     add_note(repo, a, "rolled back", recorder());
-    const SummaryRead after_note = read_summaries(repo, false);
+    const SummaryRead after_note = read_summaries(repo, SummaryDocuments::leave_out);
     CHECK(after_note.parsed == 1);
     REQUIRE(after_note.incidents.size() == 3);
     CHECK(summary_of(after_note, a).events == summary_of(cold, a).events + 1);
-    CHECK(read_summaries(repo, false).parsed == 0);
+    CHECK(read_summaries(repo, SummaryDocuments::leave_out).parsed == 0);
 
     // An edit by hand, not committed: the stat data differs from the index.
     const auto path = dir.path() / incident_path(b);
@@ -97,20 +97,20 @@ TEST_SUITE("summaries") {
     REQUIRE(at != std::string::npos);
     text.replace(at, 16, "title = \"renamed by hand\"");
     overwrite(path, text);
-    const SummaryRead after_edit = read_summaries(repo, false);
+    const SummaryRead after_edit = read_summaries(repo, SummaryDocuments::leave_out);
     CHECK(after_edit.parsed == 1);
     CHECK(summary_of(after_edit, b).incident.title == "renamed by hand");
-    CHECK(summary_of(read_summaries(repo, false), b).incident.title == "renamed by hand");
+    CHECK(summary_of(read_summaries(repo, SummaryDocuments::leave_out), b).incident.title == "renamed by hand");
 
     // The same size, at once: the times tell (or the entry is too new to trust).
     text = slurp(path);
     text.replace(text.find("renamed by hand"), 15, "RENAMED BY HAND");
     overwrite(path, text);
-    CHECK(summary_of(read_summaries(repo, false), b).incident.title == "RENAMED BY HAND");
+    CHECK(summary_of(read_summaries(repo, SummaryDocuments::leave_out), b).incident.title == "RENAMED BY HAND");
 
     // A file that went away leaves the cache with the next write of it.
     std::filesystem::remove(path);
-    CHECK(read_summaries(repo, false).incidents.size() == 2);
+    CHECK(read_summaries(repo, SummaryDocuments::leave_out).incidents.size() == 2);
   }
 
   TEST_CASE("a file that does not parse is reported every time, and parsed once") {
@@ -118,11 +118,11 @@ TEST_SUITE("summaries") {
     Repository repo = new_repository(dir);
     const std::string id = declare(repo, "first");
     overwrite(dir.path() / incident_path(id), "schema = 1\nid = \n");
-    const SummaryRead first = read_summaries(repo, false);
+    const SummaryRead first = read_summaries(repo, SummaryDocuments::leave_out);
     REQUIRE(first.problems.size() == 1);
     CHECK(first.problems[0].path == incident_path(id));
     CHECK(first.incidents.empty());
-    const SummaryRead second = read_summaries(repo, false);
+    const SummaryRead second = read_summaries(repo, SummaryDocuments::leave_out);
     CHECK(second.parsed == 0);
     CHECK(described(second) == described(first));
   }
@@ -142,7 +142,7 @@ TEST_SUITE("summaries") {
     for (const bool cold : {true, false}) {
       CAPTURE(cold);
       if (cold) std::filesystem::remove(dir.path() / ".git" / "irctl" / "summaries");
-      const SummaryRead r = read_summaries(repo, false);
+      const SummaryRead r = read_summaries(repo, SummaryDocuments::leave_out);
       CHECK(r.parsed == (cold ? 4 : 0));
       REQUIRE(r.incidents.size() == 3);
       REQUIRE(r.problems.size() == 1);
@@ -159,7 +159,7 @@ TEST_SUITE("summaries") {
     Repository repo = new_repository(dir);
     declare(repo, "first");
     declare(repo, "second");
-    const std::string expected = described(read_summaries(repo, false));
+    const std::string expected = described(read_summaries(repo, SummaryDocuments::leave_out));
     const auto cache = dir.path() / ".git" / "irctl" / "summaries";
     const std::string good = slurp(cache);
     for (const std::string& bad :
@@ -167,10 +167,10 @@ TEST_SUITE("summaries") {
           good + "x", std::string("irctl summaries\n") + std::string(8, '\x7f') + good.substr(24)}) {
       CAPTURE(bad.size());
       overwrite(cache, bad);
-      const SummaryRead r = read_summaries(repo, false);
+      const SummaryRead r = read_summaries(repo, SummaryDocuments::leave_out);
       CHECK(described(r) == expected);
       CHECK(r.parsed == 2);
-      CHECK(read_summaries(repo, false).parsed == 0);
+      CHECK(read_summaries(repo, SummaryDocuments::leave_out).parsed == 0);
     }
   }
 
@@ -178,17 +178,17 @@ TEST_SUITE("summaries") {
     TempDir dir;
     Repository repo = new_repository(dir);
     const std::string id = declare(repo, "first");
-    const SummaryRead plain = read_summaries(repo, false);
+    const SummaryRead plain = read_summaries(repo, SummaryDocuments::leave_out);
     REQUIRE(plain.incidents.size() == 1);
     CHECK(plain.incidents[0].document.empty());
 
-    const SummaryRead with = read_summaries(repo, true);
+    const SummaryRead with = read_summaries(repo, SummaryDocuments::include);
     CHECK(with.parsed == 1);  // the documents were not cached yet
     REQUIRE(with.incidents.size() == 1);
     Json expected = load_incident(repo, id).to_json();
     expected.erase("timeline");
     CHECK(with.incidents[0].document == expected.dump(2));
-    const SummaryRead again = read_summaries(repo, true);
+    const SummaryRead again = read_summaries(repo, SummaryDocuments::include);
     CHECK(again.parsed == 0);
     CHECK(again.incidents[0].document == expected.dump(2));
   }
@@ -197,10 +197,10 @@ TEST_SUITE("summaries") {
     TempDir dir;
     Repository repo = new_repository(dir, "incidents");
     const std::string id = declare(repo, "first");
-    CHECK(read_summaries(repo, false).parsed == 1);
-    CHECK(read_summaries(repo, false).parsed == 0);
+    CHECK(read_summaries(repo, SummaryDocuments::leave_out).parsed == 1);
+    CHECK(read_summaries(repo, SummaryDocuments::leave_out).parsed == 0);
     add_note(repo, id, "more", recorder());
-    const SummaryRead r = read_summaries(repo, false);
+    const SummaryRead r = read_summaries(repo, SummaryDocuments::leave_out);
     CHECK(r.parsed == 1);
     REQUIRE(r.incidents.size() == 1);
     CHECK(r.incidents[0].events == 2);
