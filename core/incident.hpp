@@ -42,6 +42,8 @@ struct Event {
   TomlTable set;
   /// The fields the event removed (a reopened incident loses resolved_at).
   std::vector<std::string> unset;
+
+  bool operator==(const Event&) const = default;
 };
 
 struct Task {
@@ -49,6 +51,8 @@ struct Task {
   bool done = false;
   std::optional<Timestamp> done_at;
   std::string done_by;
+
+  bool operator==(const Task&) const = default;
 };
 
 /// A follow-up action (irctl action): work that keeps the incident from
@@ -70,12 +74,15 @@ struct FollowUp {
 
   /// Open, with a due date before `today` (YYYY-MM-DD, UTC).
   bool overdue(const std::string& today) const { return !done && !due.empty() && due < today; }
+  bool operator==(const FollowUp&) const = default;
 };
 
 struct RoleAssignment {
   std::string role;
   std::string person;
   std::string workstream;  ///< empty unless the role has workstreams
+
+  bool operator==(const RoleAssignment&) const = default;
 };
 
 /// A person recorded in a role that has workstreams is written "bob (db)".
@@ -121,6 +128,9 @@ struct Incident {
   bool is_void() const { return voided_at.has_value(); }
   /// The people in a role, in file order.
   std::vector<std::string> people_in(const std::string& role) const;
+  /// Every field: a test that compares whole values sees a field that a
+  /// copy (the summary cache) dropped.
+  bool operator==(const Incident&) const = default;
 };
 
 class IncidentFile {

@@ -241,6 +241,7 @@ EOF
   [ ! -e incidents ]
   [ -z "$(git status --porcelain --untracked-files=all)" ]
   run --separate-stderr irctl timeline "$id"
+  assert_status 0
   assert_output_contains "from the clone"
 }
 
@@ -286,8 +287,10 @@ EOF
   [ "$(git --git-dir="$TEST_DIR/remote.git" rev-parse main)" = "$remote_main" ]
   [ "$(tree_of "$CODE" incidents)" = "$(tree_of "$TEST_DIR/other" incidents)" ]
   run --separate-stderr irctl --json show "$id"
+  assert_status 0
   [ "$(json_eval 'd["severity"]' <<<"$output")" = SEV1 ]
   run --separate-stderr irctl timeline "$id"
+  assert_status 0
   assert_output_contains "from the other clone"
   assert_output_contains "from the code repository"
   run --separate-stderr irctl fsck
@@ -345,7 +348,7 @@ EOF
   snapshot
   for name in HEAD -dash; do
     run git check-ref-format --branch "$name"
-    [ "$status" -ne 0 ]
+    assert_status 128
     run --separate-stderr irctl init --branch "$name"
     assert_status 2
     [[ "$stderr" == *"'$name' is not a valid branch name"* ]]

@@ -339,6 +339,7 @@ hold_lock() {
   done
   for t in "${ok_decls[@]}"; do
     run --separate-stderr irctl list --json
+    assert_status 0
     [[ "$output" == *"\"$t\""* ]] || { echo "declared '$t' reported success but is not listed" >&2; return 1; }
   done
   # every note is there at most once, and each event of the file is one commit

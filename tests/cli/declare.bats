@@ -34,6 +34,7 @@ teardown() { common_teardown; }
   [ "$output" = '[1, "'"$id"'", "Checkout API returns 503", "identification", "SEV2", "degradation", ["checkout", "payments"], "Error rate at 38%", ["#inc-checkout", "bridge 42"], "alice", "2025-03-04T05:06:07+00:00"]' ]
   # one declare event on the timeline
   run toml_eval "$f" '[(e["type"], e["text"], e["at"], e["by"]) for e in d["timeline"]]'
+  assert_status 0
   [ "$output" = '[["declare", "Checkout API returns 503", "2025-03-04T05:06:07+00:00", "Alice Example <alice@example.com>"]]' ]
 }
 
@@ -155,6 +156,7 @@ teardown() { common_teardown; }
   [ "$(toml_eval "$f" 'd["services"][0]')" = 'svc"x' ]
   [ "$(toml_eval "$f" 'd["summary"]')" = $'two\nlines\t"""'"'''" ]
   run irctl show "$id" --json
+  assert_status 0
   [ "$(json_eval 'd["title"]' <<<"$output")" = "$title" ]
 }
 

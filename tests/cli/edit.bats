@@ -115,6 +115,7 @@ EOF
   # and the next edit starts afresh rather than resuming
   run --separate-stderr irctl edit "$ID"
   assert_status 0
+  [[ "$stderr" == *"No changes"* ]]
   [[ "$stderr" != *Resuming* ]]
 }
 
@@ -203,7 +204,7 @@ sed -i 's/^title = .*/title = "Half done"/' "$1"
 exit 3
 EOF
   run_unchanged --separate-stderr irctl edit "$ID"
-  [ "$status" -ne 0 ]
+  assert_status 1
   assert_text_error
   [[ "$stderr" == *"nothing was committed"* ]]
   [[ "$stderr" == *".git/irctl/edit/$ID.toml"* ]]
@@ -223,7 +224,7 @@ sed -i 's/^title = .*/title = "Half done"/' "$1"
 exit 1
 EOF
   run irctl edit "$ID"
-  [ "$status" -ne 0 ]
+  assert_status 1
   editor finish <<'EOF'
 grep -qx 'title = "Half done"' "$1"
 sed -i 's/^title = .*/title = "All done"/' "$1"
@@ -251,6 +252,7 @@ EOF
   [[ "$(git log -1 --format=%s)" == "edit $ID:"* ]]
   assert_clean_repo
   run toml_eval "$FILE" '[e["type"] + ":" + e["text"] for e in d["timeline"]]'
+  assert_status 0
   [[ "$output" == *'"note:written while the editor was open"'* ]]
   [[ "$output" == *'"note:Error rate at 38%; started with deploy 4711"'* ]]
   [ "$(toml_eval "$FILE" 'len(d["timeline"])')" -eq 4 ]

@@ -146,14 +146,22 @@ teardown() { common_teardown; }
 @test "hints read as plain English" {
   new_repo
   id=$(declare_incident "x")
-  run --separate-stderr irctl declare x --severity SEV9
-  [[ "$stderr" != *severitys* ]]
-  run --separate-stderr irctl note "$id" ""
-  [[ "$stderr" != *"give a the"* ]]
-  run --separate-stderr irctl declare "  "
-  [[ "$stderr" != *"give a the"* ]]
-  run --separate-stderr irctl declare x --service ""
-  [[ "$stderr" != *"give a a "* ]]
+  run_unchanged --separate-stderr irctl declare x --severity SEV9
+  assert_status 2
+  [ "$stderr" = "irctl: error: unknown severity 'SEV9'
+hint: valid severities: SEV1, SEV2, SEV3, SEV4 (from .irctl/config.toml)" ]
+  run_unchanged --separate-stderr irctl note "$id" ""
+  assert_status 2
+  [ "$stderr" = "irctl: error: the note is empty
+hint: give the note" ]
+  run_unchanged --separate-stderr irctl declare "  "
+  assert_status 2
+  [ "$stderr" = "irctl: error: the title is empty
+hint: give the title" ]
+  run_unchanged --separate-stderr irctl declare x --service ""
+  assert_status 2
+  [ "$stderr" = "irctl: error: a service name is empty
+hint: give a service name" ]
 }
 
 # --- JSON errors --------------------------------------------------------------------

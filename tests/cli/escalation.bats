@@ -24,6 +24,7 @@ level_of() { toml_eval "$(incident_path "$1")" 'd["escalation_level"]'; }
   [ "$(toml_eval "$f" '[d["escalation_policy"], d["escalation_level"], d["escalated_at"]]')" = '["default", 1, "2025-03-04T05:06:07+00:00"]' ]
   [ "$(toml_eval "$f" 'd["timeline"][0]["targets"]')" = '["primary-oncall"]' ]
   run irctl show "$id"
+  assert_status 0
   assert_output_contains "level 1 of default, since 2025-03-04 05:06 UTC"
 }
 
@@ -46,6 +47,7 @@ level_of() { toml_eval "$(incident_path "$1")" 'd["escalation_level"]'; }
   irctl -q escalate "$id"
   [ "$(toml_eval "$f" '[d["escalation_level"], d["timeline"][-1]["targets"]]')" = '[3, ["engineering-manager"]]' ]
   run irctl show "$id"
+  assert_status 0
   assert_output_contains "level 3 of default"
 }
 
@@ -197,6 +199,7 @@ level_of() { toml_eval "$(incident_path "$1")" 'd["escalation_level"]'; }
   irctl -q assign "$id" comms-external dave
   [ "$(irctl show "$id" --json | json_eval 'd["missing"]')" = '[{"escalation_level": 2}]' ]
   run irctl list
+  assert_status 0
   assert_output_contains "escalation-2"
   irctl -q escalate "$id" --reason "SEV1"
   [ "$(irctl show "$id" --json | json_eval 'd["missing"]')" = '[]' ]
@@ -260,9 +263,9 @@ EOF
   git commit -q -am "a broken incident file"
   n=$(commits)
   run --separate-stderr irctl escalate --due
+  assert_status 65
   [ "$(commits)" -eq $((n + 1)) ]
   [ "$(level_of "$good")" = "2" ]
   [[ "$output" == "$good: escalated to level 2"* ]]
   [[ "$stderr" == *"$bad_file"* ]] || { echo "stderr does not name $bad_file: $stderr" >&2; false; }
-  [ "$status" -ne 0 ]
 }

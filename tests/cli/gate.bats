@@ -159,7 +159,7 @@ j() { json_eval "$1" <<<"$output"; }
   # with a blocking incident besides, it still fails, and lists it
   id=$(declare_incident "Checkout API returns 503" --severity SEV1)
   run_unchanged --separate-stderr irctl gate
-  [ "$status" -ne 0 ]
+  assert_status 65
   [[ "$stderr" == *"$id"* ]]
 }
 
@@ -185,6 +185,7 @@ print(json.dumps({"key": "evil", "title": "evil \u001b]0;owned\u0007 \u001b[2J\u
   IRCTL_ACTOR="Alerts <alerts@example.com>" irctl -q ingest "$TEST_DIR/evil.json" >/dev/null
   run --separate-stderr irctl gate
   assert_status 6
+  [[ "$stderr" == "irctl gate: blocked by 1 open incident:"* ]]
   refute_raw_controls
   [[ "$stderr" != *$'\u202e'* ]]
 }

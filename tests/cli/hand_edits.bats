@@ -75,8 +75,10 @@ s = s.replace("kind = \"outage\"\n", "kind = \"outage\"\ncustomer_ticket = \"ZD-
   git commit -qam "hand timeline entry"
   irctl -q note "$ID" "by irctl"
   run toml_eval "$FILE" '[e["text"] for e in d["timeline"]]'
+  assert_status 0
   [ "$output" = '["Checkout API returns 503", "written by hand", "by irctl"]' ]
   run irctl timeline "$ID" --json
+  assert_status 0
   [ "$(json_eval '[e["text"] for e in d["timeline"]]' <<<"$output")" = '["written by hand", "Checkout API returns 503", "by irctl"]' ]
 }
 

@@ -221,7 +221,8 @@ exit 0
 EOF
   run --separate-stderr irctl note "$ID" "hello"
   assert_status 0
-  [ -z "$stderr" ] || [[ "$stderr" != *warning* ]]
+  [[ "$stderr" == "Noted on $ID at "*" UTC" ]]
+  [[ "$stderr" != *warning* ]]
   assert_clean_repo
 }
 

@@ -65,6 +65,7 @@ json.dump(j, open(sys.argv[2], "w"))' "$1" "$2" "$3"
   ingest_json "$FIX/alertmanager_v4_firing.json"
   id=$(json_eval 'd["id"]' <<<"$output")
   run --separate-stderr irctl show "$id" --json
+  assert_status 0
   [ "$(json_eval 'd["title"]' <<<"$output")" = "BlackBox Probe Failure: https://server.example.org" ]
   [ "$(json_eval 'd["severity"]' <<<"$output")" = SEV1 ]          # severity=critical
   [ "$(json_eval 'd["services"]' <<<"$output")" = '["http_checks"]' ]  # the job label
@@ -116,12 +117,14 @@ j["status"] = "resolved"; j["alerts"][0]["endsAt"] = "2018-03-07T07:03:21-05:00"
   ingest_json "$FIX/pagerduty_v3_incident_priority_updated_docs.json"
   id=$(json_eval 'd["id"]' <<<"$output")
   run --separate-stderr irctl show "$id" --json
+  assert_status 0
   [ "$(json_eval 'd["severity"]' <<<"$output")" = SEV1 ]
   [ "$(json_eval 'd["services"]' <<<"$output")" = '["API Service"]' ]
   [ "$(json_eval 'd["title"]' <<<"$output")" = "A little bump in the road" ]
   ingest_json "$FIX/grafana_unified_firing_docs.json"
   id=$(json_eval 'd["id"]' <<<"$output")
   run --separate-stderr irctl show "$id" --json
+  assert_status 0
   # the earlier of the two alerts, 09:51:03.157076+02:00
   [ "$(json_eval 'd["started_at"]' <<<"$output")" = 2021-10-12T07:51:03Z ]
   [ "$(json_eval 'len(d["alerts"])' <<<"$output")" = 2 ]
@@ -138,12 +141,15 @@ for a in j["alerts"]:
   assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = resolved ]
   run --separate-stderr irctl show "$id" --json
+  assert_status 0
   [ "$(json_eval 'd["status"]' <<<"$output")" = resolved ]
   [ "$(json_eval 'd["recovered_at"]' <<<"$output")" = 2023-02-06T13:40:00Z ]
   run_unchanged --separate-stderr irctl ingest --json "$TEST_DIR/resolved.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
   # the same firing delivered late does not declare again
   run_unchanged --separate-stderr irctl ingest --json "$FIX/alertmanager_v4_firing.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
   [ "$(incident_count)" -eq 1 ]
 }
@@ -162,6 +168,7 @@ for a in j["alerts"]:
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = updated ]
   [ "$(json_eval 'd["event"]["type"]' <<<"$output")" = alert ]
   run --separate-stderr irctl show "$id" --json
+  assert_status 0
   [ "$(json_eval 'd["status"]' <<<"$output")" = identification ]
   [ "$(json_eval 'd["alert_status"]' <<<"$output")" = resolved ]
   ingest_json "$FIX/alertmanager_v4_firing.json"
@@ -180,10 +187,12 @@ for a in j["alerts"]:
   ingest_json "$TEST_DIR/acknowledge.json"
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = acknowledged ]
   run_unchanged --separate-stderr irctl ingest --json "$TEST_DIR/acknowledge.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
   ingest_json "$TEST_DIR/resolve.json"
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = resolved ]
   run --separate-stderr irctl show "$id" --json
+  assert_status 0
   [ "$(json_eval 'd["status"]' <<<"$output")" = resolved ]
   [ -n "$(json_eval 'd["acknowledged_at"]' <<<"$output")" ]
   # severity info gives SEV4; the component label names the service
@@ -206,6 +215,7 @@ for a in j["alerts"]:
   [ "$(toml_eval "$(incident_path "$id")" 'd["alerts"]')" = \
     '["grafana:fingerprint:c6eadffa33fcdf37", "grafana:fingerprint:bc97ff14869b13e3"]' ]
   run_unchanged --separate-stderr irctl ingest --json "$FIX/grafana_unified_firing_docs.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
 }
 
@@ -231,6 +241,7 @@ j["workflow_run"]["name"] = "CodeQL"; j["workflow_run"]["head_branch"] = "main"'
   assert_status 65
   [[ "$stderr" == *"pagerduty payload: 'event_action' is missing"* ]]
   run_unchanged --separate-stderr irctl ingest "$FIX/bad/alertmanager_wrong_types.json"
+  assert_status 65
   [[ "$stderr" == *"alertmanager payload: 'version' must be a string, not a number"* ]]
   # the wrong format forced, not JSON at all, not an object, too big, too deep
   run_unchanged irctl ingest --format opsgenie "$FIX/alertmanager_v4_firing.json"
@@ -580,8 +591,10 @@ JSON
   [ "$(toml_eval "$path" '[d["status"], d["alert_status"], d["recovered_at"]]')" = \
     '["resolved", "resolved", "2026-11-28T16:45:00+00:00"]' ]
   run_unchanged --separate-stderr irctl ingest --json "$TEST_DIR/ok.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
   run_unchanged --separate-stderr irctl ingest --json "$TEST_DIR/ack.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
   [ "$(git rev-list --count HEAD)" -eq 4 ]
   assert_clean_repo
@@ -593,6 +606,7 @@ JSON
   [[ "$(json_eval 'd["keys"][0]' <<<"$output")" =~ ^generic:fnv:[0-9a-f]{16}$ ]]
   id=$(json_eval 'd["id"]' <<<"$output")
   run_unchanged --separate-stderr irctl ingest --json "$TEST_DIR/long.json"
+  assert_status 0
   [ "$(json_eval '[d["outcome"], d["id"]]' <<<"$output")" = "[\"unchanged\", \"$id\"]" ]
 }
 
@@ -630,6 +644,7 @@ j["dedup_key"] = "d3640fbd41094207a1c11e58e46b1662"; j["payload"]["severity"] = 
   [ "$(toml_eval "$path" '[d["severity"], d["alerts"]]')" = \
     '["SEV1", ["pagerduty:d3640fbd41094207a1c11e58e46b1662", "pagerduty:incident:PGR0VU2"]]' ]
   run_unchanged --separate-stderr irctl ingest --json "$FIX/pagerduty_v3_incident_priority_updated_docs.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
   # acknowledged and resolved webhooks, known by the PagerDuty incident's id alone
   derive "$FIX/pagerduty_v3_incident_priority_updated_docs.json" "$TEST_DIR/acked.json" '
@@ -651,6 +666,7 @@ j["event"]["event_type"] = "incident.resolved"; j["event"]["data"]["status"] = "
   [[ "$(json_eval 'd["keys"][0]' <<<"$output")" == pagerduty:* ]]
   id=$(json_eval 'd["id"]' <<<"$output")
   run_unchanged --separate-stderr irctl ingest --json "$TEST_DIR/nokey.json"
+  assert_status 0
   [ "$(json_eval '[d["outcome"], d["id"]]' <<<"$output")" = "[\"unchanged\", \"$id\"]" ]
   # another summary is another alert
   derive "$TEST_DIR/nokey.json" "$TEST_DIR/other.json" 'j["payload"]["summary"] = "Disk full on host2"'
@@ -678,6 +694,7 @@ j["event"]["event_type"] = "incident.resolved"; j["event"]["data"]["status"] = "
   id=$(json_eval 'd["id"]' <<<"$output")
   irctl -q resolve "$id" --summary "Probe target fixed"
   run_unchanged --separate-stderr irctl ingest --json "$FIX/alertmanager_v4_firing.json"
+  assert_status 0
   [ "$(json_eval '[d["outcome"], d["id"]]' <<<"$output")" = "[\"unchanged\", \"$id\"]" ]
   [[ "$(json_eval 'd["message"]' <<<"$output")" == "$id is resolved; nothing to do" ]]
   derive "$FIX/alertmanager_v4_firing.json" "$TEST_DIR/anew.json" 'j["alerts"][0]["startsAt"] = "2023-02-07T08:00:00Z"'
@@ -703,6 +720,7 @@ for a in j["alerts"]:
   [ "$(toml_eval "$path" '[d["status"], d["alert_status"], d["recovered_at"], "resolved_at" in d]')" = \
     '["identification", "resolved", "2023-02-06T13:40:00+00:00", false]' ]
   run_unchanged --separate-stderr irctl ingest --json "$TEST_DIR/resolved.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
   run_unchanged irctl gate --severity SEV1
   assert_status 6
@@ -712,6 +730,7 @@ for a in j["alerts"]:
   [ "$(json_eval '[d["outcome"], d["id"], d["event"]["type"]]' <<<"$output")" = "[\"updated\", \"$id\", \"alert\"]" ]
   [ "$(toml_eval "$path" 'd["alert_status"]')" = firing ]
   run_unchanged --separate-stderr irctl ingest --json "$TEST_DIR/again.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
   # people resolve it
   irctl -q resolve "$id"
@@ -783,14 +802,22 @@ print(json.dumps(p))' >"$TEST_DIR/hostile.json"
   [ "$(toml_eval "$path" 'd["alerts"]')" = \
     '["alertmanager:{}:{alertname=\"../../etc/passwd\u001b[2J\u0000\n--upload-pack=touch /tmp/irctl-pwned\"}", "alertmanager:fingerprint:../../x\u001b\u0000fp"]' ]
   run_unchanged --separate-stderr irctl ingest --json "$TEST_DIR/hostile.json"
+  assert_status 0
   [ "$(json_eval 'd["outcome"]' <<<"$output")" = unchanged ]
   # nothing raw on the terminal, from any command that prints it
   for cmd in "show $id" "timeline $id" "list" "log $id" "gate"; do
     run --separate-stderr irctl $cmd
+    # the open incident blocks the gate
+    if [ "$cmd" = gate ]; then assert_status 6; else assert_status 0; fi
+    # what each shows of the incident: its ID, or in the timeline its declaration
+    expected=$id
+    [ "$cmd" != "timeline $id" ] || expected="  declare  "
+    [[ "$output$stderr" == *"$expected"* ]] || { echo "irctl $cmd does not show '$expected'" >&2; return 1; }
     refute_raw_controls
     [[ "$output$stderr" != *$'\u202e'* ]] || { echo "irctl $cmd prints a raw U+202E" >&2; return 1; }
   done
   run --separate-stderr irctl ingest "$TEST_DIR/hostile.json"
+  assert_status 0
   refute_raw_controls
   # the commit's subject is one line
   [ "$(git log -1 --format=%s "$(git log -1 --format=%H -- "$path")" | wc -l)" -eq 1 ]

@@ -57,9 +57,11 @@ ACTOR="Alice Example <alice@example.com>"
   assert_status 0
   [ "$output" = "SEV1,SEV2,SEV3,SEV4" ]
   run toml_eval .irctl/config.toml '" ".join(k["name"] for k in d["kind"])'
+  assert_status 0
   assert_output_contains "outage"
   assert_output_contains "data-breach"
   run toml_eval .irctl/config.toml '" ".join(r["name"] for r in d["role"])'
+  assert_status 0
   assert_output_contains "commander"
   assert_output_contains "comms-external"
 }

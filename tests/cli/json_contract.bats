@@ -652,12 +652,14 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
     return 1
   fi
   # with a terminal: a bold ID, a dim table header, a red "error:"
-  local args how expected
+  local args how expected code
   for args in "show $id" "list" "show ZZZZZZ"; do
     expected="Checkout API returns 503"
-    [ "$args" != "show ZZZZZZ" ] || expected="no incident matches"
+    code=0
+    [ "$args" != "show ZZZZZZ" ] || { expected="no incident matches"; code=3; }
     # shellcheck disable=SC2086
     run on_tty env TERM=xterm irctl $args
+    assert_status "$code"
     assert_output_contains "$expected"
     grep -q $'\e\[' <<<"$output" || {
       echo "no colour on a terminal from: irctl $args" >&2
@@ -669,6 +671,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
       "env TERM=xterm irctl --no-color $args" "env TERM=xterm irctl $args --no-color" "env TERM=dumb irctl $args"; do
       # shellcheck disable=SC2086
       run on_tty $how
+      assert_status "$code"
       assert_output_contains "$expected"
       if grep -q $'\e' <<<"$output"; then
         echo "colour from: $how" >&2
@@ -679,6 +682,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   done
   # NO_COLOR set but empty does not count (no-color.org)
   run on_tty env TERM=xterm NO_COLOR= irctl list
+  assert_status 0
   grep -q $'\e\[' <<<"$output"
 }
 

@@ -40,6 +40,7 @@ commits() { git rev-list --count HEAD; }
   git log -1 --format='%(trailers:only,unfold)' | grep -qx "Incident: $ID"
   [ "$(git log -1 --format='%(trailers:key=Event,valueonly)' | head -n 1)" = "$(last_event '["id"]')" ]
   run irctl timeline "$ID"
+  assert_status 0
   assert_output_contains "SEV3 -> SEV1: all regions affected"
   # down again, without a reason
   irctl -q severity "$ID" SEV4
@@ -102,12 +103,14 @@ commits() { git rev-list --count HEAD; }
   [[ "$line" == *"escalation to level 2"* ]]
   [[ "$line" == *"SEV1"* ]]
   run --separate-stderr irctl show "$ID" --json
+  assert_status 0
   [ "$(json_eval 'd["missing"]' <<<"$output")" = '[{"role": "commander"}, {"role": "comms-external"}, {"escalation_level": 2}]' ]
   run --separate-stderr irctl list
   assert_status 0
   head -n 1 <<<"$output" | grep -q MISSING
   grep "^$ID" <<<"$output" | grep -q 'commander,comms-external,escalation-2'
   run --separate-stderr irctl list --json
+  assert_status 0
   [ "$(json_eval '{i["id"]: i["missing"] for i in d["incidents"]}["'"$ID"'"]' <<<"$output")" = '[{"role": "commander"}, {"role": "comms-external"}, {"escalation_level": 2}]' ]
   [ "$(json_eval '{i["id"]: i["missing"] for i in d["incidents"]}["'"$other"'"]' <<<"$output")" = '[]' ]
 
@@ -119,9 +122,11 @@ commits() { git rev-list --count HEAD; }
   [ "$(irctl show "$ID" --json | json_eval 'd["missing"]')" = '[]' ]
   run --separate-stderr irctl show "$ID"
   assert_status 0
+  [ "$(grep '^  roles' <<<"$output")" = "  roles         commander: alice, comms-external: dave" ]
   refute_output_contains "missing"
   run --separate-stderr irctl list
   assert_status 0
+  [ "$(head -n 1 <<<"$output" | tr -s ' ')" = "ID SEVERITY STATUS DECLARED TITLE" ]
   refute_output_contains "MISSING"
   run --separate-stderr irctl list --json
   assert_status 0
@@ -155,8 +160,10 @@ commits() { git rev-list --count HEAD; }
   # the handover does not move the acknowledgement
   [ "$(field 'd["acknowledged_at"]')" = "$acked" ]
   run irctl timeline "$ID"
+  assert_status 0
   assert_output_contains "commander: alice -> bob"
   run irctl show "$ID"
+  assert_status 0
   assert_output_contains "commander: bob"
 }
 
@@ -184,6 +191,7 @@ commits() { git rev-list --count HEAD; }
   [ "$(last_event '["previous"]')" = "carol" ]
   [ "$(field 'd["roles"]["tech-lead"]')" = '["erin (network)", "dave (database)"]' ]
   run irctl show "$ID"
+  assert_status 0
   [ "$(grep '^  roles' <<<"$output" | sed 's/^  roles *//')" = "tech-lead: erin [network], tech-lead: dave [database]" ]
   # a tech lead without a workstream is one more lead
   irctl -q assign "$ID" tech-lead frank
@@ -227,6 +235,7 @@ commits() { git rev-list --count HEAD; }
   f=$(incident_path "$id")
   [ "$(toml_eval "$f" '"acknowledged_at" in d')" = "false" ]
   run irctl show "$id"
+  assert_status 0
   assert_output_contains "not yet"
   before=$(git rev-parse HEAD)
   run --separate-stderr irctl --as "Sam Oncall <sam@example.com>" --at -5m ack "$id"
@@ -287,6 +296,7 @@ commits() { git rev-list --count HEAD; }
   irctl -q eradicate "$ID" "Removed the feature flag"
   [ "$(field 'd["status"]')" = "recovery" ]
   run irctl timeline "$ID" --type contain,eradicate,recover
+  assert_status 0
   [ "$(wc -l <<<"$output")" -eq 6 ]
 }
 
@@ -320,6 +330,7 @@ commits() { git rev-list --count HEAD; }
   [ "$(last_event '["type"]')" = "resolve" ]
   [ "$(git log -1 --format=%s)" = "resolve $ID: Deploy 4711 exhausted the DB pool; rolled back" ]
   run irctl show "$ID"
+  assert_status 0
   assert_output_contains "resolved"
   assert_output_contains "Connection leak in the retry path"
 }
@@ -509,6 +520,7 @@ commits() { git rev-list --count HEAD; }
   printf 'Line one\nLine two\n' | irctl -q update "$ID" -a external -
   [ "$(last_event '["text"]')" = $'Line one\nLine two' ]
   run irctl timeline "$ID" --type update
+  assert_status 0
   [ "$(grep -c update <<<"$output")" -eq 3 ]
 }
 
@@ -573,11 +585,14 @@ commits() { git rev-list --count HEAD; }
   [ "$(last_event '["done"]')" = "true" ]
   [[ "$(git log -1 --format=%s)" == "task $ID: done 2: Assign an incident commander"* ]]
   run irctl task "$ID" --json
+  assert_status 0
   [ "$(json_eval '[t["done"] for t in d["tasks"]]' <<<"$output")" = '[false, true, false, false, false, false, false, false]' ]
   [ "$(json_eval 'd["tasks"][1]["done_by"]' <<<"$output")" = "Carol <carol@example.com>" ]
   run irctl task "$ID"
+  assert_status 0
   sed -n 2p <<<"$output" | grep -q '^2 *\[x\] .*(Carol, '
   run irctl show "$ID"
+  assert_status 0
   assert_output_contains "1 of 8 done"
 
   # done again changes nothing
@@ -589,6 +604,7 @@ commits() { git rev-list --count HEAD; }
 
   irctl -q task "$ID" undo 2
   run irctl task "$ID" --json
+  assert_status 0
   [ "$(json_eval '[t["done"] for t in d["tasks"]]' <<<"$output")" = '[false, false, false, false, false, false, false, false]' ]
   before=$(git rev-parse HEAD)
   irctl -q task "$ID" undo 2
@@ -693,5 +709,6 @@ commits() { git rev-list --count HEAD; }
   [ "$(json_eval '[d["event"]["type"], d["event"]["text"], d["event"]["role"], d["event"]["person"]]' <<<"$output")" = '["assign", "commander: alice", "commander", "alice"]' ]
   [ -z "$stderr" ]
   run --separate-stderr irctl contain "$ID" "Rolled back" --json
+  assert_status 0
   [ "$(json_eval 'd["event"]["set"]["status"]' <<<"$output")" = "containment" ]
 }

@@ -164,7 +164,7 @@ concurrent_changes() {
   b_before=$(git -C "$TEST_DIR/b" rev-parse HEAD)
   cd "$TEST_DIR/b"
   run git pull --no-edit
-  [ "$status" -ne 0 ]
+  assert_status 1
   assert_output_contains "CONFLICT"
   assert_output_contains "$ID.toml"
   grep -q '^<<<<<<<' "$FILE"
@@ -191,7 +191,7 @@ concurrent_changes() {
   cd "$TEST_DIR/b"
   ours=$(git rev-parse HEAD)
   run git pull --no-edit
-  [ "$status" -ne 0 ]
+  assert_status 1
   assert_output_contains "their version of $path cannot be merged"
   assert_output_contains "CONFLICT (content): Merge conflict in $path"
   [ "$(git rev-parse HEAD)" = "$ours" ]
@@ -266,7 +266,7 @@ concurrent_changes() {
   cd "$TEST_DIR/b"
   b_before=$(git rev-parse HEAD)
   run git pull --no-edit
-  [ "$status" -ne 0 ]
+  assert_status 1
   grep -q '^<<<<<<<' "$FILE"
   path=${FILE#"$TEST_DIR/b/"}
   run --separate-stderr irctl fsck

@@ -23,6 +23,7 @@ teardown() { common_teardown; }
   git log -1 --format='%(trailers:only,unfold)' | grep -qx "Incident: $ID"
   event=$(git log -1 --format='%(trailers:key=Event,valueonly)' | head -n 1)
   run toml_eval "$FILE" '[(e["type"], e["text"], e["by"]) for e in d["timeline"]]'
+  assert_status 0
   [ "$output" = '[["declare", "Checkout API returns 503", "Alice Example <alice@example.com>"], ["note", "Rolled back deploy 4711", "Alice Example <alice@example.com>"]]' ]
   [ "$(toml_eval "$FILE" 'd["timeline"][-1]["id"]')" = "$event" ]
   [ "$(git diff-tree --no-commit-id --name-only -r HEAD)" = "$FILE" ]
@@ -34,6 +35,7 @@ teardown() { common_teardown; }
   irctl -q note "$ID" two
   irctl -q note "$ID" three
   run toml_eval "$FILE" 'len(set(e["id"] for e in d["timeline"])) == len(d["timeline"]) == 4'
+  assert_status 0
   [ "$output" = "true" ]
 }
 
@@ -42,12 +44,14 @@ teardown() { common_teardown; }
   part=${ID: -4}
   irctl -q note "${part,,}" second via part
   run toml_eval "$FILE" '[e["text"] for e in d["timeline"][1:]]'
+  assert_status 0
   [ "$output" = '["rolled back deploy 4711", "second via part"]' ]
 }
 
 @test "note - reads the text from stdin, several lines kept" {
   printf 'line one\nline two\n' | irctl -q note "$ID" -
   run toml_eval "$FILE" 'd["timeline"][-1]["text"]'
+  assert_status 0
   [ "$output" = $'line one\nline two' ]
   [ "$(git log -1 --format=%s)" = "note $ID: line one" ]
 }
@@ -90,6 +94,7 @@ teardown() { common_teardown; }
   irctl -q note "$ID" "$text"
   [ "$(toml_eval "$FILE" 'd["timeline"][-1]["text"]')" = "$text" ]
   run irctl show "$ID" --json
+  assert_status 0
   [ "$(json_eval 'd["timeline"][-1]["text"]' <<<"$output")" = "$text" ]
 }
 

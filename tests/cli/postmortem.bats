@@ -573,6 +573,7 @@ EOF
   other=$(as "$SRE" 2024-11-20T12:00:00Z declare "Slow search" --kind degradation)
   run --separate-stderr irctl postmortem "$other" -o -
   assert_status 0
+  assert_output_contains "Slow search"
   refute_output_contains "## Evidence log"
 }
 

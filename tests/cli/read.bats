@@ -139,10 +139,13 @@ assert tl[1]["by"] == "Alice Example <alice@example.com>"
   assert_status 0
   [ "$(sort <<<"$output")" = "$(printf '%s\n' "$s1" "$s2" | sort)" ]
   run irctl list --format ids --service checkout
+  assert_status 0
   [ "$(sort <<<"$output")" = "$(printf '%s\n' "$s1" "$s4" | sort)" ]
   run irctl list --format ids --kind malware
+  assert_status 0
   [ "$output" = "$s4" ]
   run irctl list --format ids --kind outage --service checkout
+  assert_status 0
   [ "$output" = "$s1" ]
 }
 
@@ -154,8 +157,10 @@ assert tl[1]["by"] == "Alice Example <alice@example.com>"
   assert_status 0
   [ "$output" = "$open" ]
   run irctl list --format ids --status resolved
+  assert_status 0
   [ "$output" = "$done_" ]
   run irctl list --format ids --status resolved,identification
+  assert_status 0
   [ "$(wc -l <<<"$output")" -eq 2 ]
 }
 
@@ -166,8 +171,10 @@ assert tl[1]["by"] == "Alice Example <alice@example.com>"
   assert_status 0
   [ "$output" = "$new" ]
   run irctl list --format ids --since 2025-01-01T00:00:00Z
+  assert_status 0
   [ "$(wc -l <<<"$output")" -eq 2 ]
   run irctl list --format ids --since 2025-01-01T00:00:01Z
+  assert_status 0
   [ "$output" = "$new" ]
 }
 

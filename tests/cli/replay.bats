@@ -105,6 +105,7 @@ EOF
   actual=$(sed -E 's/ {2,}/|/g' <<<"$output")
   diff -u <(expected_timeline) <(printf '%s\n' "$actual")
   run --separate-stderr irctl timeline @ --json
+  assert_status 0
   [ "$(json_eval '[e["at"] for e in d["timeline"]]' <<<"$output")" = '["2019-07-02T13:48:00Z", "2019-07-02T13:48:00Z", "2019-07-02T13:49:00Z", "2019-07-02T13:50:00Z", "2019-07-02T14:00:00Z", "2019-07-02T14:02:00Z", "2019-07-02T14:07:00Z", "2019-07-02T14:09:00Z", "2019-07-02T14:52:00Z", "2019-07-02T14:52:00Z", "2019-07-02T15:30:00Z", "2019-07-12T15:45:21Z"]' ]
   [ "$(json_eval '[e["audience"] for e in d["timeline"] if e["type"] == "update"]' <<<"$output")" = '["external", "external"]' ]
   [ "$(json_eval '[e["by"] for e in d["timeline"]][0]' <<<"$output")" = "$SRE" ]

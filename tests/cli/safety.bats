@@ -81,7 +81,7 @@ start_conflicted_merge() {
   git checkout -q -
   printf 'ours\n' >README.md && git commit -qam ours
   run git merge other
-  [ "$status" -ne 0 ]
+  assert_status 1
 }
 
 @test "every write is refused during a merge with conflicts; 'git merge --abort' still works" {
@@ -112,7 +112,7 @@ start_conflicted_merge() {
   git merge --abort
   git checkout -q other
   run git rebase "$base"
-  [ "$status" -ne 0 ]
+  assert_status 1
   run_unchanged --separate-stderr irctl note "$id" "mid-rebase"
   assert_status 5
   [[ "$stderr" == *"in the middle of a rebase"*"git rebase --abort"* ]]
@@ -143,6 +143,7 @@ start_conflicted_merge() {
   assert_status 65
   run --separate-stderr irctl gate --severity SEV2
   assert_status 65
+  [[ "$stderr" == *"severity 'SEV9' is not on the configured scale"* ]]
   [[ "$stderr" != *"go ahead"* ]]
   # A note would commit a file no reader accepts; irctl severity mends it.
   run_unchanged --separate-stderr irctl note "$id" "still broken"

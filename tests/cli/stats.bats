@@ -124,20 +124,25 @@ figure() { json_eval "$1" <<<"$output"; }
   assert_status 0
   [ "$(figure '[(g["key"], g["incidents"]) for g in d["groups"]]')" = '[["2026-03", 2], ["2026-04", 2]]' ]
   run --separate-stderr irctl stats --by kind --json
+  assert_status 0
   [ "$(figure '[(g["key"], g["incidents"]) for g in d["groups"]]')" = '[["outage", 4]]' ]
 }
 
 @test "--since is inclusive, --until exclusive; a bare date is the start of that day in UTC" {
   make_incidents
   run --separate-stderr irctl stats --since 2026-03-05T08:00:00Z --json
+  assert_status 0
   [ "$(figure 'd["total"]["incidents"]')" = 3 ]
   run --separate-stderr irctl stats --until 2026-04-02T12:00:00Z --json
+  assert_status 0
   [ "$(figure 'd["total"]["incidents"]')" = 2 ]
   [ "$(figure 'd["until"]')" = 2026-04-02T12:00:00Z ]
   run --separate-stderr irctl stats --since 2026-04-01 --json
+  assert_status 0
   [ "$(figure 'd["total"]["incidents"]')" = 2 ]
   [ "$(figure 'd["since"]')" = 2026-04-01T00:00:00Z ]
   run --separate-stderr irctl stats --since 2026-03-02 --until 2026-04-03 --json
+  assert_status 0
   [ "$(figure 'd["total"]["resolve"]')" = '{"count": 2, "mean_seconds": 3630, "median_seconds": 3630}' ]
 }
 
@@ -246,17 +251,22 @@ csv() { printf '%s\r\n' "$@"; }
   make_incidents
   # C was declared at 2026-04-02T12:00:00Z exactly.
   run --separate-stderr irctl stats --since 2026-04-02T12:00:00Z --json
+  assert_status 0
   [ "$(figure 'd["total"]["incidents"]')" = 2 ]
   run --separate-stderr irctl stats --since 2026-04-02T12:00:01Z --json
+  assert_status 0
   [ "$(figure 'd["total"]["incidents"]')" = 1 ]
   run --separate-stderr irctl stats --until 2026-04-02T12:00:01Z --json
+  assert_status 0
   [ "$(figure 'd["total"]["incidents"]')" = 3 ]
   # D was declared at 2026-04-10T00:00:00Z: --until 2026-04-10 leaves it out, --until 2026-04-11 has it.
   run --separate-stderr irctl stats --until 2026-04-10 --json
+  assert_status 0
   [ "$(figure 'd["total"]["incidents"]')" = 3 ]
   [ "$(figure 'd["total"]["open"]')" = 0 ]
   [ "$(figure 'd["total"]["actions"]')" = '{"open": 1, "overdue": 0}' ]
   run --separate-stderr irctl stats --until 2026-04-11 --json
+  assert_status 0
   [ "$(figure 'd["total"]["incidents"]')" = 4 ]
   # A time with an offset is the same instant in UTC: 12:00+02:00 is 10:00Z, A's declaration.
   run --separate-stderr irctl stats --since 2026-03-01T12:00:00+02:00 --until 2026-03-05T08:00:00Z --json
@@ -264,8 +274,10 @@ csv() { printf '%s\r\n' "$@"; }
   [ "$(figure '[d["since"], d["until"], d["total"]["incidents"]]')" = '["2026-03-01T10:00:00Z", "2026-03-05T08:00:00Z", 1]' ]
   # consecutive periods count every incident exactly once
   run --separate-stderr irctl stats --until 2026-04-01 --json
+  assert_status 0
   first=$(figure 'd["total"]["incidents"]')
   run --separate-stderr irctl stats --since 2026-04-01 --json
+  assert_status 0
   second=$(figure 'd["total"]["incidents"]')
   [ "$first" -eq 2 ] && [ "$second" -eq 2 ]
   # a relative time: nothing was declared in the last day (all of it is in spring 2026)

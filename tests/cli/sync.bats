@@ -450,7 +450,7 @@ Synced main with origin: nothing new from origin" ]]
   # finishing as the hint says: merge by hand, fix the file, commit, sync
   git config pull.rebase false
   run git merge origin/main
-  [ "$status" -ne 0 ]
+  assert_status 1
   git show "$ours:$path" >"$path"
   git commit -qam "merge origin/main: keep the file that parses"
   run --separate-stderr irctl --json sync

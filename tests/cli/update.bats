@@ -160,6 +160,7 @@ assert_stdout_is() {
   at 2026-11-28T14:45:00Z assign "$ID" tech-lead "Bob Ops <bob@example.com>" --workstream db
   run --separate-stderr irctl update "$ID" --render --dry-run --audience external
   assert_status 0
+  [ "$output" = "$(external_update)" ]
   refute_output_contains "Bob"
   refute_output_contains "Carol"
   refute_output_contains "$ID"
@@ -224,6 +225,7 @@ EOF
   [ "${lines[1]}" = "> (no news)" ]
   # postmortem --list-templates says where update comes from
   run --separate-stderr irctl --json postmortem --list-templates
+  assert_status 0
   [ "$(json_eval '[t["source"] for t in d["templates"] if t["name"] == "update"]' <<<"$output")" = \
     '[".irctl/templates/update.md.mustache (overrides the built-in one)"]' ]
 }

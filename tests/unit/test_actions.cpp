@@ -5,9 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 
-#include "cmd/commands.hpp"
 #include "core/actions.hpp"
 #include "core/error.hpp"
 #include "core/incident.hpp"
@@ -18,14 +16,12 @@
 namespace test_actions {
 
 using namespace irctl;
-using irctl::testing::TempDir;
-using irctl::testing::code_of;
+using namespace irctl::testing;
 
 namespace {
 const char* const kId = "INC-20261128-K7QXM4";
 const char* const kPath = "incidents/2026/11/INC-20261128-K7QXM4.toml";
 const Timestamp kT0 = from_civil({2026, 11, 28, 16, 5, 0, 0});
-const Actor kAlice{"Alice Example", "alice@example.com"};
 
 Timestamp minutes_after_t0(int m) { return kT0 + std::chrono::minutes(m); }
 
@@ -83,22 +79,6 @@ Errc due_error(const std::string& text) {
   return code_of([&] { due(text); });
 }
 
-Recorder recorder(const Actor& a = kAlice) {
-  const Timestamp now = now_utc();
-  return Recorder{a, now, now};
-}
-
-Repository new_repository(const TempDir& dir) {
-  init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, now_utc());
-  return Repository::discover(dir.path());
-}
-
-std::string declare(Repository& repo, const std::string& title) {
-  DeclareRequest r;
-  r.title = title;
-  return declare_incident(repo, r, recorder()).incident_id;
-}
-
 EventResult add(Repository& repo, const std::string& id, const std::string& text, const std::string& owner = "",
                 const std::string& due_date = "", const std::string& type = "", const std::string& link = "") {
   FollowUpRequest r;
@@ -115,18 +95,6 @@ std::vector<std::string> rows_of(const FollowUpList& list) {
   std::vector<std::string> out;
   for (const auto& r : list.rows) out.push_back(r.action.text);
   return out;
-}
-
-// Runs the command line in-process, with standard output a terminal or not.
-std::pair<int, std::string> run_cli(const std::vector<std::string>& args, const std::string& cwd, bool tty) {
-  std::istringstream in;
-  std::ostringstream out, err;
-  cli::Io io{in, out, err, tty, false, false};
-  cli::Env env;
-  env.cwd = cwd;
-  env.irctl_actor = "Alice Example <alice@example.com>";
-  const int status = cli::run(args, io, env);
-  return {status, out.str()};
 }
 
 FollowUpFilter filter_for(const std::string& today) {
@@ -585,25 +553,25 @@ TEST_SUITE("actions") {
     add(repo, id, "late", "bob", "2020-01-01");
     add(repo, id, "later", "bob", "9999-12-31");
     const std::string red_due = "\x1b[31m2020-01-01\x1b[0m";
-    const auto [status, out] = run_cli({"action", "list"}, dir.path().string(), true);
-    CHECK(status == 0);
-    CHECK(out.find(red_due) != std::string::npos);
-    CHECK(out.find("\x1b[31m9999-12-31") == std::string::npos);
-    CHECK(out.rfind("\x1b[2mINCIDENT", 0) == 0);  // the header dim
+    const CliRun coloured = run_cli({"action", "list"}, dir.path().string(), {.tty = true});
+    CHECK(coloured.status == 0);
+    CHECK(coloured.out.find(red_due) != std::string::npos);
+    CHECK(coloured.out.find("\x1b[31m9999-12-31") == std::string::npos);
+    CHECK(coloured.out.rfind("\x1b[2mINCIDENT", 0) == 0);  // the header dim
     // the columns line up as without colour
-    const auto [plain_status, plain] = run_cli({"action", "list"}, dir.path().string(), false);
-    CHECK(plain_status == 0);
-    CHECK(plain.find('\x1b') == std::string::npos);
-    std::string stripped = out;
+    const CliRun plain = run_cli({"action", "list"}, dir.path().string());
+    CHECK(plain.status == 0);
+    CHECK(plain.out.find('\x1b') == std::string::npos);
+    std::string stripped = coloured.out;
     for (const std::string code : {"\x1b[31m", "\x1b[2m", "\x1b[0m"})
       for (auto pos = stripped.find(code); pos != std::string::npos; pos = stripped.find(code)) stripped.erase(pos, code.size());
-    CHECK(stripped == plain);
-    CHECK(run_cli({"--no-color", "action", "list"}, dir.path().string(), true).second == plain);
+    CHECK(stripped == plain.out);
+    CHECK(run_cli({"--no-color", "action", "list"}, dir.path().string(), {.tty = true}).out == plain.out);
     // --overdue: the same colours, and exit status 6
-    const auto [overdue_status, overdue] = run_cli({"action", "list", "--overdue"}, dir.path().string(), true);
-    CHECK(overdue_status == cli::kExitCheckFound);
-    CHECK(overdue.find(red_due) != std::string::npos);
-    CHECK(overdue.find("later") == std::string::npos);
+    const CliRun overdue = run_cli({"action", "list", "--overdue"}, dir.path().string(), {.tty = true});
+    CHECK(overdue.status == cli::kExitCheckFound);
+    CHECK(overdue.out.find(red_due) != std::string::npos);
+    CHECK(overdue.out.find("later") == std::string::npos);
   }
 }
 

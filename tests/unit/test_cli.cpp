@@ -1,39 +1,16 @@
 #include <doctest/doctest.h>
 
-#include <sstream>
-
-#include "cmd/commands.hpp"
 #include "support.hpp"
 
 namespace test_cli {
 
-using irctl::testing::TempDir;
-
-namespace {
-struct Result {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Result run_cli(const std::vector<std::string>& args, const std::string& cwd, const std::string& input = "",
-               bool out_is_tty = false) {
-  std::istringstream in(input);
-  std::ostringstream out, err;
-  irctl::cli::Io io{in, out, err, out_is_tty};
-  irctl::cli::Env env;
-  env.cwd = cwd;
-  env.irctl_actor = "Alice Example <alice@example.com>";
-  const int status = irctl::cli::run(args, io, env);
-  return {status, out.str(), err.str()};
-}
-}  // namespace
+using namespace irctl::testing;
 
 TEST_SUITE("cli") {
   TEST_CASE("every command has help with examples") {
     for (const char* cmd : {"init", "declare", "note", "show", "timeline", "list", "log", "use", "completion"}) {
       CAPTURE(cmd);
-      const Result r = run_cli({cmd, "--help"}, "/");
+      const CliRun r = run_cli({cmd, "--help"}, "/");
       CHECK(r.status == 0);
       CHECK(r.out.find("Examples:") != std::string::npos);
     }
@@ -41,20 +18,20 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("usage errors exit 2 and say what to do") {
-    const Result none = run_cli({}, "/");
+    const CliRun none = run_cli({}, "/");
     CHECK(none.status == 2);
-    const Result typo = run_cli({"delcare", "x"}, "/");
+    const CliRun typo = run_cli({"delcare", "x"}, "/");
     CHECK(typo.status == 2);
     CHECK(typo.err.find("irctl: error: unknown command 'delcare'") == 0);
     CHECK(typo.err.find("did you mean 'irctl declare'") != std::string::npos);
-    const Result flag = run_cli({"list", "--bogus"}, "/");
+    const CliRun flag = run_cli({"list", "--bogus"}, "/");
     CHECK(flag.status == 2);
     CHECK(flag.err.find("hint: run 'irctl list --help'") != std::string::npos);
   }
 
   TEST_CASE("errors are JSON on stderr with --json") {
     TempDir dir;
-    const Result r = run_cli({"--json", "list"}, dir.path().string());
+    const CliRun r = run_cli({"--json", "list"}, dir.path().string());
     CHECK(r.status == 3);
     CHECK(r.out.empty());
     const auto j = nlohmann::json::parse(r.err);
@@ -67,12 +44,12 @@ TEST_SUITE("cli") {
     TempDir dir;
     const std::string root = dir.path().string();
     REQUIRE(run_cli({"init"}, root).status == 0);
-    const Result d = run_cli({"-q", "declare", "Checkout", "API", "returns", "503", "-s", "sev2"}, root);
+    const CliRun d = run_cli({"-q", "declare", "Checkout", "API", "returns", "503", "-s", "sev2"}, root);
     REQUIRE(d.status == 0);
     const std::string id = d.out.substr(0, d.out.find('\n'));
     CHECK(d.err.empty());  // -q: only the ID
-    CHECK(run_cli({"note", "@", "-"}, root, "from stdin\nsecond line\n").status == 0);
-    const Result show = run_cli({"show", id.substr(13), "--json"}, root);
+    CHECK(run_cli({"note", "@", "-"}, root, {.in = "from stdin\nsecond line\n"}).status == 0);
+    const CliRun show = run_cli({"show", id.substr(13), "--json"}, root);
     REQUIRE(show.status == 0);
     const auto j = nlohmann::json::parse(show.out);
     CHECK(j["title"] == "Checkout API returns 503");
@@ -84,14 +61,14 @@ TEST_SUITE("cli") {
     TempDir dir;
     const std::string root = dir.path().string();
     REQUIRE(run_cli({"init"}, root).status == 0);
-    const Result d = run_cli({"-q", "declare", "Checkout down", "-s", "sev1"}, root);
+    const CliRun d = run_cli({"-q", "declare", "Checkout down", "-s", "sev1"}, root);
     REQUIRE(d.status == 0);
     const std::string id = d.out.substr(0, d.out.find('\n'));
     // A value in an earlier row that reads like the row's name.
     REQUIRE(run_cli({"-q", "assign", id, "sme", "Ann  missing"}, root).status == 0);
-    const Result plain = run_cli({"show", id}, root, "", false);
+    const CliRun plain = run_cli({"show", id}, root, {.tty = false});
     REQUIRE(plain.status == 0);
-    const Result coloured = run_cli({"show", id}, root, "", true);
+    const CliRun coloured = run_cli({"show", id}, root, {.tty = true});
     REQUIRE(coloured.status == 0);
     const auto red = [](const std::string& s) { return "\x1b[31m" + s + "\x1b[0m"; };
     const auto bold = [](const std::string& s) { return "\x1b[1m" + s + "\x1b[0m"; };
@@ -107,12 +84,15 @@ TEST_SUITE("cli") {
 
   TEST_CASE("completion candidates come from the command tree") {
     TempDir dir;
-    const Result commands = run_cli({"__complete", ""}, dir.path().string());
+    const CliRun commands = run_cli({"__complete", ""}, dir.path().string());
+    CHECK(commands.status == 0);
     CHECK(commands.out.find("declare\t") != std::string::npos);
     CHECK(commands.out.find("__complete") == std::string::npos);
-    const Result options = run_cli({"__complete", "declare", "--sev"}, dir.path().string());
+    const CliRun options = run_cli({"__complete", "declare", "--sev"}, dir.path().string());
+    CHECK(options.status == 0);
     CHECK(options.out == "--severity\tSeverity level (see .irctl/config.toml; default from [defaults])\n");
-    const Result values = run_cli({"__complete", "declare", "--severity", ""}, dir.path().string());
+    const CliRun values = run_cli({"__complete", "declare", "--severity", ""}, dir.path().string());
+    CHECK(values.status == 0);
     CHECK(values.out.find("SEV1\tCritical\n") == 0);
   }
 }

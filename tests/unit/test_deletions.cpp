@@ -11,16 +11,9 @@
 namespace test_deletions {
 
 using namespace irctl;
-using irctl::testing::TempDir;
+using namespace irctl::testing;
 
 namespace {
-const Actor kAlice{"Alice Example", "alice@example.com"};
-
-Recorder now_by_alice() {
-  const Timestamp now = now_utc();
-  return Recorder{kAlice, now, now};
-}
-
 git_oid oid(const std::string& hex) {
   git_oid id;
   git_oid_fromstr(&id, hex.c_str());
@@ -39,16 +32,13 @@ TEST_SUITE("deletions") {
       "the newest commit that deleted each incident the tip lacks; a merge answers for what it drops from its first "
       "parent") {
     TempDir dir;
-    init_repository(
-        InitRequest{(dir.path() / "r").string(), std::nullopt, ""}, [](const Repository&) { return kAlice; },
-        now_utc());
-    Repository repo = Repository::discover(dir.path() / "r");
+    Repository repo = new_repository(dir.path() / "r");
     CHECK(incidents_deleted_in_history(repo.handle(), repo.tip()).empty());
     DeclareRequest declare;
     declare.title = "Checkout API returns 503";
-    const EventResult x = declare_incident(repo, declare, now_by_alice());
+    const EventResult x = declare_incident(repo, declare, recorder());
     declare.title = "Queue backlog";
-    const EventResult y = declare_incident(repo, declare, now_by_alice());
+    const EventResult y = declare_incident(repo, declare, recorder());
     const std::string x_text = *repo.read_committed(x.path);
     CHECK(incidents_deleted_in_history(repo.handle(), repo.tip()).empty());
 

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/fsck.hpp"
 #include "core/ids.hpp"
@@ -13,44 +11,12 @@
 namespace test_fsck {
 
 using namespace irctl;
-using irctl::testing::TempDir;
+using namespace irctl::testing;
 
 namespace {
-const Actor kAlice{"Alice Example", "alice@example.com"};
-
-Repository new_repository(const TempDir& dir) {
-  init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, now_utc());
-  return Repository::discover(dir.path());
-}
-
-std::string declare(Repository& repo, const std::string& title, const std::string& severity = "SEV2") {
-  DeclareRequest r;
-  r.title = title;
-  r.severity = severity;
-  r.services = {"checkout"};
-  const Timestamp now = now_utc();
-  return declare_incident(repo, r, Recorder{kAlice, now, now}).incident_id;
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const std::filesystem::path& p, const std::string& text) {
-  std::filesystem::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
-
 // Replaces the first occurrence of `from` in the file (a hand edit).
 void edit(const std::filesystem::path& p, const std::string& from, const std::string& to) {
-  std::string text = slurp(p);
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  text.replace(at, from.size(), to);
-  spit(p, text);
+  spit(p, replace(slurp(p), from, to));
 }
 
 // The problems about `path`.

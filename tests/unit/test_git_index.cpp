@@ -1,7 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -12,34 +10,10 @@
 namespace test_git_index {
 
 using namespace irctl;
-using irctl::testing::TempDir;
+using namespace irctl::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Runs a shell command in `dir`; returns what it printed.
-std::string sh(const fs::path& dir, const std::string& command) {
-  const std::string full = "cd '" + dir.string() + "' && " + command + " 2>&1";
-  std::string out;
-  FILE* p = ::popen(full.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  while (const size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  INFO(command << " printed: " << out);
-  REQUIRE(status == 0);
-  return out;
-}
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // A repository with files in nested folders, committed by git itself (so
 // that the index has its cache-tree extension).
@@ -50,14 +24,14 @@ fs::path committed_repository(const TempDir& dir) {
   for (const char* f : {"README.md", "incidents/2026/11/INC-20261101-AAAAAA.toml",
                         "incidents/2026/11/INC-20261102-BBBBBB.toml", "incidents/2026/12/INC-20261201-CCCCCC.toml",
                         "postmortems/INC-20261101-AAAAAA.md", "zzz/last.txt"})
-    write(repo / f, std::string("content of ") + f + "\n");
+    spit(repo / f, std::string("content of ") + f + "\n");
   sh(repo, "git add -A && git commit -qm first");
   return repo;
 }
 
 git::StagedFile staged(const fs::path& repo, const std::string& path, const std::string& text) {
   git::ensure_initialised();
-  write(repo / path, text);
+  spit(repo / path, text);
   git::StagedFile f;
   f.path = path;
   // Written to git's object store, as irctl's commit has done before it stages.
@@ -98,7 +72,7 @@ TEST_SUITE("git index") {
     };
     const auto patched = git::index_with_files(slurp(index), files, mtime_of(index));
     REQUIRE(patched);
-    write(index, *patched);
+    spit(index, *patched);
 
     // git reads it, sees every file staged, nothing else changed...
     CHECK(sh(repo, "git diff --name-only") == "");
@@ -120,7 +94,7 @@ TEST_SUITE("git index") {
     const auto& [dir, repo, index, f] = c;
     const auto patched = git::index_with_files(slurp(index), {f}, mtime_of(index));
     REQUIRE(patched);
-    write(index, *patched);
+    spit(index, *patched);
     git::ensure_initialised();
     git_index* raw = nullptr;
     REQUIRE(git_index_open(&raw, index.c_str()) == 0);
@@ -140,14 +114,14 @@ TEST_SUITE("git index") {
     // As if the old index were as old as the epoch: every other entry is racily clean.
     const auto patched = git::index_with_files(slurp(index), {f}, timespec{0, 0});
     REQUIRE(patched);
-    write(index, *patched);
+    spit(index, *patched);
     const std::string debug = sh(repo, "git ls-files --debug zzz/last.txt");
     CHECK(debug.find("size: 0\t") != std::string::npos);
     // The smudged file is compared by content: unchanged...
     CHECK(sh(repo, "git diff --name-only") == "");
     // ...and a change that keeps the size is seen, which trusting the old
     // stat data within the same second might not.
-    write(repo / "zzz" / "last.txt", "CONTENT of zzz/last.txt\n");
+    spit(repo / "zzz" / "last.txt", "CONTENT of zzz/last.txt\n");
     CHECK(sh(repo, "git diff --name-only") == "zzz/last.txt\n");
   }
 
@@ -182,7 +156,7 @@ TEST_SUITE("git index") {
       REQUIRE(b - a == 72);  // 62 + 6 + padding to 8
       std::string swapped = bytes.substr(0, a) + bytes.substr(b, 72) + bytes.substr(a, 72) + bytes.substr(b + 72);
       swapped.resize(swapped.size() - 20);
-      write(dir.path() / "unsorted", swapped);
+      spit(dir.path() / "unsorted", swapped);
       const std::string hex = sh(dir.path(), "sha1sum unsorted").substr(0, 40);
       for (size_t i = 0; i < 40; i += 2) swapped.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
       CHECK_FALSE(git::index_with_files(swapped, {f}, mtime_of(index)));
@@ -261,7 +235,7 @@ TEST_SUITE("git index") {
     TempDir dir;
     for (const std::string& text : {std::string(), std::string("one line\n"), std::string(100000, 'x'),
                                    std::string("nul\0inside", 11)}) {
-      write(dir.path() / "f", text);
+      spit(dir.path() / "f", text);
       const std::string hex = sh(dir.path(), "git hash-object f").substr(0, 40);
       CHECK(git::oid_hex(git::blob_hash(text)) == hex);
     }

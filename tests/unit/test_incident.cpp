@@ -2,10 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/incident.hpp"
+#include "support.hpp"
 
 namespace test_incident {
 
 using namespace irctl;
+using irctl::testing::replace;
 
 namespace {
 const char* const kId = "INC-20261128-K7QXM4";
@@ -56,11 +58,6 @@ std::string error_of(const std::string& text) {
   return "";
 }
 
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const auto pos = s.find(from);
-  REQUIRE(pos != std::string::npos);
-  return s.replace(pos, from.size(), to);
-}
 }  // namespace
 
 TEST_SUITE("incident") {

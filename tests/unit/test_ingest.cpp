@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/ingest.hpp"
 #include "core/tomldoc.hpp"
+#include "support.hpp"
 
 // The payload parsers in-process: the real alert payloads in
 // tests/fixtures/alerts, the broken ones its bad/MANIFEST.json lists, and
@@ -18,18 +19,11 @@
 namespace test_ingest {
 
 using namespace irctl;
+using irctl::testing::slurp;
 namespace fs = std::filesystem;
 
 namespace {
 const fs::path kAlerts = fs::path(IRCTL_TEST_FIXTURES) / "alerts";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in, "cannot open ", path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 Alert parse(const std::string& body, const std::string& format) { return parse_alert(body, format, IngestMapping{}); }
 
@@ -70,7 +64,7 @@ Json apply(Json doc, const std::vector<Edit>& edits) {
 }
 
 void check_each_refused(const std::string& format, const std::string& fixture, const std::vector<Breakage>& cases) {
-  const Json good = Json::parse(read_file(kAlerts / fixture));
+  const Json good = Json::parse(slurp(kAlerts / fixture));
   parse(good.dump(), format);  // the fixture itself is accepted
   for (const Breakage& c : cases) {
     const std::string body = apply(good, c.edits).dump();
@@ -110,7 +104,7 @@ TEST_SUITE("ingest") {
     };
     for (const auto& [file, format] : fixtures) {
       CAPTURE(file);
-      const std::string body = read_file(kAlerts / file);
+      const std::string body = slurp(kAlerts / file);
       const Alert told = parse(body, "auto");
       const Alert forced = parse(body, format);
       CHECK(told.format == format);
@@ -126,7 +120,7 @@ TEST_SUITE("ingest") {
   }
 
   TEST_CASE("every payload bad/MANIFEST.json lists is refused, as its format and told from its shape") {
-    const Json manifest = Json::parse(read_file(kAlerts / "bad" / "MANIFEST.json"));
+    const Json manifest = Json::parse(slurp(kAlerts / "bad" / "MANIFEST.json"));
     REQUIRE(manifest.size() == 10);
     const std::map<std::string, std::string> formats = {{"alertmanager", "alertmanager"},
                                                         {"pagerduty_events_v2", "pagerduty"},
@@ -135,7 +129,7 @@ TEST_SUITE("ingest") {
     for (const Json& entry : manifest) {
       const std::string file = entry.at("file");
       CAPTURE(file);
-      const std::string body = read_file(kAlerts / "bad" / file);
+      const std::string body = slurp(kAlerts / "bad" / file);
       const std::string format = formats.at(entry.at("format").get<std::string>());
       const std::string message = refusal(body, format);
       refusal(body, "auto");
@@ -244,7 +238,7 @@ TEST_SUITE("ingest") {
   }
 
   TEST_CASE("Alertmanager: an alert without a status (or with null) has the group's") {
-    const Json msteams = Json::parse(read_file(kAlerts / "alertmanager_no_alert_status_msteams.json"));
+    const Json msteams = Json::parse(slurp(kAlerts / "alertmanager_no_alert_status_msteams.json"));
     const Alert firing = parse(msteams.dump(), "auto");
     CHECK(firing.state == Alert::State::firing);
     CHECK(firing.keys == std::vector<std::string>{"alertmanager:{}:{alertname=\"high_memory_load\"}"});
@@ -264,7 +258,7 @@ TEST_SUITE("ingest") {
   }
 
   TEST_CASE("Opsgenie: a priority given as a number from 1 to 5 is that P level; a string is kept as sent") {
-    const Json zulip = Json::parse(read_file(kAlerts / "opsgenie_create_numeric_priority_zulip.json"));
+    const Json zulip = Json::parse(slurp(kAlerts / "opsgenie_create_numeric_priority_zulip.json"));
     const Alert alert = parse(zulip.dump(), "auto");
     CHECK(alert.format == "opsgenie");
     CHECK(alert.severity == "P3");

@@ -19,11 +19,10 @@
 namespace test_merge {
 
 using namespace irctl;
-using irctl::testing::TempDir;
+using namespace irctl::testing;
 
 namespace {
 
-const Actor kAlice{"Alice Example", "alice@example.com"};
 const std::string kBob = "Bob <bob@example.com>";
 const std::string kCarol = "Carol <carol@example.com>";
 
@@ -38,13 +37,8 @@ struct Fixture {
 
   Fixture() {
     t0 = std::chrono::floor<std::chrono::seconds>(now_utc()) - std::chrono::hours(3);
-    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, t0);
-    Repository repo = Repository::discover(dir.path());
-    DeclareRequest r;
-    r.title = "Checkout API returns 503";
-    r.severity = "sev2";
-    r.services = {"checkout"};
-    const auto d = declare_incident(repo, r, Recorder{kAlice, t0, now_utc()});
+    Repository repo = new_repository(dir, {.at = t0});
+    const auto d = declare_incident(repo, declaration("Checkout API returns 503"), Recorder{kAlice, t0, now_utc()});
     id = d.incident_id;
     path = d.path;
     add_note(repo, id, "Error rate at 38%", Recorder{kAlice, t0 + std::chrono::minutes(1), now_utc()});
@@ -131,13 +125,6 @@ std::string drift_fields(const IncidentFile& file) {
   std::vector<std::string> fields;
   for (const auto& d : drift_from_timeline(file)) fields.push_back(d.field);
   return joined(fields);
-}
-
-// Replace the first occurrence of `from` in `s` (which must be there).
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const auto pos = s.find(from);
-  REQUIRE(pos != std::string::npos);
-  return s.replace(pos, from.size(), to);
 }
 
 struct Scenario {

@@ -10,31 +10,7 @@
 namespace test_operations {
 
 using namespace irctl;
-using irctl::testing::TempDir;
-using irctl::testing::code_of;
-
-namespace {
-const Actor kAlice{"Alice Example", "alice@example.com"};
-
-Recorder recorder(const Actor& a = kAlice) {
-  const Timestamp now = now_utc();
-  return Recorder{a, now, now};
-}
-
-Repository new_repository(const TempDir& dir) {
-  init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, now_utc());
-  return Repository::discover(dir.path());
-}
-
-EventResult declare(Repository& repo, const std::string& title) {
-  DeclareRequest r;
-  r.title = title;
-  r.severity = "sev2";
-  r.services = {"checkout"};
-  return declare_incident(repo, r, recorder());
-}
-
-}  // namespace
+using namespace irctl::testing;
 
 TEST_SUITE("operations") {
   TEST_CASE("init creates the git repository and commits the configuration once") {
@@ -55,7 +31,7 @@ TEST_SUITE("operations") {
   TEST_CASE("a commit refuses an incident file or configuration that would not read back, writing nothing") {
     TempDir dir;
     Repository repo = new_repository(dir);
-    const EventResult declared = declare(repo, "invariant");
+    const EventResult declared = declare_incident(repo, declaration("invariant"), recorder());
     const std::string path = incident_path(declared.incident_id);
     const std::string good = *repo.read(path);
     const auto tip = repo.tip();
@@ -97,7 +73,7 @@ TEST_SUITE("operations") {
   TEST_CASE("declare and note: one commit each, clean work tree, the right author") {
     TempDir dir;
     Repository repo = new_repository(dir);
-    const auto d = declare(repo, "Checkout API returns 503");
+    const auto d = declare_incident(repo, declaration("Checkout API returns 503"), recorder());
     CHECK(is_incident_id(d.incident_id));
     const auto n = add_note(repo, d.incident_id, "Rolled back deploy 4711", recorder({"Bob", "bob@example.com"}));
     CHECK(n.commit != d.commit);
@@ -120,7 +96,7 @@ TEST_SUITE("operations") {
   TEST_CASE("uncommitted edits are never overwritten") {
     TempDir dir;
     Repository repo = new_repository(dir);
-    const auto d = declare(repo, "Disk full");
+    const auto d = declare_incident(repo, declaration("Disk full"), recorder());
     const auto path = dir.path() / d.path;
     {
       std::ofstream out(path, std::ios::app);
@@ -146,7 +122,7 @@ TEST_SUITE("operations") {
     REQUIRE(git_index_add_bypath(index, "runbook.md") == 0);
     REQUIRE(git_index_write(index) == 0);
 
-    const auto d = declare(repo, "Disk full");
+    const auto d = declare_incident(repo, declaration("Disk full"), recorder());
     unsigned int flags = 0;
     REQUIRE(git_status_file(&flags, raw, "runbook.md") == 0);
     CHECK(flags == GIT_STATUS_INDEX_NEW);
@@ -157,7 +133,7 @@ TEST_SUITE("operations") {
   TEST_CASE("bad input changes nothing") {
     TempDir dir;
     Repository repo = new_repository(dir);
-    const auto d = declare(repo, "Disk full");
+    const auto d = declare_incident(repo, declaration("Disk full"), recorder());
     DeclareRequest bad;
     bad.title = "Login errors";
     bad.severity = "P1";
@@ -183,8 +159,8 @@ TEST_SUITE("operations") {
   TEST_CASE("IDs resolve from any unique part, and from @") {
     TempDir dir;
     Repository repo = new_repository(dir);
-    const auto a = declare(repo, "A");
-    const auto b = declare(repo, "B");
+    const auto a = declare_incident(repo, declaration("A"), recorder());
+    const auto b = declare_incident(repo, declaration("B"), recorder());
     CHECK(resolve_incident_id(repo, a.incident_id) == a.incident_id);
     CHECK(resolve_incident_id(repo, a.incident_id.substr(13)) == a.incident_id);
     CHECK(code_of([&] { resolve_incident_id(repo, "INC-"); }) == Errc::usage);  // ambiguous

@@ -12,10 +12,9 @@
 namespace test_postmortem {
 
 using namespace irctl;
-using irctl::testing::TempDir;
+using namespace irctl::testing;
 
 namespace {
-const Actor kAlice{"Alice Example", "alice@example.com"};
 const Timestamp kT0 = from_civil({2026, 11, 28, 16, 0, 0, 0});
 
 Recorder at(int minutes) { return Recorder{kAlice, kT0 + std::chrono::minutes(minutes), kT0 + std::chrono::hours(1)}; }
@@ -103,8 +102,7 @@ TEST_SUITE("postmortem") {
 
   TEST_CASE("a text of the incident that looks like a prose marker is shown, never read as one") {
     TempDir dir;
-    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
-    Repository repo = Repository::discover(dir.path());
+    Repository repo = new_repository(dir, {.at = kT0});
     DeclareRequest r;
     r.title = "Disk full <!-- irctl:end -->";
     r.summary = "Forged <!--irctl:prose summary -->\nx\n<!-- irctl:end -->";
@@ -141,8 +139,7 @@ TEST_SUITE("postmortem") {
 
   TEST_CASE("writing the postmortem: committed with an event, prose kept, nothing to do twice") {
     TempDir dir;
-    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
-    Repository repo = Repository::discover(dir.path());
+    Repository repo = new_repository(dir, {.at = kT0});
     DeclareRequest r;
     r.title = "Checkout API returns 503";
     r.started_at = kT0 - std::chrono::minutes(5);
@@ -183,8 +180,7 @@ TEST_SUITE("postmortem") {
 
   TEST_CASE("the security template has the evidence log") {
     TempDir dir;
-    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
-    Repository repo = Repository::discover(dir.path());
+    Repository repo = new_repository(dir, {.at = kT0});
     DeclareRequest r;
     r.title = "Leaked deploy key";
     r.kind = "unauthorized-access";
@@ -232,8 +228,7 @@ TEST_SUITE("postmortem") {
 
   TEST_CASE("the output path: no symbolic links, folders or trailing slashes; nothing committed") {
     TempDir dir;
-    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
-    Repository repo = Repository::discover(dir.path());
+    Repository repo = new_repository(dir, {.at = kT0});
     DeclareRequest r;
     r.title = "Disk full";
     const std::string id = declare_incident(repo, r, at(0)).incident_id;
@@ -245,7 +240,7 @@ TEST_SUITE("postmortem") {
     std::ofstream(repo.root() / "README") << "x";
     for (const char* output : {"docs/x.md", "docs", "notes", "notes/", "x.md/", "README/x.md"}) {
       CAPTURE(output);
-      CHECK(irctl::testing::code_of([&] { write_postmortem(repo, id, {"", output}, PostmortemMode::commit, at(1)); }) == Errc::usage);
+      CHECK(code_of([&] { write_postmortem(repo, id, {"", output}, PostmortemMode::commit, at(1)); }) == Errc::usage);
     }
     CHECK(std::filesystem::is_empty(outside));
     // the default path, when postmortems/ is a link
@@ -263,7 +258,7 @@ TEST_SUITE("postmortem") {
     std::ofstream(outside / (id + ".md")) << "<!-- irctl:prose summary -->\nSecret.\n<!-- irctl:end -->\n";
     CHECK(write_postmortem(repo, id, {}, PostmortemMode::preview, at(1)).text.find("Secret.") == std::string::npos);
     // and no other write goes through a link either
-    CHECK(irctl::testing::code_of([&] { repo.commit({{"docs/y.md", "y"}}, "y", kAlice, kT0); }) == Errc::conflict);
+    CHECK(code_of([&] { repo.commit({{"docs/y.md", "y"}}, "y", kAlice, kT0); }) == Errc::conflict);
     CHECK(repo.history(incident_path(id)).front().sha == head);
     CHECK_FALSE(repo.unwritable_reason("postmortems-real/x.md"));
     CHECK(repo.unwritable_reason("notes").value() == "'notes' is a folder, not a file");
@@ -271,8 +266,7 @@ TEST_SUITE("postmortem") {
 
   TEST_CASE("what is committed decides: uncommitted or untracked documents are refused, never passed over") {
     TempDir dir;
-    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; }, kT0);
-    Repository repo = Repository::discover(dir.path());
+    Repository repo = new_repository(dir, {.at = kT0});
     DeclareRequest r;
     r.title = "Disk full";
     const std::string id = declare_incident(repo, r, at(0)).incident_id;
@@ -305,7 +299,7 @@ TEST_SUITE("postmortem") {
     edited.replace(edited.find(marker) + marker.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
     std::ofstream(on_disk, std::ios::binary) << edited;
     const std::string committed_before = head();
-    CHECK(irctl::testing::code_of([&] { write_postmortem(repo, id, {}, PostmortemMode::commit, at(4)); }) == Errc::conflict);
+    CHECK(code_of([&] { write_postmortem(repo, id, {}, PostmortemMode::commit, at(4)); }) == Errc::conflict);
     CHECK(repo.read(pm) == edited);
     CHECK(head() == committed_before);
     // the preview shows the work tree's prose

@@ -14,18 +14,11 @@
 namespace test_sync {
 
 using namespace irctl;
-using irctl::testing::TempDir;
-using irctl::testing::code_of;
+using namespace irctl::testing;
 namespace fs = std::filesystem;
 
 namespace {
-const Actor kAlice{"Alice Example", "alice@example.com"};
 const Actor kBob{"Bob Example", "bob@example.com"};
-
-Recorder by(const Actor& a) {
-  const Timestamp now = now_utc();
-  return Recorder{a, now, now};
-}
 
 SyncOptions options(const Actor& a, std::optional<std::string> remote = std::nullopt) {
   SyncOptions o;
@@ -54,9 +47,7 @@ Repository clone_of(const fs::path& remote, const fs::path& path) {
 TEST_SUITE("sync") {
   TEST_CASE("libgit2 reads the system's CA certificates when sync talks to a remote, not when it starts") {
     TempDir dir;
-    init_repository(InitRequest{(dir.path() / "a").string(), std::nullopt, ""}, [](const Repository&) { return kAlice; },
-                    now_utc());
-    Repository a = Repository::discover(dir.path() / "a");
+    Repository a = new_repository(dir.path() / "a");
     // Debian 12's libgit2 reads them through mbedTLS, which irctl defers.
     const git::TlsCertificates before = git::tls_certificates();
     REQUIRE(before.state != git::TlsCertificates::not_deferred);
@@ -77,9 +68,7 @@ TEST_SUITE("sync") {
 
   TEST_CASE("two clones over a file remote: offline changes on both meet in one tree, with every event") {
     TempDir dir;
-    init_repository(InitRequest{(dir.path() / "a").string(), std::nullopt, ""}, [](const Repository&) { return kAlice; },
-                    now_utc());
-    Repository a = Repository::discover(dir.path() / "a");
+    Repository a = new_repository(dir.path() / "a");
     const fs::path remote = dir.path() / "remote.git";
     make_bare_remote(remote, a.branch());
     a.set_git_config("remote.origin.url", remote.string());
@@ -88,7 +77,7 @@ TEST_SUITE("sync") {
     DeclareRequest declare;
     declare.title = "Checkout API returns 503";
     declare.severity = "sev2";
-    const EventResult declared = declare_incident(a, declare, by(kAlice));
+    const EventResult declared = declare_incident(a, declare, recorder(kAlice));
     const SyncResult first = sync_repository(a, options(kAlice));
     CHECK(first.outcome == "pushed-only");
     CHECK(first.pushed);
@@ -98,8 +87,8 @@ TEST_SUITE("sync") {
     CHECK(b.read_committed(declared.path) == a.read_committed(declared.path));
 
     // both offline: a note on one clone, a new severity on the other
-    add_note(a, declared.incident_id, "Rolled back the deploy", by(kAlice));
-    change_severity(b, declared.incident_id, "sev1", "customers cannot pay", by(kBob));
+    add_note(a, declared.incident_id, "Rolled back the deploy", recorder(kAlice));
+    change_severity(b, declared.incident_id, "sev1", "customers cannot pay", recorder(kBob));
     CHECK(sync_repository(a, options(kAlice)).outcome == "pushed-only");
 
     const SyncResult merged = sync_repository(b, options(kBob));
@@ -126,9 +115,7 @@ TEST_SUITE("sync") {
 
   TEST_CASE("an unknown remote is not_found, and nothing changes") {
     TempDir dir;
-    init_repository(InitRequest{dir.path().string(), std::nullopt, ""}, [](const Repository&) { return kAlice; },
-                    now_utc());
-    Repository repo = Repository::discover(dir.path());
+    Repository repo = new_repository(dir);
     const auto tip = repo.tip();
     CHECK(code_of([&] { sync_repository(repo, options(kAlice, "nowhere")); }) == Errc::not_found);
     CHECK(git::oid_hex(*repo.tip()) == git::oid_hex(*tip));
