@@ -1,15 +1,11 @@
 #include "cmd/pager.hpp"
 
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
+#include <cstdlib>
 #include <iostream>
-#include <vector>
 
-extern char** environ;
+#include "core/error.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -21,22 +17,15 @@ bool is_plain_word(const std::string& command) {
   return command.find_first_of(" \t\n|&;<>()$`\\\"'*?[#~=%") == std::string::npos;
 }
 
-// The environment for the pager: this one, with LESS=FRX when LESS is unset
-// (quit when it fits one screen, keep colours, leave the text on the screen).
-std::vector<std::string> pager_environment() {
-  std::vector<std::string> vars;
-  bool has_less = false;
-  for (char** e = environ; *e; ++e) {
-    vars.emplace_back(*e);
-    has_less = has_less || std::strncmp(*e, "LESS=", 5) == 0;
-  }
-  if (!has_less) vars.emplace_back("LESS=FRX");
-  return vars;
-}
-
-void close_both(const int fds[2]) {
-  ::close(fds[0]);
-  ::close(fds[1]);
+ProcessOptions pager_process(const std::string& command) {
+  ProcessOptions options;
+  if (is_plain_word(command))
+    options.argv = {command};
+  else
+    options.argv = {"/bin/sh", "-c", command, "sh"};  // "sh" is $0, the name the shell's own messages start with
+  // Quit when it fits one screen, keep colours, leave the text on the screen.
+  if (!std::getenv("LESS")) options.environment["LESS"] = "FRX";
+  return options;
 }
 
 }  // namespace
@@ -47,64 +36,24 @@ std::string pager_command(const Env& env) {
 }
 
 void Pager::start(const std::string& command) {
-  if (pid_ >= 0 || command.empty()) return;
+  if (process_ || command.empty()) return;
   std::cout.flush();
-  // Everything the child needs is made before fork(): after it only
-  // async-signal-safe calls.
-  std::vector<std::string> vars = pager_environment();
-  std::vector<char*> envp;
-  for (auto& v : vars) envp.push_back(v.data());
-  envp.push_back(nullptr);
-  const bool plain = is_plain_word(command);
-  const char* argv_plain[] = {command.c_str(), nullptr};
-  const char* argv_shell[] = {"sh", "-c", command.c_str(), nullptr};
-
-  int data[2];
-  int exec_failed[2];  // closed by a successful exec; carries errno otherwise
-  if (::pipe(data) != 0) return;
-  if (::pipe2(exec_failed, O_CLOEXEC) != 0) return close_both(data);
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    close_both(data);
-    return close_both(exec_failed);
+  try {
+    RunningProcess pager = start_process(pager_process(command));
+    if (!pager.started()) return;  // the output goes where it would have gone
+    ::dup2(pager.input(), 1);
+    pager.close_input();
+    process_ = std::move(pager);
+  } catch (const Error&) {  // no pipe or no fork: the same
   }
-  if (pid == 0) {
-    ::dup2(data[0], 0);
-    close_both(data);
-    ::close(exec_failed[0]);
-    if (plain)
-      ::execvpe(argv_plain[0], const_cast<char**>(argv_plain), envp.data());
-    else
-      ::execve("/bin/sh", const_cast<char**>(argv_shell), envp.data());
-    const int error = errno;
-    [[maybe_unused]] const auto written = ::write(exec_failed[1], &error, sizeof error);
-    ::_exit(127);
-  }
-  ::close(data[0]);
-  ::close(exec_failed[1]);
-  int error = 0;
-  ssize_t n;
-  while ((n = ::read(exec_failed[0], &error, sizeof error)) < 0 && errno == EINTR) {
-  }
-  ::close(exec_failed[0]);
-  if (n > 0) {  // not started: the output goes where it would have gone
-    ::close(data[1]);
-    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
-    return;
-  }
-  ::dup2(data[1], 1);
-  ::close(data[1]);
-  pid_ = pid;
 }
 
 void Pager::finish() {
-  if (pid_ < 0) return;
+  if (!process_) return;
   std::cout.flush();
   ::close(1);
-  while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-  }
-  pid_ = -1;
+  process_->wait();
+  process_.reset();
 }
 
 }  // namespace irctl::cli

@@ -2,11 +2,11 @@
 // Long output (show, timeline, log) on a terminal goes through a pager, as
 // git's and gh's does: the choice of pager, and the process that shows it.
 
-#include <sys/types.h>
-
+#include <optional>
 #include <string>
 
 #include "cmd/commands.hpp"
+#include "core/util/process.hpp"
 
 namespace irctl::cli {
 
@@ -32,7 +32,7 @@ class Pager {
   void finish();
 
  private:
-  pid_t pid_ = -1;
+  std::optional<RunningProcess> process_;
 };
 
 }  // namespace irctl::cli

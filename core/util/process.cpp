@@ -12,6 +12,8 @@
 #include <cstring>
 #include <utility>
 
+extern char** environ;
+
 #include "core/error.hpp"
 
 namespace irctl {
@@ -43,6 +45,7 @@ class Fd {
 
   int get() const { return fd_; }
   bool is_open() const { return fd_ >= 0; }
+  int release() { return std::exchange(fd_, -1); }
   void close() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
@@ -125,29 +128,122 @@ class SignalsWhileRunning {
 // only async-signal-safe calls are made.
 struct ChildSetup {
   std::vector<char*> argv;
+  char** envp = nullptr;
   const char* directory = nullptr;
-  int input = -1;   // the read end of the input pipe
-  int output = -1;  // the write end of the output pipe
+  int input = -1;        // the read end of the input pipe
+  int output = -1;       // the write end of the output pipe
+  int exec_failed = -1;  // closed by a successful exec; carries errno otherwise
   ProcessOutput output_to = ProcessOutput::inherit;
   bool own_group = false;
-  bool has_path = false;  // argv[0] names a file, not a program to look up in PATH
-  const SignalsWhileRunning* signals = nullptr;
+  bool has_path = false;                         // argv[0] names a file, not a program to look up in PATH
+  const SignalsWhileRunning* signals = nullptr;  // none: irctl's dispositions are unchanged
 };
 
+[[noreturn]] void not_executed(const ChildSetup& s) {
+  const int error = errno;
+  [[maybe_unused]] const auto written = ::write(s.exec_failed, &error, sizeof error);
+  ::_exit(127);
+}
+
 [[noreturn]] void become_program(const ChildSetup& s) {
-  s.signals->restore();
+  if (s.signals) s.signals->restore();
   if (s.own_group) ::setpgid(0, 0);
   // dup2 clears close-on-exec on the copy; the pipe ends themselves close
   // at the exec.
   if (s.input >= 0) ::dup2(s.input, 0);
   if (s.output_to == ProcessOutput::to_stderr) ::dup2(2, 1);
   if (s.output >= 0) ::dup2(s.output, 1);
-  if (s.directory && ::chdir(s.directory) != 0) ::_exit(127);
+  if (s.directory && ::chdir(s.directory) != 0) not_executed(s);
   if (s.has_path)
-    ::execv(s.argv[0], s.argv.data());  // not execvp, which has sh run a file that is no program
+    ::execve(s.argv[0], s.argv.data(), s.envp);  // not execvpe, which has sh run a file that is no program
   else
-    ::execvp(s.argv[0], s.argv.data());
-  ::_exit(127);
+    ::execvpe(s.argv[0], s.argv.data(), s.envp);
+  not_executed(s);
+}
+
+// irctl's environment with `changes` in place of the variables of the same name.
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& changes) {
+  std::vector<std::string> vars;
+  for (char** e = environ; *e; ++e) {
+    const std::string var = *e;
+    if (changes.count(var.substr(0, var.find('='))) == 0) vars.push_back(var);
+  }
+  for (const auto& [name, value] : changes) vars.push_back(name + "=" + value);
+  return vars;
+}
+
+// A forked child, executed or not, with irctl's ends of its pipes.
+struct Child {
+  pid_t pid = -1;
+  Fd to_child;
+  Fd from_child;
+  bool started = false;
+  int status = 0;  // when not started: it has exited already
+};
+
+// Blocks until the child has executed its program (the pipe closes) or
+// failed to (it carries errno).
+bool was_executed(Fd& exec_failed) {
+  int error = 0;
+  ssize_t n;
+  while ((n = ::read(exec_failed.get(), &error, sizeof error)) < 0 && errno == EINTR) {
+  }
+  return n <= 0;
+}
+
+void wait_for(pid_t pid, int& status) {
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// The one fork and exec: run_process and start_process both start here.
+Child start_child(const ProcessOptions& options, bool input_pipe, const SignalsWhileRunning* signals) {
+  if (options.argv.empty()) throw Error(Errc::failure, "cannot run a program without a name");
+  const std::string& program = options.argv.front();
+  ChildSetup child;
+  for (const auto& arg : options.argv) child.argv.push_back(const_cast<char*>(arg.c_str()));
+  child.argv.push_back(nullptr);
+  std::vector<std::string> vars;
+  std::vector<char*> envp;
+  child.envp = environ;
+  if (!options.environment.empty()) {
+    vars = environment_with(options.environment);
+    for (auto& var : vars) envp.push_back(var.data());
+    envp.push_back(nullptr);
+    child.envp = envp.data();
+  }
+  if (!options.directory.empty()) child.directory = options.directory.c_str();
+  child.output_to = options.output;
+  child.own_group = options.timeout_seconds.has_value();
+  child.has_path = program.find('/') != std::string::npos;
+  child.signals = signals;
+
+  Pipe input, output;
+  if (input_pipe) input = make_pipe(program);
+  if (options.output == ProcessOutput::capture) output = make_pipe(program);
+  Pipe exec_failed = make_pipe(program);
+  child.input = input.read.get();
+  child.output = output.write.get();
+  child.exec_failed = exec_failed.write.get();
+
+  const pid_t pid = ::fork();
+  if (pid < 0) throw cannot_run(program, errno);  // the pipes close on the way out
+  if (pid == 0) become_program(child);
+  if (child.own_group) ::setpgid(pid, pid);  // also here, so that a kill at once finds the group
+  input.read.close();
+  output.write.close();
+  exec_failed.write.close();
+
+  Child started;
+  started.pid = pid;
+  started.started = was_executed(exec_failed.read);
+  if (!started.started) {
+    wait_for(pid, started.status);
+    return started;  // its pipes close here: it wrote and read nothing
+  }
+  started.to_child = std::move(input.write);
+  started.from_child = std::move(output.read);
+  return started;
 }
 
 void set_nonblocking(const Fd& fd) {
@@ -179,11 +275,6 @@ void read_some(Fd& from_child, std::string& output) {
 
 bool reaped(pid_t pid, int& status) { return ::waitpid(pid, &status, WNOHANG) == pid; }
 
-void wait_for(pid_t pid, int& status) {
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-}
-
 void kill_group(pid_t pid) {
   ::kill(-pid, SIGKILL);
   ::kill(pid, SIGKILL);  // in case it has not made its group yet
@@ -198,31 +289,15 @@ int poll_timeout_ms(const std::optional<Clock::time_point>& deadline) {
 }  // namespace
 
 ProcessResult run_process(const ProcessOptions& options) {
-  if (options.argv.empty()) throw Error(Errc::failure, "cannot run a program without a name");
-  const std::string& program = options.argv.front();
-  ChildSetup child;
-  for (const auto& arg : options.argv) child.argv.push_back(const_cast<char*>(arg.c_str()));
-  child.argv.push_back(nullptr);
-  if (!options.directory.empty()) child.directory = options.directory.c_str();
-  child.output_to = options.output;
-  child.own_group = options.timeout_seconds.has_value();
-  child.has_path = program.find('/') != std::string::npos;
-
-  Pipe input, output;
-  if (options.input) input = make_pipe(program);
-  if (options.output == ProcessOutput::capture) output = make_pipe(program);
-  child.input = input.read.get();
-  child.output = output.write.get();
   const SignalsWhileRunning signals(options.interrupts);
-  child.signals = &signals;
-
   const auto start = Clock::now();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw cannot_run(program, errno);  // the pipes close on the way out
-  if (pid == 0) become_program(child);
-  if (child.own_group) ::setpgid(pid, pid);  // also here, so that a kill at once finds the group
-  input.read.close();
-  output.write.close();
+  Child child = start_child(options, options.input.has_value(), &signals);
+  ProcessResult result;
+  if (!child.started) {
+    result.status = child.status;
+    return result;
+  }
+  const pid_t pid = child.pid;
 
   std::optional<Clock::time_point> deadline;
   if (options.timeout_seconds)
@@ -231,13 +306,12 @@ ProcessResult run_process(const ProcessOptions& options) {
   const std::string no_input;
   const std::string& data = options.input ? *options.input : no_input;
   size_t written = 0;
-  Fd& to_child = input.write;
-  Fd& from_child = output.read;
+  Fd& to_child = child.to_child;
+  Fd& from_child = child.from_child;
   if (data.empty()) to_child.close();
   set_nonblocking(to_child);
   set_nonblocking(from_child);
 
-  ProcessResult result;
   for (;;) {
     if (reaped(pid, result.status)) {
       // What it wrote before it exited is in the pipe; a process it left
@@ -261,6 +335,49 @@ ProcessResult run_process(const ProcessOptions& options) {
     if (fds[1].revents) read_some(from_child, result.output);
   }
   return result;
+}
+
+RunningProcess::RunningProcess(pid_t pid, int input, bool started, int status)
+    : pid_(started ? pid : -1), input_(input), started_(started), status_(status) {}
+
+RunningProcess::RunningProcess(RunningProcess&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)),
+      input_(std::exchange(other.input_, -1)),
+      started_(other.started_),
+      status_(other.status_) {}
+
+RunningProcess& RunningProcess::operator=(RunningProcess&& other) noexcept {
+  if (this != &other) {
+    wait();
+    pid_ = std::exchange(other.pid_, -1);
+    input_ = std::exchange(other.input_, -1);
+    started_ = other.started_;
+    status_ = other.status_;
+  }
+  return *this;
+}
+
+RunningProcess::~RunningProcess() { wait(); }
+
+void RunningProcess::close_input() {
+  if (input_ >= 0) ::close(input_);
+  input_ = -1;
+}
+
+int RunningProcess::wait() {
+  close_input();
+  if (pid_ >= 0) wait_for(std::exchange(pid_, -1), status_);
+  return status_;
+}
+
+RunningProcess start_process(const ProcessOptions& options) {
+  if (options.input || options.output == ProcessOutput::capture || options.timeout_seconds ||
+      options.interrupts != Interrupts::stop_both)
+    throw Error(Errc::failure,
+                "start_process takes no input text, captured output, timeout or child-only "
+                "interrupts: those need run_process");
+  Child child = start_child(options, true, nullptr);
+  return RunningProcess(child.pid, child.started ? child.to_child.release() : -1, child.started, child.status);
 }
 
 }  // namespace irctl

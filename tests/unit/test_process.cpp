@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -29,7 +30,17 @@ ProcessOptions command(std::vector<std::string> argv) {
   return o;
 }
 
-bool exited_with(const ProcessResult& r, int code) { return WIFEXITED(r.status) && WEXITSTATUS(r.status) == code; }
+bool exited_with(int status, int code) { return WIFEXITED(status) && WEXITSTATUS(status) == code; }
+bool exited_with(const ProcessResult& r, int code) { return exited_with(r.status, code); }
+
+void write_all(int fd, const std::string& text) {
+  size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    REQUIRE(n > 0);
+    written += static_cast<size_t>(n);
+  }
+}
 
 }  // namespace
 
@@ -111,6 +122,85 @@ TEST_SUITE("process") {
 
   TEST_CASE("a program without a name is refused") {
     CHECK(irctl::testing::code_of([] { run_process(ProcessOptions{}); }) == Errc::failure);
+    CHECK(irctl::testing::code_of([] { start_process(ProcessOptions{}); }) == Errc::failure);
+  }
+
+  TEST_CASE("variables asked for are set in its environment, in place of irctl's of the same name") {
+    ::setenv("IRCTL_TEST_REPLACED", "irctl's", 1);
+    ::setenv("IRCTL_TEST_KEPT", "kept", 1);
+    ProcessOptions o =
+        command({"sh", "-c", "printf '%s/%s/%s' \"$IRCTL_TEST_REPLACED\" \"$IRCTL_TEST_KEPT\" \"$LESS\""});
+    o.output = ProcessOutput::capture;
+    o.environment = {{"IRCTL_TEST_REPLACED", "asked for"}, {"LESS", "FRX"}};
+    const ProcessResult r = run_process(o);
+    ::unsetenv("IRCTL_TEST_REPLACED");
+    ::unsetenv("IRCTL_TEST_KEPT");
+    CHECK(exited_with(r, 0));
+    CHECK(r.output == "asked for/kept/FRX");
+  }
+
+  TEST_CASE("start_process: irctl writes to the program while it runs, then waits for its status") {
+    const size_t before = open_fds();
+    {
+      ProcessOptions o = command({"sh", "-c", "read a; read b; [ \"$a $b $LESS\" = 'one two FRX' ] && exit 7; exit 1"});
+      o.environment = {{"LESS", "FRX"}};
+      RunningProcess p = start_process(o);
+      REQUIRE(p.started());
+      write_all(p.input(), "one\n");
+      write_all(p.input(), "two\n");
+      const int status = p.wait();
+      CHECK(exited_with(status, 7));
+      CHECK(p.input() == -1);
+      CHECK(p.wait() == status);
+    }
+    CHECK(open_fds() == before);
+  }
+
+  TEST_CASE(
+      "start_process: a program that could not be executed is reported as not started, with no descriptor "
+      "left open") {
+    const size_t before = open_fds();
+    for (const char* program : {"/nonexistent/program", "irctl-no-such-program-anywhere"}) {
+      RunningProcess p = start_process(command({program}));
+      CHECK_FALSE(p.started());
+      CHECK(p.input() == -1);
+      CHECK(exited_with(p.wait(), 127));
+      CHECK(open_fds() == before);
+    }
+    TempDir dir;
+    ProcessOptions elsewhere = command({"true"});
+    elsewhere.directory = (dir.path() / "missing").string();
+    CHECK_FALSE(start_process(elsewhere).started());
+    CHECK(open_fds() == before);
+  }
+
+  TEST_CASE("start_process: a program left running when its handle goes is waited for, its input closed first") {
+    const size_t before = open_fds();
+    TempDir dir;
+    const std::string done = (dir.path() / "done").string();
+    {
+      RunningProcess p = start_process(command({"sh", "-c", "cat >/dev/null; echo finished >\"$0\"", done}));
+      REQUIRE(p.started());
+      write_all(p.input(), "text");
+    }
+    CHECK(std::filesystem::exists(done));
+    CHECK(open_fds() == before);
+  }
+
+  TEST_CASE("start_process refuses what only run_process does") {
+    using irctl::testing::code_of;
+    ProcessOptions with_input = command({"cat"});
+    with_input.input = "x";
+    CHECK(code_of([&] { start_process(with_input); }) == Errc::failure);
+    ProcessOptions captured = command({"cat"});
+    captured.output = ProcessOutput::capture;
+    CHECK(code_of([&] { start_process(captured); }) == Errc::failure);
+    ProcessOptions timed = command({"cat"});
+    timed.timeout_seconds = 1;
+    CHECK(code_of([&] { start_process(timed); }) == Errc::failure);
+    ProcessOptions editor_like = command({"cat"});
+    editor_like.interrupts = Interrupts::child_only;
+    CHECK(code_of([&] { start_process(editor_like); }) == Errc::failure);
   }
 }
 
