@@ -24,8 +24,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Calls `visit` with the path of every blob under `tree` (prefixed with
-// `prefix`), descending `depth` levels at most.
+// Calls `visit` with the path (prefixed with `prefix`) and entry of every
+// blob under `tree`, descending `depth` levels at most; a folder below that
+// is passed to `visit` too, and not entered.
 void walk_tree(git_repository* repo, const git_tree* tree, const std::string& prefix, int depth,
                const std::function<void(const std::string&, const git_tree_entry*)>& visit) {
   const size_t n = git_tree_entrycount(tree);

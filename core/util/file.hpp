@@ -97,7 +97,8 @@ class MappedFile {
   size_t size_ = 0;
 };
 
-/// `path` mapped into memory; empty when it cannot be (missing, empty).
+/// `path` mapped into memory; empty when it cannot be (missing, empty, not
+/// a regular file).
 MappedFile map_file(const std::filesystem::path& path);
 
 }  // namespace irctl::util
