@@ -16,7 +16,7 @@ struct IngestOptions {
   std::string file = "-";
 };
 
-// The body as a stream, not through util::read_file: FILE stands in for
+// The body as a stream, not through read_file: FILE stands in for
 // standard input, so a named pipe is a fair thing to give, and a huge body
 // is refused without being held in memory (one byte past the limit is read).
 std::string read_body(const std::string& file, Context& ctx) {
@@ -27,7 +27,7 @@ std::string read_body(const std::string& file, Context& ctx) {
     if (!f) throw Error(Errc::usage, "cannot read " + quote(file), "give a file with the webhook body, or - for stdin");
     in = &f;
   }
-  auto body = util::read_at_most(*in, kMaxAlertBytes);
+  auto body = read_at_most(*in, kMaxAlertBytes);
   if (!body)
     throw Error(Errc::usage, "cannot read " + (file == "-" ? std::string("standard input") : quote(file)),
                 "give a file with the webhook body, or - for stdin");

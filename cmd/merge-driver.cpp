@@ -16,8 +16,8 @@ struct DriverOptions {
 
 std::optional<std::string> slurp(const std::string& file) {
   try {
-    return util::read_file(file);
-  } catch (const util::ReadFailure&) {
+    return read_file(file);
+  } catch (const ReadFailure&) {
     return std::nullopt;
   }
 }

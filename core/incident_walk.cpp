@@ -189,7 +189,7 @@ std::vector<Repository::IncidentBlob> Repository::incident_blobs() const {
     const fs::path index_path = git_dir() / "index";
     if (fs::exists(index_path, ec)) {
       try {
-        entries = git::IndexEntries::parse(util::read_file(index_path, &index_st));
+        entries = git::IndexEntries::parse(read_file(index_path, &index_st));
       } catch (const Error&) {
         entries.reset();  // gone meanwhile, or unreadable: libgit2 says
       }

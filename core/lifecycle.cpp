@@ -339,7 +339,7 @@ template <class Read>
 auto read_evidence(const std::string& file, const Read& read) {
   try {
     return read();
-  } catch (const util::ReadFailure& e) {
+  } catch (const ReadFailure& e) {
     if (e.not_regular())
       throw Error(Errc::usage, "the evidence " + quote(file) + " is not a file",
                   "give files one by one (an archive of a directory is a file)");
@@ -360,7 +360,7 @@ Evidence hash_evidence(const std::string& file) {
   ev.source = ec ? file : absolute.lexically_normal().string();
   struct stat st {};
   read_evidence(file, [&] {
-    util::read_file_in_pieces(
+    read_file_in_pieces(
         file,
         [&](std::string_view piece) {
           EVP_DigestUpdate(ctx, piece.data(), piece.size());
@@ -396,7 +396,7 @@ EventResult record_action(Repository& repo, const std::string& id, const ActionR
       if (ev.size > kMaxStoredEvidence)
         throw Error(Errc::usage, "the evidence file " + quote(f) + " is larger than 100 MiB",
                     "keep it elsewhere and record its hash with --hash-only");
-      std::string content = read_evidence(f, [&] { return util::read_file(f); });
+      std::string content = read_evidence(f, [&] { return read_file(f); });
       if (hash_evidence(f).sha256 != ev.sha256)
         throw Error(Errc::conflict, "the evidence file " + quote(f) + " changed while it was read", "try again");
       ev.stored = "evidence/" + ev.sha256.substr(0, 2) + "/" + ev.sha256;

@@ -330,8 +330,8 @@ constexpr std::uintmax_t kMaxEditedFile = 1024 * 1024;
 // a failure of the edit, exit 1), never waited on.
 std::string read_draft(const std::filesystem::path& p) {
   try {
-    return util::read_file(p);
-  } catch (const util::ReadFailure& e) {
+    return read_file(p);
+  } catch (const ReadFailure& e) {
     if (!e.not_regular()) throw;
     throw Error(Errc::failure, "cannot read " + p.string() + ": not a file");
   }
@@ -351,8 +351,8 @@ EditDraft start_edit(Repository& repo, const std::string& id, bool discard) {
   repo.require_clean(incident_path(id));
   const IncidentFile file = read_incident_file(repo, id);  // refuses an ID that does not exist
   const std::string text = repo.read(file.path()).value_or(file.render());
-  util::write_file_atomically(original, text);
-  util::write_file_atomically(draft, text);
+  write_file_atomically(original, text);
+  write_file_atomically(draft, text);
   return {draft.string(), false};
 }
 

@@ -443,7 +443,7 @@ Template load_template(const Repository& repo, const std::string& name_or_file) 
     std::error_code ec;
     if (!fs::is_regular_file(name_or_file, ec))
       throw Error(Errc::not_found, "no template file " + quote(name_or_file), "give a template's name or a file's path");
-    return {name_or_file, util::read_file(name_or_file)};
+    return {name_or_file, read_file(name_or_file)};
   }
   const std::string repo_path = std::string(kRepoTemplates) + name_or_file + kSuffix;
   if (auto text = repo.read(repo_path)) return {repo_path, *text};

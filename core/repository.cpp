@@ -246,7 +246,7 @@ std::optional<std::string> Repository::read(const std::string& path) const {
   if (const auto why = outside_reason(path))
     throw Error(Errc::data, "irctl will not read " + path + ": " + *why,
                 "replace the link with the file itself ('git rm " + path + "', copy the file there, 'git add' it)");
-  return util::read_file(p);
+  return read_file(p);
 }
 
 bool Repository::committed(const std::string& path) const { return git::blob_id_at(tip_tree(), path).has_value(); }
@@ -293,19 +293,19 @@ std::optional<std::string> Repository::read_private(const std::string& name) con
   std::error_code ec;
   const fs::path p = git_dir() / "irctl" / name;
   if (!fs::exists(p, ec)) return std::nullopt;
-  return util::read_file(p);
+  return read_file(p);
 }
 
-util::MappedFile Repository::map_private(const std::string& name) const {
-  return util::map_file(git_dir() / "irctl" / name);
+MappedFile Repository::map_private(const std::string& name) const {
+  return map_file(git_dir() / "irctl" / name);
 }
 
 void Repository::write_private(const std::string& name, const std::string& content) const {
-  util::write_file_atomically(git_dir() / "irctl" / name, content);
+  write_file_atomically(git_dir() / "irctl" / name, content);
 }
 
 void Repository::write_private(const std::string& name, const std::vector<std::string_view>& pieces) const {
-  util::write_file_atomically(git_dir() / "irctl" / name, pieces);
+  write_file_atomically(git_dir() / "irctl" / name, pieces);
 }
 
 std::optional<fs::path> Repository::program(const std::string& path) const {
@@ -328,7 +328,7 @@ std::optional<fs::path> Repository::program(const std::string& path) const {
   const fs::path copy = git_dir() / "irctl" / "programs" / git::oid_hex(*git_tree_entry_id(raw));
   std::error_code ec;
   if (!fs::exists(copy, ec)) {
-    util::write_file_atomically(copy, git::blob_content(repo_.get(), *git_tree_entry_id(raw), path));
+    write_file_atomically(copy, git::blob_content(repo_.get(), *git_tree_entry_id(raw), path));
     if (git_tree_entry_filemode(raw) == GIT_FILEMODE_BLOB_EXECUTABLE)
       fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec, ec);
   }

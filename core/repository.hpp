@@ -36,7 +36,7 @@ struct FileWrite {
   /// takes more away): evidence is never more readable than its source.
   /// git records 100644 whatever they are.
   mode_t work_tree_perms = kDefaultPerms;
-  static constexpr mode_t kDefaultPerms = util::kDefaultFilePerms;
+  static constexpr mode_t kDefaultPerms = kDefaultFilePerms;
   /// The git mode of a file that comes from another commit (a merge): an
   /// executable or a symbolic link (whose content is its target). nullopt
   /// for irctl's own files: a regular file, or executable if it was.
@@ -175,7 +175,7 @@ class Repository {
   std::optional<std::string> read_private(const std::string& name) const;
   /// The same, mapped into memory rather than read; empty when there is none.
   /// A rename that replaces the file leaves the mapping as it was.
-  util::MappedFile map_private(const std::string& name) const;
+  MappedFile map_private(const std::string& name) const;
   /// Replaces it whole (through a rename: readers see the old or the new).
   void write_private(const std::string& name, const std::string& content) const;
   /// The same, from pieces written one after the other.

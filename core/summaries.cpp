@@ -302,7 +302,7 @@ class KeyedFile {
 
   const Repository& repo_;
   const char* name_;
-  util::MappedFile mapped_;
+  MappedFile mapped_;
   bool valid_ = false;
   bool rejected_ = false;
   std::unordered_map<std::string_view, std::string_view> where_;

@@ -103,7 +103,7 @@ void remove_orphaned_temporaries(const fs::path& dir, const std::string& name_pr
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind(util::kTemporaryMarker) == std::string::npos || name.compare(0, name_prefix.size(), name_prefix) != 0)
+    if (name.rfind(kTemporaryMarker) == std::string::npos || name.compare(0, name_prefix.size(), name_prefix) != 0)
       continue;
     fs::remove(entry.path(), ec);
   }
@@ -287,7 +287,7 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
                          const std::string& reflog_message, const WorkTreePerms& perms) {
   const std::string ref = ref_name();
   const Journal journal{ref, from ? git::oid_hex(*from) : std::string("none"), git::oid_hex(to), paths, perms};
-  util::write_file_atomically(journal_path(), journal.text());
+  write_file_atomically(journal_path(), journal.text());
   const auto drop_journal = [&] {
     std::error_code ignored;
     fs::remove(journal_path(), ignored);
@@ -348,7 +348,7 @@ std::optional<std::string> Repository::recover_interrupted_write() {
   remove_orphaned_temporaries(journal_file.parent_path(), "index.next");
   if (!fs::exists(journal_file, ec)) return std::nullopt;
   const auto journal_time = fs::last_write_time(journal_file, ec);
-  const Journal journal = Journal::parse(util::read_file(journal_file));
+  const Journal journal = Journal::parse(read_file(journal_file));
   const std::string& ref = journal.ref;
   const fs::path common = git_repository_commondir(repo_.get());
   for (const fs::path& lock_file : {common / (ref + ".lock"), git_dir() / (ref + ".lock"), git_dir() / "index.lock"})

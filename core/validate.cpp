@@ -75,7 +75,7 @@ std::string require_text(const std::string& value, const char* what) {
 }
 
 std::string read_limited_text(std::istream& in, const char* what) {
-  auto text = util::read_at_most(in, kMaxText);
+  auto text = read_at_most(in, kMaxText);
   if (!text) throw Error(Errc::usage, std::string("cannot read ") + what);
   if (text->size() > kMaxText)
     throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(kMaxText) + " bytes",

@@ -26,9 +26,9 @@ namespace {
 // blob's content, an executable file (executable by whoever may read it, as
 // git's 0777 under the umask), or a regular file; put in place by a rename.
 void write_work_file(const fs::path& p, const std::string& content, git_filemode_t mode,
-                     mode_t perms = util::kDefaultFilePerms) {
+                     mode_t perms = kDefaultFilePerms) {
   if (mode != GIT_FILEMODE_LINK) {
-    util::write_file_atomically(p, content, perms);
+    write_file_atomically(p, content, perms);
     if (mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
       struct stat st {};
       if (::stat(p.c_str(), &st) != 0 || ::chmod(p.c_str(), (st.st_mode & 07777) | ((st.st_mode & 0444) >> 2)) != 0)
@@ -38,7 +38,7 @@ void write_work_file(const fs::path& p, const std::string& content, git_filemode
   }
   std::error_code ec;
   fs::create_directories(p.parent_path(), ec);
-  const fs::path tmp = util::temporary_path_for(p);
+  const fs::path tmp = temporary_path_for(p);
   fs::remove(tmp, ec);
   if (::symlink(content.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), p.c_str()) != 0) {
     const int saved = errno;
@@ -132,7 +132,7 @@ void Repository::require_no_git_operation() const {
                                     ": a commit made there would be left behind when a branch is checked out",
                 "check out the branch the incidents are on ('git switch BRANCH'), then run the command again");
   const fs::path index_path = git_dir() / "index";
-  const util::MappedFile index = util::map_file(index_path);
+  const MappedFile index = map_file(index_path);
   if (index.bytes().empty()) return;
   const std::optional<bool> conflicted = git::index_has_conflicts(index.bytes());
   bool has = conflicted.value_or(false);
@@ -259,9 +259,9 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
   // Patched where it can be (git_index.hpp): only the staged entries change.
   struct stat index_st {};
   if (removed.empty() && ::stat(index_path.c_str(), &index_st) == 0) {
-    const util::MappedFile old = util::map_file(index_path);
+    const MappedFile old = map_file(index_path);
     if (const auto patched = git::index_with_files(old.bytes(), staged, index_st.st_mtim)) {
-      util::write_file_atomically(next, *patched);
+      write_file_atomically(next, *patched);
       lock.install(next);
       return;
     }

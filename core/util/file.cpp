@@ -8,7 +8,7 @@
 #include <cstring>
 #include <istream>
 
-namespace irctl::util {
+namespace irctl {
 namespace fs = std::filesystem;
 
 namespace {
@@ -147,4 +147,4 @@ MappedFile map_file(const fs::path& path) {
   return MappedFile(data, static_cast<size_t>(st.st_size));
 }
 
-}  // namespace irctl::util
+}  // namespace irctl

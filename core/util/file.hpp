@@ -18,7 +18,7 @@
 
 #include "core/error.hpp"
 
-namespace irctl::util {
+namespace irctl {
 
 /// What the readers throw: an Error naming the file and why it cannot be
 /// read. Errc::data, with a hint, for a file that is not a regular file (a
@@ -101,4 +101,4 @@ class MappedFile {
 /// a regular file).
 MappedFile map_file(const std::filesystem::path& path);
 
-}  // namespace irctl::util
+}  // namespace irctl
