@@ -2,11 +2,11 @@
 // an incident.
 
 #include <fstream>
-#include <sstream>
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "core/ingest.hpp"
+#include "core/util/file.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -16,8 +16,9 @@ struct IngestOptions {
   std::string file = "-";
 };
 
-// Reads at most one byte more than the limit, so that a huge body is refused
-// without being held in memory.
+// The body as a stream, not through read_file: FILE stands in for
+// standard input, so a named pipe is a fair thing to give, and a huge body
+// is refused without being held in memory (one byte past the limit is read).
 std::string read_body(const std::string& file, Context& ctx) {
   std::istream* in = &ctx.io.in;
   std::ifstream f;
@@ -26,14 +27,11 @@ std::string read_body(const std::string& file, Context& ctx) {
     if (!f) throw Error(Errc::usage, "cannot read " + quote(file), "give a file with the webhook body, or - for stdin");
     in = &f;
   }
-  std::string body(kMaxAlertBytes + 1, '\0');
-  in->read(body.data(), static_cast<std::streamsize>(body.size()));
-  // A read that fails (a directory, an I/O error) is not an empty payload.
-  if (in->bad())
+  auto body = read_at_most(*in, kMaxAlertBytes);
+  if (!body)
     throw Error(Errc::usage, "cannot read " + (file == "-" ? std::string("standard input") : quote(file)),
                 "give a file with the webhook body, or - for stdin");
-  body.resize(static_cast<size_t>(in->gcount()));
-  return body;
+  return std::move(*body);
 }
 
 void run_ingest(const IngestOptions& o, Context& ctx) {

@@ -2,10 +2,10 @@
 // incident files (set up by irctl init or irctl install-merge-driver).
 
 #include <fstream>
-#include <sstream>
 
 #include "cmd/commands.hpp"
 #include "core/merge.hpp"
+#include "core/util/file.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -15,11 +15,11 @@ struct DriverOptions {
 };
 
 std::optional<std::string> slurp(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  try {
+    return read_file(file);
+  } catch (const ReadFailure&) {
+    return std::nullopt;
+  }
 }
 
 // git runs this with the three versions in temporary files; the result

@@ -1,6 +1,10 @@
 #pragma once
-// The one place that talks to libgit2: owners for its handles, and a check
-// that turns a failed call into a typed irctl error right where it failed.
+// What the core's users of libgit2 share: its start-up, owners (RAII) for
+// its handles, a check that turns a failed call into a typed irctl error
+// right where it failed, and the tree and blob operations more than one file
+// needs. It does not wrap libgit2: other files of the core (the
+// repository's, sync, merge, deletions and more) call libgit2 themselves,
+// with these owners and this check.
 
 #include <filesystem>
 #include <memory>

@@ -77,21 +77,17 @@ std::vector<Entry> read_entries(std::string_view b, uint32_t version, uint32_t c
   return entries;
 }
 
+// An entry as the index file holds it, at stage 0 with no other flag.
 std::string entry_bytes(const StagedFile& f) {
+  const git_index_entry e = index_entry_for(f);
   std::string out;
-  const auto& st = f.st;
-  for (const auto& [s, ns] : {std::pair{st.st_ctim.tv_sec, st.st_ctim.tv_nsec}, std::pair{st.st_mtim.tv_sec, st.st_mtim.tv_nsec}}) {
-    put_be32(out, static_cast<uint32_t>(s));
-    put_be32(out, static_cast<uint32_t>(ns));
+  for (const git_index_time& t : {e.ctime, e.mtime}) {
+    put_be32(out, static_cast<uint32_t>(t.seconds));
+    put_be32(out, t.nanoseconds);
   }
-  put_be32(out, static_cast<uint32_t>(st.st_dev));
-  put_be32(out, static_cast<uint32_t>(st.st_ino));
-  put_be32(out, f.mode != 0 ? f.mode : (st.st_mode & S_IXUSR) ? 0100755 : 0100644);
-  put_be32(out, static_cast<uint32_t>(st.st_uid));
-  put_be32(out, static_cast<uint32_t>(st.st_gid));
-  put_be32(out, static_cast<uint32_t>(st.st_size));
-  out.append(reinterpret_cast<const char*>(f.id.id), GIT_OID_RAWSZ);
-  put_be16(out, static_cast<uint16_t>(f.path.size()));  // stage 0, no other flag
+  for (const uint32_t field : {e.dev, e.ino, e.mode, e.uid, e.gid, e.file_size}) put_be32(out, field);
+  out.append(reinterpret_cast<const char*>(e.id.id), GIT_OID_RAWSZ);
+  put_be16(out, static_cast<uint16_t>(f.path.size()));
   out += f.path;
   out.append(8 - (out.size() % 8), '\0');
   return out;
@@ -216,6 +212,41 @@ std::optional<bool> index_has_conflicts(std::string_view b) {
   }
 }
 
+git_index_entry index_entry_for(const StagedFile& file) {
+  const struct stat& st = file.st;
+  git_index_entry e{};
+  e.ctime.seconds = static_cast<int32_t>(st.st_ctim.tv_sec);
+  e.ctime.nanoseconds = static_cast<uint32_t>(st.st_ctim.tv_nsec);
+  e.mtime.seconds = static_cast<int32_t>(st.st_mtim.tv_sec);
+  e.mtime.nanoseconds = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+  e.dev = static_cast<uint32_t>(st.st_dev);
+  e.ino = static_cast<uint32_t>(st.st_ino);
+  e.mode = file.mode != 0 ? file.mode : (st.st_mode & S_IXUSR) ? 0100755 : 0100644;
+  e.uid = static_cast<uint32_t>(st.st_uid);
+  e.gid = static_cast<uint32_t>(st.st_gid);
+  e.file_size = static_cast<uint32_t>(st.st_size);
+  e.id = file.id;
+  e.path = file.path.c_str();
+  return e;
+}
+
+bool is_racy(const git_index_time& entry_mtime, const struct timespec& index_mtime) {
+  const auto entry_s = static_cast<uint32_t>(entry_mtime.seconds);
+  const auto index_s = static_cast<uint32_t>(index_mtime.tv_sec);
+  const auto index_ns = static_cast<uint32_t>(index_mtime.tv_nsec);
+  return entry_s > index_s || (entry_s == index_s && entry_mtime.nanoseconds >= index_ns);
+}
+
+bool unchanged_since_staged(const git_index_entry& entry, const struct stat& file,
+                            const struct timespec& index_mtime) {
+  const auto same_time = [](const git_index_time& t, const struct timespec& ts) {
+    return t.seconds == static_cast<int32_t>(ts.tv_sec) && t.nanoseconds == static_cast<uint32_t>(ts.tv_nsec);
+  };
+  return !is_racy(entry.mtime, index_mtime) && S_ISREG(file.st_mode) && same_time(entry.mtime, file.st_mtim) &&
+         same_time(entry.ctime, file.st_ctim) && entry.file_size == static_cast<uint32_t>(file.st_size) &&
+         entry.ino == static_cast<uint32_t>(file.st_ino);
+}
+
 std::optional<std::string> index_with_files(std::string_view b, const std::vector<StagedFile>& files,
                                             const struct timespec& index_mtime) {
   try {
@@ -258,12 +289,10 @@ std::optional<std::string> index_with_files(std::string_view b, const std::vecto
       }
       const size_t at = out.size();
       out.append(b.substr(e.at, e.size));
-      // Racily clean (changed in the same instant the old index was written,
-      // as far as its times tell): smudged, as git does, so that a reader
+      // Racily clean: smudged (size 0), as git does, so that a reader
       // compares the content instead of trusting the stat data.
-      const uint32_t s = be32(b, e.at + 8), ns = be32(b, e.at + 12);
-      const auto index_s = static_cast<uint32_t>(index_mtime.tv_sec), index_ns = static_cast<uint32_t>(index_mtime.tv_nsec);
-      if (s > index_s || (s == index_s && ns >= index_ns)) std::memset(out.data() + at + 36, 0, 4);
+      const git_index_time mtime{static_cast<int32_t>(be32(b, e.at + 8)), be32(b, e.at + 12)};
+      if (is_racy(mtime, index_mtime)) std::memset(out.data() + at + 36, 0, 4);
     }
 
     for (size_t at = entries_end; at < b.size() - kChecksum;) {

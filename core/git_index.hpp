@@ -29,6 +29,23 @@ struct StagedFile {
   uint32_t mode = 0;
 };
 
+/// The index entry 'git add' records for `file`: the stat data of the file
+/// just written, its blob and its mode. Its path points into `file.path`.
+git_index_entry index_entry_for(const StagedFile& file);
+
+/// git's racy-timestamp rule (is_racy_timestamp in git's read-cache.c): an
+/// entry whose file was modified no earlier than the index was written may
+/// have changed again within the same instant, keeping the same times, so its
+/// stat data does not prove it unchanged. Times compare as git's unsigned
+/// 32-bit fields do.
+bool is_racy(const git_index_time& entry_mtime, const struct timespec& index_mtime);
+
+/// git's test that a file is what the index says without reading it: a
+/// regular file whose stat data still matches the entry, which is not racy
+/// against the index's modification time.
+bool unchanged_since_staged(const git_index_entry& entry, const struct stat& file,
+                            const struct timespec& index_mtime);
+
 /// `index` (the bytes of an index file, checksum included) with each file
 /// staged, the cache-tree entries of the folders above them invalidated, and
 /// entries that were racily clean smudged (size 0, as git does, so that their

@@ -7,11 +7,12 @@
 #include <cctype>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 
 #include "core/actions.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/util/file.hpp"
 #include "core/validate.hpp"
 
 namespace irctl {
@@ -329,33 +330,47 @@ DueResult escalate_due(Repository& repo, const Recorder& rec) {
   return done;
 }
 
-Evidence hash_evidence(const std::string& file) {
-  std::error_code ec;
-  if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec))
-    throw Error(Errc::usage, "the evidence " + quote(file) + " is not a file",
-                "give files one by one (an archive of a directory is a file)");
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    throw Error(Errc::usage, "cannot read the evidence file " + quote(file) + ": " + std::strerror(errno),
+namespace {
+
+// Reads evidence with `read`, refusing a file that cannot be read in the
+// evidence's own words: the caller named it (exit 2), and nothing is recorded.
+template <class Read>
+auto read_evidence(const std::string& file, const Read& read) {
+  try {
+    return read();
+  } catch (const ReadFailure& e) {
+    if (e.not_regular())
+      throw Error(Errc::usage, "the evidence " + quote(file) + " is not a file",
+                  "give files one by one (an archive of a directory is a file)");
+    throw Error(Errc::usage, "cannot read the evidence file " + quote(file) + ": " + e.reason(),
                 "run irctl as a user who may read it; nothing was recorded");
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  }
+}
+
+}  // namespace
+
+Evidence hash_evidence(const std::string& file) {
+  const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> digesting(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_MD_CTX* ctx = digesting.get();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  std::vector<char> buffer(1 << 16);
   Evidence ev;
+  std::error_code ec;
   const auto absolute = std::filesystem::absolute(file, ec);
   ev.source = ec ? file : absolute.lexically_normal().string();
   struct stat st {};
-  ev.perms = ::stat(file.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const auto n = static_cast<size_t>(in.gcount());
-    EVP_DigestUpdate(ctx, buffer.data(), n);
-    ev.size += n;
-  }
+  read_evidence(file, [&] {
+    read_file_in_pieces(
+        file,
+        [&](std::string_view piece) {
+          EVP_DigestUpdate(ctx, piece.data(), piece.size());
+          ev.size += piece.size();
+        },
+        &st);
+  });
+  ev.perms = st.st_mode & 07777;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(ctx, digest, &length);
-  EVP_MD_CTX_free(ctx);
   static const char hex[] = "0123456789abcdef";
   for (unsigned i = 0; i < length; ++i) {
     ev.sha256 += hex[digest[i] >> 4];
@@ -380,8 +395,7 @@ EventResult record_phase_action(Repository& repo, const std::string& id, const P
       if (ev.size > kMaxStoredEvidence)
         throw Error(Errc::usage, "the evidence file " + quote(f) + " is larger than 100 MiB",
                     "keep it elsewhere and record its hash with --hash-only");
-      std::ifstream in(f, std::ios::binary);
-      std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::string content = read_evidence(f, [&] { return read_file(f); });
       if (hash_evidence(f).sha256 != ev.sha256)
         throw Error(Errc::conflict, "the evidence file " + quote(f) + " changed while it was read", "try again");
       ev.stored = "evidence/" + ev.sha256.substr(0, 2) + "/" + ev.sha256;

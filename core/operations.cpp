@@ -4,7 +4,6 @@
 #include <numeric>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "core/embedded.hpp"
@@ -13,6 +12,7 @@
 #include "core/ids.hpp"
 #include "core/lifecycle.hpp"
 #include "core/merge.hpp"
+#include "core/util/file.hpp"
 #include "core/validate.hpp"
 
 namespace irctl {
@@ -327,20 +327,15 @@ std::filesystem::path draft_path(const Repository& repo, const std::string& id) 
 // every later reader slow (a 20 MB note took 2 s and 240 MB to list).
 constexpr std::uintmax_t kMaxEditedFile = 1024 * 1024;
 
-std::string read_whole(const std::filesystem::path& p) {
-  std::error_code ec;
-  // Not a FIFO (an editor could leave one): reading it would wait forever.
-  if (!std::filesystem::is_regular_file(p, ec)) throw Error(Errc::failure, "cannot read " + p.string() + ": not a file");
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw Error(Errc::failure, "cannot read " + p.string());
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void write_whole(const std::filesystem::path& p, const std::string& text) {
-  std::filesystem::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out.flush()) throw Error(Errc::failure, "cannot write " + p.string());
+// An editor could leave a FIFO or a folder where the draft was: refused (as
+// a failure of the edit, exit 1), never waited on.
+std::string read_draft(const std::filesystem::path& p) {
+  try {
+    return read_file(p);
+  } catch (const ReadFailure& e) {
+    if (!e.not_regular()) throw;
+    throw Error(Errc::failure, "cannot read " + p.string() + ": not a file");
+  }
 }
 
 }  // namespace
@@ -357,8 +352,8 @@ EditDraft start_edit(Repository& repo, const std::string& id, bool discard) {
   repo.require_clean(incident_path(id));
   const IncidentFile file = read_incident_file(repo, id);  // refuses an ID that does not exist
   const std::string text = repo.read(file.path()).value_or(file.render());
-  write_whole(original, text);
-  write_whole(draft, text);
+  write_file_atomically(original, text);
+  write_file_atomically(draft, text);
   return {draft.string(), false};
 }
 
@@ -389,8 +384,8 @@ EventResult finish_edit(Repository& repo, const std::string& id, const Recorder&
   const auto draft = draft_path(repo, id);
   const auto original_path = std::filesystem::path(draft.string() + ".orig");
   const std::string path = incident_path(id);
-  const std::string edited = read_whole(draft);
-  const std::string original = read_whole(original_path);
+  const std::string edited = read_draft(draft);
+  const std::string original = read_draft(original_path);
   const std::string kept = "your edit is kept in " + draft.string() + ": run 'irctl edit " + id +
                            "' to go on editing it, or 'irctl edit --discard " + id + "' to drop it";
   const auto refusal = [&](Errc code, const std::string& what) { return Error(code, what, kept); };

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -16,6 +15,7 @@
 #include "core/ids.hpp"
 #include "core/lifecycle.hpp"
 #include "core/metrics.hpp"
+#include "core/util/file.hpp"
 #include "core/validate.hpp"
 
 namespace irctl {
@@ -443,8 +443,7 @@ Template load_template(const Repository& repo, const std::string& name_or_file) 
     std::error_code ec;
     if (!fs::is_regular_file(name_or_file, ec))
       throw Error(Errc::not_found, "no template file " + quote(name_or_file), "give a template's name or a file's path");
-    std::ifstream in(name_or_file, std::ios::binary);
-    return {name_or_file, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+    return {name_or_file, read_file(name_or_file)};
   }
   const std::string repo_path = std::string(kRepoTemplates) + name_or_file + kSuffix;
   if (auto text = repo.read(repo_path)) return {repo_path, *text};

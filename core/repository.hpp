@@ -22,6 +22,7 @@
 #include "core/config.hpp"
 #include "core/git.hpp"
 #include "core/time.hpp"
+#include "core/util/file.hpp"
 
 namespace irctl {
 
@@ -35,7 +36,7 @@ struct FileWrite {
   /// takes more away): evidence is never more readable than its source.
   /// git records 100644 whatever they are.
   mode_t work_tree_perms = kDefaultPerms;
-  static constexpr mode_t kDefaultPerms = 0666;
+  static constexpr mode_t kDefaultPerms = kDefaultFilePerms;
   /// The git mode of a file that comes from another commit (a merge): an
   /// executable or a symbolic link (whose content is its target). nullopt
   /// for irctl's own files: a regular file, or executable if it was.
@@ -86,27 +87,6 @@ class RepositoryLock {
  private:
   int fd_;
 };
-
-/// A file mapped into memory read-only: its pages are read when touched,
-/// and never copied.
-class MappedFile {
- public:
-  MappedFile() = default;
-  MappedFile(const void* data, size_t size) : data_(data), size_(size) {}
-  MappedFile(MappedFile&& other) noexcept : data_(other.data_), size_(other.size_) { other.data_ = nullptr; }
-  MappedFile& operator=(MappedFile&&) = delete;
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile();
-  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
-
- private:
-  const void* data_ = nullptr;
-  size_t size_ = 0;
-};
-
-/// `path` mapped into memory; empty when it cannot be (missing, empty).
-MappedFile map_file(const std::filesystem::path& path);
 
 class Repository {
  public:
@@ -252,8 +232,11 @@ class Repository {
 
   /// Finishes (or abandons, when it never reached the branch) a write that a
   /// killed irctl left half-done; needs the lock. Returns what it did, or
-  /// nullopt when there was nothing to do.
+  /// nullopt when there was nothing to do. lock() calls it.
   std::optional<std::string> recover_interrupted_write();
+  /// What lock() found and did last to a write a killed irctl left
+  /// (recover_interrupted_write's account); nullopt when it found none.
+  const std::optional<std::string>& recovered_write() const { return recovered_write_; }
 
   /// git's own identity (user.name and user.email), if configured.
   std::optional<Actor> git_identity() const;
@@ -301,6 +284,7 @@ class Repository {
   mutable bool tip_tree_loaded_ = false;
   mutable std::filesystem::path canonical_root_;     ///< for outside_reason
   mutable std::filesystem::path canonical_git_dir_;  ///< for outside_reason
+  std::optional<std::string> recovered_write_;
 };
 
 }  // namespace irctl

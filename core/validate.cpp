@@ -6,6 +6,7 @@
 #include <istream>
 
 #include "core/error.hpp"
+#include "core/util/file.hpp"
 
 namespace irctl {
 namespace {
@@ -74,16 +75,12 @@ std::string require_text(const std::string& value, const char* what) {
 }
 
 std::string read_limited_text(std::istream& in, const char* what) {
-  // One byte past the limit tells a text that is too long from one that fits,
-  // without holding more than that in memory (a pipe from /dev/zero never ends).
-  std::string text(kMaxText + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) throw Error(Errc::usage, std::string("cannot read ") + what);
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxText)
+  auto text = read_at_most(in, kMaxText);
+  if (!text) throw Error(Errc::usage, std::string("cannot read ") + what);
+  if (text->size() > kMaxText)
     throw Error(Errc::usage, std::string(what) + " is longer than " + std::to_string(kMaxText) + " bytes",
                 "keep long material in a file in the repository and refer to it");
-  return text;
+  return std::move(*text);
 }
 
 std::vector<std::string> clean_list(const std::vector<std::string>& items, const char* what) {

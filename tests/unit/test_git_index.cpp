@@ -240,6 +240,43 @@ TEST_SUITE("git index") {
       CHECK(git::oid_hex(git::blob_hash(text)) == hex);
     }
   }
+
+  TEST_CASE("is_racy: modified no earlier than the index was written, times compared unsigned as git does") {
+    const struct timespec index_mtime {1700000000, 500};
+    CHECK_FALSE(git::is_racy({1699999999, 999999999}, index_mtime));
+    CHECK_FALSE(git::is_racy({1700000000, 499}, index_mtime));
+    CHECK(git::is_racy({1700000000, 500}, index_mtime));
+    CHECK(git::is_racy({1700000000, 501}, index_mtime));
+    CHECK(git::is_racy({1700000001, 0}, index_mtime));
+    // Past 2038 the seconds no longer fit the entry's signed field: an entry
+    // of 2023 is still older than an index of 2065.
+    const struct timespec late_index {3000000000, 0};
+    const auto late = static_cast<int32_t>(3000000000u);
+    CHECK_FALSE(git::is_racy({1700000000, 0}, late_index));
+    CHECK_FALSE(git::is_racy({late - 1, 0}, late_index));
+    CHECK(git::is_racy({late, 0}, late_index));
+  }
+
+  TEST_CASE("unchanged_since_staged: the stat data the entry recorded, of a regular file, not racy") {
+    TempDir dir;
+    spit(dir.path() / "f", "content\n");
+    git::StagedFile f;
+    f.path = "f";
+    REQUIRE(::lstat((dir.path() / "f").c_str(), &f.st) == 0);
+    const git_index_entry entry = git::index_entry_for(f);
+    CHECK(entry.mode == 0100644);
+    CHECK(entry.file_size == 8);
+    struct timespec index_mtime = f.st.st_mtim;
+    index_mtime.tv_sec += 1;
+    CHECK(git::unchanged_since_staged(entry, f.st, index_mtime));
+    CHECK_FALSE(git::unchanged_since_staged(entry, f.st, f.st.st_mtim));  // written in the index's instant
+    struct stat grown = f.st;
+    grown.st_size += 1;
+    CHECK_FALSE(git::unchanged_since_staged(entry, grown, index_mtime));
+    struct stat folder = f.st;
+    folder.st_mode = S_IFDIR | 0755;
+    CHECK_FALSE(git::unchanged_since_staged(entry, folder, index_mtime));
+  }
 }
 
 }  // namespace test_git_index

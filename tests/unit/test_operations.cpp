@@ -255,6 +255,35 @@ TEST_SUITE("operations") {
     CHECK(lock_timeout_seconds() == 10.0);
     ::unsetenv("IRCTL_LOCK_TIMEOUT");
   }
+
+  TEST_CASE("recovering a killed write in the branch layout says whether it reached the branch") {
+    TempDir dir;
+    init_repository(InitRequest{dir.path().string(), "incidents", ""}, [](const Repository&) { return kAlice; },
+                    now_utc());
+    Repository repo = Repository::discover(dir.path());
+    REQUIRE(repo.layout() == Layout::branch);
+    const std::string from = git::oid_hex(*repo.tip());
+    const std::string to = declare_incident(repo, declaration("reached the branch"), recorder()).commit;
+    // The journal of a write from `from` to `to_hex`, as advance() leaves it when killed.
+    const auto killed_write = [&](const std::string& to_hex) {
+      auto lock = repo.lock();
+      std::ofstream(repo.git_dir() / "irctl" / "journal")
+          << "ref refs/heads/incidents\nfrom " << from << "\nto " << to_hex << "\n";
+    };
+    killed_write(to);  // killed after its compare-and-swap moved the branch
+    CHECK(repo.recover_interrupted_write() ==
+          "finished an interrupted write: refs/heads/incidents already holds its commit " + to.substr(0, 12));
+    killed_write(std::string(40, '1'));  // killed before
+    CHECK(repo.recover_interrupted_write() == "dropped an interrupted write that never reached refs/heads/incidents");
+    CHECK(repo.recover_interrupted_write() == std::nullopt);
+    // The next lock finishes it, and keeps its account.
+    CHECK(repo.recovered_write() == std::nullopt);
+    killed_write(to);
+    repo.lock();
+    CHECK(repo.recovered_write() ==
+          "finished an interrupted write: refs/heads/incidents already holds its commit " + to.substr(0, 12));
+    CHECK(git::oid_hex(*repo.tip()) == to);
+  }
 }
 
 }  // namespace test_operations
