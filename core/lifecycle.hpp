@@ -1,5 +1,5 @@
 #pragma once
-// The response lifecycle: severity, roles, acknowledgement, escalation,
+// The response lifecycle: declaration, severity, roles, acknowledgement, escalation,
 // containment through recovery, resolution, reopening and closing, updates,
 // descriptive fields and playbook tasks. Each is one event through
 // record_event, refused with Errc::refused where the lifecycle forbids it.
@@ -35,6 +35,28 @@ std::string policy_for(const Config& config, const std::vector<std::string>& ser
 /// The playbook steps for a kind: .irctl/playbooks/<kind>.toml, else
 /// security.toml for a security kind. Empty when there is none.
 std::vector<std::string> playbook_steps(const Repository& repo, const Config& config, const std::string& kind);
+
+struct DeclareRequest {
+  std::string title;
+  std::optional<std::string> severity;
+  std::optional<std::string> kind;
+  std::vector<std::string> services;
+  std::optional<std::string> commander;
+  std::optional<std::string> summary;
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> detected_at;
+  std::vector<std::string> channels;
+  std::vector<std::string> alerts;  ///< the alert keys it was declared from (irctl ingest)
+  TomlTable details;                ///< more to record on the declare event (the alert)
+};
+/// Declares an incident: its first event sets the title, severity, kind and
+/// times, pages the first level of its escalation policy and attaches its
+/// kind's playbook.
+EventResult declare_incident(Repository& repo, const DeclareRequest& request, const Recorder& rec);
+/// The same, for a caller that already holds the repository lock (to look,
+/// then write, with nobody in between).
+EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const DeclareRequest& request,
+                                    const Recorder& rec);
 
 EventResult change_severity(Repository& repo, const std::string& id, const std::string& level,
                             const std::string& reason, const Recorder& rec);
@@ -105,8 +127,5 @@ EventResult set_fields(Repository& repo, const std::string& id, const SetRequest
 
 /// Ticks off (or, with done = false, reopens) task `number` (1-based).
 EventResult mark_task(Repository& repo, const std::string& id, int number, bool done, const Recorder& rec);
-
-/// Where a postmortem lives: postmortems/<ID>.md.
-std::string postmortem_path(const std::string& id);
 
 }  // namespace irctl

@@ -11,7 +11,6 @@
 #include "core/error.hpp"
 #include "core/hooks.hpp"
 #include "core/ids.hpp"
-#include "core/lifecycle.hpp"
 #include "core/merge.hpp"
 #include "core/validate.hpp"
 
@@ -189,59 +188,7 @@ IncidentFile load_incident(Repository& repo, const std::string& id) {
   return file;
 }
 
-EventResult declare_incident(Repository& repo, const DeclareRequest& req, const Recorder& rec) {
-  return declare_incident_locked(repo, repo.lock(), req, rec);
-}
-
-EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const DeclareRequest& req,
-                                    const Recorder& rec) {
-  const Config& config = repo.config();
-  const std::string title = require_line(req.title, "the title", kMaxTitle);
-  const std::string severity = config.resolve_severity(req.severity.value_or(config.default_severity));
-  const std::string kind = config.resolve_kind(req.kind.value_or(config.default_kind));
-  const auto services = clean_list(req.services, "a service name");
-  const auto channels = clean_list(req.channels, "a channel");
-  require_not_future(rec.at, rec, "the time");
-  if (req.started_at) require_not_future(*req.started_at, rec, "--started-at");
-  if (req.detected_at) require_not_future(*req.detected_at, rec, "--detected-at");
-  if (req.started_at && req.detected_at && *req.started_at > *req.detected_at)
-    throw Error(Errc::usage, "--started-at is after --detected-at", "impact starts before anyone can detect it");
-  if (req.detected_at && *req.detected_at > rec.at)
-    throw Error(Errc::usage, "--detected-at is after the declaration time " + format_rfc3339(rec.at),
-                "use --at to record the declaration at its real time");
-  if (req.started_at && *req.started_at > rec.at)
-    throw Error(Errc::usage, "--started-at is after the declaration time " + format_rfc3339(rec.at),
-                "use --at to record the declaration at its real time");
-
-  Event e;
-  e.type = "declare";
-  e.text = title;
-  e.set["title"] = TomlValue(title);
-  e.set["status"] = TomlValue(status_names().front());
-  e.set["severity"] = TomlValue(severity);
-  e.set["kind"] = TomlValue(kind);
-  e.set["services"] = string_array(services);
-  if (req.summary) e.set["summary"] = TomlValue(require_text(*req.summary, "the summary"));
-  if (req.started_at) e.set["started_at"] = toml_time(*req.started_at);
-  if (req.detected_at) e.set["detected_at"] = toml_time(*req.detected_at);
-  e.set["declared_at"] = toml_time(rec.at);
-  e.set["channels"] = string_array(channels);
-  if (req.commander) {
-    e.set["roles.commander"] = TomlValue(require_line(*req.commander, "the commander"));
-    e.set["acknowledged_at"] = toml_time(rec.at);  // a commander in charge stops the escalation clock
-  }
-  // Declaring pages the first level of the escalation policy.
-  const std::string policy = policy_for(config, services);
-  if (const EscalationPolicy* p = config.find_policy(policy); p && !p->levels.empty()) {
-    e.set["escalation_policy"] = TomlValue(policy);
-    e.set["escalation_level"] = TomlValue(1);
-    e.set["escalated_at"] = toml_time(rec.at);
-    e.details["targets"] = string_array(p->levels.front().targets);
-  }
-  if (const auto steps = playbook_steps(repo, config, kind); !steps.empty()) e.set["tasks"] = string_array(steps);
-  if (!req.alerts.empty()) e.set["alerts"] = string_array(req.alerts);
-  for (const auto& [key, value] : req.details) e.details[key] = value;
-
+EventResult record_new_incident(Repository& repo, RepositoryLock lock, const Event& first, const Recorder& rec) {
   return with_retries([&] {
     std::string id;
     for (int attempt = 0;; ++attempt) {
@@ -250,7 +197,7 @@ EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const
       if (attempt == 8) throw Error(Errc::failure, "could not find an unused incident ID");
     }
     IncidentFile file = IncidentFile::create(id);
-    return commit_event(repo, lock, file, e, rec);
+    return commit_event(repo, lock, file, first, rec);
   });
 }
 

@@ -15,13 +15,6 @@
 
 namespace irctl {
 
-/// Who is recording and when, for every write.
-struct Recorder {
-  Actor actor;
-  Timestamp at;   ///< when the event happened (--at), UTC
-  Timestamp now;  ///< the wall clock, to refuse events in the future
-};
-
 /// The identity for a repository's commits: --as, else IRCTL_ACTOR, else
 /// git's user.name and user.email. Throws Error(Errc::usage) when none is set.
 Actor resolve_actor(const std::optional<std::string>& as_flag, const std::optional<std::string>& env,
@@ -68,24 +61,10 @@ struct EventResult {
   std::optional<std::string> hook_warning;
 };
 
-struct DeclareRequest {
-  std::string title;
-  std::optional<std::string> severity;
-  std::optional<std::string> kind;
-  std::vector<std::string> services;
-  std::optional<std::string> commander;
-  std::optional<std::string> summary;
-  std::optional<Timestamp> started_at;
-  std::optional<Timestamp> detected_at;
-  std::vector<std::string> channels;
-  std::vector<std::string> alerts;  ///< the alert keys it was declared from (irctl ingest)
-  TomlTable details;                ///< more to record on the declare event (the alert)
-};
-EventResult declare_incident(Repository& repo, const DeclareRequest& request, const Recorder& rec);
-/// The same, for a caller that already holds the repository lock (to look,
-/// then write, with nobody in between).
-EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const DeclareRequest& request,
-                                    const Recorder& rec);
+/// The single write path for a new incident: under `lock`, give it an unused
+/// ID, append `first` (its declare event), write and commit, and run the
+/// on-event hook.
+EventResult record_new_incident(Repository& repo, RepositoryLock lock, const Event& first, const Recorder& rec);
 
 EventResult add_note(Repository& repo, const std::string& id, const std::string& text, const Recorder& rec);
 
