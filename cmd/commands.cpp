@@ -216,8 +216,9 @@ CLI::Option* repeatable(CLI::Option* opt) {
   return opt->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
-CLI::Option* add_id_option(CLI::App* cmd, std::string& id) {
-  return cmd->add_option("id", id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
+CLI::Option* add_id_option(CLI::App* cmd, std::string& id, Context& ctx) {
+  return completes_incident_ids(
+      cmd->add_option("id", id, "Incident: its ID, any unique part of it, or @ for the current one")->required(), ctx);
 }
 
 void print_event_result(Context& ctx, const EventResult& r, const std::string& message, const std::string& unchanged) {
@@ -273,7 +274,7 @@ void register_phase_command(CLI::App& app, Context& ctx, const std::string& name
   auto o = std::make_shared<PhaseOptions>();
   o->request.phase = phase;
   auto* cmd = app.add_subcommand(name, description);
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_option("action", o->action, "What was done (several words are joined; - reads stdin)")->required();
   if (with_evidence) {
     repeatable(cmd->add_option("-e,--evidence", o->request.evidence_files,

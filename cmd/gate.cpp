@@ -64,10 +64,12 @@ void register_gate(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<GateOptions>();
   auto* cmd = app.add_subcommand("gate",
                                  "Exit 6 while a matching incident is open (a deploy freeze for CI), 0 otherwise");
-  cmd->add_option("-s,--severity", o->severity, "Only incidents of this level or a more severe one")
-      ->option_text("LEVEL");
-  repeatable(cmd->add_option("--service", o->services, "Only incidents affecting this service (repeatable)")
-                 ->option_text("NAME"));
+  completed_by(cmd->add_option("-s,--severity", o->severity, "Only incidents of this level or a more severe one")
+                   ->option_text("LEVEL"),
+               severity_candidates, ctx);
+  completed_by(repeatable(cmd->add_option("--service", o->services, "Only incidents affecting this service (repeatable)")
+                              ->option_text("NAME")),
+               service_candidates, ctx);
   set_examples(cmd,
                "  irctl gate --severity SEV2 && ./deploy.sh\n"
                "  irctl gate --service checkout --severity SEV1 || echo 'deploy frozen'");

@@ -66,12 +66,8 @@ void register_ingest(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("ingest",
                                  "Declare, update or resolve an incident from an alert webhook (Alertmanager, "
                                  "Grafana, PagerDuty, Opsgenie, GitHub Actions)");
-  std::vector<std::string> formats = {"auto"};
-  for (const auto& f : alert_formats()) formats.push_back(f);
-  cmd->add_option("-f,--format", o->format, "auto (default: from the payload's shape), alertmanager, grafana, "
-                                            "pagerduty, opsgenie, github (Actions workflow_job, workflow_run) or generic")
-      ->option_text("FORMAT")
-      ->check(CLI::IsMember(formats));
+  one_of(cmd->add_option("-f,--format", o->format, ingest_formats().described(o->format))->option_text("FORMAT"),
+         ingest_formats(), ctx);
   cmd->add_option("file", o->file, "The webhook body; - or nothing reads stdin");
   set_examples(cmd,
                "  irctl ingest alert.json\n"

@@ -53,8 +53,8 @@ const FollowUp& find_follow_up(const Incident& inc, const std::string& which) {
 
 }  // namespace
 
-const std::vector<std::string>& follow_up_types() {
-  static const std::vector<std::string> types = {"prevent", "mitigate", "detect", "process"};
+const AllowedValues& follow_up_types() {
+  static const AllowedValues types = {{"prevent", ""}, {"mitigate", ""}, {"detect", ""}, {"process", ""}};
   return types;
 }
 
@@ -97,9 +97,8 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
   const std::string due = req.due.empty() ? "" : parse_due_date(req.due, rec.now);
   const std::string link = req.link.empty() ? "" : require_link(req.link, "the link");
   const std::string type = lower(trim(req.type));
-  const auto& types = follow_up_types();
-  if (!type.empty() && std::find(types.begin(), types.end(), type) == types.end())
-    throw Error(Errc::usage, "unknown action type " + quote(req.type), "use prevent, mitigate, detect or process");
+  if (!type.empty() && !follow_up_types().contains(type))
+    throw Error(Errc::usage, "unknown action type " + quote(req.type), "use " + follow_up_types().listed());
   return record_event(
       repo, id,
       [&](const Incident&) -> std::optional<Event> {

@@ -178,7 +178,7 @@ EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const
   e.type = "declare";
   e.text = title;
   e.set["title"] = TomlValue(title);
-  e.set["status"] = TomlValue(status_names().front());
+  e.set["status"] = TomlValue(statuses().front().name);
   e.set["severity"] = TomlValue(severity);
   e.set["kind"] = TomlValue(kind);
   e.set["services"] = string_array(services);
@@ -502,7 +502,7 @@ EventResult reopen_incident(Repository& repo, const std::string& id, const std::
           throw Error(Errc::refused, inc.id + " is open (" + inc.status + "); there is nothing to reopen");
         Event e = make_event("reopen", why);
         e.details["from"] = TomlValue(inc.status);
-        e.set["status"] = TomlValue(status_names().front());
+        e.set["status"] = TomlValue(statuses().front().name);
         e.unset = {"resolved_at", "closed_at"};
         return e;
       },
@@ -548,11 +548,16 @@ EventResult close_incident(Repository& repo, const std::string& id, bool force, 
       rec);
 }
 
+const AllowedValues& audiences() {
+  static const AllowedValues values = {{"internal", "stakeholders"}, {"external", "customers"}};
+  return values;
+}
+
 EventResult post_update(Repository& repo, const std::string& id, const std::string& text,
                         const std::string& audience, const Recorder& rec) {
   const std::string body = require_text(text, "the update");
-  if (audience != "internal" && audience != "external")
-    throw Error(Errc::usage, "unknown audience " + quote(audience), "use internal (stakeholders) or external (customers)");
+  if (!audiences().contains(audience))
+    throw Error(Errc::usage, "unknown audience " + quote(audience), "use " + audiences().described());
   return record_event(
       repo, id,
       [&](const Incident& inc) -> std::optional<Event> {

@@ -111,6 +111,8 @@ EventResult void_incident(Repository& repo, const std::string& id, const std::st
 /// Refused until the postmortem (postmortems/<ID>.md) exists, unless forced.
 EventResult close_incident(Repository& repo, const std::string& id, bool force, const Recorder& rec);
 
+/// Who an update is for: internal (stakeholders) or external (customers).
+const AllowedValues& audiences();
 EventResult post_update(Repository& repo, const std::string& id, const std::string& text,
                         const std::string& audience, const Recorder& rec);
 

@@ -425,12 +425,12 @@ void newest_first(std::vector<IncidentSummary>& summaries) {
 
 }  // namespace
 
-const std::vector<FilterValue>& status_filters() {
-  static const std::vector<FilterValue> values = [] {
-    std::vector<FilterValue> v = {{"open", "every status before resolved"}};
-    for (const auto& s : status_names()) v.push_back({s, ""});
+const AllowedValues& status_filters() {
+  static const AllowedValues values = [] {
+    std::vector<AllowedValue> v = {{"open", "every status before resolved"}};
+    v.insert(v.end(), statuses().begin(), statuses().end());
     v.push_back({"void", "withdrawn with irctl void; left out unless asked for"});
-    return v;
+    return AllowedValues(std::move(v));
   }();
   return values;
 }
@@ -445,11 +445,7 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter, bool docum
   std::vector<std::string> wanted_statuses;
   for (std::string s : filter.statuses) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const FilterValue& v) { return v.name == s; })) {
-      std::string valid;
-      for (const auto& v : allowed) valid += (valid.empty() ? "" : ", ") + v.name;
-      throw Error(Errc::usage, "unknown status " + quote(s), "valid statuses: " + valid);
-    }
+    if (!allowed.contains(s)) throw Error(Errc::usage, "unknown status " + quote(s), "valid statuses: " + allowed.listed(", "));
     wanted_statuses.push_back(s);
   }
 

@@ -100,13 +100,8 @@ EditDraft start_edit(Repository& repo, const std::string& id, bool discard);
 /// false when nothing changed.
 EventResult finish_edit(Repository& repo, const std::string& id, const Recorder& rec);
 
-/// A value an option accepts, with what it means (for --help and completion).
-struct FilterValue {
-  std::string name;
-  std::string description;
-};
 /// What list --status accepts: "open", each status, and "void".
-const std::vector<FilterValue>& status_filters();
+const AllowedValues& status_filters();
 
 struct ListFilter {
   /// "open" stands for every status before resolved. Void incidents pass only

@@ -219,7 +219,7 @@ TEST_SUITE("actions") {
   }
 
   TEST_CASE("follow_up_types are the four kinds, in order") {
-    CHECK(follow_up_types() == std::vector<std::string>{"prevent", "mitigate", "detect", "process"});
+    CHECK(follow_up_types().names() == std::vector<std::string>{"prevent", "mitigate", "detect", "process"});
   }
 
   TEST_CASE("an incident without action events has no actions") {
@@ -351,8 +351,7 @@ TEST_SUITE("actions") {
     REQUIRE(actions.size() == 1);
     CHECK_FALSE(actions[0].done);
     // and they stay on the timeline, as events of a type irctl knows
-    const auto types = event_types();
-    CHECK(std::find(types.begin(), types.end(), "action-done") != types.end());
+    CHECK(event_types().contains("action-done"));
   }
 
   TEST_CASE("overdue: open, with a due date before today") {
