@@ -31,10 +31,7 @@ void run_add(ActionAddOptions o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   o.request.text = text_argument(o.text, ctx);
   const EventResult r = add_follow_up(repo, id, o.request, ctx.recorder());
-  const auto actions = load_incident(repo, id).incident().actions;
-  const auto it = std::find_if(actions.begin(), actions.end(), [&](const FollowUp& a) { return a.id == r.event.id; });
-  const std::string number = it == actions.end() ? "" : " " + std::to_string(it->number);
-  print_event_result(ctx, r, id + ": action" + number + " added: " + printable(r.event.text));
+  print_event_result(ctx, r, id + ": action " + std::to_string(r.follow_up_number) + " added: " + printable(r.event.text));
 }
 
 void run_mark(const ActionMarkOptions& o, bool done, Context& ctx) {

@@ -224,11 +224,7 @@ CLI::Option* add_id_option(CLI::App* cmd, std::string& id, Context& ctx) {
 void print_event_result(Context& ctx, const EventResult& r, const std::string& message, const std::string& unchanged) {
   if (ctx.json()) {
     Json j = {{"id", r.incident_id}, {"recorded", r.recorded}};
-    if (r.recorded) {
-      j["commit"] = r.commit;
-      j["event"] = event_to_json(r.event);
-    }
-    if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+    add_event_result_json(j, r);
     ctx.print_json(j);
     return;
   }
@@ -259,11 +255,9 @@ void run_phase(PhaseOptions o, Context& ctx) {
   const EventResult r = record_action(repo, id, o.request, ctx.recorder());
   std::string message = id + ": " + o.request.phase + " recorded";
   if (r.event.set.count("status")) message += "; status is now " + r.event.set.at("status").as_string().str;
-  if (const auto it = r.event.details.find("evidence"); it != r.event.details.end())
-    for (const auto& ev : it->second.as_array())
-      message += "\n  evidence sha256:" + ev.as_table().at("sha256").as_string().str + "  " +
-                 printable(ev.as_table().at("source").as_string().str) +
-                 (ev.as_table().count("stored") ? "  (kept in " + ev.as_table().at("stored").as_string().str + ")" : "");
+  for (const auto& ev : recorded_evidence(r.event))
+    message += "\n  evidence sha256:" + ev.sha256 + "  " + printable(ev.source) +
+               (ev.stored.empty() ? "" : "  (kept in " + ev.stored + ")");
   print_event_result(ctx, r, message);
 }
 

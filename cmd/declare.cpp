@@ -34,8 +34,8 @@ void run_declare(const DeclareOptions& o, Context& ctx) {
   // The new incident becomes '@' on this clone, as a new branch becomes HEAD.
   repo.set_current_incident(r.incident_id);
   if (ctx.json()) {
-    Json j = {{"id", r.incident_id}, {"path", r.path}, {"commit", r.commit}, {"event", event_to_json(r.event)}};
-    if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+    Json j = {{"id", r.incident_id}, {"path", r.path}};
+    add_event_result_json(j, r);
     ctx.print_json(j);
     return;
   }

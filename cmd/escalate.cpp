@@ -20,8 +20,8 @@ void run_due(Context& ctx) {
   if (ctx.json()) {
     Json list = Json::array();
     for (const auto& r : results) {
-      Json j = {{"id", r.incident_id}, {"commit", r.commit}, {"event", event_to_json(r.event)}};
-      if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+      Json j = {{"id", r.incident_id}};
+      add_event_result_json(j, r);
       list.push_back(j);
     }
     ctx.print_json({{"escalated", list}, {"problems", problems_json(due.problems)}});

@@ -46,11 +46,7 @@ void run_ingest(const IngestOptions& o, Context& ctx) {
     Json j = {{"format", r.alert.format},  {"outcome", r.outcome},
               {"id", r.incident_id.empty() ? Json(nullptr) : Json(r.incident_id)},
               {"recorded", r.event.recorded}, {"keys", r.alert.keys}, {"message", r.message}};
-    if (r.event.recorded) {
-      j["commit"] = r.event.commit;
-      j["event"] = event_to_json(r.event.event);
-    }
-    if (r.event.hook_warning) j["hook_warning"] = *r.event.hook_warning;
+    add_event_result_json(j, r.event);
     ctx.print_json(j);
     return;
   }

@@ -99,7 +99,7 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
   const std::string type = lower(trim(req.type));
   if (!type.empty() && !follow_up_types().contains(type))
     throw Error(Errc::usage, "unknown action type " + quote(req.type), "use " + follow_up_types().listed());
-  return record_event(
+  EventResult result = record_event(
       repo, id,
       [&](const Incident&) -> std::optional<Event> {
         Event e;
@@ -112,6 +112,12 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
         return e;
       },
       rec);
+  // Numbers follow the times the actions were added, and --at may put this
+  // one before others: its number is read from the incident as written.
+  const IncidentFile file = load_incident(repo, id);
+  for (const auto& a : file.incident().actions)
+    if (a.id == result.event.id) result.follow_up_number = a.number;
+  return result;
 }
 
 EventResult mark_follow_up(Repository& repo, const std::string& id, const std::string& which, bool done,

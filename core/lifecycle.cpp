@@ -419,6 +419,22 @@ Evidence hash_evidence(const std::string& file) {
   return ev;
 }
 
+std::vector<Evidence> recorded_evidence(const Event& e) {
+  std::vector<Evidence> out;
+  const auto it = e.details.find("evidence");
+  if (it == e.details.end()) return out;
+  for (const auto& item : it->second.as_array()) {
+    const TomlTable& t = item.as_table();
+    Evidence ev;
+    ev.sha256 = t.at("sha256").as_string().str;
+    ev.size = static_cast<uint64_t>(t.at("size").as_integer());
+    ev.source = t.at("source").as_string().str;
+    if (const auto stored = t.find("stored"); stored != t.end()) ev.stored = stored->second.as_string().str;
+    out.push_back(std::move(ev));
+  }
+  return out;
+}
+
 EventResult record_action(Repository& repo, const std::string& id, const ActionRequest& req, const Recorder& rec) {
   const char* type = phase_type(req.phase);
   const std::string action = require_text(req.action, "the action");

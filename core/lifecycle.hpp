@@ -91,6 +91,8 @@ struct Evidence {
 };
 /// Hashes a file (SHA-256) for the evidence log; Errc::usage when unreadable.
 Evidence hash_evidence(const std::string& file);
+/// The evidence an event recorded (its "evidence" details); perms are not recorded.
+std::vector<Evidence> recorded_evidence(const Event& e);
 
 struct ActionRequest {
   std::string phase;  ///< containment, eradication or recovery

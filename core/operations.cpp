@@ -68,6 +68,14 @@ Actor resolve_actor(const std::optional<std::string>& as_flag, const std::option
               "'git config --global user.email EMAIL'");
 }
 
+void add_event_result_json(Json& j, const EventResult& r) {
+  if (r.recorded) {
+    j["commit"] = r.commit;
+    j["event"] = event_to_json(r.event);
+  }
+  if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+}
+
 namespace {
 
 // .gitattributes as committed, with the line for incident files added.

@@ -59,7 +59,12 @@ struct EventResult {
   bool recorded = true;  ///< false when there was nothing to change
   /// Set when the repository's on-event hook failed; the event is committed anyway.
   std::optional<std::string> hook_warning;
+  /// action add: the number the new follow-up action has on the incident.
+  int follow_up_number = 0;
 };
+/// What --json says of a write, added to `j`: the commit and the event when
+/// one was recorded, and the hook's warning.
+void add_event_result_json(Json& j, const EventResult& r);
 
 /// The single write path for a new incident: under `lock`, give it an unused
 /// ID, append `first` (its declare event), write and commit, and run the

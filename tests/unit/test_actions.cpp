@@ -441,6 +441,24 @@ TEST_SUITE("actions") {
     CHECK(load_incident(repo, id).incident().actions.size() == 2);
   }
 
+  TEST_CASE("add_follow_up's result says the new action's number, in time order when --at puts it earlier") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    const Timestamp now = now_utc();
+    const auto minutes_ago = [&](int m) { return Recorder{kAlice, now - std::chrono::minutes(m), now}; };
+    DeclareRequest declare_request;
+    declare_request.title = "Checkout API returns 503";
+    const std::string id = declare_incident(repo, declare_request, minutes_ago(60)).incident_id;
+    const auto add_at = [&](const std::string& text, int m) {
+      FollowUpRequest r;
+      r.text = text;
+      return add_follow_up(repo, id, r, minutes_ago(m)).follow_up_number;
+    };
+    CHECK(add_at("Add a canary stage", 20) == 1);
+    CHECK(add_at("Write the runbook", 10) == 2);
+    CHECK(add_at("Page the database team sooner", 30) == 1);  // --at before the two above
+  }
+
   TEST_CASE("mark_follow_up by number or id; marking twice records nothing") {
     TempDir dir;
     Repository repo = new_repository(dir);
