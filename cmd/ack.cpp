@@ -22,7 +22,7 @@ void run_ack(const AckOptions& o, Context& ctx) {
 void register_ack(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<AckOptions>();
   auto* cmd = app.add_subcommand("ack", "Acknowledge an incident: someone is on it (stops the escalation clock)");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   set_examples(cmd,
                "  irctl ack @\n"
                "  irctl --as \"Sam Oncall <sam@example.com>\" ack K7Q");

@@ -31,10 +31,7 @@ void run_add(ActionAddOptions o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   o.request.text = text_argument(o.text, ctx);
   const EventResult r = add_follow_up(repo, id, o.request, ctx.recorder());
-  const auto actions = load_incident(repo, id).incident().actions;
-  const auto it = std::find_if(actions.begin(), actions.end(), [&](const FollowUp& a) { return a.id == r.event.id; });
-  const std::string number = it == actions.end() ? "" : " " + std::to_string(it->number);
-  print_event_result(ctx, r, id + ": action" + number + " added: " + printable(r.event.text));
+  print_event_result(ctx, r, id + ": action " + std::to_string(r.follow_up_number) + " added: " + printable(r.event.text));
 }
 
 void run_mark(const ActionMarkOptions& o, bool done, Context& ctx) {
@@ -43,6 +40,21 @@ void run_mark(const ActionMarkOptions& o, bool done, Context& ctx) {
   const EventResult r = mark_follow_up(repo, id, o.which, done, ctx.recorder());
   print_event_result(ctx, r, id + ": action " + printable(r.event.text),
                      "action " + o.which + " is already " + (done ? "done" : "open"));
+}
+
+// The numbers of the incident's actions that `done` would change: the open
+// ones to mark done, the done ones to reopen.
+std::vector<Candidate> follow_up_numbers(const CompletionQuery& q, bool done) {
+  std::vector<Candidate> out;
+  if (q.positionals.empty()) return out;
+  try {
+    Repository& repo = q.ctx.repo();
+    const IncidentFile file = load_incident(repo, resolve_incident_id(repo, q.positionals.front()));
+    for (const auto& a : file.incident().actions)
+      if (a.done != done) out.push_back({std::to_string(a.number), a.text});
+  } catch (const std::exception&) {
+  }
+  return out;
 }
 
 std::vector<std::string> action_row(const FollowUpRow& row) {
@@ -112,14 +124,13 @@ void register_action(CLI::App& app, Context& ctx) {
 
   auto add = std::make_shared<ActionAddOptions>();
   auto* a = cmd->add_subcommand("add", "Add a follow-up action to an incident");
-  add_id_option(a, add->id);
+  add_id_option(a, add->id, ctx);
   a->add_option("text", add->text, "What is to be done (several words are joined; - reads stdin)")->required();
   a->add_option("-o,--owner", add->request.owner, "Who owns it: a name or \"Name <email>\"")->option_text("PERSON");
   a->add_option("-d,--due", add->request.due, "When it is due: a date (2026-12-15) or a span from today (14d, 2w)")
       ->option_text("DATE");
-  a->add_option("-t,--type", add->request.type, "prevent, mitigate, detect or process")
-      ->option_text("TYPE")
-      ->check(CLI::IsMember(follow_up_types(), CLI::ignore_case));
+  one_of(a->add_option("-t,--type", add->request.type, follow_up_types().listed())->option_text("TYPE"),
+         follow_up_types(), ctx, Case::ignored);
   a->add_option("-l,--link", add->request.link, "A ticket or document that tracks it")->option_text("URL");
   set_examples(a,
                "  irctl action add @ \"Alert on the error budget, not on single errors\" --owner bob --type detect\n"
@@ -131,15 +142,17 @@ void register_action(CLI::App& app, Context& ctx) {
     auto mark = std::make_shared<ActionMarkOptions>();
     auto* m = cmd->add_subcommand(done ? "done" : "reopen",
                                   done ? "Mark a follow-up action done" : "Mark a follow-up action open again");
-    add_id_option(m, mark->id);
-    m->add_option("number", mark->which, "The action's number on the incident (or its id), as listed")->required();
+    add_id_option(m, mark->id, ctx);
+    completed_by(m->add_option("number", mark->which, "The action's number on the incident (or its id), as listed")
+                     ->required(),
+                 [done](const CompletionQuery& q) { return follow_up_numbers(q, done); }, ctx);
     set_examples(m, done ? "  irctl action done @ 2" : "  irctl action reopen @ 2");
     m->callback([mark, done, &ctx] { run_mark(*mark, done, ctx); });
   }
 
   auto list = std::make_shared<ActionListOptions>();
   auto* l = cmd->add_subcommand("list", "List follow-up actions of every incident (or one), by due date");
-  l->add_option("id", list->id, "Only this incident's actions");
+  completes_incident_ids(l->add_option("id", list->id, "Only this incident's actions"), ctx);
   l->add_flag("--open", list->filter.open_only, "Only actions not done yet");
   l->add_flag("--overdue", list->filter.overdue_only,
               "Only open actions past their due date; exit status 6 when there are any");

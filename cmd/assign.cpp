@@ -11,6 +11,12 @@ struct AssignOptions {
   AssignRequest request;
 };
 
+std::vector<Candidate> role_candidates(const CompletionQuery& q) {
+  std::vector<Candidate> out;
+  for (const auto& r : completion_config(q.ctx).roles) out.push_back({r.name, r.title});
+  return out;
+}
+
 void run_assign(const AssignOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
@@ -24,11 +30,12 @@ void run_assign(const AssignOptions& o, Context& ctx) {
 void register_assign(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<AssignOptions>();
   auto* cmd = app.add_subcommand("assign", "Give a person a role on an incident, or take it away (--remove)");
-  add_id_option(cmd, o->id);
-  cmd->add_option("role", o->request.role,
-                  "commander, tech-lead, comms-internal, comms-external, support-lead, sme, social-media, "
-                  "problem-manager (from .irctl/config.toml)")
-      ->required();
+  add_id_option(cmd, o->id, ctx);
+  completed_by(cmd->add_option("role", o->request.role,
+                               "commander, tech-lead, comms-internal, comms-external, support-lead, sme, social-media, "
+                               "problem-manager (from .irctl/config.toml)")
+                   ->required(),
+               role_candidates, ctx);
   cmd->add_option("person", o->request.person, "Who: a name, a handle or \"Name <email>\"")->required();
   cmd->add_option("-w,--workstream", o->request.workstream,
                   "For roles with several people (tech-lead): the workstream they lead; one person per workstream")

@@ -36,7 +36,7 @@ void run_close(const CloseOptions& o, Context& ctx) {
 void register_close(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<CloseOptions>();
   auto* cmd = app.add_subcommand("close", "Close a resolved incident once its postmortem is written");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_flag("-f,--force", o->force, "Close even though postmortems/ID.md does not exist");
   set_examples(cmd,
                "  irctl close @\n"

@@ -273,17 +273,14 @@ CLI::Option* repeatable(CLI::Option* opt) {
   return opt->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
-CLI::Option* add_id_option(CLI::App* cmd, std::string& id) {
-  return cmd->add_option("id", id, "Incident: its ID, any unique part of it, or @ for the current one")->required();
+CLI::Option* add_id_option(CLI::App* cmd, std::string& id, Context& ctx) {
+  return completes_incident_ids(
+      cmd->add_option("id", id, "Incident: its ID, any unique part of it, or @ for the current one")->required(), ctx);
 }
 
 Json event_result_json(const EventResult& r) {
   Json j = {{"id", r.incident_id}, {"recorded", r.recorded}};
-  if (r.recorded) {
-    j["commit"] = r.commit;
-    j["event"] = event_to_json(r.event);
-  }
-  if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+  add_event_result_json(j, r);
   return j;
 }
 
@@ -319,11 +316,9 @@ void run_phase(PhaseOptions o, Context& ctx) {
   const EventResult r = record_phase_action(repo, id, o.request, ctx.recorder());
   std::string message = id + ": " + o.request.phase + " recorded";
   if (r.event.set.count("status")) message += "; status is now " + r.event.set.at("status").as_string().str;
-  if (const auto it = r.event.details.find("evidence"); it != r.event.details.end())
-    for (const auto& ev : it->second.as_array())
-      message += "\n  evidence sha256:" + ev.as_table().at("sha256").as_string().str + "  " +
-                 printable(ev.as_table().at("source").as_string().str) +
-                 (ev.as_table().count("stored") ? "  (kept in " + ev.as_table().at("stored").as_string().str + ")" : "");
+  for (const auto& ev : recorded_evidence(r.event))
+    message += "\n  evidence sha256:" + ev.sha256 + "  " + printable(ev.source) +
+               (ev.stored.empty() ? "" : "  (kept in " + ev.stored + ")");
   print_event_result(ctx, r, message);
 }
 
@@ -334,7 +329,7 @@ void register_phase_command(CLI::App& app, Context& ctx, const std::string& name
   auto o = std::make_shared<PhaseOptions>();
   o->request.phase = phase;
   auto* cmd = app.add_subcommand(name, description);
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_option("action", o->action, "What was done (several words are joined; - reads stdin)")->required();
   if (with_evidence) {
     repeatable(cmd->add_option("-e,--evidence", o->request.evidence_files,

@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cmd/values.hpp"
 #include "core/error.hpp"
 #include "core/lifecycle.hpp"
 #include "core/operations.hpp"
@@ -93,6 +94,8 @@ class Context {
   /// Whether repo() defines git's merge driver in a clone that lacks it
   /// (install-merge-driver does that itself, and says so).
   bool configure_merge_driver = true;
+  /// What each option completes to, for irctl __complete.
+  Completers completers;
 
  private:
   void configure_missing_merge_driver_once();
@@ -128,7 +131,7 @@ void report_problems(Context& ctx, const std::vector<FileProblem>& problems);
 CLI::Option* repeatable(CLI::Option* opt);
 
 /// The option that takes the incident ID, the same for every command.
-CLI::Option* add_id_option(CLI::App* cmd, std::string& id);
+CLI::Option* add_id_option(CLI::App* cmd, std::string& id, Context& ctx);
 
 /// Registers contain, eradicate or recover: record an action of that phase.
 void register_phase_command(CLI::App& app, Context& ctx, const std::string& name, const std::string& phase,

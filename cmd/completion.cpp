@@ -6,13 +6,16 @@
 #include <cctype>
 
 #include "cmd/commands.hpp"
-#include "core/actions.hpp"
 #include "core/embedded.hpp"
-#include "core/ids.hpp"
 #include "core/text.hpp"
 
 namespace irctl::cli {
 namespace {
+
+const AllowedValues& shells() {
+  static const AllowedValues names = {{"bash", ""}, {"zsh", ""}, {"fish", ""}};
+  return names;
+}
 
 struct CompletionOptions {
   std::string shell;
@@ -20,11 +23,6 @@ struct CompletionOptions {
 
 struct CompleteOptions {
   std::vector<std::string> words;
-};
-
-struct Candidate {
-  std::string word;
-  std::string description;
 };
 
 bool is_hidden(const CLI::App* app) { return app->get_group().empty(); }
@@ -61,70 +59,39 @@ void add_options(const CLI::App* app, std::vector<Candidate>& out, bool after_co
   }
 }
 
-// The configuration of the repository in reach, or the defaults.
-Config completion_config(Context& ctx) {
-  try {
-    return ctx.repo().config();
-  } catch (const std::exception&) {
-    return parse_config(default_config_text());
-  }
+// Candidates that start with what is typed (in any case, as irctl takes
+// severities and kinds).
+std::vector<Candidate> starting_with(std::vector<Candidate> candidates, const std::string& current) {
+  std::vector<Candidate> matching;
+  for (auto& c : candidates)
+    if (c.word.rfind(current, 0) == 0 || lower(c.word).rfind(lower(current), 0) == 0) matching.push_back(std::move(c));
+  return matching;
 }
 
-std::vector<Candidate> option_values(const std::string& option, const CLI::App* cmd, Context& ctx) {
-  std::vector<Candidate> out;
-  if (option == "--severity" || option == "-s") {
-    for (const auto& s : completion_config(ctx).severities) out.push_back({s.name, s.title});
-  } else if (option == "--kind" || option == "-k") {
-    for (const auto& k : completion_config(ctx).kinds) out.push_back({k.name, k.title});
-  } else if (option == "--service") {
-    for (const auto& s : completion_config(ctx).services) out.push_back({s.name, s.team});
-  } else if (option == "--status") {
-    for (const auto& v : status_filters()) out.push_back({v.name, v.description});
-  } else if (option == "--format") {
-    out = {{"table", "aligned columns for people"}, {"ids", "one ID per line"}};
-  } else if (option == "--type" && cmd && cmd->get_name() == "add") {
-    for (const auto& t : follow_up_types()) out.push_back({t, ""});
-  } else if (option == "--type") {
-    for (const auto& t : event_types()) out.push_back({t, ""});
-  } else if (option == "--audience" || option == "-a") {
-    out = {{"internal", "stakeholders"}, {"external", "customers"}};
-  } else if (option == "--to") {
-    for (const auto& p : completion_config(ctx).policies)
-      for (const auto& l : p.levels)
-        for (const auto& t : l.targets) out.push_back({t, "in policy " + p.name});
-  }
-  return out;
+// What `opt` completes to, from what was declared with it (cmd/values.hpp).
+std::vector<Candidate> values_of(const CLI::Option* opt, std::vector<std::string> positionals,
+                                 const std::string& current, Context& ctx) {
+  const auto* completer = ctx.completers.find(opt);
+  if (!completer) return {};
+  auto candidates = completer->first(CompletionQuery{ctx, std::move(positionals), current});
+  return completer->second == Matching::own ? candidates : starting_with(std::move(candidates), current);
 }
 
-std::vector<Candidate> incident_ids(const std::string& current, Context& ctx) {
-  std::vector<Candidate> out;
-  if (current.empty() || current == "@") out.push_back({"@", "the current incident (irctl use)"});
-  try {
-    Repository& repo = ctx.repo();
-    std::vector<std::string> ids = current.empty() ? repo.incident_ids() : match_ids(repo.incident_ids(), current);
-    std::reverse(ids.begin(), ids.end());  // newest first
-    constexpr size_t kDescribed = 50;  // titles cost a parse each
-    for (size_t i = 0; i < ids.size(); ++i) {
-      std::string title;
-      if (i < kDescribed) try {
-          title = load_incident(repo, ids[i]).incident().title;
-        } catch (const std::exception&) {
-        }
-      out.push_back({ids[i], title});
-    }
-  } catch (const std::exception&) {
-  }
-  return out;
-}
+// -C DIR before the command: candidates come from that repository, as the
+// command will run there (Context::dir_after_c_options stacks them).
+void apply_directory(const std::string& dir, Context& ctx) { ctx.global.dirs.push_back(dir); }
 
 std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::string>& words, Context& ctx) {
   const std::string current = words.empty() ? "" : words.back();
   const CLI::App* cmd = nullptr;
   const CLI::Option* pending = nullptr;
   size_t positionals = 0;
+  std::vector<std::string> positional_words;
+  const CLI::Option* directory = root.get_option_no_throw("-C");
   for (size_t i = 0; i + 1 < words.size(); ++i) {
     const std::string& w = words[i];
     if (pending) {
+      if (pending == directory) apply_directory(w, ctx);
       pending = nullptr;
     } else if (w.size() > 1 && w[0] == '-') {
       if (w.find('=') == std::string::npos) {
@@ -137,15 +104,13 @@ std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::str
         if (sub->get_name() == w) cmd = sub;
     } else {
       ++positionals;
+      positional_words.push_back(w);
     }
   }
 
+  if (pending) return values_of(pending, positional_words, current, ctx);
   std::vector<Candidate> out;
-  if (pending) {
-    out = option_values(pending->get_lnames().empty() ? "-" + pending->get_snames().front()
-                                                      : "--" + pending->get_lnames().front(),
-                        cmd, ctx);
-  } else if (current.size() > 0 && current[0] == '-') {
+  if (current.size() > 0 && current[0] == '-') {
     if (cmd) add_options(cmd, out);
     add_options(&root, out, cmd != nullptr);
   } else if (!cmd || has_subcommands(cmd)) {
@@ -155,21 +120,9 @@ std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::str
     std::vector<const CLI::Option*> positional;
     for (const auto* opt : cmd->get_options())
       if (opt->get_positional()) positional.push_back(opt);
-    if (positionals < positional.size()) {
-      const std::string& name = positional[positionals]->get_name();
-      if (name == "id") return incident_ids(current, ctx);  // matched by any part, not only the start
-      if (name == "shell") out = {{"bash", ""}, {"zsh", ""}, {"fish", ""}};
-      if (name == "role")
-        for (const auto& r : completion_config(ctx).roles) out.push_back({r.name, r.title});
-      if (name == "level")
-        for (const auto& s : completion_config(ctx).severities) out.push_back({s.name, s.title});
-      if (name == "action" && cmd->get_name() == "task") out = {{"done", "tick a task off"}, {"undo", "reopen a task"}};
-    }
+    if (positionals < positional.size()) return values_of(positional[positionals], positional_words, current, ctx);
   }
-  std::vector<Candidate> matching;
-  for (auto& c : out)
-    if (c.word.rfind(current, 0) == 0 || lower(c.word).rfind(lower(current), 0) == 0) matching.push_back(std::move(c));
-  return matching;
+  return starting_with(std::move(out), current);
 }
 
 void run_complete(const CompleteOptions& o, const CLI::App& root, Context& ctx) {
@@ -281,7 +234,8 @@ std::string zsh_script(const CLI::App& root) {
       "# Values (incident IDs, severities, roles, ...) come from 'irctl __complete'.\n"
       "\n"
       "# Usage: _irctl_values [WORDS...]: the candidates irctl offers after WORDS\n"
-      "# and the words typed so far, else file names.\n"
+      "# and the words typed so far, else file names. irctl has matched them to\n"
+      "# what is typed (any part of an incident ID), so zsh takes them all (-U).\n"
       "_irctl_values() {\n"
       "  local line\n"
       "  local -a candidates\n"
@@ -290,7 +244,7 @@ std::string zsh_script(const CLI::App& root) {
       "    candidates+=(\"${${line%%$'\\t'*}//:/\\\\:}:${line#*$'\\t'}\")\n"
       "  done\n"
       "  if (( ${#candidates} )); then\n"
-      "    _describe -t values value candidates\n"
+      "    _describe -t values value candidates -U\n"
       "  else\n"
       "    _files\n"
       "  fi\n"
@@ -315,7 +269,7 @@ void run_completion(const CompletionOptions& o, const CLI::App& root, Context& c
 void register_completion(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<CompletionOptions>();
   auto* cmd = app.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
-  cmd->add_option("shell", o->shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  one_of(cmd->add_option("shell", o->shell, shells().listed())->required(), shells(), ctx);
   set_examples(cmd,
                "  source <(irctl completion bash)                 # in ~/.bashrc\n"
                "  irctl completion zsh > ~/.zfunc/_irctl          # with fpath+=(~/.zfunc)\n"

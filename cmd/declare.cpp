@@ -34,8 +34,8 @@ void run_declare(const DeclareOptions& o, Context& ctx) {
   // The new incident becomes '@' on this clone, as a new branch becomes HEAD.
   repo.set_current_incident(r.incident_id);
   if (ctx.json()) {
-    Json j = {{"id", r.incident_id}, {"path", r.path}, {"commit", r.commit}, {"event", event_to_json(r.event)}};
-    if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+    Json j = {{"id", r.incident_id}, {"path", r.path}};
+    add_event_result_json(j, r);
     ctx.print_json(j);
     return;
   }
@@ -63,13 +63,16 @@ void register_declare(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("declare", "Declare a new incident and print its ID");
   cmd->add_option("title", o->title, "What is wrong, in a line (several words are joined; - reads stdin)")
       ->required();
-  cmd->add_option("-s,--severity", o->severity, "Severity level (see .irctl/config.toml; default from [defaults])")
-      ->option_text("LEVEL");
-  cmd->add_option("-k,--kind", o->kind, "Kind of incident: outage, degradation, malware, data-breach, ...")
-      ->option_text("KIND");
-  repeatable(cmd->add_option("--service", o->services, "An affected service (repeat, or separate with commas)")
-                 ->option_text("NAME"))
-      ->delimiter(',');
+  completed_by(cmd->add_option("-s,--severity", o->severity, "Severity level (see .irctl/config.toml; default from [defaults])")
+                   ->option_text("LEVEL"),
+               severity_candidates, ctx);
+  completed_by(cmd->add_option("-k,--kind", o->kind, "Kind of incident: outage, degradation, malware, data-breach, ...")
+                   ->option_text("KIND"),
+               kind_candidates, ctx);
+  completed_by(repeatable(cmd->add_option("--service", o->services, "An affected service (repeat, or separate with commas)")
+                              ->option_text("NAME"))
+                   ->delimiter(','),
+               service_candidates, ctx);
   cmd->add_option("--commander", o->commander, "The incident commander")->option_text("PERSON");
   cmd->add_option("--summary", o->summary, "A longer description")->option_text("TEXT");
   cmd->add_option("--started-at", o->started_at, "When the impact began")->option_text("TIME");

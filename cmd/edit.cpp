@@ -51,7 +51,7 @@ void run_edit(const EditOptions& o, Context& ctx) {
 void register_edit(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<EditOptions>();
   auto* cmd = app.add_subcommand("edit", "Edit an incident's file in $EDITOR; it is validated, then committed");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_flag("--discard", o->discard, "Drop an earlier edit that was not committed, and start again");
   set_examples(cmd,
                "  irctl edit @                    # fix a typo in the title or a note\n"

@@ -20,8 +20,8 @@ void run_due(Context& ctx) {
   if (ctx.json()) {
     Json list = Json::array();
     for (const auto& r : results) {
-      Json j = {{"id", r.incident_id}, {"commit", r.commit}, {"event", event_to_json(r.event)}};
-      if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
+      Json j = {{"id", r.incident_id}};
+      add_event_result_json(j, r);
       list.push_back(j);
     }
     ctx.print_json({{"escalated", list}, {"problems", problems_json(due.problems)}});
@@ -35,6 +35,14 @@ void run_due(Context& ctx) {
   }
   // An incident that cannot be read cannot be escalated: that must not pass unnoticed.
   report_problems(ctx, due.problems);
+}
+
+std::vector<Candidate> escalation_targets(const CompletionQuery& q) {
+  std::vector<Candidate> out;
+  for (const auto& p : completion_config(q.ctx).policies)
+    for (const auto& l : p.levels)
+      for (const auto& t : l.targets) out.push_back({t, "in policy " + p.name});
+  return out;
 }
 
 void run_escalate(const EscalateOptions& o, Context& ctx) {
@@ -56,9 +64,10 @@ void run_escalate(const EscalateOptions& o, Context& ctx) {
 void register_escalate(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<EscalateOptions>();
   auto* cmd = app.add_subcommand("escalate", "Escalate an incident to the next level of its policy, or --to someone");
-  cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one");
-  cmd->add_option("--to", o->to, "Escalate to this person or team instead of the policy's next level")
-      ->option_text("TARGET");
+  completes_incident_ids(cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one"), ctx);
+  completed_by(cmd->add_option("--to", o->to, "Escalate to this person or team instead of the policy's next level")
+                   ->option_text("TARGET"),
+               escalation_targets, ctx);
   cmd->add_option("-r,--reason", o->reason, "Why, for the timeline")->option_text("TEXT");
   cmd->add_flag("--due", o->due,
                 "Escalate every open, unacknowledged incident whose current level has timed out (for cron; "

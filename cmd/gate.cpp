@@ -1,7 +1,5 @@
 // irctl gate: fails while a matching incident is open (a deploy freeze).
 
-#include <algorithm>
-
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 
@@ -13,23 +11,12 @@ struct GateOptions {
   std::vector<std::string> services;
 };
 
-// The levels at least as severe as `level` (the config lists the most severe first).
-std::vector<std::string> at_least(const Config& config, const std::string& level) {
-  std::vector<std::string> out;
-  const std::string name = config.resolve_severity(level);
-  for (const auto& s : config.severities) {
-    out.push_back(s.name);
-    if (s.name == name) break;
-  }
-  return out;
-}
-
 void run_gate(const GateOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   ListFilter filter;
   filter.statuses = {"open"};
   filter.services = o.services;
-  if (!o.severity.empty()) filter.severities = at_least(repo.config(), o.severity);
+  if (!o.severity.empty()) filter.severities = repo.config().severities_at_least(o.severity);
   const ListResult r = list_incidents(repo, filter);
   const bool blocked = !r.incidents.empty();
   if (ctx.json()) {
@@ -64,10 +51,12 @@ void register_gate(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<GateOptions>();
   auto* cmd = app.add_subcommand("gate",
                                  "Exit 6 while a matching incident is open (a deploy freeze for CI), 0 otherwise");
-  cmd->add_option("-s,--severity", o->severity, "Only incidents of this level or a more severe one")
-      ->option_text("LEVEL");
-  repeatable(cmd->add_option("--service", o->services, "Only incidents affecting this service (repeatable)")
-                 ->option_text("NAME"));
+  completed_by(cmd->add_option("-s,--severity", o->severity, "Only incidents of this level or a more severe one")
+                   ->option_text("LEVEL"),
+               severity_candidates, ctx);
+  completed_by(repeatable(cmd->add_option("--service", o->services, "Only incidents affecting this service (repeatable)")
+                              ->option_text("NAME")),
+               service_candidates, ctx);
   set_examples(cmd,
                "  irctl gate --severity SEV2 && ./deploy.sh\n"
                "  irctl gate --service checkout --severity SEV1 || echo 'deploy frozen'");

@@ -44,11 +44,7 @@ void run_ingest(const IngestOptions& o, Context& ctx) {
     Json j = {{"format", r.alert.format},  {"outcome", r.outcome},
               {"id", r.incident_id.empty() ? Json(nullptr) : Json(r.incident_id)},
               {"recorded", r.event.recorded}, {"keys", r.alert.keys}, {"message", r.message}};
-    if (r.event.recorded) {
-      j["commit"] = r.event.commit;
-      j["event"] = event_to_json(r.event.event);
-    }
-    if (r.event.hook_warning) j["hook_warning"] = *r.event.hook_warning;
+    add_event_result_json(j, r.event);
     ctx.print_json(j);
     return;
   }
@@ -64,12 +60,8 @@ void register_ingest(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("ingest",
                                  "Declare, update or resolve an incident from an alert webhook (Alertmanager, "
                                  "Grafana, PagerDuty, Opsgenie, GitHub Actions)");
-  std::vector<std::string> formats = {"auto"};
-  for (const auto& f : alert_formats()) formats.push_back(f);
-  cmd->add_option("-f,--format", o->format, "auto (default: from the payload's shape), alertmanager, grafana, "
-                                            "pagerduty, opsgenie, github (Actions workflow_job, workflow_run) or generic")
-      ->option_text("FORMAT")
-      ->check(CLI::IsMember(formats));
+  one_of(cmd->add_option("-f,--format", o->format, ingest_formats().described(o->format))->option_text("FORMAT"),
+         ingest_formats(), ctx);
   cmd->add_option("file", o->file, "The webhook body; - or nothing reads stdin");
   set_examples(cmd,
                "  irctl ingest alert.json\n"

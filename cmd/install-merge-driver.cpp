@@ -24,8 +24,7 @@ void run_install(const InstallOptions& o, Context& ctx) {
     Repository& repo = ctx.repo();
     driver = install_merge_driver(repo, self_program());
     where = ".git/config";
-    const bool routed = repo.read_committed(".gitattributes").value_or("").find(kMergeAttributes) != std::string::npos;
-    if (!routed)
+    if (!routes_incidents_to_driver(repo))
       ctx.warn(".gitattributes does not route incident files to the driver yet: add the line '" + attributes_line() +
                "' to .gitattributes and commit it");
   }

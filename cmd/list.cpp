@@ -28,6 +28,11 @@ void print_json_list(const ListResult& r, const Config& config, const std::strin
   out << "  \"problems\": " << indented(problems_json(r.problems).dump(2), 2) << "\n}\n";
 }
 
+const AllowedValues& list_formats() {
+  static const AllowedValues formats = {{"table", "aligned columns for people"}, {"ids", "one ID per line"}};
+  return formats;
+}
+
 void run_list(ListOptions o, Context& ctx) {
   Repository& repo = ctx.repo();
   if (o.since) o.filter.since = ctx.parse_time(*o.since);
@@ -69,22 +74,24 @@ void run_list(ListOptions o, Context& ctx) {
 void register_list(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ListOptions>();
   auto* cmd = app.add_subcommand("list", "List incidents, newest first, with filters");
-  const auto many = [](CLI::Option* opt) {
-    repeatable(opt)->delimiter(',');
-  };
-  std::string statuses;
-  for (const auto& v : status_filters()) statuses += (statuses.empty() ? "" : ", ") + v.name;
-  many(cmd->add_option("--status", o->filter.statuses,
-                       "Only these statuses: " + statuses + " (void incidents are listed only with void)")
-           ->option_text("STATUS"));
-  many(cmd->add_option("-s,--severity", o->filter.severities, "Only these severities")->option_text("LEVEL"));
-  many(cmd->add_option("--service", o->filter.services, "Only incidents affecting this service")->option_text("NAME"));
-  many(cmd->add_option("-k,--kind", o->filter.kinds, "Only these kinds")->option_text("KIND"));
+  const auto many = [](CLI::Option* opt) { return repeatable(opt)->delimiter(','); };
+  // list_incidents checks the statuses (any case), and says which there are.
+  offers(many(cmd->add_option("--status", o->filter.statuses,
+                              "Only these statuses: " + status_filters().listed(", ") +
+                                  " (void incidents are listed only with void)")
+                  ->option_text("STATUS")),
+         status_filters(), ctx);
+  completed_by(many(cmd->add_option("-s,--severity", o->filter.severities, "Only these severities")->option_text("LEVEL")),
+               severity_candidates, ctx);
+  completed_by(many(cmd->add_option("--service", o->filter.services, "Only incidents affecting this service")
+                        ->option_text("NAME")),
+               service_candidates, ctx);
+  completed_by(many(cmd->add_option("-k,--kind", o->filter.kinds, "Only these kinds")->option_text("KIND")),
+               kind_candidates, ctx);
   cmd->add_option("--since", o->since, "Only incidents declared at or after TIME (RFC 3339 or -7d)")
       ->option_text("TIME");
-  cmd->add_option("--format", o->format, "table (default) or ids, one per line")
-      ->option_text("FORMAT")
-      ->check(CLI::IsMember({"table", "ids"}));
+  one_of(cmd->add_option("--format", o->format, "table (default) or ids, one per line")->option_text("FORMAT"),
+         list_formats(), ctx);
   set_examples(cmd,
                "  irctl list --status open\n"
                "  irctl list --status void       # withdrawn with irctl void\n"

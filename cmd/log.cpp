@@ -38,7 +38,7 @@ void run_log(const LogOptions& o, Context& ctx) {
 void register_log(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<LogOptions>();
   auto* cmd = app.add_subcommand("log", "Show the commits that changed an incident: who, when, what");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   set_examples(cmd,
                "  irctl log @\n"
                "  irctl log K7Q --json | jq -r '.commits[].author.name' | sort -u");

@@ -22,7 +22,7 @@ void run_note(const NoteOptions& o, Context& ctx) {
 void register_note(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<NoteOptions>();
   auto* cmd = app.add_subcommand("note", "Add a free-form entry to an incident's timeline");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_option("text", o->text, "What happened (several words are joined; - reads stdin)")->required();
   set_examples(cmd,
                "  irctl note @ \"Rolled back deploy 4711; error rate falling\"\n"

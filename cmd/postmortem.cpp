@@ -2,6 +2,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
+#include "core/ids.hpp"
 #include "core/postmortem.hpp"
 
 namespace irctl::cli {
@@ -25,6 +26,16 @@ void print_templates(Context& ctx) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : templates) rows.push_back({t.name, t.source});
   ctx.io.out << format_table(rows);
+}
+
+// The template names; a file is for the shell to complete.
+std::vector<Candidate> template_candidates(const CompletionQuery& q) {
+  std::vector<Candidate> out;
+  try {
+    for (const auto& t : list_templates(q.ctx.repo())) out.push_back({t.name, t.source});
+  } catch (const std::exception&) {
+  }
+  return out;
 }
 
 void run_postmortem(const PostmortemOptions& o, Context& ctx) {
@@ -65,11 +76,12 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
 void register_postmortem(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<PostmortemOptions>();
   auto* cmd = app.add_subcommand("postmortem", "Write the postmortem from a template into postmortems/ID.md and commit it");
-  cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one");
-  cmd->add_option("-t,--template", o->template_name,
-                  "A template's name (see --list-templates) or a file; default: postmortem, or postmortem-security "
-                  "for security incidents")
-      ->option_text("NAME|FILE");
+  completes_incident_ids(cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one"), ctx);
+  completed_by(cmd->add_option("-t,--template", o->template_name,
+                               "A template's name (see --list-templates) or a file; default: postmortem, or "
+                               "postmortem-security for security incidents")
+                   ->option_text("NAME|FILE"),
+               template_candidates, ctx);
   cmd->add_option("-o,--output", o->output,
                   "A new file in the repository, or the incident's own postmortem; - for standard output (no commit)")
       ->option_text("FILE|-");

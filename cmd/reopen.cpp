@@ -22,7 +22,7 @@ void run_reopen(const ReopenOptions& o, Context& ctx) {
 void register_reopen(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ReopenOptions>();
   auto* cmd = app.add_subcommand("reopen", "Reopen a resolved or closed incident (status back to identification)");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_option("-r,--reason", o->reason, "Why it is reopened (required)")->option_text("TEXT")->required();
   set_examples(cmd, "  irctl reopen @ --reason \"Errors are back after the cache expired\"");
   cmd->callback([o, &ctx] { run_reopen(*o, ctx); });

@@ -24,7 +24,7 @@ void run_resolve(const ResolveOptions& o, Context& ctx) {
 void register_resolve(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ResolveOptions>();
   auto* cmd = app.add_subcommand("resolve", "Resolve an incident: the impact is over");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_option("--summary", o->summary, "What happened, in a few sentences (replaces the summary)")
       ->option_text("TEXT");
   cmd->add_option("--root-cause", o->root_cause, "The root cause, as far as it is known")->option_text("TEXT");

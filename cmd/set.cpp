@@ -27,19 +27,22 @@ void run_set(SetOptions o, Context& ctx, const CLI::App& cmd) {
 void register_set(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<SetOptions>();
   auto* cmd = app.add_subcommand("set", "Change an incident's title, summary, customer impact, services or channels");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_option("--title", o->request.title, "A new title")->option_text("TEXT");
   cmd->add_option("--summary", o->request.summary, "What is going on, in a few sentences")->option_text("TEXT");
   cmd->add_option("--impact", o->request.impact, "The impact on customers")->option_text("TEXT");
   const auto many = [](CLI::Option* opt) {
     return repeatable(opt);
   };
-  many(cmd->add_option("--service", o->services, "Replace the affected services (repeat, or separate with commas)")
-           ->option_text("NAME"))
-      ->delimiter(',');
-  many(cmd->add_option("--add-service", o->request.add_services, "Add an affected service (commas: several)")
-           ->option_text("NAME"))
-      ->delimiter(',');
+  completed_by(many(cmd->add_option("--service", o->services,
+                                    "Replace the affected services (repeat, or separate with commas)")
+                        ->option_text("NAME"))
+                   ->delimiter(','),
+               service_candidates, ctx);
+  completed_by(many(cmd->add_option("--add-service", o->request.add_services, "Add an affected service (commas: several)")
+                        ->option_text("NAME"))
+                   ->delimiter(','),
+               service_candidates, ctx);
   many(cmd->add_option("--channel", o->channels, "Replace the comms channels (repeatable)")->option_text("CHANNEL"));
   many(cmd->add_option("--add-channel", o->request.add_channels,
                        "Add a comms channel: chat room, bridge link, status page link")

@@ -58,8 +58,9 @@ void run_severity(const SeverityOptions& o, Context& ctx) {
 void register_severity(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<SeverityOptions>();
   auto* cmd = app.add_subcommand("severity", "Change an incident's severity, or list the scale (--list)");
-  cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one");
-  cmd->add_option("level", o->level, "The new level, such as SEV1 (case does not matter)");
+  completes_incident_ids(cmd->add_option("id", o->id, "Incident: its ID, any unique part of it, or @ for the current one"), ctx);
+  completed_by(cmd->add_option("level", o->level, "The new level, such as SEV1 (case does not matter)"),
+               severity_candidates, ctx);
   cmd->add_option("-r,--reason", o->reason, "Why, for the timeline")->option_text("TEXT");
   cmd->add_flag("-l,--list", o->list, "Show the severity scale of this repository, with criteria (* = default)");
   set_examples(cmd,

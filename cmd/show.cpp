@@ -141,7 +141,7 @@ void run_show(const ShowOptions& o, Context& ctx) {
 void register_show(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ShowOptions>();
   auto* cmd = app.add_subcommand("show", "Show an incident: its state, roles and timeline");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   set_examples(cmd,
                "  irctl show @\n"
                "  irctl show K7Q --json | jq -r .status");

@@ -139,9 +139,9 @@ void register_stats(CLI::App& app, Context& ctx) {
       ->option_text("TIME");
   cmd->add_option("--until", o->until, "Only incidents declared before TIME (a date, RFC 3339, or -7d)")
       ->option_text("TIME");
-  cmd->add_option("--by", o->by, "One row per severity, service, kind or month, then the total")
-      ->option_text("FIELD")
-      ->check(CLI::IsMember(stats_groupings()));
+  one_of(cmd->add_option("--by", o->by, "One row per " + stats_groupings().listed() + ", then the total")
+             ->option_text("FIELD"),
+         stats_groupings(), ctx);
   cmd->add_flag("--csv", o->csv, "Print CSV (RFC 4180, durations in seconds) for a spreadsheet");
   set_examples(cmd,
                "  irctl stats --since -90d\n"

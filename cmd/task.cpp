@@ -12,6 +12,11 @@ struct TaskOptions {
   std::vector<int> numbers;
 };
 
+const AllowedValues& task_actions() {
+  static const AllowedValues actions = {{"done", "tick a task off"}, {"undo", "reopen a task"}};
+  return actions;
+}
+
 void print_tasks(const Incident& inc, Context& ctx) {
   if (ctx.json()) {
     Json tasks = Json::array();
@@ -67,8 +72,8 @@ void run_task(const TaskOptions& o, Context& ctx) {
 void register_task(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<TaskOptions>();
   auto* cmd = app.add_subcommand("task", "List an incident's playbook tasks, or tick some off (done N... / undo N...)");
-  add_id_option(cmd, o->id);
-  cmd->add_option("action", o->action, "done or undo")->check(CLI::IsMember({"done", "undo"}));
+  add_id_option(cmd, o->id, ctx);
+  one_of(cmd->add_option("action", o->action, task_actions().listed()), task_actions(), ctx);
   cmd->add_option("number", o->numbers, "The tasks' numbers, as listed: each is recorded in the order given");
   set_examples(cmd,
                "  irctl task @             # the checklist\n"

@@ -17,11 +17,8 @@ void run_timeline(const TimelineOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
   for (const auto& t : o.types)
-    if (std::find(event_types().begin(), event_types().end(), t) == event_types().end()) {
-      std::string valid;
-      for (const auto& v : event_types()) valid += (valid.empty() ? "" : ", ") + v;
-      throw Error(Errc::usage, "unknown event type " + quote(t), "valid types: " + valid);
-    }
+    if (!event_types().contains(t))
+      throw Error(Errc::usage, "unknown event type " + quote(t), "valid types: " + event_types().listed(", "));
   const IncidentFile file = load_incident(repo, id);
   std::vector<Event> events;
   for (const auto& e : file.incident().timeline)
@@ -42,11 +39,12 @@ void run_timeline(const TimelineOptions& o, Context& ctx) {
 void register_timeline(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<TimelineOptions>();
   auto* cmd = app.add_subcommand("timeline", "Print an incident's timeline in the order things happened");
-  add_id_option(cmd, o->id);
-  repeatable(cmd->add_option("--type", o->types,
-                             "Only events of these types: declare, note, ... (repeat, or separate with commas)")
-                 ->option_text("TYPE"))
-      ->delimiter(',');
+  add_id_option(cmd, o->id, ctx);
+  offers(repeatable(cmd->add_option("--type", o->types,
+                                    "Only events of these types: declare, note, ... (repeat, or separate with commas)")
+                        ->option_text("TYPE"))
+             ->delimiter(','),
+         event_types(), ctx);
   set_examples(cmd,
                "  irctl timeline @\n"
                "  irctl timeline K7Q --type note\n"

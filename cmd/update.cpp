@@ -55,13 +55,12 @@ void run_update(const UpdateOptions& o, Context& ctx) {
 void register_update(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<UpdateOptions>();
   auto* cmd = app.add_subcommand("update", "Record an update for stakeholders (internal) or customers (external)");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_option("text", o->text,
                   "The update as it was (or will be) published; with --render, words for the template's message; "
                   "- reads stdin");
-  cmd->add_option("-a,--audience", o->audience, "internal (default: stakeholders) or external (customers)")
-      ->option_text("AUDIENCE")
-      ->check(CLI::IsMember({"internal", "external"}));
+  one_of(cmd->add_option("-a,--audience", o->audience, audiences().described(o->audience))->option_text("AUDIENCE"),
+         audiences(), ctx);
   cmd->add_flag("-r,--render", o->render,
                 "Write the update from the update template (status, impact, times, roles), print it and record it");
   cmd->add_option("-t,--template", o->template_name, "With --render: this template (a name or a file) instead of update")

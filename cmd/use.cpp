@@ -45,7 +45,8 @@ void run_use(const UseOptions& o, Context& ctx) {
 void register_use(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<UseOptions>();
   auto* cmd = app.add_subcommand("use", "Choose the incident that @ stands for (on this clone only)");
-  cmd->add_option("id", o->id, "Incident ID or a unique part of it; without it, print the current one");
+  completes_incident_ids(
+      cmd->add_option("id", o->id, "Incident ID or a unique part of it; without it, print the current one"), ctx);
   cmd->add_flag("--clear", o->clear, "Forget the current incident");
   set_examples(cmd,
                "  irctl use K7Q          # then: irctl note @ \"...\"\n"

@@ -24,7 +24,7 @@ void run_void(const VoidOptions& o, Context& ctx) {
 void register_void(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<VoidOptions>();
   auto* cmd = app.add_subcommand("void", "Withdraw an incident declared by mistake or for a drill (the file is kept)");
-  add_id_option(cmd, o->id);
+  add_id_option(cmd, o->id, ctx);
   cmd->add_option("-r,--reason", o->reason, "Why it is not an incident (required)")->option_text("TEXT")->required();
   set_examples(cmd,
                "  irctl void @ --reason \"Declared by mistake: the alert was a test\"\n"

@@ -53,8 +53,8 @@ const FollowUp& find_follow_up(const Incident& inc, const std::string& which) {
 
 }  // namespace
 
-const std::vector<std::string>& follow_up_types() {
-  static const std::vector<std::string> types = {"prevent", "mitigate", "detect", "process"};
+const AllowedValues& follow_up_types() {
+  static const AllowedValues types = {{"prevent", ""}, {"mitigate", ""}, {"detect", ""}, {"process", ""}};
   return types;
 }
 
@@ -97,10 +97,9 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
   const std::string due = req.due.empty() ? "" : parse_due_date(req.due, rec.now);
   const std::string link = req.link.empty() ? "" : require_link(req.link, "the link");
   const std::string type = lower(trim(req.type));
-  const auto& types = follow_up_types();
-  if (!type.empty() && std::find(types.begin(), types.end(), type) == types.end())
-    throw Error(Errc::usage, "unknown action type " + quote(req.type), "use prevent, mitigate, detect or process");
-  return record_event(
+  if (!type.empty() && !follow_up_types().contains(type))
+    throw Error(Errc::usage, "unknown action type " + quote(req.type), "use " + follow_up_types().listed());
+  EventResult result = record_event(
       repo, id,
       [&](const Incident&) -> std::optional<Event> {
         Event e;
@@ -113,6 +112,12 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
         return e;
       },
       rec);
+  // Numbers follow the times the actions were added, and --at may put this
+  // one before others: its number is read from the incident as written.
+  const IncidentFile file = load_incident(repo, id);
+  for (const auto& a : file.incident().actions)
+    if (a.id == result.event.id) result.follow_up_number = a.number;
+  return result;
 }
 
 EventResult mark_follow_up(Repository& repo, const std::string& id, const std::string& which, bool done,

@@ -13,7 +13,7 @@
 namespace irctl {
 
 /// The kinds of follow-up action, in the order the review discusses them.
-const std::vector<std::string>& follow_up_types();
+const AllowedValues& follow_up_types();
 
 /// "2026-11-28": the UTC date of a time.
 std::string date_of(Timestamp t);

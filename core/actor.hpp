@@ -1,8 +1,10 @@
 #pragma once
-// Who records an event: the author of its commit.
+// Who records an event (the author of its commit), and when.
 
 #include <optional>
 #include <string>
+
+#include "core/time.hpp"
 
 namespace irctl {
 
@@ -21,5 +23,12 @@ Actor parse_actor(const std::string& text, const std::string& source);
 /// could not hold: empty, not UTF-8, a control character (a line break
 /// included), or '<' and '>' where git's header puts them.
 void require_valid_identity(const Actor& actor, const std::string& source, const std::string& fix);
+
+/// Who is recording and when, for every write.
+struct Recorder {
+  Actor actor;
+  Timestamp at;   ///< when the event happened (--at), UTC
+  Timestamp now;  ///< the wall clock, to refuse events in the future
+};
 
 }  // namespace irctl

@@ -104,6 +104,16 @@ std::string Config::resolve_severity(const std::string& input) const {
 std::string Config::resolve_kind(const std::string& input) const {
   return resolve_named(kinds, input, "kind", "kinds");
 }
+std::vector<std::string> Config::severities_at_least(const std::string& level) const {
+  std::vector<std::string> out;
+  const std::string name = resolve_severity(level);
+  for (const auto& s : severities) {  // most severe first
+    out.push_back(s.name);
+    if (s.name == name) break;
+  }
+  return out;
+}
+
 std::string Config::resolve_role(const std::string& input) const {
   return resolve_named(roles, input, "role", "roles");
 }

@@ -83,6 +83,8 @@ struct Config {
   std::string resolve_severity(const std::string& input) const;
   std::string resolve_kind(const std::string& input) const;
   std::string resolve_role(const std::string& input) const;
+  /// The levels at least as severe as `level` (resolve_severity's), most severe first.
+  std::vector<std::string> severities_at_least(const std::string& level) const;
 };
 
 constexpr const char* kConfigPath = ".irctl/config.toml";

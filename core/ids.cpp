@@ -59,6 +59,8 @@ std::string incident_dir(const std::string& id) {
 
 std::string incident_path(const std::string& id) { return incident_dir(id) + "/" + id + ".toml"; }
 
+std::string postmortem_path(const std::string& id) { return "postmortems/" + id + ".md"; }
+
 bool is_incident_file(const std::string& path) {
   if (path.rfind("incidents/", 0) != 0 || path.size() < 5 || path.compare(path.size() - 5, 5, ".toml") != 0)
     return false;

@@ -31,6 +31,9 @@ std::string incident_dir(const std::string& id);
 /// "incidents/2026/11/INC-20261128-K7QXM4.toml"
 std::string incident_path(const std::string& id);
 
+/// Where an incident's postmortem lives: "postmortems/INC-20261128-K7QXM4.md".
+std::string postmortem_path(const std::string& id);
+
 /// True for an incident's file at its place: incidents/YYYY/MM/ID.toml.
 bool is_incident_file(const std::string& path);
 /// The incidents whose ID contains `query` (case-insensitive); an exact match

@@ -156,26 +156,28 @@ std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
 
 }  // namespace
 
-const std::vector<std::string>& event_types() {
-  static const std::vector<std::string> types = {"declare", "note",    "severity", "assign", "ack",
-                                                 "escalate", "contain", "eradicate", "recover", "resolve",
-                                                 "reopen",  "close",   "update",   "set",    "task",
-                                                 "postmortem", "action", "action-done", "action-reopen", "alert",
-                                                 "edit", "merge", "void"};
+const AllowedValues& event_types() {
+  static const AllowedValues types = {{"declare", ""},     {"note", ""},        {"severity", ""},     {"assign", ""},
+                                      {"ack", ""},         {"escalate", ""},    {"contain", ""},      {"eradicate", ""},
+                                      {"recover", ""},     {"resolve", ""},     {"reopen", ""},       {"close", ""},
+                                      {"update", ""},      {"set", ""},         {"task", ""},         {"postmortem", ""},
+                                      {"action", ""},      {"action-done", ""}, {"action-reopen", ""}, {"alert", ""},
+                                      {"edit", ""},        {"merge", ""},       {"void", ""}};
   return types;
 }
 
-const std::vector<std::string>& status_names() {
-  static const std::vector<std::string> names = {"identification", "containment", "eradication",
-                                                 "recovery",       "resolved",    "closed"};
+const AllowedValues& statuses() {
+  static const AllowedValues names = {{"identification", ""}, {"containment", ""}, {"eradication", ""},
+                                      {"recovery", ""},       {"resolved", ""},    {"closed", ""}};
   return names;
 }
 
 bool is_open_status(const std::string& status) { return status != "resolved" && status != "closed"; }
 
 size_t status_rank(const std::string& status) {
-  const auto& names = status_names();
-  return static_cast<size_t>(std::find(names.begin(), names.end(), status) - names.begin());
+  const auto& names = statuses();
+  return static_cast<size_t>(std::find_if(names.begin(), names.end(), [&](const AllowedValue& v) { return v.name == status; }) -
+                             names.begin());
 }
 
 std::string person_with_workstream(const std::string& person, const std::string& workstream) {
@@ -218,10 +220,8 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
     r.fail(*r.find("id"), "'id' " + quote(inc.id) + " does not match the file name");
   inc.title = r.string("title");
   inc.status = r.string("status");
-  const auto& statuses = status_names();
-  if (std::find(statuses.begin(), statuses.end(), inc.status) == statuses.end())
-    r.fail(*r.find("status"), "'status' " + quote(inc.status) +
-                                  " is not one of identification, containment, eradication, recovery, resolved, closed");
+  if (!statuses().contains(inc.status))
+    r.fail(*r.find("status"), "'status' " + quote(inc.status) + " is not one of " + statuses().listed(", "));
   inc.severity = r.string("severity");
   inc.kind = r.string("kind");
   inc.services = r.strings_or("services", {});
@@ -317,7 +317,7 @@ IncidentFile IncidentFile::create(const std::string& id) {
   IncidentFile f(TomlValue(TomlTable{{"schema", schema},
                                      {"id", TomlValue(id)},
                                      {"title", TomlValue("")},
-                                     {"status", TomlValue(status_names().front())},
+                                     {"status", TomlValue(statuses().front().name)},
                                      {"severity", TomlValue("")},
                                      {"kind", TomlValue("")},
                                      {"declared_at", toml_time(Timestamp{})},

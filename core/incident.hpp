@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/allowed_values.hpp"
 #include "core/config.hpp"
 #include "core/time.hpp"
 #include "core/tomldoc.hpp"
@@ -20,10 +21,10 @@ namespace irctl {
 constexpr int kSchemaVersion = 1;
 
 /// Every type of timeline event irctl records.
-const std::vector<std::string>& event_types();
+const AllowedValues& event_types();
 
 /// The lifecycle, in order: status only moves forward (reopen aside).
-const std::vector<std::string>& status_names();
+const AllowedValues& statuses();
 bool is_open_status(const std::string& status);
 /// The position of a status in the lifecycle (identification = 0).
 size_t status_rank(const std::string& status);

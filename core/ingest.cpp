@@ -525,22 +525,30 @@ Json parse_body(const std::string& body, const std::string& format) {
 
 }  // namespace
 
-const std::vector<std::string>& alert_formats() {
-  static const std::vector<std::string> formats = {"alertmanager", "grafana", "pagerduty", "opsgenie", "github",
-                                                   "generic"};
+const AllowedValues& alert_formats() {
+  static const AllowedValues formats = {{"alertmanager", ""}, {"grafana", ""},
+                                        {"pagerduty", ""},    {"opsgenie", ""},
+                                        {"github", "Actions workflow_job, workflow_run"}, {"generic", ""}};
+  return formats;
+}
+
+const AllowedValues& ingest_formats() {
+  static const AllowedValues formats = [] {
+    std::vector<AllowedValue> v = {{"auto", "from the payload's shape"}};
+    v.insert(v.end(), alert_formats().begin(), alert_formats().end());
+    return AllowedValues(std::move(v));
+  }();
   return formats;
 }
 
 Alert parse_alert(const std::string& body, const std::string& format, const IngestMapping& mapping) {
-  const auto& formats = alert_formats();
-  if (format != "auto" && std::find(formats.begin(), formats.end(), format) == formats.end())
-    throw Error(Errc::usage, "unknown alert format " + quote(format),
-                "use auto, alertmanager, grafana, pagerduty, opsgenie, github or generic");
+  if (!ingest_formats().contains(format))
+    throw Error(Errc::usage, "unknown alert format " + quote(format), "use " + ingest_formats().listed());
   const Json j = parse_body(body, format);
   const std::string f = format == "auto" ? detect_format(j) : format;
   if (f.empty())
     throw Error(Errc::data, "cannot tell which alerting system sent this payload",
-                "name it with --format alertmanager|grafana|pagerduty|opsgenie|github|generic");
+                "name it with --format " + join(alert_formats().names(), "|"));
   if (f == "alertmanager" || f == "grafana") return parse_alertmanager(j, f, mapping);
   if (f == "pagerduty") return j.contains("event") && !j.contains("event_action") ? parse_pagerduty_webhook(j, mapping)
                                                                                   : parse_pagerduty_event(j, mapping);

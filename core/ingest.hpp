@@ -15,7 +15,10 @@
 namespace irctl {
 
 /// The formats ingest reads, "auto" aside.
-const std::vector<std::string>& alert_formats();
+const AllowedValues& alert_formats();
+/// What ingest --format accepts: "auto" (tell the format from the payload's
+/// shape), then alert_formats().
+const AllowedValues& ingest_formats();
 
 /// Bodies larger than this, or nested deeper, are refused.
 constexpr size_t kMaxAlertBytes = 1024 * 1024;

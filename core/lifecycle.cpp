@@ -150,7 +150,61 @@ std::vector<std::string> playbook_steps(const Repository& repo, const Config& co
   return steps;
 }
 
-std::string postmortem_path(const std::string& id) { return "postmortems/" + id + ".md"; }
+EventResult declare_incident(Repository& repo, const DeclareRequest& req, const Recorder& rec) {
+  return declare_incident_locked(repo, repo.lock(), req, rec);
+}
+
+EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const DeclareRequest& req,
+                                    const Recorder& rec) {
+  const Config& config = repo.config();
+  const std::string title = require_line(req.title, "the title", kMaxTitle);
+  const std::string severity = config.resolve_severity(req.severity.value_or(config.default_severity));
+  const std::string kind = config.resolve_kind(req.kind.value_or(config.default_kind));
+  const auto services = clean_list(req.services, "a service name");
+  const auto channels = clean_list(req.channels, "a channel");
+  require_not_future(rec.at, rec, "the time");
+  if (req.started_at) require_not_future(*req.started_at, rec, "--started-at");
+  if (req.detected_at) require_not_future(*req.detected_at, rec, "--detected-at");
+  if (req.started_at && req.detected_at && *req.started_at > *req.detected_at)
+    throw Error(Errc::usage, "--started-at is after --detected-at", "impact starts before anyone can detect it");
+  if (req.detected_at && *req.detected_at > rec.at)
+    throw Error(Errc::usage, "--detected-at is after the declaration time " + format_rfc3339(rec.at),
+                "use --at to record the declaration at its real time");
+  if (req.started_at && *req.started_at > rec.at)
+    throw Error(Errc::usage, "--started-at is after the declaration time " + format_rfc3339(rec.at),
+                "use --at to record the declaration at its real time");
+
+  Event e;
+  e.type = "declare";
+  e.text = title;
+  e.set["title"] = TomlValue(title);
+  e.set["status"] = TomlValue(statuses().front().name);
+  e.set["severity"] = TomlValue(severity);
+  e.set["kind"] = TomlValue(kind);
+  e.set["services"] = string_array(services);
+  if (req.summary) e.set["summary"] = TomlValue(require_text(*req.summary, "the summary"));
+  if (req.started_at) e.set["started_at"] = toml_time(*req.started_at);
+  if (req.detected_at) e.set["detected_at"] = toml_time(*req.detected_at);
+  e.set["declared_at"] = toml_time(rec.at);
+  e.set["channels"] = string_array(channels);
+  if (req.commander) {
+    e.set["roles.commander"] = TomlValue(require_line(*req.commander, "the commander"));
+    e.set["acknowledged_at"] = toml_time(rec.at);  // a commander in charge stops the escalation clock
+  }
+  // Declaring pages the first level of the escalation policy.
+  const std::string policy = policy_for(config, services);
+  if (const EscalationPolicy* p = config.find_policy(policy); p && !p->levels.empty()) {
+    e.set["escalation_policy"] = TomlValue(policy);
+    e.set["escalation_level"] = TomlValue(1);
+    e.set["escalated_at"] = toml_time(rec.at);
+    e.details["targets"] = string_array(p->levels.front().targets);
+  }
+  if (const auto steps = playbook_steps(repo, config, kind); !steps.empty()) e.set["tasks"] = string_array(steps);
+  if (!req.alerts.empty()) e.set["alerts"] = string_array(req.alerts);
+  for (const auto& [key, value] : req.details) e.details[key] = value;
+
+  return record_new_incident(repo, std::move(lock), e, rec);
+}
 
 EventResult change_severity(Repository& repo, const std::string& id, const std::string& level,
                             const std::string& reason, const Recorder& rec) {
@@ -379,6 +433,22 @@ Evidence hash_evidence(const std::string& file) {
   return ev;
 }
 
+std::vector<Evidence> recorded_evidence(const Event& e) {
+  std::vector<Evidence> out;
+  const auto it = e.details.find("evidence");
+  if (it == e.details.end()) return out;
+  for (const auto& item : it->second.as_array()) {
+    const TomlTable& t = item.as_table();
+    Evidence ev;
+    ev.sha256 = t.at("sha256").as_string().str;
+    ev.size = static_cast<uint64_t>(t.at("size").as_integer());
+    ev.source = t.at("source").as_string().str;
+    if (const auto stored = t.find("stored"); stored != t.end()) ev.stored = stored->second.as_string().str;
+    out.push_back(std::move(ev));
+  }
+  return out;
+}
+
 EventResult record_phase_action(Repository& repo, const std::string& id, const PhaseAction& req, const Recorder& rec) {
   const char* type = phase_type(req.phase);
   const std::string action = require_text(req.action, "the action");
@@ -461,7 +531,7 @@ EventResult reopen_incident(Repository& repo, const std::string& id, const std::
           throw Error(Errc::refused, inc.id + " is open (" + inc.status + "); there is nothing to reopen");
         Event e = make_event("reopen", why);
         e.details["from"] = TomlValue(inc.status);
-        e.set["status"] = TomlValue(status_names().front());
+        e.set["status"] = TomlValue(statuses().front().name);
         e.unset = {"resolved_at", "closed_at"};
         return e;
       },
@@ -507,11 +577,16 @@ EventResult close_incident(Repository& repo, const std::string& id, bool force, 
       rec);
 }
 
+const AllowedValues& audiences() {
+  static const AllowedValues values = {{"internal", "stakeholders"}, {"external", "customers"}};
+  return values;
+}
+
 EventResult post_update(Repository& repo, const std::string& id, const std::string& text,
                         const std::string& audience, const Recorder& rec) {
   const std::string body = require_text(text, "the update");
-  if (audience != "internal" && audience != "external")
-    throw Error(Errc::usage, "unknown audience " + quote(audience), "use internal (stakeholders) or external (customers)");
+  if (!audiences().contains(audience))
+    throw Error(Errc::usage, "unknown audience " + quote(audience), "use " + audiences().described());
   return record_event(
       repo, id,
       [&](const Incident& inc) -> std::optional<Event> {

@@ -1,5 +1,5 @@
 #pragma once
-// The response lifecycle: severity, roles, acknowledgement, escalation,
+// The response lifecycle: declaration, severity, roles, acknowledgement, escalation,
 // containment through recovery, resolution, reopening and closing, updates,
 // descriptive fields and playbook tasks. Each is one event through
 // record_event, refused with Errc::refused where the lifecycle forbids it.
@@ -36,6 +36,28 @@ std::string policy_for(const Config& config, const std::vector<std::string>& ser
 /// security.toml for a security kind. Empty when there is none.
 std::vector<std::string> playbook_steps(const Repository& repo, const Config& config, const std::string& kind);
 
+struct DeclareRequest {
+  std::string title;
+  std::optional<std::string> severity;
+  std::optional<std::string> kind;
+  std::vector<std::string> services;
+  std::optional<std::string> commander;
+  std::optional<std::string> summary;
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> detected_at;
+  std::vector<std::string> channels;
+  std::vector<std::string> alerts;  ///< the alert keys it was declared from (irctl ingest)
+  TomlTable details;                ///< more to record on the declare event (the alert)
+};
+/// Declares an incident: its first event sets the title, severity, kind and
+/// times, pages the first level of its escalation policy and attaches its
+/// kind's playbook.
+EventResult declare_incident(Repository& repo, const DeclareRequest& request, const Recorder& rec);
+/// The same, for a caller that already holds the repository lock (to look,
+/// then write, with nobody in between).
+EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const DeclareRequest& request,
+                                    const Recorder& rec);
+
 EventResult change_severity(Repository& repo, const std::string& id, const std::string& level,
                             const std::string& reason, const Recorder& rec);
 
@@ -69,6 +91,8 @@ struct Evidence {
 };
 /// Hashes a file (SHA-256) for the evidence log; Errc::usage when unreadable.
 Evidence hash_evidence(const std::string& file);
+/// The evidence an event recorded (its "evidence" details); perms are not recorded.
+std::vector<Evidence> recorded_evidence(const Event& e);
 
 /// An action of a response phase (contain, eradicate, recover), recorded on
 /// the timeline; not a follow-up action (core/actions.hpp).
@@ -91,6 +115,8 @@ EventResult void_incident(Repository& repo, const std::string& id, const std::st
 /// Refused until the postmortem (postmortems/<ID>.md) exists, unless forced.
 EventResult close_incident(Repository& repo, const std::string& id, bool force, const Recorder& rec);
 
+/// Who an update is for: internal (stakeholders) or external (customers).
+const AllowedValues& audiences();
 EventResult post_update(Repository& repo, const std::string& id, const std::string& text,
                         const std::string& audience, const Recorder& rec);
 
@@ -112,8 +138,5 @@ EventResult mark_task(Repository& repo, const std::string& id, int number, bool 
 /// recorded when any of them is not a task of the incident.
 std::vector<EventResult> mark_tasks(Repository& repo, const std::string& id, const std::vector<int>& numbers,
                                     bool done, const Recorder& rec);
-
-/// Where a postmortem lives: postmortems/<ID>.md.
-std::string postmortem_path(const std::string& id);
 
 }  // namespace irctl

@@ -312,6 +312,10 @@ std::string install_merge_driver_globally(const std::string& program, std::strin
   return driver;
 }
 
+bool routes_incidents_to_driver(const Repository& repo) {
+  return repo.read_committed(".gitattributes").value_or("").find(kMergeAttributes) != std::string::npos;
+}
+
 std::optional<std::string> configure_missing_merge_driver(Repository& repo, const std::string& program) {
   if (repo.git_config_value("merge.irctl.driver")) return std::nullopt;
   const auto attributes = repo.read(".gitattributes");

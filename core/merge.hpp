@@ -46,5 +46,7 @@ std::optional<std::string> configure_missing_merge_driver(Repository& repo, cons
 
 /// The .gitattributes line that routes incident files to that driver.
 constexpr const char* kMergeAttributes = "incidents/**/*.toml merge=irctl\n";
+/// Whether the committed .gitattributes has that line.
+bool routes_incidents_to_driver(const Repository& repo);
 
 }  // namespace irctl

@@ -10,7 +10,6 @@
 #include "core/error.hpp"
 #include "core/hooks.hpp"
 #include "core/ids.hpp"
-#include "core/lifecycle.hpp"
 #include "core/merge.hpp"
 #include "core/util/file.hpp"
 #include "core/validate.hpp"
@@ -67,6 +66,14 @@ Actor resolve_actor(const std::optional<std::string>& as_flag, const std::option
   throw Error(Errc::usage, "no identity to record this under",
               "pass --as \"Name <email>\", set IRCTL_ACTOR, or run 'git config --global user.name NAME' and "
               "'git config --global user.email EMAIL'");
+}
+
+void add_event_result_json(Json& j, const EventResult& r) {
+  if (r.recorded) {
+    j["commit"] = r.commit;
+    j["event"] = event_to_json(r.event);
+  }
+  if (r.hook_warning) j["hook_warning"] = *r.hook_warning;
 }
 
 namespace {
@@ -190,59 +197,7 @@ IncidentFile load_incident(Repository& repo, const std::string& id) {
   return file;
 }
 
-EventResult declare_incident(Repository& repo, const DeclareRequest& req, const Recorder& rec) {
-  return declare_incident_locked(repo, repo.lock(), req, rec);
-}
-
-EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const DeclareRequest& req,
-                                    const Recorder& rec) {
-  const Config& config = repo.config();
-  const std::string title = require_line(req.title, "the title", kMaxTitle);
-  const std::string severity = config.resolve_severity(req.severity.value_or(config.default_severity));
-  const std::string kind = config.resolve_kind(req.kind.value_or(config.default_kind));
-  const auto services = clean_list(req.services, "a service name");
-  const auto channels = clean_list(req.channels, "a channel");
-  require_not_future(rec.at, rec, "the time");
-  if (req.started_at) require_not_future(*req.started_at, rec, "--started-at");
-  if (req.detected_at) require_not_future(*req.detected_at, rec, "--detected-at");
-  if (req.started_at && req.detected_at && *req.started_at > *req.detected_at)
-    throw Error(Errc::usage, "--started-at is after --detected-at", "impact starts before anyone can detect it");
-  if (req.detected_at && *req.detected_at > rec.at)
-    throw Error(Errc::usage, "--detected-at is after the declaration time " + format_rfc3339(rec.at),
-                "use --at to record the declaration at its real time");
-  if (req.started_at && *req.started_at > rec.at)
-    throw Error(Errc::usage, "--started-at is after the declaration time " + format_rfc3339(rec.at),
-                "use --at to record the declaration at its real time");
-
-  Event e;
-  e.type = "declare";
-  e.text = title;
-  e.set["title"] = TomlValue(title);
-  e.set["status"] = TomlValue(status_names().front());
-  e.set["severity"] = TomlValue(severity);
-  e.set["kind"] = TomlValue(kind);
-  e.set["services"] = string_array(services);
-  if (req.summary) e.set["summary"] = TomlValue(require_text(*req.summary, "the summary"));
-  if (req.started_at) e.set["started_at"] = toml_time(*req.started_at);
-  if (req.detected_at) e.set["detected_at"] = toml_time(*req.detected_at);
-  e.set["declared_at"] = toml_time(rec.at);
-  e.set["channels"] = string_array(channels);
-  if (req.commander) {
-    e.set["roles.commander"] = TomlValue(require_line(*req.commander, "the commander"));
-    e.set["acknowledged_at"] = toml_time(rec.at);  // a commander in charge stops the escalation clock
-  }
-  // Declaring pages the first level of the escalation policy.
-  const std::string policy = policy_for(config, services);
-  if (const EscalationPolicy* p = config.find_policy(policy); p && !p->levels.empty()) {
-    e.set["escalation_policy"] = TomlValue(policy);
-    e.set["escalation_level"] = TomlValue(1);
-    e.set["escalated_at"] = toml_time(rec.at);
-    e.details["targets"] = string_array(p->levels.front().targets);
-  }
-  if (const auto steps = playbook_steps(repo, config, kind); !steps.empty()) e.set["tasks"] = string_array(steps);
-  if (!req.alerts.empty()) e.set["alerts"] = string_array(req.alerts);
-  for (const auto& [key, value] : req.details) e.details[key] = value;
-
+EventResult record_new_incident(Repository& repo, RepositoryLock lock, const Event& first, const Recorder& rec) {
   return with_retries([&] {
     std::string id;
     for (int attempt = 0;; ++attempt) {
@@ -251,7 +206,7 @@ EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const
       if (attempt == 8) throw Error(Errc::failure, "could not find an unused incident ID");
     }
     IncidentFile file = IncidentFile::create(id);
-    return commit_event(repo, lock, file, e, rec);
+    return commit_event(repo, lock, file, first, rec);
   });
 }
 
@@ -473,12 +428,12 @@ void newest_first(std::vector<IncidentSummary>& summaries) {
 
 }  // namespace
 
-const std::vector<FilterValue>& status_filters() {
-  static const std::vector<FilterValue> values = [] {
-    std::vector<FilterValue> v = {{"open", "every status before resolved"}};
-    for (const auto& s : status_names()) v.push_back({s, ""});
+const AllowedValues& status_filters() {
+  static const AllowedValues values = [] {
+    std::vector<AllowedValue> v = {{"open", "every status before resolved"}};
+    v.insert(v.end(), statuses().begin(), statuses().end());
     v.push_back({"void", "withdrawn with irctl void; left out unless asked for"});
-    return v;
+    return AllowedValues(std::move(v));
   }();
   return values;
 }
@@ -493,11 +448,7 @@ ListResult list_incidents(Repository& repo, const ListFilter& filter, SummaryDoc
   std::vector<std::string> wanted_statuses;
   for (std::string s : filter.statuses) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const FilterValue& v) { return v.name == s; })) {
-      std::string valid;
-      for (const auto& v : allowed) valid += (valid.empty() ? "" : ", ") + v.name;
-      throw Error(Errc::usage, "unknown status " + quote(s), "valid statuses: " + valid);
-    }
+    if (!allowed.contains(s)) throw Error(Errc::usage, "unknown status " + quote(s), "valid statuses: " + allowed.listed(", "));
     wanted_statuses.push_back(s);
   }
 

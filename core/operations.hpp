@@ -15,13 +15,6 @@
 
 namespace irctl {
 
-/// Who is recording and when, for every write.
-struct Recorder {
-  Actor actor;
-  Timestamp at;   ///< when the event happened (--at), UTC
-  Timestamp now;  ///< the wall clock, to refuse events in the future
-};
-
 /// The identity for a repository's commits: --as, else IRCTL_ACTOR, else
 /// git's user.name and user.email. Throws Error(Errc::usage) when none is set.
 Actor resolve_actor(const std::optional<std::string>& as_flag, const std::optional<std::string>& env,
@@ -66,26 +59,17 @@ struct EventResult {
   bool recorded = true;  ///< false when there was nothing to change
   /// Set when the repository's on-event hook failed; the event is committed anyway.
   std::optional<std::string> hook_warning;
+  /// action add: the number the new follow-up action has on the incident.
+  int follow_up_number = 0;
 };
+/// What --json says of a write, added to `j`: the commit and the event when
+/// one was recorded, and the hook's warning.
+void add_event_result_json(Json& j, const EventResult& r);
 
-struct DeclareRequest {
-  std::string title;
-  std::optional<std::string> severity;
-  std::optional<std::string> kind;
-  std::vector<std::string> services;
-  std::optional<std::string> commander;
-  std::optional<std::string> summary;
-  std::optional<Timestamp> started_at;
-  std::optional<Timestamp> detected_at;
-  std::vector<std::string> channels;
-  std::vector<std::string> alerts;  ///< the alert keys it was declared from (irctl ingest)
-  TomlTable details;                ///< more to record on the declare event (the alert)
-};
-EventResult declare_incident(Repository& repo, const DeclareRequest& request, const Recorder& rec);
-/// The same, for a caller that already holds the repository lock (to look,
-/// then write, with nobody in between).
-EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const DeclareRequest& request,
-                                    const Recorder& rec);
+/// The single write path for a new incident: under `lock`, give it an unused
+/// ID, append `first` (its declare event), write and commit, and run the
+/// on-event hook.
+EventResult record_new_incident(Repository& repo, RepositoryLock lock, const Event& first, const Recorder& rec);
 
 EventResult add_note(Repository& repo, const std::string& id, const std::string& text, const Recorder& rec);
 
@@ -121,13 +105,8 @@ EditDraft start_edit(Repository& repo, const std::string& id, bool discard);
 /// false when nothing changed.
 EventResult finish_edit(Repository& repo, const std::string& id, const Recorder& rec);
 
-/// A value an option accepts, with what it means (for --help and completion).
-struct FilterValue {
-  std::string name;
-  std::string description;
-};
 /// What list --status accepts: "open", each status, and "void".
-const std::vector<FilterValue>& status_filters();
+const AllowedValues& status_filters();
 
 struct ListFilter {
   /// "open" stands for every status before resolved. Void incidents pass only

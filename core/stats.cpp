@@ -77,15 +77,17 @@ DurationSummary summarize_durations(std::vector<Seconds> values) {
   return out;
 }
 
-const std::vector<std::string>& stats_groupings() {
-  static const std::vector<std::string> by = {"severity", "service", "kind", "month"};
+const AllowedValues& stats_groupings() {
+  static const AllowedValues by = {{"severity", "one row per severity"},
+                                   {"service", "one row per affected service"},
+                                   {"kind", "one row per kind of incident"},
+                                   {"month", "one row per month of declaration (YYYY-MM)"}};
   return by;
 }
 
 StatsResult compute_stats(const std::vector<Incident>& incidents, const std::string& by, const std::string& today) {
-  const auto& groupings = stats_groupings();
-  if (!by.empty() && std::find(groupings.begin(), groupings.end(), by) == groupings.end())
-    throw Error(Errc::usage, "stats cannot group by " + quote(by), "use --by severity, service, kind or month");
+  if (!by.empty() && !stats_groupings().contains(by))
+    throw Error(Errc::usage, "stats cannot group by " + quote(by), "use --by " + stats_groupings().listed());
   StatsResult result;
   result.total.key = "all";
   Samples total;

@@ -34,7 +34,7 @@ struct StatsGroup {
 };
 
 /// What stats can group by.
-const std::vector<std::string>& stats_groupings();
+const AllowedValues& stats_groupings();
 
 struct StatsRequest {
   std::optional<Timestamp> since;  ///< declared at or after

@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/operations.hpp"
+#include "core/actor.hpp"
+#include "core/incident.hpp"
 #include "core/text.hpp"
 
 namespace irctl {

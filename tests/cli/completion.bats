@@ -106,6 +106,68 @@ open(p, "w").write(s)'
   [ "$(words | grep -cx "$b")" -eq 0 ]
 }
 
+@test "__complete stats --by '' offers what stats groups by, with descriptions" {
+  run --separate-stderr irctl __complete stats --by ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "severity service kind month " ]
+  grep -qx "month	one row per month of declaration (YYYY-MM)" <<<"$output"
+  run --separate-stderr irctl __complete stats --by m
+  assert_status 0
+  [ "$(words)" = "month" ]
+}
+
+@test "__complete ingest --format '' offers ingest's formats, not list's" {
+  run --separate-stderr irctl __complete ingest --format ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "auto alertmanager grafana pagerduty opsgenie github generic " ]
+  run --separate-stderr irctl __complete list --format ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "table ids " ]
+}
+
+@test "__complete postmortem --template '' offers the template names, the repository's own included" {
+  new_repo
+  mkdir -p .irctl/templates
+  printf '# {{incident.title}}\n' >.irctl/templates/short.md.mustache
+  run --separate-stderr irctl __complete postmortem @ --template ""
+  assert_status 0
+  [ "$(words | LC_ALL=C sort | tr '\n' ' ')" = "postmortem postmortem-security short update " ]
+  run --separate-stderr irctl __complete postmortem -t postmortem-
+  assert_status 0
+  [ "$(words)" = "postmortem-security" ]
+}
+
+@test "__complete action done ID '' offers the open actions' numbers; reopen the done ones'" {
+  new_repo
+  id=$(declare_incident "with actions")
+  irctl -q action add "$id" "Add a canary stage"
+  irctl -q action add "$id" "Write the runbook"
+  irctl -q action done "$id" 1
+  run --separate-stderr irctl __complete action done "$id" ""
+  assert_status 0
+  [ "$output" = "2	Write the runbook" ]
+  run --separate-stderr irctl __complete action reopen @ ""
+  assert_status 0
+  [ "$output" = "1	Add a canary stage" ]
+  # an incident that does not resolve offers nothing, and is no error
+  run --separate-stderr irctl __complete action done NOSUCH ""
+  assert_status 0
+  [ -z "$output" ]
+}
+
+@test "__complete after -C DIR offers the IDs of the repository in DIR" {
+  new_repo
+  id=$(declare_incident "elsewhere")
+  cd "$TEST_DIR"
+  run --separate-stderr irctl __complete -C repo show ""
+  assert_status 0
+  words | grep -qx "$id"
+  # several -C stack, as git's do
+  run --separate-stderr irctl __complete -C "$TEST_DIR" -C repo show "${id: -6}"
+  assert_status 0
+  [ "$(words)" = "$id" ]
+}
+
 @test "__complete outside a repository still offers commands and options, without errors" {
   run --separate-stderr irctl __complete ""
   assert_status 0
@@ -132,6 +194,23 @@ COMP_WORDS=(irctl show ""); COMP_CWORD=2; _irctl; printf "%s\n" "${COMPREPLY[@]}
   [ "$(sed -n '1,/^---$/p' <<<"$output" | head -n -1)" = "declare" ]
   [ "$(sed -n '/^---$/,/^---$/p' <<<"$output" | sed 1d | head -n -1 | tr '\n' ' ')" = "SEV1 SEV2 SEV3 SEV4 " ]
   assert_output_contains "$id"
+}
+
+@test "completion bash completes the IDs of the repository named by -C DIR, ~ included" {
+  run --separate-stderr irctl completion bash
+  assert_status 0
+  script=$output
+  new_repo
+  id=$(declare_incident "for completion")
+  mv "$TEST_DIR/repo" "$HOME/incidents"
+  cd "$TEST_DIR"
+  run bash -c '
+eval "$1"
+COMP_WORDS=(irctl -C "$2" show ""); COMP_CWORD=4; _irctl; printf "%s\n" "${COMPREPLY[@]}"; echo ---
+COMP_WORDS=(irctl -C "~/incidents" show ""); COMP_CWORD=4; _irctl; printf "%s\n" "${COMPREPLY[@]}"
+' _ "$script" "$HOME/incidents"
+  assert_status 0
+  [ "$output" = "$(printf '@\n%s\n---\n@\n%s' "$id" "$id")" ]
 }
 
 @test "completion zsh prints a script zsh accepts, the same as completions/_irctl" {
@@ -192,6 +271,9 @@ zsh_offers() {
   [ "$(zsh_offers "irctl action add @ --type ")" = "detect mitigate prevent process " ]
   [ "$(zsh_offers "irctl show ")" = "@ $id " ]
   [ "$(zsh_offers "irctl show --json ")" = "@ $id " ]
+  # any part of an ID, as irctl show takes it
+  [ "$(zsh_offers "irctl show ${id: -4}")" = "$id " ]
+  [ "$(zsh_offers "irctl stats --by ")" = "kind month service severity " ]
 }
 
 @test "completion fish prints a script fish accepts" {

@@ -16,7 +16,7 @@ bool has_line_break(const std::string& s) { return s.find_first_of("\r\n") != st
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const auto& formats = irctl::alert_formats();
+  const auto formats = irctl::alert_formats().names();
   const size_t choice = data[0] % (formats.size() + 1);
   const std::string format = choice == formats.size() ? "auto" : formats[choice];
   const std::string body(reinterpret_cast<const char*>(data + 1), size - 1);

@@ -187,7 +187,7 @@ TEST_SUITE("actions") {
   }
 
   TEST_CASE("follow_up_types are the four kinds, in order") {
-    CHECK(follow_up_types() == std::vector<std::string>{"prevent", "mitigate", "detect", "process"});
+    CHECK(follow_up_types().names() == std::vector<std::string>{"prevent", "mitigate", "detect", "process"});
   }
 
   TEST_CASE("an incident without action events has no actions") {
@@ -319,8 +319,7 @@ TEST_SUITE("actions") {
     REQUIRE(actions.size() == 1);
     CHECK_FALSE(actions[0].done);
     // and they stay on the timeline, as events of a type irctl knows
-    const auto types = event_types();
-    CHECK(std::find(types.begin(), types.end(), "action-done") != types.end());
+    CHECK(event_types().contains("action-done"));
   }
 
   TEST_CASE("overdue: open, with a due date before today") {
@@ -408,6 +407,24 @@ TEST_SUITE("actions") {
     CHECK(code_of([&] { add(repo, "INC-20261128-ZZZZZZ", "x"); }) == Errc::not_found);
     CHECK(incident_history(repo, id).size() == 3);
     CHECK(load_incident(repo, id).incident().actions.size() == 2);
+  }
+
+  TEST_CASE("add_follow_up's result says the new action's number, in time order when --at puts it earlier") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    const Timestamp now = now_utc();
+    const auto minutes_ago = [&](int m) { return Recorder{kAlice, now - std::chrono::minutes(m), now}; };
+    DeclareRequest declare_request;
+    declare_request.title = "Checkout API returns 503";
+    const std::string id = declare_incident(repo, declare_request, minutes_ago(60)).incident_id;
+    const auto add_at = [&](const std::string& text, int m) {
+      FollowUpRequest r;
+      r.text = text;
+      return add_follow_up(repo, id, r, minutes_ago(m)).follow_up_number;
+    };
+    CHECK(add_at("Add a canary stage", 20) == 1);
+    CHECK(add_at("Write the runbook", 10) == 2);
+    CHECK(add_at("Page the database team sooner", 30) == 1);  // --at before the two above
   }
 
   TEST_CASE("mark_follow_up by number or id; marking twice records nothing") {

@@ -2,6 +2,7 @@
 
 #include "core/deletions.hpp"
 #include "core/git.hpp"
+#include "core/lifecycle.hpp"
 #include "core/operations.hpp"
 #include "support.hpp"
 

@@ -5,6 +5,7 @@
 
 #include "core/fsck.hpp"
 #include "core/ids.hpp"
+#include "core/lifecycle.hpp"
 #include "core/operations.hpp"
 #include "support.hpp"
 

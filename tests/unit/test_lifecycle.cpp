@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/hooks.hpp"
+#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
 #include "support.hpp"
 

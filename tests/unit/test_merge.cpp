@@ -13,6 +13,7 @@
 #include "core/ids.hpp"
 #include "core/incident.hpp"
 #include "core/merge.hpp"
+#include "core/lifecycle.hpp"
 #include "core/operations.hpp"
 #include "support.hpp"
 

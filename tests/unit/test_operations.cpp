@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/lifecycle.hpp"
 #include "core/operations.hpp"
 #include "support.hpp"
 

@@ -6,6 +6,7 @@
 #include "cmd/output.hpp"
 #include "core/actions.hpp"
 #include "core/ids.hpp"
+#include "core/lifecycle.hpp"
 #include "core/operations.hpp"
 #include "core/summaries.hpp"
 #include "support.hpp"
