@@ -552,7 +552,7 @@ EventResult void_incident(Repository& repo, const std::string& id, const std::st
       rec);
 }
 
-EventResult close_incident(Repository& repo, const std::string& id, bool force, const Recorder& rec) {
+EventResult close_incident(Repository& repo, const std::string& id, ClosePolicy policy, const Recorder& rec) {
   return record_event(
       repo, id,
       [&](const Incident& inc) -> std::optional<Event> {
@@ -565,7 +565,7 @@ EventResult close_incident(Repository& repo, const std::string& id, bool force, 
         if (!has_postmortem && repo.read(postmortem))
           throw Error(Errc::refused, postmortem + " is not committed", "commit it ('git add " + postmortem +
                                                                           "' and 'git commit'), then close");
-        if (!has_postmortem && !force)
+        if (!has_postmortem && policy != ClosePolicy::forced)
           throw Error(Errc::refused, inc.id + " has no postmortem (" + postmortem_path(inc.id) + ")",
                       "write the postmortem first, or close without one: irctl close " + inc.id + " --force");
         Event e = make_event("close", has_postmortem ? "closed" : "closed without a postmortem");
@@ -664,15 +664,16 @@ const Task& task_to_mark(const Incident& inc, int number) {
 }  // namespace
 
 std::vector<EventResult> mark_tasks(Repository& repo, const std::string& id, const std::vector<int>& numbers,
-                                    bool done, const Recorder& rec) {
+                                    MarkAs mark, const Recorder& rec) {
   const IncidentFile file = load_incident(repo, id);
   for (const int n : numbers) task_to_mark(file.incident(), n);  // a bad number anywhere: nothing recorded
   std::vector<EventResult> results;
-  for (const int n : numbers) results.push_back(mark_task(repo, id, n, done, rec));
+  for (const int n : numbers) results.push_back(mark_task(repo, id, n, mark, rec));
   return results;
 }
 
-EventResult mark_task(Repository& repo, const std::string& id, int number, bool done, const Recorder& rec) {
+EventResult mark_task(Repository& repo, const std::string& id, int number, MarkAs mark, const Recorder& rec) {
+  const bool done = mark == MarkAs::done;
   return record_event(
       repo, id,
       [&](const Incident& inc) -> std::optional<Event> {
