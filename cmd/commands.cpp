@@ -188,6 +188,9 @@ std::string version_line() { return "irctl version " + irctl_version(); }
 Repository& Context::repo() {
   if (!repo_) {
     repo_ = std::make_unique<Repository>(Repository::discover(start_dir()));
+    // discover() takes the lock and finishes or drops a write a killed irctl
+    // left, before anything is read: every command that does says so here, once.
+    if (const auto& recovered = repo_->recovered_write()) warn(*recovered);
     if (configure_merge_driver) configure_missing_merge_driver_once();
   }
   return *repo_;
