@@ -37,7 +37,7 @@ void run_add(ActionAddOptions o, Context& ctx) {
 void run_mark(const ActionMarkOptions& o, bool done, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
-  const EventResult r = mark_follow_up(repo, id, o.which, done, ctx.recorder());
+  const EventResult r = mark_follow_up(repo, id, o.which, done ? MarkAs::done : MarkAs::open, ctx.recorder());
   print_event_result(ctx, r, id + ": action " + printable(r.event.text),
                      "action " + o.which + " is already " + (done ? "done" : "open"));
 }
@@ -94,11 +94,11 @@ void run_list(ActionListOptions o, Context& ctx) {
       std::string line, out;
       for (size_t i = 0; std::getline(lines, line); ++i) {
         if (i == 0) {
-          line = colored(line, kDim, true);
+          line = painted(line, kDim);
         } else if (i <= list.rows.size() && list.rows[i - 1].overdue && line.rfind(list.rows[i - 1].incident, 0) == 0) {
           const std::string& due = list.rows[i - 1].action.due;
           const auto pos = line.find(due, list.rows[i - 1].incident.size());
-          if (pos != std::string::npos) line.replace(pos, due.size(), colored(due, kRed, true));
+          if (pos != std::string::npos) line.replace(pos, due.size(), painted(due, kRed));
         }
         out += line + "\n";
       }

@@ -26,7 +26,8 @@ struct CloseOptions {
 void run_close(const CloseOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
-  const EventResult r = close_incident(repo, id, o.force, ctx.recorder());
+  const EventResult r =
+      close_incident(repo, id, o.force ? ClosePolicy::forced : ClosePolicy::needs_postmortem, ctx.recorder());
   print_event_result(ctx, r, id + ": " + r.event.text, "already closed; nothing changed");
   warn_open_actions(load_incident(repo, id).incident(), ctx);
 }

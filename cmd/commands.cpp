@@ -188,6 +188,9 @@ std::string version_line() { return "irctl version " + irctl_version(); }
 Repository& Context::repo() {
   if (!repo_) {
     repo_ = std::make_unique<Repository>(Repository::discover(start_dir()));
+    // discover() takes the lock and finishes or drops a write a killed irctl
+    // left, before anything is read: every command that does says so here, once.
+    if (const auto& recovered = repo_->recovered_write()) warn(*recovered);
     if (configure_merge_driver) configure_missing_merge_driver_once();
   }
   return *repo_;
@@ -325,13 +328,13 @@ void run_phase(PhaseOptions o, Context& ctx) {
 }  // namespace
 
 void register_phase_command(CLI::App& app, Context& ctx, const std::string& name, const std::string& phase,
-                            const std::string& description, const std::string& examples, bool with_evidence) {
+                            const std::string& description, const std::string& examples, PhaseEvidence evidence) {
   auto o = std::make_shared<PhaseOptions>();
   o->request.phase = phase;
   auto* cmd = app.add_subcommand(name, description);
   add_id_option(cmd, o->id, ctx);
   cmd->add_option("action", o->action, "What was done (several words are joined; - reads stdin)")->required();
-  if (with_evidence) {
+  if (evidence == PhaseEvidence::files) {
     repeatable(cmd->add_option("-e,--evidence", o->request.evidence_files,
                                "A file collected as evidence: its SHA-256, size, source path, collector and time go "
                                "on the timeline, and the file is kept under evidence/ (repeatable)")

@@ -133,9 +133,11 @@ CLI::Option* repeatable(CLI::Option* opt);
 /// The option that takes the incident ID, the same for every command.
 CLI::Option* add_id_option(CLI::App* cmd, std::string& id, Context& ctx);
 
+/// Whether a phase command takes evidence files (--evidence, --hash-only).
+enum class PhaseEvidence { none, files };
 /// Registers contain, eradicate or recover: record an action of that phase.
 void register_phase_command(CLI::App& app, Context& ctx, const std::string& name, const std::string& phase,
-                            const std::string& description, const std::string& examples, bool with_evidence);
+                            const std::string& description, const std::string& examples, PhaseEvidence evidence);
 
 /// irctl's version ("0.1.0"), and the line `irctl --version` prints:
 /// "irctl version 0.1.0", as git says it.

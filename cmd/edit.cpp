@@ -32,7 +32,7 @@ void run_edit(const EditOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
   const Recorder rec = ctx.recorder();
-  const EditDraft draft = start_edit(repo, id, o.discard);
+  const EditDraft draft = start_edit(repo, id, o.discard ? EarlierDraft::discard : EarlierDraft::resume);
   if (draft.resumed) ctx.status("Resuming your earlier edit of " + id + " (drop it with 'irctl edit --discard " + id + "')");
   const int status = run_editor(draft.path);
   const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);

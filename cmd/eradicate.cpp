@@ -9,7 +9,7 @@ void register_eradicate(CLI::App& app, Context& ctx) {
                          "Record an eradication action: the cause removed (moves the status to eradication)",
                          "  irctl eradicate @ \"Removed the web shell and patched CVE-2026-1234\"\n"
                          "  irctl eradicate K7Q Fixed the retry storm in the client library",
-                         false);
+                         PhaseEvidence::none);
 }
 
 }  // namespace irctl::cli

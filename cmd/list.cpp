@@ -60,7 +60,7 @@ void run_list(ListOptions o, Context& ctx) {
     std::string table = format_table(rows);
     if (color) {  // colour after alignment, so escape codes do not skew the columns
       const auto nl = table.find('\n');
-      table = colored(table.substr(0, nl), kDim, true) + table.substr(nl);
+      table = painted(table.substr(0, nl), kDim) + table.substr(nl);
     }
     ctx.io.out << table;
   } else {

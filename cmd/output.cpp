@@ -37,10 +37,9 @@ std::string with_members(std::string_view object, const Json& more) {
   return out + "\n}";
 }
 
-std::string colored(const std::string& s, const char* sgr, bool on) {
-  if (!on) return s;
-  return std::string("\033[") + sgr + "m" + s + "\033[0m";
-}
+std::string painted(const std::string& s, const char* sgr) { return std::string("\033[") + sgr + "m" + s + "\033[0m"; }
+
+std::string colored(const std::string& s, const char* sgr, bool on) { return on ? painted(s, sgr) : s; }
 
 std::string format_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> widths;

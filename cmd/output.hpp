@@ -14,7 +14,9 @@ namespace irctl::cli {
 
 // printable() and printable_text() are core/text.hpp's.
 
-/// Wraps `s` in an ANSI colour when `on`.
+/// Wraps `s` in an ANSI colour.
+std::string painted(const std::string& s, const char* sgr);
+/// painted(s, sgr) when `on`, else `s`.
 std::string colored(const std::string& s, const char* sgr, bool on);
 inline const char* kRed = "31";
 inline const char* kYellow = "33";

@@ -9,7 +9,7 @@ void register_recover(CLI::App& app, Context& ctx) {
                          "Record a recovery action: service being restored (moves the status to recovery)",
                          "  irctl recover @ \"Restored db-3 from the 02:00 snapshot\"\n"
                          "  irctl recover K7Q \"Traffic back on all regions; watching error rates\"",
-                         false);
+                         PhaseEvidence::none);
 }
 
 }  // namespace irctl::cli

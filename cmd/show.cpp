@@ -48,7 +48,7 @@ std::string with_line_colored(const std::string& text, size_t n, const char* sgr
   size_t at = 0;
   for (size_t i = 0; i < n; ++i) at = text.find('\n', at) + 1;
   const size_t end = text.find('\n', at);
-  return text.substr(0, at) + colored(text.substr(at, end - at), sgr, true) + text.substr(end);
+  return text.substr(0, at) + painted(text.substr(at, end - at), sgr) + text.substr(end);
 }
 
 std::string when(const std::optional<Timestamp>& t) { return t ? format_short(*t) + " UTC" : ""; }

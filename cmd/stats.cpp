@@ -96,7 +96,7 @@ void print_table(const StatsResult& r, const std::string& by, Context& ctx) {
   std::string table = format_table(rows);
   if (ctx.color_out()) {
     const auto nl = table.find('\n');
-    table = colored(table.substr(0, nl), kDim, true) + table.substr(nl);
+    table = painted(table.substr(0, nl), kDim) + table.substr(nl);
   }
   ctx.io.out << table;
   ctx.status("Times are mean / median (incidents measured), from the timelines: see irctl-stats(1).");

@@ -55,7 +55,8 @@ void run_task(const TaskOptions& o, Context& ctx) {
   if (o.numbers.empty())
     throw Error(Errc::usage, "which task?", "give its number: irctl task " + o.id + " " + o.action + " N");
   const bool done = o.action == "done";
-  const std::vector<EventResult> results = mark_tasks(repo, id, o.numbers, done, ctx.recorder());
+  const std::vector<EventResult> results =
+      mark_tasks(repo, id, o.numbers, done ? MarkAs::done : MarkAs::open, ctx.recorder());
   if (ctx.json() && results.size() > 1) {
     Json list = Json::array();
     for (const auto& r : results) list.push_back(event_result_json(r));

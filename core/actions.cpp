@@ -120,8 +120,9 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
   return result;
 }
 
-EventResult mark_follow_up(Repository& repo, const std::string& id, const std::string& which, bool done,
+EventResult mark_follow_up(Repository& repo, const std::string& id, const std::string& which, MarkAs mark,
                            const Recorder& rec) {
+  const bool done = mark == MarkAs::done;
   return record_event(
       repo, id,
       [&](const Incident& inc) -> std::optional<Event> {

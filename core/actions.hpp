@@ -32,7 +32,7 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
 
 /// Marks an action done (or open again). `which` is its number on the
 /// incident, or its id; nothing changes when it already is.
-EventResult mark_follow_up(Repository& repo, const std::string& id, const std::string& which, bool done,
+EventResult mark_follow_up(Repository& repo, const std::string& id, const std::string& which, MarkAs mark,
                            const Recorder& rec);
 
 struct FollowUpFilter {

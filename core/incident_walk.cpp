@@ -113,7 +113,7 @@ std::vector<std::string> Repository::list_files(const std::string& dir) const {
   return out;
 }
 
-void Repository::visit_incident_files(const IncidentFileVisitor& visit, bool with_stat) const {
+void Repository::visit_incident_files(const IncidentFileVisitor& visit, StatData stat_data) const {
   // Anything else in a month's folder (a subfolder, INC-….TOML) is passed on
   // with an empty ID: an incident moved there would otherwise vanish from
   // list and gate without a word.
@@ -157,7 +157,7 @@ void Repository::visit_incident_files(const IncidentFileVisitor& visit, bool wit
       const std::string dir = year_dir + "/" + month.d_name + "/";
       for_each_dir_entry(year_fd, month.d_name, dir.substr(0, dir.size() - 1), [&](int month_fd, const struct dirent& file) {
         struct stat st {};
-        if (!with_stat)
+        if (stat_data == StatData::skipped)
           take(dir, file.d_name, nullptr, nullptr);
         else if (::fstatat(month_fd, file.d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
           take(dir, file.d_name, nullptr, &st);
@@ -172,7 +172,7 @@ std::vector<std::string> Repository::incident_ids() const {
       [&](const std::string& id, const std::string&, const git_oid*, const struct stat*) {
         if (!id.empty()) ids.push_back(id);
       },
-      false);
+      StatData::skipped);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -218,7 +218,7 @@ std::vector<Repository::IncidentBlob> Repository::incident_blobs() const {
         }
         out.push_back(std::move(b));
       },
-      entries || index);
+      entries || index ? StatData::read : StatData::skipped);
   if (index) git_index_free(index);
   std::sort(out.begin(), out.end(), [](const IncidentBlob& a, const IncidentBlob& b) { return a.id < b.id; });
   return out;

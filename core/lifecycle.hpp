@@ -112,8 +112,11 @@ EventResult reopen_incident(Repository& repo, const std::string& id, const std::
 /// irctl (git revert of its commit undoes it); nothing to change when it is
 /// void already.
 EventResult void_incident(Repository& repo, const std::string& id, const std::string& reason, const Recorder& rec);
+/// Whether close_incident requires the postmortem; `forced` closes without
+/// one (--force), recording that it did.
+enum class ClosePolicy { needs_postmortem, forced };
 /// Refused until the postmortem (postmortems/<ID>.md) exists, unless forced.
-EventResult close_incident(Repository& repo, const std::string& id, bool force, const Recorder& rec);
+EventResult close_incident(Repository& repo, const std::string& id, ClosePolicy policy, const Recorder& rec);
 
 /// Who an update is for: internal (stakeholders) or external (customers).
 const AllowedValues& audiences();
@@ -131,12 +134,12 @@ struct SetRequest {
 };
 EventResult set_fields(Repository& repo, const std::string& id, const SetRequest& req, const Recorder& rec);
 
-/// Ticks off (or, with done = false, reopens) task `number` (1-based).
-EventResult mark_task(Repository& repo, const std::string& id, int number, bool done, const Recorder& rec);
+/// Ticks off (MarkAs::done) or reopens (MarkAs::open) task `number` (1-based).
+EventResult mark_task(Repository& repo, const std::string& id, int number, MarkAs mark, const Recorder& rec);
 /// mark_task for each of `numbers` in turn, one event and commit each (the
 /// write path makes one commit per event); refused before anything is
 /// recorded when any of them is not a task of the incident.
 std::vector<EventResult> mark_tasks(Repository& repo, const std::string& id, const std::vector<int>& numbers,
-                                    bool done, const Recorder& rec);
+                                    MarkAs mark, const Recorder& rec);
 
 }  // namespace irctl

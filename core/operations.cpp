@@ -94,8 +94,10 @@ InitResult init_repository(const InitRequest& request, const std::function<Actor
   const std::string& dir = request.dir;
   std::error_code ec;
   const bool dir_existed = std::filesystem::exists(dir, ec);
-  Repository repo = Repository::open_or_create(
-      dir, result.created_git, request.branch ? Repository::Search::upwards : Repository::Search::only_dir);
+  OpenedRepository opened =
+      Repository::open_or_create(dir, request.branch ? Repository::Search::upwards : Repository::Search::only_dir);
+  Repository& repo = opened.repository;
+  result.created_git = opened.created;
   result.root = repo.root().string();
   if (request.branch) {
     if (std::filesystem::is_regular_file(repo.root() / kConfigPath, ec))
@@ -295,11 +297,11 @@ std::string read_draft(const std::filesystem::path& p) {
 
 }  // namespace
 
-EditDraft start_edit(Repository& repo, const std::string& id, bool discard) {
+EditDraft start_edit(Repository& repo, const std::string& id, EarlierDraft earlier) {
   const auto draft = draft_path(repo, id);
   const auto original = std::filesystem::path(draft.string() + ".orig");
   std::error_code ec;
-  if (discard) {
+  if (earlier == EarlierDraft::discard) {
     std::filesystem::remove(draft, ec);
     std::filesystem::remove(original, ec);
   }

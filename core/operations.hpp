@@ -62,6 +62,9 @@ struct EventResult {
   /// action add: the number the new follow-up action has on the incident.
   int follow_up_number = 0;
 };
+/// What mark_task and mark_follow_up make a task or a follow-up action.
+enum class MarkAs { done, open };
+
 /// What --json says of a write, added to `j`: the commit and the event when
 /// one was recorded, and the hook's warning.
 void add_event_result_json(Json& j, const EventResult& r);
@@ -96,8 +99,10 @@ struct EditDraft {
   std::string path;      ///< the file to open in the editor
   bool resumed = false;  ///< an earlier edit that was not committed
 };
-/// Starts (or resumes) editing one incident; `discard` drops an earlier draft.
-EditDraft start_edit(Repository& repo, const std::string& id, bool discard);
+/// What start_edit does with an earlier edit that was not committed.
+enum class EarlierDraft { resume, discard };
+/// Starts (or resumes) editing one incident.
+EditDraft start_edit(Repository& repo, const std::string& id, EarlierDraft earlier);
 /// Commits the draft: it must parse and keep every timeline entry; changes
 /// someone committed meanwhile are merged in (merge_incident); fields that no
 /// longer follow from the timeline are recorded by an "edit" event. The draft

@@ -1,20 +1,22 @@
+// Postmortems: the data a template sees (template_data), the templates a
+// repository has, rendering (render_template) and writing and committing the
+// document (write_postmortem). A template's tags are checked in
+// template_check.cpp, the prose regions are kept in prose_regions.cpp.
+
 #include "core/postmortem.hpp"
 
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
-#include <deque>
 #include <filesystem>
-#include <map>
 #include <regex>
-#include <set>
-#include <string_view>
 
 #include "core/embedded.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/lifecycle.hpp"
 #include "core/metrics.hpp"
+#include "core/postmortem_internal.hpp"
 #include "core/util/file.hpp"
 #include "core/validate.hpp"
 
@@ -63,199 +65,6 @@ Data to_data(const Json& j) {
   }
 }
 
-// "line:column" of a byte offset in a template.
-std::string where(const std::string& text, size_t offset) {
-  offset = std::min(offset, text.size());
-  const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
-  const size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  const size_t column = line_start == std::string::npos || offset == 0 ? offset + 1 : offset - line_start;
-  return std::to_string(line) + ":" + std::to_string(column);
-}
-
-const char* const kDataHint =
-    "the data a template sees is described in irctl-templates(5); see real data with 'irctl show ID --json'";
-
-// Follows Mustache's lookup of a dotted name through the stack of section
-// contexts. A null context stands for one whose keys cannot be known (an
-// empty list): anything may be in it.
-bool resolves(const std::vector<const Json*>& stack, const std::string& name) {
-  if (name == ".") return true;
-  const std::string first = name.substr(0, name.find('.'));
-  for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
-    if (*it == nullptr) return true;
-    if (!(*it)->is_object() || !(*it)->contains(first)) continue;
-    const Json* v = &(**it)[first];
-    size_t pos = first.size();
-    while (pos < name.size()) {
-      const size_t next = name.find('.', pos + 1);
-      const std::string key = name.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
-      if (v->is_array()) return true;  // keys of list items are checked in their section
-      if (!v->is_object() || !v->contains(key)) return false;
-      v = &(*v)[key];
-      pos = next == std::string::npos ? name.size() : next;
-    }
-    return true;
-  }
-  return false;
-}
-
-const Json* lookup(const std::vector<const Json*>& stack, const std::string& name) {
-  if (name == ".") return stack.back();
-  for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
-    if (*it == nullptr) return nullptr;
-    const Json* v = *it;
-    size_t start = 0;
-    bool found = true;
-    while (true) {
-      const size_t dot = name.find('.', start);
-      const std::string key = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-      if (!v->is_object() || !v->contains(key)) {
-        found = false;
-        break;
-      }
-      v = &(*v)[key];
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    if (found) return v;
-  }
-  return nullptr;
-}
-
-// The context a section pushes: an object, the union of the objects of a
-// list, or null when its keys cannot be known.
-Json section_context(const Json* v) {
-  if (!v) return nullptr;
-  if (v->is_object()) return *v;
-  if (v->is_array()) {
-    Json merged = Json::object();
-    for (const auto& item : *v) {
-      if (!item.is_object()) return Json::object();
-      merged.update(item);
-    }
-    return v->empty() ? Json(nullptr) : merged;
-  }
-  return Json::object();
-}
-
-// A tag as kainjow-mustache reads it.
-struct Tag {
-  char kind = 0;  ///< '#', '^', '/', '>', '!', '&', '=' (delimiters set), or 0 for a variable
-  std::string name;
-  size_t offset = 0;  ///< where it starts in the template
-};
-
-// Reads the tags of a template by kainjow-mustache's own rules, so that the
-// checks see what the renderer will: set-delimiter tags change the
-// delimiters of every tag after them, and a triple mustache exists only
-// while the delimiters are the default braces. One pass over the text.
-class TagReader {
- public:
-  explicit TagReader(const Template& tmpl) : tmpl_(tmpl) {}
-
-  /// The next tag; nullopt after the last one.
-  std::optional<Tag> next() {
-    const std::string& t = tmpl_.text;
-    const size_t start = t.find(open_, pos_);
-    if (start == std::string::npos) return std::nullopt;
-    size_t inner = start + open_.size();
-    const bool triple = open_ == "{{" && close_ == "}}" && inner < t.size() && t[inner] == '{';
-    if (triple) ++inner;
-    const std::string& close = triple ? kTripleClose : close_;
-    const size_t end = t.find(close, inner);
-    if (end == std::string::npos)
-      throw Error(Errc::data, tmpl_.name + ":" + where(t, start) + ": unclosed tag", "close it with " + close);
-    pos_ = end + close.size();
-    Tag tag{triple ? '&' : char{0}, kainjow::mustache::trim(t.substr(inner, end - inner)), start};
-    if (triple || tag.name.empty()) return tag;
-    if (tag.name[0] == '=') {
-      set_delimiters(tag);
-      tag.kind = '=';
-    } else if (std::string_view("#^/>&!").find(tag.name[0]) != std::string_view::npos) {
-      tag.kind = tag.name[0];
-      tag.name = kainjow::mustache::trim(tag.name.substr(1));
-    }
-    return tag;
-  }
-
-  /// How a tag of `kind` is written with the delimiters in force: {{#name}}.
-  std::string spelled(char kind, const std::string& name) const {
-    return open_ + (kind ? std::string(1, kind) : "") + name + close_;
-  }
-
- private:
-  // "=<% %>=": two delimiters without '=' or white space, apart by spaces.
-  void set_delimiters(const Tag& tag) {
-    const std::string& s = tag.name;
-    const auto valid = [](const std::string& d) {
-      return !d.empty() && std::none_of(d.begin(), d.end(),
-                                        [](char c) { return c == '=' || std::isspace(static_cast<unsigned char>(c)); });
-    };
-    const std::string both = s.size() >= 5 && s.back() == '=' ? kainjow::mustache::trim(s.substr(1, s.size() - 2)) : "";
-    const size_t space = both.find(' ');
-    const std::string open = both.substr(0, space);
-    const std::string close = space == std::string::npos ? "" : both.substr(both.find_first_not_of(' ', space));
-    if (!valid(open) || !valid(close))
-      throw Error(Errc::data, tmpl_.name + ":" + where(tmpl_.text, tag.offset) + ": invalid set-delimiter tag",
-                  "write it as {{=<% %>=}}: two delimiters apart by a space, without '=' or spaces in them");
-    open_ = open;
-    close_ = close;
-  }
-
-  static inline const std::string kTripleClose = "}}}";
-  const Template& tmpl_;
-  size_t pos_ = 0;
-  std::string open_ = "{{";
-  std::string close_ = "}}";
-};
-
-// Deeper than any document needs, and shallow enough for kainjow's
-// recursive renderer.
-constexpr size_t kMaxSectionDepth = 64;
-
-// Checks every tag against the data, so that a misspelt name is an error and
-// not an empty spot in a postmortem. Linear in the size of the template: a
-// tag's line and column are counted only for an error.
-void check_tags(const Template& tmpl, const Json& data) {
-  const auto at = [&](const Tag& tag) { return tmpl.name + ":" + where(tmpl.text, tag.offset); };
-  // A deque, so that the stack's pointers stay valid as contexts come and go.
-  std::deque<Json> contexts;
-  std::vector<const Json*> stack = {&data};
-  std::vector<Tag> open;
-  TagReader reader(tmpl);
-  while (const auto tag = reader.next()) {
-    if (tag->kind == '!' || tag->kind == '=') continue;
-    if (tag->kind == '>')
-      throw Error(Errc::data, at(*tag) + ": partials (" + reader.spelled('>', tag->name) + ") are not supported",
-                  "put the text in the template");
-    if (tag->kind == '/') {
-      // Worded as kainjow-mustache words it, as before these checks came first.
-      if (open.empty()) throw Error(Errc::data, at(*tag) + ": unopened section \"" + tag->name + "\"", "remove it");
-      if (open.back().name != tag->name)
-        throw Error(Errc::data, at(*tag) + ": " + reader.spelled('/', tag->name) + " closes a section that is not open",
-                    "the open section is " + reader.spelled('#', open.back().name) + ": close it first");
-      open.pop_back();
-      stack.pop_back();
-      contexts.pop_back();
-      continue;
-    }
-    if (!resolves(stack, tag->name)) throw Error(Errc::data, at(*tag) + ": unknown tag " + quote(tag->name), kDataHint);
-    if (tag->kind == '#' || tag->kind == '^') {
-      if (open.size() == kMaxSectionDepth)
-        throw Error(
-            Errc::data,
-            at(*tag) + ": sections are nested too deeply (more than " + std::to_string(kMaxSectionDepth) + " levels)",
-            "close some of the sections that are open before opening this one");
-      contexts.push_back(tag->kind == '#' ? section_context(lookup(stack, tag->name)) : Json::object());
-      stack.push_back(contexts.back().is_null() ? nullptr : &contexts.back());
-      open.push_back(*tag);
-    }
-  }
-  if (!open.empty())
-    throw Error(Errc::data, at(open.back()) + ": unclosed section \"" + open.back().name + "\"",
-                "close it with " + reader.spelled('/', open.back().name));
-}
-
 // A link goes into a Markdown link's destination: only one that irctl
 // accepts (a hand edit may have stored any text; it is left out then), with
 // the parentheses that could end the destination early percent-encoded.
@@ -284,82 +93,6 @@ Json events_of(const std::vector<Event>& events, const std::string& type) {
   for (const auto& e : events)
     if (e.type == type) list.push_back(event_view(e));
   return list;
-}
-
-struct ProseRegion {
-  std::string name;
-  std::string prose;
-  size_t begin = 0;  ///< where its opening marker starts
-  size_t end = 0;    ///< just after its closing marker
-};
-
-constexpr std::string_view kProseOpen = "<!-- irctl:prose ";
-constexpr std::string_view kProseEnd = "<!-- irctl:end -->";
-
-bool is_region_name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-}
-
-// The regions "<!-- irctl:prose NAME -->" (ending its line) ... "<!--
-// irctl:end -->" of a document. Read by hand, in one pass: libstdc++'s
-// regular expressions recurse once per character matched, and a long
-// region ran out of stack. The marker line may end in CRLF (a document
-// edited on Windows); the prose is kept byte for byte, line endings and all.
-std::vector<ProseRegion> prose_regions(const std::string& doc) {
-  std::vector<ProseRegion> regions;
-  for (size_t pos = doc.find(kProseOpen); pos != std::string::npos; pos = doc.find(kProseOpen, pos)) {
-    const size_t name = pos + kProseOpen.size();
-    size_t name_end = name;
-    while (name_end < doc.size() && is_region_name_char(doc[name_end])) ++name_end;
-    size_t line_end = name_end + 4;  // " -->"
-    const bool marker = name_end > name && doc.compare(name_end, 4, " -->") == 0;
-    if (marker && line_end < doc.size() && doc[line_end] == '\r') ++line_end;
-    if (!marker || line_end >= doc.size() || doc[line_end] != '\n') {
-      ++pos;
-      continue;
-    }
-    const size_t end = doc.find(kProseEnd, line_end + 1);
-    if (end == std::string::npos) break;  // no later region can be closed either
-    regions.push_back(
-        {doc.substr(name, name_end - name), doc.substr(line_end + 1, end - line_end - 1), pos, end + kProseEnd.size()});
-    pos = end + kProseEnd.size();
-  }
-  return regions;
-}
-
-// Whether `text` ends where a marker could begin ("...<!-- irc"), so that
-// the text after it in the document (another field: {{a}}{{b}}) could end it.
-bool ends_in_marker_start(std::string_view text) {
-  const size_t lt = text.rfind('<');
-  if (lt == std::string_view::npos) return false;
-  std::string_view tail = text.substr(lt);
-  constexpr std::string_view kComment = "<!--", kWord = "irctl:";
-  if (tail.size() <= kComment.size()) return kComment.substr(0, tail.size()) == tail;
-  if (tail.substr(0, kComment.size()) != kComment) return false;
-  tail.remove_prefix(std::min(tail.size(), tail.find_first_not_of(" \t\r\n", kComment.size())));
-  return tail.size() < kWord.size() && kWord.substr(0, tail.size()) == tail;
-}
-
-// The prose markers are the template's, never the incident's: where a text
-// of the incident holds one ("<!-- irctl:end -->" in a note), or ends with
-// the start of one, its '<' becomes the entity "&lt;", which Markdown shows
-// as '<', so that a rendering again finds only the template's markers.
-std::string defuse_markers(std::string text) {
-  for (size_t pos = text.find("<!--"); pos != std::string::npos; pos = text.find("<!--", pos + 1)) {
-    const size_t word = text.find_first_not_of(" \t\r\n", pos + 4);
-    if (word != std::string::npos && text.compare(word, 6, "irctl:") == 0) text.replace(pos, 1, "&lt;");
-  }
-  if (ends_in_marker_start(text)) text.replace(text.rfind('<'), 1, "&lt;");
-  return text;
-}
-
-void defuse_markers_in(Json& data) {
-  // Control characters too: a committed postmortem is read with cat and
-  // 'git show', and an escape sequence in a note must not drive a terminal.
-  if (data.is_string())
-    data = defuse_markers(printable_text(data.get<std::string>()));
-  else if (data.is_structured())
-    for (auto& item : data) defuse_markers_in(item);
 }
 
 bool safe_output_path(const std::string& path) {
@@ -599,39 +332,6 @@ std::string squeeze_blank_lines(const std::string& text) {
 
 }  // namespace
 
-namespace {
-
-size_t occurrences(std::string_view text, std::string_view what) {
-  size_t n = 0;
-  for (size_t pos = text.find(what); pos != std::string_view::npos; pos = text.find(what, pos + what.size())) ++n;
-  return n;
-}
-
-// Each region's name once: the template's check of unique names cannot see
-// a name a tag fills in. And an opening marker that opens no region (not on a line of its own, or never
-// closed) would, on the next rendering, take in text that follows it (the
-// "Kept from an earlier version" block): every rendering would then grow the
-// postmortem. The incident's own text cannot open one (defuse_markers), so
-// such a marker is the template's. A stray end marker is harmless: regions
-// are found from their opening.
-void require_paired_markers(const std::string& rendered, const std::string& template_name) {
-  const auto found = prose_regions(rendered);
-  std::set<std::string> names;
-  for (const auto& region : found)
-    // Two regions of one name would both take the one kept text.
-    if (!names.insert(region.name).second)
-      throw Error(Errc::data, template_name + ": the prose region " + quote(region.name) + " appears twice",
-                  "give each region of the template a name of its own");
-  const size_t regions = found.size();
-  if (occurrences(rendered, kProseOpen) != regions)
-    throw Error(Errc::data,
-                template_name + ": a prose marker opens no region: each '" + std::string(kProseOpen) +
-                    "NAME -->' must end its line and be closed by a later '" + std::string(kProseEnd) + "'",
-                "fix the template; irctl-templates(5) describes the prose regions");
-}
-
-}  // namespace
-
 std::string render_template(const Template& tmpl, const Json& data) {
   // Checked before kainjow-mustache reads it: its reading recurses (and
   // copies) once per level of nested sections, which the checks bound.
@@ -659,34 +359,6 @@ std::string render_template(const Template& tmpl, const Json& data) {
   out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
   out = squeeze_blank_lines(out);
   require_paired_markers(out, tmpl.name);
-  return out;
-}
-
-std::string keep_prose(const std::string& rendered, const std::string& previous) {
-  std::map<std::string, std::string> kept;
-  std::vector<std::string> order;
-  for (auto& region : prose_regions(previous)) {
-    kept[region.name] = std::move(region.prose);
-    order.push_back(region.name);
-  }
-  std::string out;
-  std::set<std::string> used;
-  size_t last = 0;
-  for (const auto& region : prose_regions(rendered)) {
-    out.append(rendered, last, region.begin - last);
-    const auto found = kept.find(region.name);
-    out += std::string(kProseOpen) + region.name + " -->\n" + (found != kept.end() ? found->second : region.prose) +
-           std::string(kProseEnd);
-    used.insert(region.name);
-    last = region.end;
-  }
-  out.append(rendered, last);
-  std::string orphans;
-  for (const auto& name : order)
-    if (!used.count(name)) orphans += "<!-- irctl:prose " + name + " -->\n" + kept[name] + "<!-- irctl:end -->\n\n";
-  if (!orphans.empty())
-    out += "\n## Kept from an earlier version\n\nThe template no longer has these sections; what was written in "
-           "them is kept here.\n\n" + orphans;
   return out;
 }
 

@@ -101,14 +101,14 @@ Repository Repository::discover(const fs::path& start) {
   return r;
 }
 
-Repository Repository::open_or_create(const fs::path& dir, bool& created, Search search) {
+OpenedRepository Repository::open_or_create(const fs::path& dir, Search search) {
   git::ensure_initialised();
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error(Errc::failure, "cannot create " + quote(dir.string()) + ": " + ec.message());
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, dir.c_str(), search == Search::upwards ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
-  created = false;
+  bool created = false;
   if (rc == GIT_ENOTFOUND) {
     rc = git_repository_init(&raw, dir.c_str(), 0);
     created = true;
@@ -117,7 +117,7 @@ Repository Repository::open_or_create(const fs::path& dir, bool& created, Search
   git::RepositoryPtr repo(raw);
   if (git_repository_is_bare(raw))
     throw Error(Errc::usage, dir.string() + " is a bare git repository", "run 'irctl init' in a clone with a work tree");
-  return Repository(std::move(repo), work_tree_of(raw));
+  return OpenedRepository{Repository(std::move(repo), work_tree_of(raw)), created};
 }
 
 std::optional<std::string> Repository::git_config_value(const std::string& key) const {

@@ -88,6 +88,8 @@ class RepositoryLock {
   int fd_;
 };
 
+struct OpenedRepository;
+
 class Repository {
  public:
   /// Finds the repository that holds `start` (upwards, like git). Throws
@@ -99,9 +101,9 @@ class Repository {
     only_dir,  ///< `dir` itself, else a new one is created there
     upwards,   ///< also a git repository that holds `dir`, like git does
   };
-  /// Opens the git repository at `dir`, creating it when there is none (and
-  /// setting `created`), for `irctl init`. Does not require .irctl/ to exist.
-  static Repository open_or_create(const std::filesystem::path& dir, bool& created, Search search = Search::only_dir);
+  /// Opens the git repository at `dir`, creating it when there is none, for
+  /// `irctl init`. Does not require .irctl/ to exist.
+  static OpenedRepository open_or_create(const std::filesystem::path& dir, Search search = Search::only_dir);
 
   /// Sets (or with nullopt removes) a key of the repository's own git
   /// configuration (.git/config), never the user's.
@@ -269,12 +271,14 @@ class Repository {
   void sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, class IndexLock& lock,
                              const WorkTreePerms& perms = {});
   std::filesystem::path journal_path() const;
+  /// Whether visit_incident_files stats each file in the checkout layout.
+  enum class StatData { skipped, read };
   /// Calls `visit` with the ID and path of every incident file, in no order,
   /// with its blob id in the branch layout, and in the checkout layout its
-  /// stat data when `with_stat` (null otherwise).
+  /// stat data when StatData::read (null otherwise).
   using IncidentFileVisitor = std::function<void(const std::string& id, const std::string& path, const git_oid* blob,
                                                  const struct stat* st)>;
-  void visit_incident_files(const IncidentFileVisitor& visit, bool with_stat) const;
+  void visit_incident_files(const IncidentFileVisitor& visit, StatData stat_data) const;
 
   git::RepositoryPtr repo_;
   std::filesystem::path root_;
@@ -285,6 +289,12 @@ class Repository {
   mutable std::filesystem::path canonical_root_;     ///< for outside_reason
   mutable std::filesystem::path canonical_git_dir_;  ///< for outside_reason
   std::optional<std::string> recovered_write_;
+};
+
+/// What Repository::open_or_create found or made.
+struct OpenedRepository {
+  Repository repository;
+  bool created = false;  ///< there was no git repository: a new one was made
 };
 
 }  // namespace irctl

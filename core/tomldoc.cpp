@@ -105,10 +105,14 @@ std::string value_on_key_line(const TomlValue& v) {
   return lines + "]";
 }
 
-// Writes the key = value lines of a table; deeper tables are inline.
-void write_body(const TomlTable& table, bool nested_as_inline, std::string& out) {
+// What write_body does with the tables a table holds: the top level leaves
+// them out (write_toml writes them as [sections] after), deeper ones are inline.
+enum class NestedTables { left_out, written_inline };
+
+// Writes the key = value lines of a table.
+void write_body(const TomlTable& table, NestedTables nested, std::string& out) {
   for (const auto& [k, v] : table) {
-    if (!nested_as_inline && (v.is_table() || is_array_of_tables(v))) continue;
+    if (nested == NestedTables::left_out && (v.is_table() || is_array_of_tables(v))) continue;
     write_comments(v, out);
     out += key_literal(k) + " = " + value_on_key_line(v) + "\n";
   }
@@ -211,20 +215,20 @@ std::string toml_string_literal(const std::string& s) {
 std::string write_toml(const TomlValue& root) {
   std::string out;
   const TomlTable& table = root.as_table();
-  write_body(table, false, out);
+  write_body(table, NestedTables::left_out, out);
   for (const auto& [k, v] : table) {
     if (v.is_table()) {
       out += "\n";
       write_comments(v, out);
       out += "[" + key_literal(k) + "]\n";
-      write_body(v.as_table(), true, out);
+      write_body(v.as_table(), NestedTables::written_inline, out);
     } else if (is_array_of_tables(v)) {
       write_comments(v, out);
       for (const auto& element : v.as_array()) {
         out += "\n";
         write_comments(element, out);
         out += "[[" + key_literal(k) + "]]\n";
-        write_body(element.as_table(), true, out);
+        write_body(element.as_table(), NestedTables::written_inline, out);
       }
     }
   }

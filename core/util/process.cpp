@@ -196,8 +196,11 @@ void wait_for(pid_t pid, int& status) {
   }
 }
 
+// Whether the child's standard input is a pipe from irctl.
+enum class InputPipe { none, piped };
+
 // The one fork and exec: run_process and start_process both start here.
-Child start_child(const ProcessOptions& options, bool input_pipe, const SignalsWhileRunning* signals) {
+Child start_child(const ProcessOptions& options, InputPipe stdin_from, const SignalsWhileRunning* signals) {
   if (options.argv.empty()) throw Error(Errc::failure, "cannot run a program without a name");
   const std::string& program = options.argv.front();
   ChildSetup child;
@@ -219,7 +222,7 @@ Child start_child(const ProcessOptions& options, bool input_pipe, const SignalsW
   child.signals = signals;
 
   Pipe input, output;
-  if (input_pipe) input = make_pipe(program);
+  if (stdin_from == InputPipe::piped) input = make_pipe(program);
   if (options.output == ProcessOutput::capture) output = make_pipe(program);
   Pipe exec_failed = make_pipe(program);
   child.input = input.read.get();
@@ -291,7 +294,7 @@ int poll_timeout_ms(const std::optional<Clock::time_point>& deadline) {
 ProcessResult run_process(const ProcessOptions& options) {
   const SignalsWhileRunning signals(options.interrupts);
   const auto start = Clock::now();
-  Child child = start_child(options, options.input.has_value(), &signals);
+  Child child = start_child(options, options.input ? InputPipe::piped : InputPipe::none, &signals);
   ProcessResult result;
   if (!child.started) {
     result.status = child.status;
@@ -376,7 +379,7 @@ RunningProcess start_process(const ProcessOptions& options) {
     throw Error(Errc::failure,
                 "start_process takes no input text, captured output, timeout or child-only "
                 "interrupts: those need run_process");
-  Child child = start_child(options, true, nullptr);
+  Child child = start_child(options, InputPipe::piped, nullptr);
   return RunningProcess(child.pid, child.started ? child.to_child.release() : -1, child.started, child.status);
 }
 

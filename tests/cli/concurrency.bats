@@ -510,3 +510,30 @@ assert_in_step_with() {
   assert_one_commit_since "$from"
   ! note_texts | grep -qxF "never committed"
 }
+
+@test "the command that finishes an interrupted write says so on stderr, once, before its own message" {
+  from=$(git rev-parse HEAD)
+  to=$(commit_with_note "reached the branch")
+  write_journal "$from" "$to"
+  git update-ref "$(git symbolic-ref HEAD)" "$to" "$from"
+
+  run --separate-stderr irctl action add "$ID" "Add a canary stage"
+  assert_status 0
+  [ "$stderr" = "irctl: warning: finished an interrupted write: the work tree now matches ${to:0:12}
+$ID: action 1 added: Add a canary stage" ]
+  assert_one_commit_since "$to"
+  assert_no_leftovers
+}
+
+@test "the command that drops an interrupted write that never reached the branch says so on stderr" {
+  from=$(git rev-parse HEAD)
+  to=$(commit_with_note "never committed")
+  write_journal "$from" "$to"
+
+  run --separate-stderr irctl action add "$ID" "Add a canary stage"
+  assert_status 0
+  [ "$stderr" = "irctl: warning: dropped an interrupted write that never reached $(git symbolic-ref HEAD)
+$ID: action 1 added: Add a canary stage" ]
+  assert_one_commit_since "$from"
+  assert_no_leftovers
+}

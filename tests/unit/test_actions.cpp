@@ -434,7 +434,7 @@ TEST_SUITE("actions") {
     add(repo, id, "one");
     const auto two = add(repo, id, "two");
 
-    const auto d = mark_follow_up(repo, id, "2", true, recorder({"Carol", "carol@example.com"}));
+    const auto d = mark_follow_up(repo, id, "2", MarkAs::done, recorder({"Carol", "carol@example.com"}));
     CHECK(d.recorded);
     CHECK(d.event.type == "action-done");
     CHECK(d.event.text == "done 2: two");
@@ -445,26 +445,26 @@ TEST_SUITE("actions") {
     CHECK_FALSE(actions[0].done);
 
     const size_t commits = incident_history(repo, id).size();
-    CHECK_FALSE(mark_follow_up(repo, id, "2", true, recorder()).recorded);
-    CHECK_FALSE(mark_follow_up(repo, id, two.event.id, true, recorder()).recorded);
-    CHECK_FALSE(mark_follow_up(repo, id, "1", false, recorder()).recorded);  // open already
+    CHECK_FALSE(mark_follow_up(repo, id, "2", MarkAs::done, recorder()).recorded);
+    CHECK_FALSE(mark_follow_up(repo, id, two.event.id, MarkAs::done, recorder()).recorded);
+    CHECK_FALSE(mark_follow_up(repo, id, "1", MarkAs::open, recorder()).recorded);  // open already
     CHECK(incident_history(repo, id).size() == commits);
 
     // by id, in any case
     std::string lower_id = two.event.id;
     std::transform(lower_id.begin(), lower_id.end(), lower_id.begin(), [](unsigned char c) { return std::tolower(c); });
-    const auto r = mark_follow_up(repo, id, lower_id, false, recorder());
+    const auto r = mark_follow_up(repo, id, lower_id, MarkAs::open, recorder());
     CHECK(r.event.type == "action-reopen");
     CHECK(r.event.text == "reopened 2: two");
     CHECK_FALSE(load_incident(repo, id).incident().actions[1].done);
-    CHECK(mark_follow_up(repo, id, " 1 ", true, recorder()).event.text == "done 1: one");
+    CHECK(mark_follow_up(repo, id, " 1 ", MarkAs::done, recorder()).event.text == "done 1: one");
 
     for (const char* bad : {"0", "3", "99999999999", "NOSUCHACTION", ""}) {
       CAPTURE(bad);
-      CHECK(code_of([&] { mark_follow_up(repo, id, bad, true, recorder()); }) == Errc::not_found);
+      CHECK(code_of([&] { mark_follow_up(repo, id, bad, MarkAs::done, recorder()); }) == Errc::not_found);
     }
     const std::string empty = declare(repo, "No actions");
-    CHECK(code_of([&] { mark_follow_up(repo, empty, "1", true, recorder()); }) == Errc::not_found);
+    CHECK(code_of([&] { mark_follow_up(repo, empty, "1", MarkAs::done, recorder()); }) == Errc::not_found);
     CHECK(incident_history(repo, id).size() == commits + 2);
   }
 
@@ -473,10 +473,10 @@ TEST_SUITE("actions") {
     Repository repo = new_repository(dir);
     const std::string id = declare(repo, "Disk full");
     resolve_incident(repo, id, std::nullopt, std::nullopt, recorder());
-    close_incident(repo, id, true, recorder());
+    close_incident(repo, id, ClosePolicy::forced, recorder());
     REQUIRE(load_incident(repo, id).incident().status == "closed");
     CHECK(add(repo, id, "Alert on disk usage", "bob").recorded);
-    CHECK(mark_follow_up(repo, id, "1", true, recorder()).recorded);
+    CHECK(mark_follow_up(repo, id, "1", MarkAs::done, recorder()).recorded);
     CHECK(load_incident(repo, id).incident().actions.at(0).done);
   }
 
@@ -492,7 +492,7 @@ TEST_SUITE("actions") {
     add(repo, b, "b-done", "alice", "2026-09-01");
     add(repo, b, "b-today", "", "2026-11-28");
     add(repo, b, "b-undated");
-    mark_follow_up(repo, b, "2", true, recorder());
+    mark_follow_up(repo, b, "2", MarkAs::done, recorder());
 
     const FollowUpList all = list_follow_ups(repo, filter_for("2026-11-28"));
     CHECK(all.problems.empty());

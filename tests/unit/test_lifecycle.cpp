@@ -163,8 +163,9 @@ TEST_SUITE("lifecycle") {
     post_update(f.repo, f.id, "All clear", "external", recorder());  // still welcome once resolved
     CHECK(f.events() == before + 1);
 
-    CHECK(code_of([&] { close_incident(f.repo, f.id, false, recorder()); }) == Errc::refused);  // no postmortem
-    close_incident(f.repo, f.id, true, recorder());
+    CHECK(code_of([&] { close_incident(f.repo, f.id, ClosePolicy::needs_postmortem, recorder()); }) ==
+          Errc::refused);  // no postmortem
+    close_incident(f.repo, f.id, ClosePolicy::forced, recorder());
     CHECK(f.incident().status == "closed");
     CHECK(code_of([&] { post_update(f.repo, f.id, "more", "internal", recorder()); }) == Errc::refused);
     CHECK(code_of([&] { set_fields(f.repo, f.id, {std::string("x"), {}, {}, {}, {}, {}, {}}, recorder()); }) ==
@@ -180,15 +181,16 @@ TEST_SUITE("lifecycle") {
 
   TEST_CASE("close needs a resolved incident and, unless forced, a postmortem") {
     Fixture f;
-    CHECK(code_of([&] { close_incident(f.repo, f.id, true, recorder()); }) == Errc::refused);
+    CHECK(code_of([&] { close_incident(f.repo, f.id, ClosePolicy::forced, recorder()); }) == Errc::refused);
     resolve_incident(f.repo, f.id, std::nullopt, std::nullopt, recorder());
     std::filesystem::create_directories(f.dir.path() / "postmortems");
     std::ofstream(f.dir.path() / postmortem_path(f.id)) << "# Postmortem\n";
-    CHECK(code_of([&] { close_incident(f.repo, f.id, false, recorder()); }) == Errc::refused);  // not committed
+    CHECK(code_of([&] { close_incident(f.repo, f.id, ClosePolicy::needs_postmortem, recorder()); }) ==
+          Errc::refused);  // not committed
     f.repo.commit({{postmortem_path(f.id), "# Postmortem\n"}}, "postmortem", kAlice, now_utc());
-    const auto r = close_incident(f.repo, f.id, false, recorder());
+    const auto r = close_incident(f.repo, f.id, ClosePolicy::needs_postmortem, recorder());
     CHECK(r.event.text == "closed");
-    CHECK_FALSE(close_incident(f.repo, f.id, false, recorder()).recorded);
+    CHECK_FALSE(close_incident(f.repo, f.id, ClosePolicy::needs_postmortem, recorder()).recorded);
   }
 
   TEST_CASE("evidence is hashed, sized and kept by its hash") {
@@ -217,13 +219,13 @@ TEST_SUITE("lifecycle") {
     Fixture f;
     const Incident inc = f.incident();
     REQUIRE(inc.tasks.size() == 8);  // the default outage playbook
-    mark_task(f.repo, f.id, 2, true, recorder());
+    mark_task(f.repo, f.id, 2, MarkAs::done, recorder());
     CHECK(f.incident().tasks[1].done);
     CHECK(f.incident().tasks[1].done_by == "Alice Example <alice@example.com>");
-    CHECK_FALSE(mark_task(f.repo, f.id, 2, true, recorder()).recorded);
-    mark_task(f.repo, f.id, 2, false, recorder());
+    CHECK_FALSE(mark_task(f.repo, f.id, 2, MarkAs::done, recorder()).recorded);
+    mark_task(f.repo, f.id, 2, MarkAs::open, recorder());
     CHECK_FALSE(f.incident().tasks[1].done);
-    CHECK(code_of([&] { mark_task(f.repo, f.id, 9, true, recorder()); }) == Errc::usage);
+    CHECK(code_of([&] { mark_task(f.repo, f.id, 9, MarkAs::done, recorder()); }) == Errc::usage);
 
     DeclareRequest breach;
     breach.title = "Leaked credentials";

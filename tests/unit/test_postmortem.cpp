@@ -166,7 +166,7 @@ TEST_SUITE("postmortem") {
     CHECK(again.text.find("Fast rollback.") != std::string::npos);
     CHECK(again.text.find("Customer follow-up done") != std::string::npos);
 
-    CHECK(close_incident(repo, id, false, at(50)).recorded);  // the postmortem exists now
+    CHECK(close_incident(repo, id, ClosePolicy::needs_postmortem, at(50)).recorded);  // the postmortem exists now
     try {
       write_postmortem(repo, id, {}, PostmortemMode::commit, at(51));
       FAIL("no error");
