@@ -9,8 +9,8 @@
 #include "cmd/output.hpp"
 #include "cmd/pager.hpp"
 #include "core/error.hpp"
-#include "core/validate.hpp"
-#include "core/merge.hpp"
+#include "core/model/validate.hpp"
+#include "core/store/merge.hpp"
 
 #ifndef IRCTL_VERSION
 #define IRCTL_VERSION "dev"

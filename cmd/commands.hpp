@@ -15,8 +15,8 @@
 #include "cmd/values.hpp"
 #include "core/error.hpp"
 #include "core/lifecycle.hpp"
+#include "core/model/tomldoc.hpp"
 #include "core/operations.hpp"
-#include "core/tomldoc.hpp"
 
 namespace irctl::cli {
 

@@ -6,8 +6,8 @@
 #include <cctype>
 
 #include "cmd/commands.hpp"
-#include "core/embedded.hpp"
-#include "core/text.hpp"
+#include "core/model/embedded.hpp"
+#include "core/util/text.hpp"
 
 namespace irctl::cli {
 namespace {

@@ -1,7 +1,7 @@
 // irctl install-merge-driver: let plain git merge incident files as sync does.
 
 #include "cmd/commands.hpp"
-#include "core/merge.hpp"
+#include "core/store/merge.hpp"
 
 namespace irctl::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "cmd/commands.hpp"
-#include "core/merge.hpp"
+#include "core/store/merge.hpp"
 #include "core/util/file.hpp"
 
 namespace irctl::cli {

@@ -6,13 +6,13 @@
 #include <string_view>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/incident.hpp"
-#include "core/text.hpp"
+#include "core/model/config.hpp"
+#include "core/model/incident.hpp"
+#include "core/util/text.hpp"
 
 namespace irctl::cli {
 
-// printable() and printable_text() are core/text.hpp's.
+// printable() and printable_text() are core/util/text.hpp's.
 
 /// Wraps `s` in an ANSI colour.
 std::string painted(const std::string& s, const char* sgr);

@@ -2,7 +2,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
-#include "core/ids.hpp"
+#include "core/model/ids.hpp"
 #include "core/postmortem.hpp"
 
 namespace irctl::cli {

@@ -5,7 +5,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
-#include "core/conflicts.hpp"
+#include "core/store/conflicts.hpp"
 
 namespace irctl::cli {
 namespace {

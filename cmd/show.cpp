@@ -5,8 +5,8 @@
 
 #include "cmd/output.hpp"
 #include "core/actions.hpp"
-#include "core/text.hpp"
-#include "core/validate.hpp"
+#include "core/model/validate.hpp"
+#include "core/util/text.hpp"
 
 namespace irctl::cli {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
-#include "core/sync.hpp"
+#include "core/store/sync.hpp"
 
 namespace irctl::cli {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "cmd/commands.hpp"
-#include "core/ids.hpp"
+#include "core/model/ids.hpp"
 
 namespace irctl::cli {
 

@@ -13,8 +13,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "core/allowed_values.hpp"
-#include "core/config.hpp"
+#include "core/model/allowed_values.hpp"
+#include "core/model/config.hpp"
 
 namespace irctl::cli {
 

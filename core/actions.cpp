@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/actor.hpp"
 #include "core/error.hpp"
-#include "core/ids.hpp"
-#include "core/text.hpp"
-#include "core/validate.hpp"
+#include "core/model/actor.hpp"
+#include "core/model/ids.hpp"
+#include "core/model/validate.hpp"
+#include "core/util/text.hpp"
 
 namespace irctl {
 namespace {

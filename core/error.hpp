@@ -71,7 +71,7 @@ class BranchMoved : public Error {
 };
 
 /// Quotes a user-supplied value for an error message: 'value', with
-/// whatever could drive a terminal escaped (printable() in core/text.hpp).
+/// whatever could drive a terminal escaped (printable() in core/util/text.hpp).
 std::string quote(const std::string& s);
 
 }  // namespace irctl

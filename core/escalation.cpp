@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "core/lifecycle.hpp"
 #include "core/lifecycle_internal.hpp"
-#include "core/validate.hpp"
+#include "core/model/validate.hpp"
 
 namespace irctl {
 namespace {

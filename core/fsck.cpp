@@ -5,12 +5,12 @@
 #include <optional>
 #include <set>
 
-#include "core/conflicts.hpp"
-#include "core/deletions.hpp"
 #include "core/error.hpp"
-#include "core/ids.hpp"
-#include "core/incident.hpp"
-#include "core/tomldoc.hpp"
+#include "core/model/ids.hpp"
+#include "core/model/incident.hpp"
+#include "core/model/tomldoc.hpp"
+#include "core/store/conflicts.hpp"
+#include "core/store/deletions.hpp"
 
 namespace irctl {
 // The helpers have a namespace of their own, so that a unity build that puts

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/repository.hpp"
+#include "core/store/repository.hpp"
 
 namespace irctl {
 

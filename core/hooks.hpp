@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "core/repository.hpp"
-#include "core/tomldoc.hpp"
+#include "core/model/tomldoc.hpp"
+#include "core/store/repository.hpp"
 
 namespace irctl {
 

@@ -7,11 +7,11 @@
 #include <algorithm>
 
 #include "core/error.hpp"
-#include "core/ids.hpp"
 #include "core/ingest_internal.hpp"
 #include "core/lifecycle.hpp"
-#include "core/text.hpp"
-#include "core/validate.hpp"
+#include "core/model/ids.hpp"
+#include "core/model/validate.hpp"
+#include "core/util/text.hpp"
 
 namespace irctl {
 namespace {

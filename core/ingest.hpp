@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/model/config.hpp"
 #include "core/operations.hpp"
 
 namespace irctl {

@@ -9,9 +9,9 @@
 
 #include "core/actions.hpp"
 #include "core/error.hpp"
-#include "core/ids.hpp"
 #include "core/lifecycle_internal.hpp"
-#include "core/validate.hpp"
+#include "core/model/ids.hpp"
+#include "core/model/validate.hpp"
 
 namespace irctl {
 namespace {

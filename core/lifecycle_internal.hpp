@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "core/incident.hpp"
+#include "core/model/incident.hpp"
 
 namespace irctl {
 

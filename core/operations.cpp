@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <thread>
 
-#include "core/embedded.hpp"
 #include "core/error.hpp"
 #include "core/hooks.hpp"
-#include "core/ids.hpp"
-#include "core/merge.hpp"
+#include "core/model/embedded.hpp"
+#include "core/model/ids.hpp"
+#include "core/model/validate.hpp"
+#include "core/store/merge.hpp"
 #include "core/util/file.hpp"
-#include "core/validate.hpp"
 
 namespace irctl {
 namespace {

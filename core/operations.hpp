@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "core/actor.hpp"
-#include "core/incident.hpp"
-#include "core/repository.hpp"
-#include "core/summaries.hpp"
+#include "core/model/actor.hpp"
+#include "core/model/incident.hpp"
+#include "core/store/repository.hpp"
+#include "core/store/summaries.hpp"
 
 namespace irctl {
 

@@ -11,14 +11,14 @@
 #include <filesystem>
 #include <regex>
 
-#include "core/embedded.hpp"
 #include "core/error.hpp"
-#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
-#include "core/metrics.hpp"
+#include "core/model/embedded.hpp"
+#include "core/model/ids.hpp"
+#include "core/model/metrics.hpp"
+#include "core/model/validate.hpp"
 #include "core/postmortem_internal.hpp"
 #include "core/util/file.hpp"
-#include "core/validate.hpp"
 
 namespace irctl {
 namespace {

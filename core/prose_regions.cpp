@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/postmortem_internal.hpp"
-#include "core/text.hpp"
+#include "core/util/text.hpp"
 
 namespace irctl {
 namespace {

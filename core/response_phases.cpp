@@ -10,8 +10,8 @@
 #include "core/error.hpp"
 #include "core/lifecycle.hpp"
 #include "core/lifecycle_internal.hpp"
+#include "core/model/validate.hpp"
 #include "core/util/file.hpp"
-#include "core/validate.hpp"
 
 namespace irctl {
 namespace {

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "core/error.hpp"
-#include "core/metrics.hpp"
+#include "core/model/metrics.hpp"
 
 namespace irctl {
 namespace {

@@ -1,7 +1,7 @@
 #include "core/updates.hpp"
 
+#include "core/model/validate.hpp"
 #include "core/postmortem.hpp"
-#include "core/validate.hpp"
 
 namespace irctl {
 

@@ -351,7 +351,7 @@ hold_lock() {
 
 # ---------------------------------------------------------------------------
 # The same, deterministically: the state a write killed right after its
-# compare-and-swap leaves, made by hand as core/transaction.cpp's advance()
+# compare-and-swap leaves, made by hand as core/store/transaction.cpp's advance()
 # leaves it (objects, journal, the branch moved, index.lock taken, the work
 # tree and the index not yet in step).
 

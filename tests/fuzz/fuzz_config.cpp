@@ -1,11 +1,11 @@
-// Fuzz target: the configuration reader (core/config.*), as every command
+// Fuzz target: the configuration reader (core/model/config.*), as every command
 // reads .irctl/config.toml. A configuration that parses must answer the
 // look-ups commands make of it.
 #include <cstdint>
 #include <string>
 
-#include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/model/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/config.hpp"
 #include "core/error.hpp"
-#include "core/incident.hpp"
 #include "core/lifecycle.hpp"
+#include "core/model/config.hpp"
+#include "core/model/incident.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Fuzz target: the merge driver's three-way merge (core/merge.*), as
+// Fuzz target: the merge driver's three-way merge (core/store/merge.*), as
 // `irctl merge-driver` and `irctl sync` run it. The input holds the three
 // versions separated by NUL bytes (which no TOML file contains): OURS\0THEIRS
 // or BASE\0OURS\0THEIRS. When both sides parse, the merge must succeed, its
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/incident.hpp"
-#include "core/merge.hpp"
+#include "core/model/incident.hpp"
+#include "core/store/merge.hpp"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/config.hpp"
 #include "core/error.hpp"
-#include "core/incident.hpp"
+#include "core/model/config.hpp"
+#include "core/model/incident.hpp"
 #include "core/postmortem.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// Fuzz target: the time parser (core/time.*), as every --at, --since and
+// Fuzz target: the time parser (core/util/time.*), as every --at, --since and
 // --started-at reads it. A time that parses must format and parse back to
 // itself.
 #include <cstdint>
@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "core/time.hpp"
+#include "core/util/time.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Follow-up actions (core/actions.hpp, and the FollowUp view that
-// core/incident.cpp derives from the timeline).
+// core/model/incident.cpp derives from the timeline).
 
 #include <doctest/doctest.h>
 
@@ -8,9 +8,9 @@
 
 #include "core/actions.hpp"
 #include "core/error.hpp"
-#include "core/incident.hpp"
 #include "core/lifecycle.hpp"
-#include "core/validate.hpp"
+#include "core/model/incident.hpp"
+#include "core/model/validate.hpp"
 #include "support.hpp"
 
 namespace test_actions {

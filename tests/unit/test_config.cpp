@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/model/config.hpp"
 
 namespace test_config {
 

@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
-#include "core/deletions.hpp"
-#include "core/git.hpp"
 #include "core/lifecycle.hpp"
 #include "core/operations.hpp"
+#include "core/store/deletions.hpp"
+#include "core/store/git.hpp"
 #include "support.hpp"
 
 // Incident files deleted with git, as irctl fsck and irctl sync find them

@@ -4,8 +4,8 @@
 #include <filesystem>
 
 #include "core/fsck.hpp"
-#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
+#include "core/model/ids.hpp"
 #include "core/operations.hpp"
 #include "support.hpp"
 

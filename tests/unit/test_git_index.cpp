@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/git.hpp"
-#include "core/git_index.hpp"
+#include "core/store/git.hpp"
+#include "core/store/git_index.hpp"
 #include "support.hpp"
 
 namespace test_git_index {

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "core/ids.hpp"
+#include "core/model/ids.hpp"
 
 namespace test_ids {
 

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
-#include "core/incident.hpp"
+#include "core/model/incident.hpp"
 #include "support.hpp"
 
 namespace test_incident {

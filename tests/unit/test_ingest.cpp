@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/ingest.hpp"
-#include "core/tomldoc.hpp"
+#include "core/model/tomldoc.hpp"
 #include "support.hpp"
 
 // The payload parsers in-process: the real alert payloads in

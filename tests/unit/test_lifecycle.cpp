@@ -6,8 +6,8 @@
 
 #include "core/error.hpp"
 #include "core/hooks.hpp"
-#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
+#include "core/model/ids.hpp"
 #include "support.hpp"
 
 namespace test_lifecycle {
@@ -35,6 +35,13 @@ struct Fixture {
   }
   Incident incident() { return load_incident(repo, id).incident(); }
   size_t events() { return incident().timeline.size(); }
+  /// Makes `script` (a shell script's body) the repository's on-event hook.
+  void install_hook(const std::string& script) {
+    const auto hook = dir.path() / kEventHookPath;
+    std::filesystem::create_directories(hook.parent_path());
+    std::ofstream(hook) << "#!/bin/sh\n" << script;
+    ::chmod(hook.c_str(), 0755);
+  }
 };
 
 }  // namespace
@@ -249,11 +256,8 @@ TEST_SUITE("lifecycle") {
 
   TEST_CASE("the on-event hook gets the event as JSON; failures are warnings") {
     Fixture f;
-    const auto hook = f.dir.path() / kEventHookPath;
-    std::filesystem::create_directories(hook.parent_path());
     const auto seen = f.dir.path() / "seen.json";
-    std::ofstream(hook) << "#!/bin/sh\ncat > '" << seen.string() << "'\n";
-    ::chmod(hook.c_str(), 0755);
+    f.install_hook("cat > '" + seen.string() + "'\n");
     const auto r = add_note(f.repo, f.id, "hello hook", recorder());
     CHECK_FALSE(r.hook_warning);
     std::ifstream in(seen);
@@ -261,13 +265,13 @@ TEST_SUITE("lifecycle") {
     CHECK(payload["event"]["text"] == "hello hook");
     CHECK(payload["incident"]["id"] == f.id);
 
-    std::ofstream(hook) << "#!/bin/sh\nexit 3\n";
+    f.install_hook("exit 3\n");
     const auto failed = add_note(f.repo, f.id, "again", recorder());
     REQUIRE(failed.hook_warning);
     CHECK(failed.hook_warning->find("exit status 3") != std::string::npos);
     CHECK(f.events() == 3);  // recorded all the same
 
-    std::ofstream(hook) << "#!/bin/sh\nsleep 30\n";
+    f.install_hook("sleep 30\n");
     ::setenv("IRCTL_HOOK_TIMEOUT", "0.2", 1);
     const auto slow = add_note(f.repo, f.id, "slow", recorder());
     ::unsetenv("IRCTL_HOOK_TIMEOUT");
@@ -277,11 +281,8 @@ TEST_SUITE("lifecycle") {
 
   TEST_CASE("a hook timeout that is not a number of seconds is a warning, and the hook is not run") {
     Fixture f;
-    const auto hook = f.dir.path() / kEventHookPath;
-    std::filesystem::create_directories(hook.parent_path());
     const auto ran = f.dir.path() / "ran";
-    std::ofstream(hook) << "#!/bin/sh\ntouch '" << ran.string() << "'\n";
-    ::chmod(hook.c_str(), 0755);
+    f.install_hook("touch '" + ran.string() + "'\n");
     ::setenv("IRCTL_HOOK_TIMEOUT", "10s", 1);
     const auto r = add_note(f.repo, f.id, "hello hook", recorder());
     ::unsetenv("IRCTL_HOOK_TIMEOUT");

@@ -1,4 +1,4 @@
-// merge_incident (core/merge.hpp): the three-way merge of incident files that
+// merge_incident (core/store/merge.hpp): the three-way merge of incident files that
 // sync, the merge driver and edit rely on. The texts come from the real API:
 // an incident declared in a temporary repository (the base), then two sides
 // made by applying different events to copies of it, as two clones would.
@@ -10,11 +10,11 @@
 #include <set>
 
 #include "core/error.hpp"
-#include "core/ids.hpp"
-#include "core/incident.hpp"
-#include "core/merge.hpp"
 #include "core/lifecycle.hpp"
+#include "core/model/ids.hpp"
+#include "core/model/incident.hpp"
 #include "core/operations.hpp"
+#include "core/store/merge.hpp"
 #include "support.hpp"
 
 namespace test_merge {

@@ -3,8 +3,8 @@
 #include <fstream>
 
 #include "core/error.hpp"
-#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
+#include "core/model/ids.hpp"
 #include "core/operations.hpp"
 #include "support.hpp"
 

@@ -3,9 +3,9 @@
 #include <fstream>
 
 #include "core/error.hpp"
-#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
-#include "core/metrics.hpp"
+#include "core/model/ids.hpp"
+#include "core/model/metrics.hpp"
 #include "core/postmortem.hpp"
 #include "support.hpp"
 

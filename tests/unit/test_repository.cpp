@@ -1,4 +1,4 @@
-// Repository (core/repository.hpp) through its public functions: a write a
+// Repository (core/store/repository.hpp) through its public functions: a write a
 // kill cut short is finished or dropped by the next lock; the paths it will
 // not write or read; and git's racy-timestamp rule, under which a file
 // changed in the instant its index was written is still seen as changed.
@@ -13,10 +13,10 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "core/git.hpp"
-#include "core/ids.hpp"
+#include "core/model/ids.hpp"
 #include "core/operations.hpp"
-#include "core/repository.hpp"
+#include "core/store/git.hpp"
+#include "core/store/repository.hpp"
 #include "support.hpp"
 
 namespace test_repository {

@@ -5,10 +5,10 @@
 
 #include "cmd/output.hpp"
 #include "core/actions.hpp"
-#include "core/ids.hpp"
 #include "core/lifecycle.hpp"
+#include "core/model/ids.hpp"
 #include "core/operations.hpp"
-#include "core/summaries.hpp"
+#include "core/store/summaries.hpp"
 #include "support.hpp"
 
 namespace test_summaries {

@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
-#include "core/git.hpp"
 #include "core/lifecycle.hpp"
 #include "core/operations.hpp"
-#include "core/sync.hpp"
+#include "core/store/git.hpp"
+#include "core/store/sync.hpp"
 #include "support.hpp"
 
 // sync in-process over the file transport: the fetch, merge and push that

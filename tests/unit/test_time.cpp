@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
-#include "core/time.hpp"
+#include "core/util/time.hpp"
 
 namespace test_time {
 

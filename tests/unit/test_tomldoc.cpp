@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
-#include "core/tomldoc.hpp"
+#include "core/model/tomldoc.hpp"
 
 namespace test_tomldoc {
 

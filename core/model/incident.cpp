@@ -1,0 +1,454 @@
+#include "core/model/incident.hpp"
+
+#include <cctype>
+#include <algorithm>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/model/ids.hpp"
+#include "core/util/text.hpp"
+
+namespace irctl {
+namespace {
+
+// Where a top-level key goes when irctl adds it, so that every file has the
+// same layout; keys people add by hand stay where they put them.
+const std::vector<std::string>& schema_order() {
+  static const std::vector<std::string> order = {
+      "schema",          "id",           "title",         "status",          "severity",
+      "kind",            "services",     "summary",       "impact",          "root_cause",      "postmortem",
+      "started_at",      "detected_at",  "declared_at",   "acknowledged_at", "contained_at",
+      "eradicated_at",   "recovered_at", "resolved_at",   "closed_at",       "voided_at",       "void_reason",     "escalation_policy",
+      "escalation_level", "escalated_at", "channels",     "alerts",          "alert_status",
+      "roles",            "tasks",
+      "timeline"};
+  return order;
+}
+
+size_t schema_rank(const std::string& key) {
+  const auto& order = schema_order();
+  const auto it = std::find(order.begin(), order.end(), key);
+  return it == order.end() ? order.size() : static_cast<size_t>(it - order.begin());
+}
+
+void insert_in_schema_order(TomlTable& table, const std::string& key, const TomlValue& value) {
+  // The table is rebuilt rather than changed with insert_at_position, which in
+  // tsl::ordered_map 1.0.0 (Debian 12) can lose track of the keys after the
+  // insertion point (Tessil/ordered-map#38, fixed in 1.1.0): they are still
+  // listed but no longer found.
+  const size_t rank = schema_rank(key);
+  TomlTable rebuilt;
+  rebuilt.reserve(table.size() + 1);
+  bool inserted = false;
+  for (auto it = table.begin(); it != table.end(); ++it) {
+    if (!inserted && schema_rank(it->first) > rank) {
+      rebuilt.emplace(key, value);
+      inserted = true;
+    }
+    rebuilt.emplace(it->first, std::move(it.value()));
+  }
+  if (!inserted) rebuilt.emplace(key, value);
+  table = std::move(rebuilt);
+}
+
+}  // namespace
+
+void put_in_schema_order(TomlTable& root, const std::string& key, const TomlValue& value) {
+  auto it = root.find(key);
+  if (it == root.end()) return insert_in_schema_order(root, key, value);
+  TomlValue replacement = value;
+  replacement.comments() = it->second.comments();  // keep the comments people wrote above the key
+  it.value() = std::move(replacement);
+}
+
+namespace {
+
+// The keys every timeline entry has; anything else is a detail of its type.
+bool is_event_key(const std::string& key) {
+  return key == "id" || key == "at" || key == "by" || key == "type" || key == "text" || key == "set" ||
+         key == "unset";
+}
+
+std::string edit_hint(const std::string& path) {
+  return "fix the file by hand and commit it, or bring back a good version: 'git log -- " + path +
+         "', then 'git checkout COMMIT -- " + path + "'";
+}
+
+std::vector<RoleAssignment> read_roles(const FieldReader& roles) {
+  std::vector<RoleAssignment> out;
+  for (const auto& [role, v] : roles.value().as_table()) {
+    if (v.is_string()) {
+      out.push_back({role, v.as_string().str, ""});
+    } else if (v.is_array()) {
+      for (const auto& p : v.as_array()) {
+        if (!p.is_string()) roles.fail(p, "role '" + role + "' must list people as strings");
+        out.push_back(split_workstream(role, p.as_string().str));
+      }
+    } else if (v.is_table()) {  // workstream = person
+      for (const auto& [workstream, p] : v.as_table()) {
+        if (!p.is_string()) roles.fail(p, "role '" + role + "' must map workstreams to people");
+        out.push_back({role, p.as_string().str, workstream});
+      }
+    } else {
+      roles.fail(v, "role '" + role + "' must be a person, a list of people, or workstreams mapped to people");
+    }
+  }
+  return out;
+}
+
+Event read_event(const FieldReader& r) {
+  Event e;
+  e.id = r.string("id");
+  const auto at = r.time("at");
+  if (!at) r.fail("the timeline entry " + quote(e.id) + " has no 'at' time");
+  e.at = *at;
+  e.by = r.string("by");
+  e.type = r.string("type");
+  e.text = r.string_or("text", "");
+  if (const TomlValue* set = r.find("set")) {
+    if (!set->is_table()) r.fail(*set, "'set' must be a table of the fields the event changed");
+    e.set = set->as_table();
+  }
+  e.unset = r.strings_or("unset", {});
+  for (const auto& [key, value] : r.value().as_table())
+    if (!is_event_key(key)) e.details[key] = value;
+  return e;
+}
+
+std::string detail_string(const Event& e, const char* key) {
+  const auto it = e.details.find(key);
+  return it != e.details.end() && it->second.is_string() ? it->second.as_string().str : std::string();
+}
+
+// Follow-up actions, from the timeline in the order things happened: an
+// "action" event adds one (numbered in that order); "action-done" and
+// "action-reopen" name it by the id of the event that added it. The actions
+// are gathered first and marked afterwards, so that a mark whose time lies
+// before its action's (recorded with --at, or merged from a clone whose clock
+// was behind) still counts instead of being dropped.
+std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
+  std::vector<FollowUp> actions;
+  for (const auto& e : ordered) {
+    if (e.type != "action") continue;
+    FollowUp a;
+    a.id = e.id;
+    a.number = static_cast<int>(actions.size()) + 1;
+    a.text = e.text;
+    a.owner = detail_string(e, "owner");
+    a.due = detail_string(e, "due");
+    a.type = detail_string(e, "action_type");
+    a.link = detail_string(e, "link");
+    a.added_at = e.at;
+    a.added_by = e.by;
+    actions.push_back(std::move(a));
+  }
+  for (const auto& e : ordered) {
+    if (e.type != "action-done" && e.type != "action-reopen") continue;
+    const std::string ref = detail_string(e, "action");
+    const auto it = std::find_if(actions.begin(), actions.end(), [&](const FollowUp& a) { return a.id == ref; });
+    if (it == actions.end()) continue;
+    it->done = e.type == "action-done";
+    it->done_at = it->done ? std::optional<Timestamp>(e.at) : std::nullopt;
+    it->done_by = it->done ? e.by : "";
+  }
+  return actions;
+}
+
+}  // namespace
+
+const AllowedValues& event_types() {
+  static const AllowedValues types = {{"declare", ""},     {"note", ""},        {"severity", ""},     {"assign", ""},
+                                      {"ack", ""},         {"escalate", ""},    {"contain", ""},      {"eradicate", ""},
+                                      {"recover", ""},     {"resolve", ""},     {"reopen", ""},       {"close", ""},
+                                      {"update", ""},      {"set", ""},         {"task", ""},         {"postmortem", ""},
+                                      {"action", ""},      {"action-done", ""}, {"action-reopen", ""}, {"alert", ""},
+                                      {"edit", ""},        {"merge", ""},       {"void", ""}};
+  return types;
+}
+
+const AllowedValues& statuses() {
+  static const AllowedValues names = {{"identification", ""}, {"containment", ""}, {"eradication", ""},
+                                      {"recovery", ""},       {"resolved", ""},    {"closed", ""}};
+  return names;
+}
+
+bool is_open_status(const std::string& status) { return status != "resolved" && status != "closed"; }
+
+size_t status_rank(const std::string& status) {
+  const auto& names = statuses();
+  return static_cast<size_t>(std::find_if(names.begin(), names.end(), [&](const AllowedValue& v) { return v.name == status; }) -
+                             names.begin());
+}
+
+std::string person_with_workstream(const std::string& person, const std::string& workstream) {
+  return workstream.empty() ? person : person + " (" + workstream + ")";
+}
+
+RoleAssignment split_workstream(const std::string& role, const std::string& entry) {
+  // "bob (db)": the workstream is a name in parentheses at the very end.
+  const auto open = entry.rfind(" (");
+  if (open != std::string::npos && entry.size() > open + 3 && entry.back() == ')') {
+    const std::string ws = entry.substr(open + 2, entry.size() - open - 3);
+    if (std::all_of(ws.begin(), ws.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; }))
+      return {role, entry.substr(0, open), ws};
+  }
+  return {role, entry, ""};
+}
+
+std::vector<std::string> Incident::people_in(const std::string& role) const {
+  std::vector<std::string> out;
+  for (const auto& r : roles)
+    if (r.role == role) out.push_back(r.person);
+  return out;
+}
+
+std::vector<Event> in_time_order(std::vector<Event> events) {
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+  return events;
+}
+
+Incident read_incident(const TomlValue& doc, const std::string& path) {
+  const FieldReader r(doc, path, edit_hint(path));
+  const int64_t schema = r.integer("schema");
+  if (schema != kSchemaVersion)
+    r.fail(*r.find("schema"), "schema " + std::to_string(schema) + " is not supported by this irctl (it reads schema " +
+                                  std::to_string(kSchemaVersion) + "); upgrade irctl");
+  Incident inc;
+  inc.id = r.string("id");
+  if (!is_incident_id(inc.id)) r.fail(*r.find("id"), "'id' " + quote(inc.id) + " is not an incident ID");
+  if (path.find(inc.id + ".toml") == std::string::npos)
+    r.fail(*r.find("id"), "'id' " + quote(inc.id) + " does not match the file name");
+  inc.title = r.string("title");
+  inc.status = r.string("status");
+  if (!statuses().contains(inc.status))
+    r.fail(*r.find("status"), "'status' " + quote(inc.status) + " is not one of " + statuses().listed(", "));
+  inc.severity = r.string("severity");
+  inc.kind = r.string("kind");
+  inc.services = r.strings_or("services", {});
+  inc.summary = r.string_or("summary", "");
+  inc.impact = r.string_or("impact", "");
+  inc.root_cause = r.string_or("root_cause", "");
+  inc.postmortem = r.string_or("postmortem", "");
+  inc.channels = r.strings_or("channels", {});
+  inc.started_at = r.time("started_at");
+  inc.detected_at = r.time("detected_at");
+  const auto declared = r.time("declared_at");
+  if (!declared) r.fail("the key 'declared_at' is missing");
+  inc.declared_at = *declared;
+  inc.acknowledged_at = r.time("acknowledged_at");
+  inc.contained_at = r.time("contained_at");
+  inc.eradicated_at = r.time("eradicated_at");
+  inc.recovered_at = r.time("recovered_at");
+  inc.resolved_at = r.time("resolved_at");
+  inc.closed_at = r.time("closed_at");
+  inc.voided_at = r.time("voided_at");
+  inc.void_reason = r.string_or("void_reason", "");
+  inc.escalation_policy = r.string_or("escalation_policy", "");
+  inc.escalation_level = r.integer_or("escalation_level", 0, 0, kMaxEscalationLevel);
+  inc.escalated_at = r.time("escalated_at");
+  inc.alerts = r.strings_or("alerts", {});
+  inc.alert_status = r.string_or("alert_status", "");
+  inc.roles = read_roles(r.table_or_empty("roles"));
+  for (const auto& text : r.strings_or("tasks", {})) inc.tasks.push_back(Task{text, false, std::nullopt, ""});
+  std::set<std::string> event_ids;
+  for (const auto& er : r.tables("timeline")) {
+    Event e = read_event(er);
+    if (!event_ids.insert(e.id).second) er.fail("the timeline entry id " + quote(e.id) + " appears twice");
+    inc.timeline.push_back(std::move(e));
+  }
+  if (inc.timeline.empty()) r.fail("the timeline is empty; every incident starts with its declare event");
+  const std::vector<Event> ordered = in_time_order(inc.timeline);
+  inc.actions = read_actions(ordered);
+  // A task is done by its latest "task" event, in the order things happened.
+  for (const auto& e : ordered) {
+    if (e.type != "task") continue;
+    const auto n = e.details.find("task");
+    const auto done = e.details.find("done");
+    if (n == e.details.end() || !n->second.is_integer()) continue;
+    const int64_t index = n->second.as_integer() - 1;
+    if (index < 0 || index >= static_cast<int64_t>(inc.tasks.size())) continue;
+    Task& task = inc.tasks[static_cast<size_t>(index)];
+    task.done = done == e.details.end() || !done->second.is_boolean() || done->second.as_boolean();
+    task.done_at = task.done ? std::optional<Timestamp>(e.at) : std::nullopt;
+    task.done_by = task.done ? e.by : "";
+  }
+  return inc;
+}
+
+IncidentFile::IncidentFile(TomlValue doc, std::string path)
+    : doc_(std::move(doc)), path_(std::move(path)), view_(read_incident(doc_, path_)) {}
+
+IncidentFile IncidentFile::parse(const std::string& text, const std::string& path) {
+  return IncidentFile(parse_toml(text, path), path);
+}
+
+namespace {
+
+std::string scale_text(const Config& config) {
+  std::vector<std::string> names;
+  for (const auto& s : config.severities) names.push_back(s.name);
+  return join(names);
+}
+
+}  // namespace
+
+std::optional<std::string> off_scale_problem(const std::string& where, const std::string& severity,
+                                             const Config& config) {
+  // Exact names only: the file holds the canonical name irctl wrote.
+  for (const auto& s : config.severities)
+    if (s.name == severity) return std::nullopt;
+  return where + ": severity " + quote(severity) + " is not on the configured scale (" + scale_text(config) + ")";
+}
+
+void require_on_scale(const IncidentFile& file, const Config& config) {
+  const TomlValue& doc = file.document();
+  const std::string where = doc.contains("severity") ? toml_where(doc.at("severity"), file.path()) : file.path();
+  if (auto problem = off_scale_problem(where, file.incident().severity, config))
+    throw Error(Errc::data, *problem,
+                "set a level on the scale with 'irctl severity " + file.incident().id +
+                    " LEVEL', or add the level to .irctl/config.toml");
+}
+
+IncidentFile IncidentFile::create(const std::string& id) {
+  // Not validated until the declare event has filled it in.
+  TomlValue schema(kSchemaVersion);
+  schema.comments().push_back(" irctl incident file; its format is described in irctl-format(5).");
+  schema.comments().push_back(" Edits by hand are kept: commit them before running irctl again.");
+  IncidentFile f(TomlValue(TomlTable{{"schema", schema},
+                                     {"id", TomlValue(id)},
+                                     {"title", TomlValue("")},
+                                     {"status", TomlValue(statuses().front().name)},
+                                     {"severity", TomlValue("")},
+                                     {"kind", TomlValue("")},
+                                     {"declared_at", toml_time(Timestamp{})},
+                                     {"timeline", TomlValue(TomlArray{})}}),
+                 incident_path(id), Incident{});
+  return f;
+}
+
+IncidentFile::IncidentFile(TomlValue doc, std::string path, Incident view)
+    : doc_(std::move(doc)), path_(std::move(path)), view_(std::move(view)) {}
+
+void IncidentFile::set_field(const std::string& dotted_path, const TomlValue& value) {
+  TomlTable* table = &doc_.as_table();
+  size_t start = 0;
+  for (size_t dot; (dot = dotted_path.find('.', start)) != std::string::npos; start = dot + 1) {
+    const std::string key = dotted_path.substr(start, dot - start);
+    auto it = table->find(key);
+    if (it == table->end()) {
+      if (table == &doc_.as_table())
+        insert_in_schema_order(*table, key, TomlValue(TomlTable{}));
+      else
+        (*table)[key] = TomlValue(TomlTable{});
+      it = table->find(key);
+    }
+    if (!it->second.is_table()) it.value() = TomlValue(TomlTable{});
+    table = &it.value().as_table();
+  }
+  const std::string key = dotted_path.substr(start);
+  auto it = table->find(key);
+  if (it != table->end()) {
+    // Keep the comments people wrote above the key.
+    TomlValue replacement = value;
+    replacement.comments() = it->second.comments();
+    it.value() = std::move(replacement);
+  } else if (table == &doc_.as_table()) {
+    insert_in_schema_order(*table, key, value);
+  } else {
+    (*table)[key] = value;
+  }
+}
+
+void IncidentFile::unset_field(const std::string& dotted_path) {
+  TomlTable* table = &doc_.as_table();
+  size_t start = 0;
+  for (size_t dot; (dot = dotted_path.find('.', start)) != std::string::npos; start = dot + 1) {
+    auto it = table->find(dotted_path.substr(start, dot - start));
+    if (it == table->end() || !it->second.is_table()) return;
+    table = &it.value().as_table();
+  }
+  table->erase(dotted_path.substr(start));
+}
+
+void IncidentFile::apply(const Event& event) {
+  for (const auto& [field, value] : event.set) set_field(field, value);
+  for (const auto& field : event.unset) unset_field(field);
+  auto& root = doc_.as_table();
+  if (root.find("timeline") == root.end()) insert_in_schema_order(root, "timeline", TomlValue(TomlArray{}));
+  root.at("timeline").as_array().push_back(event_to_toml(event));
+  view_ = read_incident(doc_, path_);
+}
+
+IncidentFile IncidentFile::replayed() const {
+  IncidentFile out = create(view_.id);
+  for (const auto& e : view_.timeline) {
+    for (const auto& [field, value] : e.set) out.set_field(field, value);
+    for (const auto& field : e.unset) out.unset_field(field);
+  }
+  auto& root = out.doc_.as_table();
+  TomlArray timeline;
+  for (const auto& e : view_.timeline) timeline.push_back(event_to_toml(e));
+  root.at("timeline") = TomlValue(std::move(timeline));
+  out.view_ = read_incident(out.doc_, out.path_);
+  return out;
+}
+
+std::vector<FieldDrift> drift_from_timeline(const IncidentFile& file) {
+  const IncidentFile derived = file.replayed();
+  const auto& mine = file.document().as_table();
+  const auto& theirs = derived.document().as_table();
+  const auto skip = [](const std::string& key) { return key == "schema" || key == "id" || key == "timeline"; };
+  const auto lookup = [](const TomlTable& t, const std::string& key) -> std::optional<TomlValue> {
+    const auto it = t.find(key);
+    if (it == t.end()) return std::nullopt;
+    return it->second;
+  };
+  std::vector<FieldDrift> out;
+  const auto compare = [&](const std::string& key) {
+    auto stored = lookup(mine, key);
+    auto made = lookup(theirs, key);
+    const Json a = stored ? toml_to_json(*stored) : Json();
+    const Json b = made ? toml_to_json(*made) : Json();
+    if (a != b) out.push_back({key, std::move(stored), std::move(made)});
+  };
+  for (const auto& [key, value] : mine)
+    if (!skip(key)) compare(key);
+  for (const auto& [key, value] : theirs)
+    if (!skip(key) && mine.find(key) == mine.end()) compare(key);
+  return out;
+}
+
+std::string IncidentFile::render() const { return write_toml(doc_); }
+
+Json IncidentFile::to_json() const {
+  Json j = toml_to_json(doc_);
+  // Scripts can rely on these keys even where the file leaves them out.
+  for (const char* list : {"services", "channels", "tasks"})
+    if (!j.contains(list)) j[list] = Json::array();
+  if (!j.contains("roles")) j["roles"] = Json::object();
+  j["path"] = path_;
+  return j;
+}
+
+TomlValue event_to_toml(const Event& e) {
+  TomlTable t{{"id", TomlValue(e.id)}, {"at", toml_time(e.at)}, {"by", TomlValue(e.by)},
+              {"type", TomlValue(e.type)}, {"text", TomlValue(e.text)}};
+  for (const auto& [key, value] : e.details) t[key] = value;
+  if (!e.set.empty()) t["set"] = TomlValue(e.set);
+  if (!e.unset.empty()) {
+    TomlArray a;
+    for (const auto& f : e.unset) a.emplace_back(f);
+    t["unset"] = TomlValue(std::move(a));
+  }
+  return TomlValue(std::move(t));
+}
+
+Json event_to_json(const Event& e) {
+  Json j = {{"id", e.id}, {"at", format_rfc3339(e.at)}, {"by", e.by}, {"type", e.type}, {"text", e.text}};
+  for (const auto& [key, value] : e.details) j[key] = toml_to_json(value);
+  if (!e.set.empty()) j["set"] = toml_to_json(TomlValue(e.set));
+  if (!e.unset.empty()) j["unset"] = e.unset;
+  return j;
+}
+
+}  // namespace irctl

@@ -1,0 +1,206 @@
+#pragma once
+// One incident, as one TOML file (format: irctl-format(5)).
+//
+// The timeline is the record: every change is an event with its own id, and an
+// event lists in `set` the fields it changed. The fields at the top of the file
+// are the incident's current state, kept in step with the timeline, so that a
+// person reading the file, or any TOML parser, sees the state without replaying
+// anything; a merge can rebuild them from the united timelines.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model/allowed_values.hpp"
+#include "core/model/config.hpp"
+#include "core/model/tomldoc.hpp"
+#include "core/util/time.hpp"
+
+namespace irctl {
+
+constexpr int kSchemaVersion = 1;
+
+/// Every type of timeline event irctl records.
+const AllowedValues& event_types();
+
+/// The lifecycle, in order: status only moves forward (reopen aside).
+const AllowedValues& statuses();
+bool is_open_status(const std::string& status);
+/// The position of a status in the lifecycle (identification = 0).
+size_t status_rank(const std::string& status);
+
+
+struct Event {
+  std::string id;
+  Timestamp at{};
+  std::string by;    ///< "Name <email>"
+  std::string type;  ///< declare, note, severity, ...
+  std::string text;
+  /// What else the event records, by type: the audience of an update, the
+  /// evidence of a containment, the escalation level and targets, ...
+  TomlTable details;
+  /// The fields the event changed, by path ("severity", "roles.commander").
+  TomlTable set;
+  /// The fields the event removed (a reopened incident loses resolved_at).
+  std::vector<std::string> unset;
+
+  bool operator==(const Event&) const = default;
+};
+
+struct Task {
+  std::string text;
+  bool done = false;
+  std::optional<Timestamp> done_at;
+  std::string done_by;
+
+  bool operator==(const Task&) const = default;
+};
+
+/// A follow-up action (irctl action): work that keeps the incident from
+/// happening again, tracked until done, often long after the incident closed.
+/// Derived from the timeline, so that actions added on two clones merge.
+struct FollowUp {
+  std::string id;  ///< the id of the event that added it; references survive merges
+  int number = 0;  ///< 1-based, in the order the actions were added
+  std::string text;
+  std::string owner;
+  std::string due;   ///< YYYY-MM-DD, or empty
+  std::string type;  ///< prevent, mitigate, detect, process, or empty
+  std::string link;
+  Timestamp added_at{};
+  std::string added_by;
+  bool done = false;
+  std::optional<Timestamp> done_at;
+  std::string done_by;
+
+  /// Open, with a due date before `today` (YYYY-MM-DD, UTC).
+  bool overdue(const std::string& today) const { return !done && !due.empty() && due < today; }
+  bool operator==(const FollowUp&) const = default;
+};
+
+struct RoleAssignment {
+  std::string role;
+  std::string person;
+  std::string workstream;  ///< empty unless the role has workstreams
+
+  bool operator==(const RoleAssignment&) const = default;
+};
+
+/// A person recorded in a role that has workstreams is written "bob (db)".
+std::string person_with_workstream(const std::string& person, const std::string& workstream);
+RoleAssignment split_workstream(const std::string& role, const std::string& entry);
+
+/// The typed state of an incident, read from its file.
+struct Incident {
+  std::string id;
+  std::string title;
+  std::string status;
+  std::string severity;
+  std::string kind;
+  std::vector<std::string> services;
+  std::string summary;
+  std::string impact;
+  std::string root_cause;
+  std::string postmortem;  ///< the postmortem's path, once one is written
+  std::vector<std::string> channels;
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> detected_at;
+  Timestamp declared_at{};
+  std::optional<Timestamp> acknowledged_at;
+  std::optional<Timestamp> contained_at;
+  std::optional<Timestamp> eradicated_at;
+  std::optional<Timestamp> recovered_at;
+  std::optional<Timestamp> resolved_at;
+  std::optional<Timestamp> closed_at;
+  /// Set by irctl void: the incident is withdrawn (declared by mistake, a
+  /// drill), kept on record but left out of lists, metrics and the gate.
+  std::optional<Timestamp> voided_at;
+  std::string void_reason;
+  std::string escalation_policy;
+  int escalation_level = 0;  ///< 0: nobody paged through the policy yet
+  std::optional<Timestamp> escalated_at;
+  std::vector<RoleAssignment> roles;
+  std::vector<std::string> alerts;  ///< the keys of the alerts it came from (irctl ingest)
+  std::string alert_status;         ///< firing or resolved, as the alerts last said
+  std::vector<Task> tasks;  ///< the playbook's steps; done comes from "task" events
+  std::vector<FollowUp> actions;  ///< from "action", "action-done" and "action-reopen" events
+  std::vector<Event> timeline;
+
+  bool is_void() const { return voided_at.has_value(); }
+  /// The people in a role, in file order.
+  std::vector<std::string> people_in(const std::string& role) const;
+  /// Every field: a test that compares whole values sees a field that a
+  /// copy (the summary cache) dropped.
+  bool operator==(const Incident&) const = default;
+};
+
+class IncidentFile {
+ public:
+  /// Parses and validates a file; problems are Error(Errc::data) with the
+  /// file, line and column.
+  static IncidentFile parse(const std::string& text, const std::string& path);
+  /// A new incident file holding only its schema and ID; the declare event
+  /// fills in the rest.
+  static IncidentFile create(const std::string& id);
+
+  const Incident& incident() const { return view_; }
+  const std::string& path() const { return path_; }
+  const TomlValue& document() const { return doc_; }
+
+  /// Appends the event to the timeline and applies the fields it sets. The
+  /// rest of the document (comments, unknown keys, key order) is kept.
+  void apply(const Event& event);
+
+  /// The document its timeline alone produces: a new file with every event
+  /// applied in file order. Fields that differ from it were changed by hand.
+  IncidentFile replayed() const;
+
+  std::string render() const;
+  /// The whole document as JSON, with the repository-relative `path` added.
+  Json to_json() const;
+
+ private:
+  IncidentFile(TomlValue doc, std::string path);
+  IncidentFile(TomlValue doc, std::string path, Incident view);
+  void set_field(const std::string& dotted_path, const TomlValue& value);
+  void unset_field(const std::string& dotted_path);
+
+  TomlValue doc_;
+  std::string path_;
+  Incident view_;
+};
+
+/// A top-level field whose value in a file is not what its timeline produces.
+struct FieldDrift {
+  std::string field;
+  std::optional<TomlValue> stored;   ///< nullopt: the file lacks it
+  std::optional<TomlValue> derived;  ///< nullopt: the timeline does not set it
+};
+/// The fields of `file` (other than schema, id and timeline) that differ from
+/// file.replayed(), compared as data (comments and layout aside).
+std::vector<FieldDrift> drift_from_timeline(const IncidentFile& file);
+
+/// Sets a top-level key of an incident document: in place (keeping the
+/// comments above it) when it is there, else where irctl-format(5) puts it.
+void put_in_schema_order(TomlTable& root, const std::string& key, const TomlValue& value);
+
+/// The events ordered by when they happened (events written after the fact
+/// with --at sit where they belong); equal times keep their recorded order.
+std::vector<Event> in_time_order(std::vector<Event> events);
+
+/// Refuses (Error(Errc::data), naming the file, line and column) an incident
+/// whose severity is not on the configured scale: nothing could say how
+/// severe it is, so no reader may guess (irctl gate would let a deploy by).
+void require_on_scale(const IncidentFile& file, const Config& config);
+/// The same for a summary, which keeps no line numbers.
+std::optional<std::string> off_scale_problem(const std::string& path, const std::string& severity,
+                                             const Config& config);
+
+/// Builds the typed view of a validated document.
+Incident read_incident(const TomlValue& doc, const std::string& path);
+
+/// The event as a TOML table, in the key order of irctl-format(5).
+TomlValue event_to_toml(const Event& e);
+Json event_to_json(const Event& e);
+
+}  // namespace irctl

@@ -1,0 +1,86 @@
+#pragma once
+// TOML documents as irctl reads and writes them: toml11 keeps the comments,
+// tsl::ordered_map keeps the key order, and our own writer lays the file out
+// the same way every time so that git diffs stay small.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <toml.hpp>
+#include <tsl/ordered_map.h>
+
+#include "core/util/time.hpp"
+
+namespace irctl {
+
+using TomlValue = toml::basic_value<toml::preserve_comments, tsl::ordered_map, std::vector>;
+using TomlTable = TomlValue::table_type;
+using TomlArray = TomlValue::array_type;
+using Json = nlohmann::ordered_json;
+
+/// Parses `text`; a syntax error becomes Error(Errc::data) whose message starts
+/// with "path:line:column:".
+TomlValue parse_toml(const std::string& text, const std::string& path);
+
+/// Writes a document: top-level scalars first, then each top-level table as
+/// [name] and each top-level array of tables as [[name]]; anything deeper is
+/// written inline, but for long lists of plain values, one item a line.
+/// Comments are written on their own lines before their key.
+std::string write_toml(const TomlValue& root);
+
+/// A TOML string literal with every character that needs it escaped.
+std::string toml_string_literal(const std::string& s);
+
+/// The same data as JSON; datetimes become RFC 3339 strings.
+Json toml_to_json(const TomlValue& v);
+
+/// "path:line:column" of a value parsed from a file ("path" when unknown).
+std::string toml_where(const TomlValue& v, const std::string& path);
+
+TomlValue toml_time(Timestamp t);
+/// True when `v` is an offset datetime; `out` receives it in UTC.
+bool toml_get_time(const TomlValue& v, Timestamp& out);
+
+}  // namespace irctl
+
+namespace irctl {
+
+/// Reads the typed fields of one table of a parsed file; every failure is an
+/// Error(Errc::data) that names the file, the line and the key.
+class FieldReader {
+ public:
+  FieldReader(const TomlValue& table, std::string path, std::string hint);
+
+  const TomlValue* find(const std::string& key) const;
+  std::string string(const std::string& key) const;  ///< required
+  std::string string_or(const std::string& key, const std::string& fallback) const;
+  std::vector<std::string> strings_or(const std::string& key, std::vector<std::string> fallback) const;
+  bool boolean_or(const std::string& key, bool fallback) const;
+  int64_t integer(const std::string& key) const;  ///< required
+  int64_t integer_or(const std::string& key, int64_t fallback) const;
+  /// An integer from `min` to `max`, so that what reads it as an int never
+  /// overflows into a value the file does not hold.
+  int integer_or(const std::string& key, int fallback, int min, int max) const;
+  std::optional<Timestamp> time(const std::string& key) const;
+  /// The tables of an array of tables; empty when the key is absent.
+  std::vector<FieldReader> tables(const std::string& key) const;
+  FieldReader table_or_empty(const std::string& key) const;
+
+  /// Refuses keys other than `known`, naming the closest known one: a typo
+  /// in a configuration must not be silently ignored.
+  void reject_unknown(std::initializer_list<const char*> known) const;
+
+  const TomlValue& value() const { return *table_; }
+  const std::string& path() const { return path_; }
+  [[noreturn]] void fail(const TomlValue& at, const std::string& message) const;
+  [[noreturn]] void fail(const std::string& message) const { fail(*table_, message); }
+
+ private:
+  const TomlValue* table_;
+  std::string path_;
+  std::string hint_;
+};
+
+}  // namespace irctl
