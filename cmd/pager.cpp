@@ -1,7 +1,10 @@
 #include "cmd/pager.hpp"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -28,6 +31,25 @@ ProcessOptions pager_process(const std::string& command) {
   return options;
 }
 
+// The pager's process ID while it shows irctl's output, for the handler below.
+volatile sig_atomic_t paging_pid = 0;
+
+// The pager has the terminal until the person quits it. Stopped by a signal
+// meanwhile (Ctrl-C reaches both, and less stays), irctl ends the pager's
+// input and waits for it before it stops, as git does: otherwise the shell's
+// prompt comes back under a pager that still reads the keyboard. SIGPIPE
+// means the person quit the pager before the end, which is no failure: irctl
+// exits 0, as gh does (git exits 141). Only async-signal-safe calls here.
+void wait_for_pager_then_stop(int signal_number) {
+  ::close(1);
+  int status = 0;
+  while (::waitpid(static_cast<pid_t>(paging_pid), &status, 0) < 0 && errno == EINTR) {
+  }
+  if (signal_number == SIGPIPE) ::_exit(0);
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);  // delivered when this handler returns
+}
+
 }  // namespace
 
 std::string pager_command(const Env& env) {
@@ -43,7 +65,9 @@ void Pager::start(const std::string& command) {
     if (!pager.started()) return;  // the output goes where it would have gone
     ::dup2(pager.input(), 1);
     pager.close_input();
+    paging_pid = pager.pid();
     process_ = std::move(pager);
+    wait_for_pager_on_signals();
   } catch (const Error&) {  // no pipe or no fork: the same
   }
 }
@@ -54,6 +78,20 @@ void Pager::finish() {
   ::close(1);
   process_->wait();
   process_.reset();
+  restore_signals();
+}
+
+void Pager::wait_for_pager_on_signals() {
+  struct sigaction waits = {};
+  waits.sa_handler = wait_for_pager_then_stop;
+  ::sigemptyset(&waits.sa_mask);
+  for (size_t i = 0; i < kSignalsWhilePaging.size(); ++i)
+    ::sigaction(kSignalsWhilePaging[i], &waits, &saved_actions_[i]);
+}
+
+void Pager::restore_signals() {
+  for (size_t i = 0; i < kSignalsWhilePaging.size(); ++i) ::sigaction(kSignalsWhilePaging[i], &saved_actions_[i], nullptr);
+  paging_pid = 0;
 }
 
 }  // namespace irctl::cli
