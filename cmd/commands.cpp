@@ -149,6 +149,16 @@ void report(const Context& ctx, Errc code, const std::string& message, const std
   if (!hint.empty()) ctx.io.err << "hint: " << printable(hint) << "\n";
 }
 
+int report_unexpected_arguments(const Context& ctx, const CLI::App& app) {
+  // CLI11's own message lists them in reverse order.
+  const std::vector<std::string> unexpected = app.remaining(true);
+  std::string message = unexpected.size() == 1 ? "the following argument was not expected:"
+                                               : "the following arguments were not expected:";
+  for (const auto& a : unexpected) message += " " + a;
+  report(ctx, Errc::usage, message, unexpected_arguments_hint(app, unexpected));
+  return exit_status(Errc::usage);
+}
+
 void configure_root(CLI::App& app, GlobalOptions& g) {
   app.name("irctl");
   app.description(
@@ -368,14 +378,10 @@ int run(const std::vector<std::string>& args, Io& io, const Env& env) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, io.out, io.err);
   } catch (const CLI::ExtrasError&) {
-    // CLI11's own message lists them in reverse order.
-    const std::vector<std::string> unexpected = app.remaining(true);
-    std::string message = unexpected.size() == 1 ? "the following argument was not expected:"
-                                                 : "the following arguments were not expected:";
-    for (const auto& a : unexpected) message += " " + a;
-    report(ctx, Errc::usage, message, unexpected_arguments_hint(app, unexpected));
-    return exit_status(Errc::usage);
+    return report_unexpected_arguments(ctx, app);
   } catch (const CLI::ParseError& e) {
+    // An unknown option and no command ("irctl --verison"): the option is the mistake.
+    if (parsed_commands(app).empty() && !app.remaining(true).empty()) return report_unexpected_arguments(ctx, app);
     std::string message = e.what();
     if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     report(ctx, Errc::usage, message, "run 'irctl" + command_words(app) + " --help' for usage");

@@ -115,6 +115,22 @@ teardown() { common_teardown; }
   [ "$(json_eval '[d["error"]["code"], d["error"]["hint"]]' <<<"$stderr")" = '["usage", "did you mean '"'"'--status'"'"'?"]' ]
 }
 
+@test "an unknown option before any command gets 'did you mean' too, not 'a subcommand is required'" {
+  run --separate-stderr irctl --verison
+  assert_status 2
+  [ "$stderr" = $'irctl: error: the following argument was not expected: --verison\nhint: did you mean \'--version\'?' ]
+  run --separate-stderr irctl --no-pagr
+  assert_status 2
+  [ "$stderr" = $'irctl: error: the following argument was not expected: --no-pagr\nhint: did you mean \'--no-pager\'?' ]
+  run --separate-stderr irctl --frobnicate
+  assert_status 2
+  [ "$stderr" = $'irctl: error: the following argument was not expected: --frobnicate\nhint: run \'irctl --help\' for usage' ]
+  # no option at all: still the missing command
+  run --separate-stderr irctl -q
+  assert_status 2
+  [ "$stderr" = $'irctl: error: a subcommand is required\nhint: run \'irctl --help\' for usage' ]
+}
+
 @test "arguments a command does not take are named in the order they were given" {
   new_repo
   id=$(declare_incident "x")
