@@ -226,11 +226,21 @@ std::string Context::start_dir() const {
 }
 
 // git's rule for -C given several times: each is relative to the one before,
-// and an absolute one starts again from there.
+// and an absolute one starts again from there; an empty one changes nothing.
+// git changes to each in turn, so each must be a directory: a command that
+// creates its path (init) must not create one that -C mistyped.
 std::string Context::dir_after_c_options() const {
   std::string dir = env.cwd;
-  for (const auto& d : global.dirs)
-    if (!d.empty()) dir = d[0] == '/' ? d : dir + "/" + d;
+  for (const auto& d : global.dirs) {
+    if (d.empty()) continue;
+    dir = d[0] == '/' ? d : dir + "/" + d;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+      throw Error(Errc::usage,
+                  "cannot change to " + quote(d) + ": " +
+                      (std::filesystem::exists(dir, ec) ? "not a directory" : "no such directory"),
+                  "check the path given to -C");
+  }
   return dir;
 }
 
