@@ -143,6 +143,9 @@ std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::str
     for (const auto* opt : cmd->get_options())
       if (opt->get_positional()) positional.push_back(opt);
     if (positionals < positional.size()) return values_of(positional[positionals], positional_words, current, ctx);
+    // The last one may take several words (task ID done N...): each completes.
+    if (!positional.empty() && positional.back()->get_items_expected_max() > 1)
+      return values_of(positional.back(), positional_words, current, ctx);
   }
   return starting_with(std::move(out), current);
 }

@@ -85,6 +85,25 @@ void run_task(const TaskOptions& o, Context& ctx) {
                        "task " + std::to_string(numbers[i]) + " is already " + (done ? "done" : "open"));
 }
 
+// The numbers of the tasks that the action typed would change (open ones
+// for done, done ones for undo), less those already typed after it.
+std::vector<Candidate> task_number_candidates(const CompletionQuery& q) {
+  std::vector<Candidate> out;
+  if (q.positionals.size() < 2 || !task_actions().contains(q.positionals[1])) return out;
+  const bool done = q.positionals[1] == "done";
+  try {
+    Repository& repo = q.ctx.repo();
+    const Incident inc = load_incident(repo, resolve_incident_id(repo, q.positionals[0])).incident();
+    for (size_t i = 0; i < inc.tasks.size(); ++i) {
+      const std::string number = std::to_string(i + 1);
+      if (inc.tasks[i].done != done && std::find(q.positionals.begin() + 2, q.positionals.end(), number) == q.positionals.end())
+        out.push_back({number, inc.tasks[i].text});
+    }
+  } catch (const std::exception&) {
+  }
+  return out;
+}
+
 }  // namespace
 
 void register_task(CLI::App& app, Context& ctx) {
@@ -92,7 +111,8 @@ void register_task(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("task", "List an incident's playbook tasks, or tick some off (done N... / undo N...)");
   add_id_option(cmd, o->id, ctx);
   one_of(cmd->add_option("action", o->action, task_actions().listed()), task_actions(), ctx);
-  cmd->add_option("number", o->numbers, "The tasks' numbers, as listed: each is recorded once, in the order given");
+  completed_by(cmd->add_option("number", o->numbers, "The tasks' numbers, as listed: each is recorded once, in the order given"),
+               task_number_candidates, ctx);
   set_examples(cmd,
                "  irctl task @             # the checklist\n"
                "  irctl task @ done 2\n"

@@ -155,6 +155,26 @@ open(p, "w").write(s)'
   [ -z "$output" ]
 }
 
+@test "__complete task ID done '' offers the open tasks' numbers, each number after the first too; undo the done ones'" {
+  new_repo
+  id=$(declare_incident "with tasks")
+  irctl -q task "$id" done 2 3
+  run --separate-stderr irctl __complete task "$id" done ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "1 4 5 6 7 8 " ]
+  [ "$(sed -n 1p <<<"$output")" = "1	Confirm the impact and set the severity (irctl severity)" ]
+  # the numbers already typed are not offered again
+  run --separate-stderr irctl __complete task @ done 1 5 ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "4 6 7 8 " ]
+  run --separate-stderr irctl __complete task @ undo ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "2 3 " ]
+  run --separate-stderr irctl __complete task NOSUCH done ""
+  assert_status 0
+  [ -z "$output" ]
+}
+
 @test "__complete after -C DIR offers the IDs of the repository in DIR" {
   new_repo
   id=$(declare_incident "elsewhere")
