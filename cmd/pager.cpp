@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include "core/error.hpp"
 
@@ -31,8 +32,11 @@ ProcessOptions pager_process(const std::string& command) {
   return options;
 }
 
-// The pager's process ID while it shows irctl's output, for the handler below.
+// The pager's process ID while it shows irctl's output, for the handler
+// below; 0 while it is being started, when a signal is kept in
+// signal_while_starting until its ID is known.
 volatile sig_atomic_t paging_pid = 0;
+volatile sig_atomic_t signal_while_starting = 0;
 
 // The pager has the terminal until the person quits it. Stopped by a signal
 // meanwhile (Ctrl-C reaches both, and less stays), irctl ends the pager's
@@ -41,6 +45,10 @@ volatile sig_atomic_t paging_pid = 0;
 // means the person quit the pager before the end, which is no failure: irctl
 // exits 0, as gh does (git exits 141). Only async-signal-safe calls here.
 void wait_for_pager_then_stop(int signal_number) {
+  if (paging_pid == 0) {
+    signal_while_starting = signal_number;  // Pager::start raises it again
+    return;
+  }
   ::close(1);
   int status = 0;
   while (::waitpid(static_cast<pid_t>(paging_pid), &status, 0) < 0 && errno == EINTR) {
@@ -60,16 +68,20 @@ std::string pager_command(const Env& env) {
 void Pager::start(const std::string& command) {
   if (process_ || command.empty()) return;
   std::cout.flush();
+  // From before the fork: a Ctrl-C that reaches both must find irctl waiting.
+  wait_for_pager_on_signals();
   try {
     RunningProcess pager = start_process(pager_process(command));
-    if (!pager.started()) return;  // the output goes where it would have gone
-    ::dup2(pager.input(), 1);
-    pager.close_input();
-    paging_pid = pager.pid();
-    process_ = std::move(pager);
-    wait_for_pager_on_signals();
-  } catch (const Error&) {  // no pipe or no fork: the same
+    if (pager.started()) {
+      ::dup2(pager.input(), 1);
+      pager.close_input();
+      paging_pid = pager.pid();
+      process_ = std::move(pager);
+    }
+  } catch (const Error&) {  // no pipe or no fork: as when it cannot be executed
   }
+  if (!process_) restore_signals();  // the output goes where it would have gone
+  if (const int pending = std::exchange(signal_while_starting, 0)) ::raise(pending);
 }
 
 void Pager::finish() {
