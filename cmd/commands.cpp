@@ -149,6 +149,16 @@ void report(const Context& ctx, Errc code, const std::string& message, const std
   if (!hint.empty()) ctx.io.err << "hint: " << printable(hint) << "\n";
 }
 
+int report_unexpected_arguments(const Context& ctx, const CLI::App& app) {
+  // CLI11's own message lists them in reverse order.
+  const std::vector<std::string> unexpected = app.remaining(true);
+  std::string message = unexpected.size() == 1 ? "the following argument was not expected:"
+                                               : "the following arguments were not expected:";
+  for (const auto& a : unexpected) message += " " + a;
+  report(ctx, Errc::usage, message, unexpected_arguments_hint(app, unexpected));
+  return exit_status(Errc::usage);
+}
+
 void configure_root(CLI::App& app, GlobalOptions& g) {
   app.name("irctl");
   app.description(
@@ -219,11 +229,21 @@ std::string Context::start_dir() const {
 }
 
 // git's rule for -C given several times: each is relative to the one before,
-// and an absolute one starts again from there.
+// and an absolute one starts again from there; an empty one changes nothing.
+// git changes to each in turn, so each must be a directory: a command that
+// creates its path (init) must not create one that -C mistyped.
 std::string Context::dir_after_c_options() const {
   std::string dir = env.cwd;
-  for (const auto& d : global.dirs)
-    if (!d.empty()) dir = d[0] == '/' ? d : dir + "/" + d;
+  for (const auto& d : global.dirs) {
+    if (d.empty()) continue;
+    dir = d[0] == '/' ? d : dir + "/" + d;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+      throw Error(Errc::usage,
+                  "cannot change to " + quote(d) + ": " +
+                      (std::filesystem::exists(dir, ec) ? "not a directory" : "no such directory"),
+                  "check the path given to -C");
+  }
   return dir;
 }
 
@@ -371,14 +391,10 @@ int run(const std::vector<std::string>& args, Io& io, const Env& env) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, io.out, io.err);
   } catch (const CLI::ExtrasError&) {
-    // CLI11's own message lists them in reverse order.
-    const std::vector<std::string> unexpected = app.remaining(true);
-    std::string message = unexpected.size() == 1 ? "the following argument was not expected:"
-                                                 : "the following arguments were not expected:";
-    for (const auto& a : unexpected) message += " " + a;
-    report(ctx, Errc::usage, message, unexpected_arguments_hint(app, unexpected));
-    return exit_status(Errc::usage);
+    return report_unexpected_arguments(ctx, app);
   } catch (const CLI::ParseError& e) {
+    // An unknown option and no command ("irctl --verison"): the option is the mistake.
+    if (parsed_commands(app).empty() && !app.remaining(true).empty()) return report_unexpected_arguments(ctx, app);
     std::string message = e.what();
     if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     report(ctx, Errc::usage, message, "run 'irctl" + command_words(app) + " --help' for usage");

@@ -99,7 +99,8 @@ class Context {
 
  private:
   void configure_missing_merge_driver_once();
-  /// The current directory moved by every -C in turn.
+  /// The current directory moved by every -C in turn. Throws Error(usage)
+  /// when one of them is not a directory.
   std::string dir_after_c_options() const;
   Timestamp now_ = now_utc();
   std::unique_ptr<Repository> repo_;

@@ -77,6 +77,23 @@ std::vector<Candidate> values_of(const CLI::Option* opt, std::vector<std::string
   return completer->second == Matching::own ? candidates : starting_with(std::move(candidates), current);
 }
 
+// "--by=se": the value of an option that takes one, typed after '=' (as
+// CLI11 takes it); its candidates are whole words ("--by=severity"), as fish
+// replaces the whole word (bash and zsh complete after the '=' and cut them).
+struct GluedValue {
+  const CLI::Option* option;
+  std::string name;
+  std::string value;
+};
+std::optional<GluedValue> glued_value(const CLI::App& root, const CLI::App* cmd, const std::string& word) {
+  const size_t equals = word.find('=');
+  if (word.rfind("--", 0) != 0 || equals == std::string::npos) return std::nullopt;
+  const std::string name = word.substr(0, equals);
+  const auto* opt = find_option(root, cmd, name);
+  if (!opt || !takes_value(opt)) return std::nullopt;
+  return GluedValue{opt, name, word.substr(equals + 1)};
+}
+
 // -C DIR before the command: candidates come from that repository, as the
 // command will run there (Context::dir_after_c_options stacks them).
 void apply_directory(const std::string& dir, Context& ctx) { ctx.global.dirs.push_back(dir); }
@@ -109,6 +126,11 @@ std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::str
   }
 
   if (pending) return values_of(pending, positional_words, current, ctx);
+  if (const auto glued = glued_value(root, cmd, current)) {
+    auto candidates = values_of(glued->option, positional_words, glued->value, ctx);
+    for (auto& c : candidates) c.word = glued->name + "=" + c.word;
+    return candidates;
+  }
   std::vector<Candidate> out;
   if (current.size() > 0 && current[0] == '-') {
     if (cmd) add_options(cmd, out);
@@ -121,6 +143,9 @@ std::vector<Candidate> complete(const CLI::App& root, const std::vector<std::str
     for (const auto* opt : cmd->get_options())
       if (opt->get_positional()) positional.push_back(opt);
     if (positionals < positional.size()) return values_of(positional[positionals], positional_words, current, ctx);
+    // The last one may take several words (task ID done N...): each completes.
+    if (!positional.empty() && positional.back()->get_items_expected_max() > 1)
+      return values_of(positional.back(), positional_words, current, ctx);
   }
   return starting_with(std::move(out), current);
 }
@@ -169,9 +194,11 @@ std::vector<std::string> zsh_option_specs(const CLI::App* cmd, const CLI::App& r
   for (const CLI::App* app : {cmd, &root}) {
     for (const auto* opt : app->get_options()) {
       if (!opt->nonpositional() || (app != cmd && global_only_before_command(opt))) continue;
-      std::vector<std::string> names;
+      std::vector<std::string> names, spelled;
       for (const auto& s : opt->get_snames()) names.push_back("-" + s);
       for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+      // "--by=": zsh takes the value in the next word or after '=' (--by=month).
+      for (const auto& n : names) spelled.push_back(n.rfind("--", 0) == 0 && takes_value(opt) ? n + "=" : n);
       if (std::any_of(names.begin(), names.end(),
                       [&](const std::string& n) { return std::find(seen.begin(), seen.end(), n) != seen.end(); }))
         continue;
@@ -179,10 +206,10 @@ std::vector<std::string> zsh_option_specs(const CLI::App* cmd, const CLI::App& r
       const bool repeatable = is_repeatable(opt);
       std::string spec;
       if (names.size() == 1) {
-        spec = zsh_quote((repeatable ? "*" : "") + names[0] + "[" + zsh_description(opt->get_description()) + "]");
+        spec = zsh_quote((repeatable ? "*" : "") + spelled[0] + "[" + zsh_description(opt->get_description()) + "]");
       } else {
         std::string exclusion = "(" + join(names, " ") + ")";
-        spec = (repeatable ? std::string("'*'") : zsh_quote(exclusion)) + "{" + join(names, ",") + "}" +
+        spec = (repeatable ? std::string("'*'") : zsh_quote(exclusion)) + "{" + join(spelled, ",") + "}" +
                zsh_quote("[" + zsh_description(opt->get_description()) + "]");
       }
       if (takes_value(opt)) {
@@ -236,12 +263,17 @@ std::string zsh_script(const CLI::App& root) {
       "# Usage: _irctl_values [WORDS...]: the candidates irctl offers after WORDS\n"
       "# and the words typed so far, else file names. irctl has matched them to\n"
       "# what is typed (any part of an incident ID), so zsh takes them all (-U).\n"
+      "# After --by=, what follows the '=' is completed: the candidates lose \"--by=\".\n"
       "_irctl_values() {\n"
-      "  local line\n"
+      "  local line glued=\n"
       "  local -a candidates\n"
+      "  if [[ $PREFIX == --*=* ]]; then\n"
+      "    glued=${PREFIX%%=*}=\n"
+      "    compset -P \"${(b)glued}\"\n"
+      "  fi\n"
       "  for line in \"${(@f)$(irctl __complete \"$@\" \"${(@)words[1,CURRENT]}\" 2>/dev/null)}\"; do\n"
       "    [[ -z $line ]] && continue\n"
-      "    candidates+=(\"${${line%%$'\\t'*}//:/\\\\:}:${line#*$'\\t'}\")\n"
+      "    candidates+=(\"${${${line%%$'\\t'*}#$glued}//:/\\\\:}:${line#*$'\\t'}\")\n"
       "  done\n"
       "  if (( ${#candidates} )); then\n"
       "    _describe -t values value candidates -U\n"

@@ -2,6 +2,9 @@
 // Long output (show, timeline, log) on a terminal goes through a pager, as
 // git's and gh's does: the choice of pager, and the process that shows it.
 
+#include <csignal>
+
+#include <array>
 #include <optional>
 #include <string>
 
@@ -28,11 +31,18 @@ class Pager {
   /// at it. When it cannot be started the output stays where it was.
   void start(const std::string& command);
   /// Ends the pager's input and waits for it to exit, so that the shell's
-  /// prompt comes back after it; nothing when none was started.
+  /// prompt comes back after it; nothing when none was started. Until then,
+  /// SIGINT, SIGQUIT, SIGTERM and SIGHUP wait for the pager before they stop
+  /// irctl, and SIGPIPE (the pager quit before the end) ends irctl with 0.
   void finish();
 
  private:
+  static constexpr std::array<int, 5> kSignalsWhilePaging = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE};
+  void wait_for_pager_on_signals();
+  void restore_signals();
+
   std::optional<RunningProcess> process_;
+  std::array<struct sigaction, kSignalsWhilePaging.size()> saved_actions_ = {};
 };
 
 }  // namespace irctl::cli

@@ -79,6 +79,8 @@ class RunningProcess {
   bool started() const { return started_; }
   /// The write end of the pipe to its standard input (close-on-exec); -1 once closed.
   int input() const { return input_; }
+  /// Its process ID while it has not been waited for; -1 after.
+  pid_t pid() const { return pid_; }
   void close_input();
   /// Closes its input and waits for it to exit; returns the status as waitpid() reports it.
   /// Again after that: the same status.

@@ -155,6 +155,26 @@ open(p, "w").write(s)'
   [ -z "$output" ]
 }
 
+@test "__complete task ID done '' offers the open tasks' numbers, each number after the first too; undo the done ones'" {
+  new_repo
+  id=$(declare_incident "with tasks")
+  irctl -q task "$id" done 2 3
+  run --separate-stderr irctl __complete task "$id" done ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "1 4 5 6 7 8 " ]
+  [ "$(sed -n 1p <<<"$output")" = "1	Confirm the impact and set the severity (irctl severity)" ]
+  # the numbers already typed are not offered again
+  run --separate-stderr irctl __complete task @ done 1 5 ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "4 6 7 8 " ]
+  run --separate-stderr irctl __complete task @ undo ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "2 3 " ]
+  run --separate-stderr irctl __complete task NOSUCH done ""
+  assert_status 0
+  [ -z "$output" ]
+}
+
 @test "__complete after -C DIR offers the IDs of the repository in DIR" {
   new_repo
   id=$(declare_incident "elsewhere")
@@ -282,6 +302,29 @@ zsh_offers() {
   assert_output_contains "complete"
   assert_output_contains "irctl"
   fish --no-execute <<<"$output"
+}
+
+@test "a value typed after '=' (--by=se) completes in __complete, bash, zsh and fish" {
+  new_repo
+  run --separate-stderr irctl __complete stats --by=se
+  assert_status 0
+  [ "$output" = $'--by=severity\tone row per severity\n--by=service\tone row per affected service' ]
+  run --separate-stderr irctl __complete declare --severity=
+  assert_status 0
+  [ "$(cut -f1 <<<"$output" | tr '\n' ' ')" = "--severity=SEV1 --severity=SEV2 --severity=SEV3 --severity=SEV4 " ]
+  # bash splits the word at '=' and completes after it
+  run bash -c '
+source "$1"
+COMP_WORDS=(irctl stats --by = se); COMP_CWORD=4; _irctl; printf "%s\n" "${COMPREPLY[@]}"; echo ---
+COMP_WORDS=(irctl stats --by =); COMP_CWORD=3; _irctl; printf "%s\n" "${COMPREPLY[@]}"; echo ---
+COMP_WORDS=(irctl stats --by = month --since = -30d --by ""); COMP_CWORD=9; _irctl; printf "%s\n" "${COMPREPLY[@]}"
+' _ "$IRCTL_SOURCE_DIR/completions/irctl.bash"
+  assert_status 0
+  [ "$output" = "$(printf '%s\n' severity service --- severity service kind month --- severity service kind month)" ]
+  [ "$(zsh_offers "irctl stats --by=se")" = "--by=service --by=severity " ]
+  run fish -c 'source "$argv[1]"; complete -C "irctl stats --by=mo"' "$IRCTL_SOURCE_DIR/completions/irctl.fish"
+  assert_status 0
+  [ "$output" = $'--by=month\tone row per month of declaration (YYYY-MM)' ]
 }
 
 @test "completion with an unknown or missing shell exits 2" {

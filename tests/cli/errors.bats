@@ -66,6 +66,28 @@ teardown() { common_teardown; }
   [ "$(json_eval 'd["event"]["evidence"][0]["source"]' <<<"$output")" = "$TEST_DIR/repo/sub/evidence.log" ]
 }
 
+@test "-C to a path that is not a directory is refused, as git's is: init creates nothing there" {
+  cd "$TEST_DIR"
+  run --separate-stderr irctl -C nope init incidents
+  assert_status 2
+  [ "$stderr" = $'irctl: error: cannot change to \'nope\': no such directory\nhint: check the path given to -C' ]
+  [ ! -e nope ]
+  touch afile
+  run --separate-stderr irctl -C afile list
+  assert_status 2
+  [ "$stderr" = $'irctl: error: cannot change to \'afile\': not a directory\nhint: check the path given to -C' ]
+  # every -C in turn, as git changes to each: one missing on the way counts
+  new_repo
+  cd "$TEST_DIR"
+  run --separate-stderr irctl -C nope -C "$TEST_DIR/repo" list
+  assert_status 2
+  [ "$stderr" = $'irctl: error: cannot change to \'nope\': no such directory\nhint: check the path given to -C' ]
+  # an empty one changes nothing, as git's
+  run --separate-stderr irctl -C "" -C repo --json list
+  assert_status 0
+  [ "$(json_eval 'd' <<<"$output")" = '{"incidents": [], "problems": []}' ]
+}
+
 @test "global options work before and after the command" {
   new_repo
   id=$(irctl declare "options" -q --as "Sam Oncall <sam@example.com>" --at 2025-03-04T05:06:07Z)
@@ -113,6 +135,22 @@ teardown() { common_teardown; }
   run_unchanged --separate-stderr irctl --json list --stauts open
   assert_status 2
   [ "$(json_eval '[d["error"]["code"], d["error"]["hint"]]' <<<"$stderr")" = '["usage", "did you mean '"'"'--status'"'"'?"]' ]
+}
+
+@test "an unknown option before any command gets 'did you mean' too, not 'a subcommand is required'" {
+  run --separate-stderr irctl --verison
+  assert_status 2
+  [ "$stderr" = $'irctl: error: the following argument was not expected: --verison\nhint: did you mean \'--version\'?' ]
+  run --separate-stderr irctl --no-pagr
+  assert_status 2
+  [ "$stderr" = $'irctl: error: the following argument was not expected: --no-pagr\nhint: did you mean \'--no-pager\'?' ]
+  run --separate-stderr irctl --frobnicate
+  assert_status 2
+  [ "$stderr" = $'irctl: error: the following argument was not expected: --frobnicate\nhint: run \'irctl --help\' for usage' ]
+  # no option at all: still the missing command
+  run --separate-stderr irctl -q
+  assert_status 2
+  [ "$stderr" = $'irctl: error: a subcommand is required\nhint: run \'irctl --help\' for usage' ]
 }
 
 @test "arguments a command does not take are named in the order they were given" {

@@ -635,6 +635,20 @@ commits() { git rev-list --count HEAD; }
   [[ "$stderr" == *"there is no task 99"* ]]
 }
 
+@test "task done N N: a number given twice is recorded once; a word that is not a number is named and nothing changes" {
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl task "$ID" "done" 2 5 2
+  assert_status 0
+  [ "$(git log --reverse --format=%s "$before..HEAD" | cut -d: -f2)" = $' done 2\n done 5' ]
+  [ "$(cut -d: -f2 <<<"$stderr")" = $' done 2\n done 5' ]
+  run_unchanged --separate-stderr irctl task "$ID" "done" 3 x
+  assert_status 2
+  [ "$stderr" = $'irctl: error: \'x\' is not a task number\nhint: give the numbers that \'irctl task '"$ID"$'\' lists' ]
+  run_unchanged --separate-stderr irctl task "$ID" undo 1.5
+  assert_status 2
+  [ "$stderr" = $'irctl: error: \'1.5\' is not a task number\nhint: give the numbers that \'irctl task '"$ID"$'\' lists' ]
+}
+
 @test "task numbers out of range and unknown task actions exit 2 and change nothing" {
   run_unchanged --separate-stderr irctl task "$ID" "done" 99
   assert_status 2

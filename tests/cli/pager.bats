@@ -89,3 +89,37 @@ teardown() { common_teardown; }
   assert_status 0
   [ "$(cat "$TEST_DIR/pager.done")" = finished ]
 }
+
+# Two notes of 60 KB: more than a pipe holds, so irctl is still writing when
+# the pager leaves.
+add_long_notes() {
+  local i
+  for i in 1 2; do
+    head -c 60000 /dev/zero | tr '\0' 'x' | irctl -q note "$ID" -
+  done
+}
+
+@test "quitting the pager before the end is no failure: irctl exits 0 and says nothing" {
+  add_long_notes
+  printf '#!/bin/sh\nhead -c 10 >/dev/null\necho "quit after one screen"\n' >"$TEST_DIR/bin/quitter"
+  chmod +x "$TEST_DIR/bin/quitter"
+  local args
+  for args in "show $ID" "timeline $ID" "log $ID"; do
+    # shellcheck disable=SC2086
+    run on_tty env IRCTL_PAGER="$TEST_DIR/bin/quitter" irctl $args
+    assert_status 0
+    [ "${output//$'\r'/}" = "quit after one screen" ]
+  done
+}
+
+@test "Ctrl-C while the pager shows the output: irctl waits for the pager before it stops, as git does" {
+  add_long_notes
+  # The pager interrupts irctl (as Ctrl-C at the terminal does), then is still
+  # reading for a second: the shell must not get the terminal back before it ends.
+  printf '#!/bin/sh\nkill -INT $PPID\nsleep 1\ncat >/dev/null\necho finished >"%s"\n' "$TEST_DIR/pager.done" \
+    >"$TEST_DIR/bin/interrupter"
+  chmod +x "$TEST_DIR/bin/interrupter"
+  run on_tty env IRCTL_PAGER="$TEST_DIR/bin/interrupter" irctl timeline "$ID"
+  assert_status 130
+  [ "$(cat "$TEST_DIR/pager.done")" = finished ]
+}
