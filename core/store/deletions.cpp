@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/model/ids.hpp"
 #include "core/store/git.hpp"
 #include "core/store/merge.hpp"
 
