@@ -14,7 +14,12 @@ void run_ack(const AckOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
   const EventResult r = acknowledge(repo, id, ctx.recorder());
-  print_event_result(ctx, r, id + ": " + r.event.text + " by " + printable(short_name(r.event.by)));
+  std::string unchanged;
+  if (!r.recorded) {
+    const auto at = load_incident(repo, id).incident().acknowledged_at;
+    unchanged = "already acknowledged" + (at ? " at " + format_short(*at) : std::string()) + "; nothing changed";
+  }
+  print_event_result(ctx, r, id + ": " + r.event.text + " by " + printable(short_name(r.event.by)), unchanged);
 }
 
 }  // namespace

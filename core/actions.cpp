@@ -60,7 +60,7 @@ const AllowedValues& follow_up_types() {
 
 std::string date_of(Timestamp t) { return format_rfc3339(t).substr(0, 10); }
 
-std::string parse_due_date(const std::string& text, Timestamp now) {
+std::string parse_due_date(const std::string& text, Timestamp from) {
   const std::string t = trim(text);
   if (is_date(t)) {
     CivilTime c{std::stoi(t.substr(0, 4)), std::stoi(t.substr(5, 2)), std::stoi(t.substr(8, 2)), 0, 0, 0};
@@ -79,7 +79,7 @@ std::string parse_due_date(const std::string& text, Timestamp now) {
   }
   std::string due;
   try {
-    due = date_of(now + parse_duration(t.empty() || t[0] != '+' ? t : t.substr(1)));
+    due = date_of(from + parse_duration(t.empty() || t[0] != '+' ? t : t.substr(1)));
   } catch (const Error&) {
     throw Error(Errc::usage, "the due date " + quote(t) + " is neither a date nor a span",
                 "give a date like 2026-12-15, or a span from today like 14d or 2w");
@@ -94,7 +94,8 @@ std::string parse_due_date(const std::string& text, Timestamp now) {
 EventResult add_follow_up(Repository& repo, const std::string& id, const FollowUpRequest& req, const Recorder& rec) {
   const std::string text = require_line(req.text, "the action", kMaxTitle * 2);
   const std::string owner = req.owner.empty() ? "" : require_line(req.owner, "the owner");
-  const std::string due = req.due.empty() ? "" : parse_due_date(req.due, rec.now);
+  // A span counts from the event's time: '--at' back-dates the action and its due date alike.
+  const std::string due = req.due.empty() ? "" : parse_due_date(req.due, rec.at);
   const std::string link = req.link.empty() ? "" : require_link(req.link, "the link");
   const std::string type = lower(trim(req.type));
   if (!type.empty() && !follow_up_types().contains(type))

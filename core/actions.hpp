@@ -17,9 +17,9 @@ const AllowedValues& follow_up_types();
 
 /// "2026-11-28": the UTC date of a time.
 std::string date_of(Timestamp t);
-/// A due date: YYYY-MM-DD, or a span from `now` such as 7d or 2w. Throws
-/// Error(Errc::usage).
-std::string parse_due_date(const std::string& text, Timestamp now);
+/// A due date: YYYY-MM-DD, or a span from `from` (the event's time) such as
+/// 7d or 2w. Throws Error(Errc::usage).
+std::string parse_due_date(const std::string& text, Timestamp from);
 
 struct FollowUpRequest {
   std::string text;

@@ -131,10 +131,9 @@ EventResult acknowledge(Repository& repo, const std::string& id, const Recorder&
       repo, id,
       [&](const Incident& inc) -> std::optional<Event> {
         require_open(inc, "acknowledging");
-        Event e = make_event("ack", inc.acknowledged_at ? "acknowledged (already acknowledged at " +
-                                                              format_rfc3339(*inc.acknowledged_at) + ")"
-                                                        : "acknowledged");
-        if (!inc.acknowledged_at) e.set["acknowledged_at"] = toml_time(rec.at);
+        if (inc.acknowledged_at) return std::nullopt;  // the first acknowledgement is the one that counts
+        Event e = make_event("ack", "acknowledged");
+        e.set["acknowledged_at"] = toml_time(rec.at);
         return e;
       },
       rec);

@@ -114,16 +114,17 @@ prose_of() {
   assert_clean_repo
 }
 
-@test "--due takes a span from today: 14d, 2w, +3d" {
+@test "--due takes a span from the action's time: 14d, 2w, +3d; with --at, from then" {
   irctl -q action add "$ID" "a" --due 14d
   irctl -q action add "$ID" "b" --due 2w
   irctl -q action add "$ID" "c" --due +3d
   irctl -q action add "$ID" "d" --due 0d
   in_days() { py -S -c 'import datetime, sys; print((datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=int(sys.argv[1]))).isoformat())' "$1"; }
   [ "$(actions_json '[x["due"] for x in a]')" = "[\"$(in_days 14)\", \"$(in_days 14)\", \"$(in_days 3)\", \"$TODAY\"]" ]
-  # the span counts from now, not from --at
-  irctl -q --at -30d action add "$ID" "e" --due 7d
-  [ "$(actions_json '[x["due"] for x in a if x["text"] == "e"][0]')" = "$(in_days 7)" ]
+  # an action recorded late with --at is due from when it was agreed, not from now
+  run --separate-stderr irctl -q --at -30d action add "$ID" "e" --due 7d
+  assert_status 0
+  [ "$(actions_json '[x["due"] for x in a if x["text"] == "e"][0]')" = "$(in_days -23)" ]
 }
 
 @test "actions are numbered in the order added; one added with --at before the others takes its place, ids stay" {

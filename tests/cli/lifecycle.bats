@@ -230,7 +230,7 @@ commits() { git rev-list --count HEAD; }
 
 # --- ack ---------------------------------------------------------------------
 
-@test "the first ack sets acknowledged_at; a later ack leaves it" {
+@test "the first ack sets acknowledged_at; a later ack changes nothing and records nothing" {
   id=$(declare_incident "Disk full on db-3" --at -10m)
   f=$(incident_path "$id")
   [ "$(toml_eval "$f" '"acknowledged_at" in d')" = "false" ]
@@ -246,7 +246,9 @@ commits() { git rev-list --count HEAD; }
   [ "$(toml_eval "$f" 'd["timeline"][-1]["type"]')" = "ack" ]
   acked=$(toml_eval "$f" 'd["acknowledged_at"]')
   [ "$acked" = "$(toml_eval "$f" 'd["timeline"][-1]["at"]')" ]
-  irctl -q --as "Bob <bob@example.com>" ack "$id"
+  run_unchanged --separate-stderr irctl --as "Bob <bob@example.com>" ack "$id"
+  assert_status 0
+  [ "$stderr" = "$id: already acknowledged at $(date -u -d "$acked" '+%Y-%m-%d %H:%M'); nothing changed" ]
   [ "$(toml_eval "$f" 'd["acknowledged_at"]')" = "$acked" ]
   # nor does a first commander afterwards
   irctl -q assign "$id" commander alice
@@ -680,9 +682,9 @@ commits() { git rev-list --count HEAD; }
   as="Robin Responder <robin@example.com>"
   cmds=(
     "severity $ID SEV2 --reason wider"
+    "ack $ID"
     "assign $ID commander alice"
     "assign $ID tech-lead carol --workstream db"
-    "ack $ID"
     "escalate $ID --reason slow"
     "escalate $ID --to database-team"
     "update $ID first-update"

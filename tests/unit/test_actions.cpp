@@ -427,6 +427,21 @@ TEST_SUITE("actions") {
     CHECK(add_at("Page the database team sooner", 30) == 1);  // --at before the two above
   }
 
+  TEST_CASE("--due as a span counts from the event's time (--at), not from the wall clock") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    const Timestamp now = from_civil({2026, 11, 28, 23, 30, 0, 0});
+    const Recorder back_then{kAlice, now - std::chrono::hours(24 * 10), now};  // --at 10 days ago
+    DeclareRequest declare_request;
+    declare_request.title = "Checkout API returns 503";
+    const std::string id = declare_incident(repo, declare_request, back_then).incident_id;
+    FollowUpRequest r;
+    r.text = "Add a canary stage";
+    r.due = "14d";
+    add_follow_up(repo, id, r, back_then);
+    CHECK(load_incident(repo, id).incident().actions.at(0).due == "2026-12-02");  // 2026-11-18 + 14 days
+  }
+
   TEST_CASE("mark_follow_up by number or id; marking twice records nothing") {
     TempDir dir;
     Repository repo = new_repository(dir);

@@ -97,14 +97,17 @@ TEST_SUITE("lifecycle") {
     CHECK(code_of([&] { assign_role(f.repo, f.id, {"boss", "x", "", false}, recorder()); }) == Errc::usage);
   }
 
-  TEST_CASE("the first ack is the one that counts") {
+  TEST_CASE("the first ack is the one that counts; a second one changes nothing and records nothing") {
     Fixture f("SEV2", 10);  // declared before the first ack: earlier events are refused
-    acknowledge(f.repo, f.id, at_minutes_ago(3));
+    CHECK(acknowledge(f.repo, f.id, at_minutes_ago(3)).recorded);
     const auto first = f.incident().acknowledged_at;
     REQUIRE(first);
-    acknowledge(f.repo, f.id, recorder());
+    const std::string tip = git::oid_hex(*f.repo.tip());
+    const EventResult again = acknowledge(f.repo, f.id, recorder());
+    CHECK_FALSE(again.recorded);
     CHECK(f.incident().acknowledged_at == first);
-    CHECK(f.events() == 3);
+    CHECK(f.events() == 2);
+    CHECK(git::oid_hex(*f.repo.tip()) == tip);
   }
 
   TEST_CASE("escalation walks the policy, then refuses; --to goes anywhere") {
