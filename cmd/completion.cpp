@@ -68,7 +68,7 @@ std::vector<Candidate> starting_with(std::vector<Candidate> candidates, const st
   return matching;
 }
 
-// What `opt` completes to, from what was declared with it (cmd/values.hpp).
+// What `opt` completes to, from what was declared with it (cmd/commands.hpp: one_of, offers, completed_by).
 std::vector<Candidate> values_of(const CLI::Option* opt, std::vector<std::string> positionals,
                                  const std::string& current, Context& ctx) {
   const auto* completer = ctx.completers.find(opt);
@@ -315,6 +315,8 @@ void register_completion(CLI::App& app, Context& ctx) {
   hidden->fallthrough(false);
   hidden->allow_extras();
   hidden->callback([c, hidden, &app, &ctx] {
+    // Completing reads the repository; a Tab press configures nothing in it.
+    ctx.configure_merge_driver = false;
     c->words = hidden->remaining();
     run_complete(*c, app, ctx);
   });

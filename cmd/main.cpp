@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "cmd/commands.hpp"
-#include "cmd/pager.hpp"
+#include "cmd/output.hpp"
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);

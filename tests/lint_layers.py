@@ -60,6 +60,9 @@ def header_cycle(root: Path, headers: list) -> list:
 def main() -> int:
     root = Path(sys.argv[1])
     files = sorted(str(p.relative_to(root)) for p in (root / "core").rglob("*.[ch]pp"))
+    if not files:
+        print(f"{root}: no sources in core/; give the source directory")
+        return 2
     problems = upward_includes(root, files) + header_cycle(root, [f for f in files if f.endswith(".hpp")])
     for p in problems:
         print(p)

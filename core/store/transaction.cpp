@@ -135,13 +135,14 @@ RepositoryLock Repository::lock() {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
   if (fd < 0) throw Error(Errc::failure, "cannot open " + path.string() + ": " + std::strerror(errno));
   RepositoryLock lock(fd);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(lock_timeout_seconds());
+  const double timeout = lock_timeout_seconds();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR)
       throw Error(Errc::failure, "cannot lock " + path.string() + ": " + std::strerror(errno));
     if (std::chrono::steady_clock::now() >= deadline)
       throw Error(Errc::busy, "the repository is busy: another irctl process kept it locked for " +
-                                  seconds_text(lock_timeout_seconds()),
+                                  seconds_text(timeout),
                   "run the command again in a moment (IRCTL_LOCK_TIMEOUT sets how many seconds to wait)");
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }

@@ -182,7 +182,8 @@ open(p, "w").write(s)'
   run --separate-stderr irctl __complete -C repo show ""
   assert_status 0
   words | grep -qx "$id"
-  # several -C stack, as git's do
+  # several -C stack, as git's do (from /, so that only both together reach it)
+  cd /
   run --separate-stderr irctl __complete -C "$TEST_DIR" -C repo show "${id: -6}"
   assert_status 0
   [ "$(words)" = "$id" ]
@@ -333,4 +334,15 @@ COMP_WORDS=(irctl stats --by = month --since = -30d --by ""); COMP_CWORD=9; _irc
   assert_text_error
   run --separate-stderr irctl completion
   assert_status 2
+}
+
+@test "__complete reads the repository and writes nothing to it: no merge driver configured by a Tab press" {
+  new_repo
+  id=$(declare_incident "tab")
+  git config --local --unset merge.irctl.driver
+  run_unchanged --separate-stderr irctl __complete show ""
+  assert_status 0
+  [ "$(words | tr '\n' ' ')" = "@ $id " ]
+  run git config --local merge.irctl.driver
+  assert_status 1
 }

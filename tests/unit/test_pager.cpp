@@ -1,4 +1,4 @@
-// Which pager long output goes through (cmd/pager.hpp), and when
+// Which pager long output goes through (cmd/output.hpp), and when
 // Context::page_output starts it.
 
 #include <doctest/doctest.h>
@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "cmd/commands.hpp"
-#include "cmd/pager.hpp"
+#include "cmd/output.hpp"
 
 namespace test_pager {
 
