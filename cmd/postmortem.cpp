@@ -13,6 +13,8 @@ struct PostmortemOptions {
   std::string template_name;
   std::string output;
   bool list = false;
+  bool ours = false;
+  bool theirs = false;
 };
 
 void print_templates(Context& ctx) {
@@ -52,22 +54,28 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   req.template_name = is_template_file(o.template_name) ? ctx.user_path(o.template_name) : o.template_name;
   const bool to_stdout = o.output == "-";
   req.output = to_stdout ? "" : o.output;
+  req.favor = o.theirs ? MergeFavor::theirs : o.ours ? MergeFavor::ours : MergeFavor::none;
   // A preview writes nothing, so it needs no identity: the actor (--as,
   // IRCTL_ACTOR, git's user.name) is resolved only for a commit.
   const PostmortemResult r = to_stdout ? write_postmortem(repo, id, req, PostmortemMode::preview, Recorder{})
                                        : write_postmortem(repo, id, req, PostmortemMode::commit, ctx.recorder());
+  const std::string path = req.output.empty() ? postmortem_path(id) : req.output;
   if (to_stdout) {
+    // A preview shows conflicts as git marks them, then fails as the write would.
     if (ctx.json())
       ctx.print_json({{"id", id}, {"text", r.text}});
     else
       ctx.io.out << printable_text(r.text);
+    if (!r.conflicts.empty() && req.favor == MergeFavor::none) throw postmortem_conflicts_error(id, path, r.conflicts);
     return;
   }
-  const std::string path = req.output.empty() ? postmortem_path(id) : req.output;
+  if (!r.conflicts.empty())
+    ctx.status(std::string(req.favor == MergeFavor::theirs ? "took the new rendering" : "kept the committed text") +
+               " where both changed the same lines: " + conflict_places(r.conflicts));
   print_event_result(ctx, r.event,
                      id + ": " + r.event.event.text +
-                         "\nEdit its prose sections and commit them; run this again after more events: what you "
-                         "wrote there is kept.",
+                         "\nEdit it anywhere and commit it; run this again after more events: your edits are merged "
+                         "with what changed.",
                      path + " is up to date; nothing changed");
 }
 
@@ -85,10 +93,17 @@ void register_postmortem(CLI::App& app, Context& ctx) {
   cmd->add_option("-o,--output", o->output,
                   "A new file in the repository, or the incident's own postmortem; - for standard output (no commit)")
       ->option_text("FILE|-");
+  auto* theirs = cmd->add_flag("--theirs", o->theirs,
+                               "Where an edit of the document and the new rendering change the same lines, take "
+                               "the new rendering");
+  cmd->add_flag("--ours", o->ours,
+                "Where an edit of the document and the new rendering change the same lines, keep the committed text")
+      ->excludes(theirs);
   cmd->add_flag("--list-templates", o->list, "List the templates: built-in ones and those in .irctl/templates/");
   set_examples(cmd,
                "  irctl postmortem @                       # postmortems/ID.md, committed\n"
                "  irctl postmortem @ --output -            # preview on standard output\n"
+               "  irctl postmortem @ --theirs              # conflicts: take the new rendering there\n"
                "  irctl postmortem K7Q --template postmortem-security\n"
                "  irctl postmortem --list-templates\n"
                "  irctl show @ --json                      # the data a template sees (and irctl-templates(5))");

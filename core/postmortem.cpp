@@ -1,7 +1,8 @@
 // Postmortems: the data a template sees (template_data), the templates a
 // repository has, rendering (render_template) and writing and committing the
 // document (write_postmortem). A template's tags are checked in
-// template_check.cpp, the prose regions are kept in prose_regions.cpp.
+// template_check.cpp; the new rendering is merged into the committed
+// document in postmortem_merge.cpp.
 
 #include "core/postmortem.hpp"
 
@@ -18,6 +19,7 @@
 #include "core/model/metrics.hpp"
 #include "core/model/validate.hpp"
 #include "core/postmortem_internal.hpp"
+#include "core/store/git.hpp"
 #include "core/util/file.hpp"
 
 namespace irctl {
@@ -169,6 +171,23 @@ std::vector<TemplateInfo> list_templates(const Repository& repo) {
 
 bool is_template_file(const std::string& name_or_file) {
   return name_or_file.find('/') != std::string::npos || ends_with(name_or_file, ".mustache");
+}
+
+std::optional<Template> recorded_template(const Repository& repo, const std::string& revision,
+                                          const std::string& recorded_name) {
+  const std::string builtin = " (built-in)";
+  if (ends_with(recorded_name, builtin)) {
+    const std::string file = recorded_name.substr(0, recorded_name.size() - builtin.size());
+    if (auto text = embedded::find(std::string(kBuiltinTemplates) + file)) return Template{recorded_name, *text};
+    return std::nullopt;
+  }
+  if (recorded_name.rfind(kRepoTemplates, 0) == 0) {
+    if (auto text = repo.read_at(revision, recorded_name)) return Template{recorded_name, *text};
+    return std::nullopt;
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(recorded_name, ec)) return std::nullopt;
+  return Template{recorded_name, read_file(recorded_name)};
 }
 
 Template load_template(const Repository& repo, const std::string& name_or_file) {
@@ -358,8 +377,13 @@ std::string render_template(const Template& tmpl, const Json& data) {
   if (!m.is_valid()) throw Error(Errc::data, tmpl.name + ": " + m.error_message());
   out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
   out = squeeze_blank_lines(out);
-  require_paired_markers(out, tmpl.name);
   return out;
+}
+
+std::string render_postmortem(const Template& tmpl, const IncidentFile& file, const Config& config) {
+  Json data = template_data(file, config);
+  defuse_markers_in(data);
+  return without_prose_markers(render_template(tmpl, data));
 }
 
 PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req,
@@ -380,27 +404,27 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
                                        "postmortems/" + id + ".md, or - for standard output");
   const Template tmpl = load_template(repo, req.template_name.empty() ? default_template_for(inc, config)
                                                                       : req.template_name);
-  Json data = template_data(file, config);
-  defuse_markers_in(data);
-  std::string text = render_template(tmpl, data);
-  // What is committed decides (the prose kept, whether anything changed); a
-  // preview shows the work tree's prose, uncommitted edits included, but
-  // reads nothing through a symbolic link.
+  const std::string rendering = render_postmortem(tmpl, file, config);
+  // What is committed is merged into (and decides whether anything changed);
+  // a preview merges into the work tree's file, uncommitted edits included,
+  // but reads nothing through a symbolic link.
   std::optional<std::string> previous;
   if (commit)
     previous = repo.read_committed(path);
   else if (!repo.unwritable_reason(path))
     previous = repo.read(path);
-  if (previous) text = keep_prose(text, *previous);
-  PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}};
+  PostmortemMerge merged = merge_postmortem(repo, inc, path, previous, rendering, tmpl, req.favor);
+  const std::string& text = merged.text;
+  PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}, merged.conflicts};
   if (!commit) return result;
+  if (!merged.conflicts.empty() && req.favor == MergeFavor::none) {
+    repo.require_clean(path);  // an edit not committed yet is the first thing to tell
+    throw postmortem_conflicts_error(id, path, merged.conflicts);
+  }
   require_own_or_new_output(repo, inc, path, text);
   result.event = record_event_with_files(
       repo, id,
       [&](const Incident& current) -> std::optional<Event> {
-        if (current.status == "closed")
-          throw Error(Errc::refused, current.id + " is closed; the postmortem is final",
-                      "edit " + path + " by hand, or reopen the incident: irctl reopen " + current.id + " --reason TEXT");
         require_own_or_new_output(repo, current, path, text);  // again, as it is now: under the lock
         // Edits that are not committed are refused even when the rendering
         // matches HEAD: they are neither overwritten nor passed over as "up to date".
@@ -411,6 +435,7 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
         e.text = std::string(previous ? "postmortem updated: " : "postmortem written: ") + path;
         e.details["path"] = TomlValue(path);
         e.details["template"] = TomlValue(tmpl.name);
+        e.details["rendered"] = TomlValue(git::oid_hex(git::blob_hash(rendering)));
         if (current.postmortem != path) e.set["postmortem"] = TomlValue(path);
         return e;
       },

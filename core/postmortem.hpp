@@ -1,17 +1,17 @@
 #pragma once
 // Postmortems: Markdown rendered from Mustache templates (kainjow-mustache)
-// over the incident's data, committed as postmortems/<ID>.md. Regions meant
-// for prose are marked, and rendering again keeps what people wrote in them:
-//
-//   <!-- irctl:prose went-well -->
-//   _What went well?_
-//   <!-- irctl:end -->
+// over the incident's data, committed as postmortems/<ID>.md. People edit the
+// document anywhere; rendering it again is a three-way merge, as git merges:
+// the new rendering into the committed document, from what irctl rendered
+// last. Edits are kept, generated lines that changed are updated, and where
+// both changed the same lines nothing is written unless a side is favoured.
 
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/operations.hpp"
+#include "core/store/merge_text.hpp"
 
 namespace irctl {
 
@@ -49,25 +49,42 @@ Json template_data(const IncidentFile& file, const Config& config);
 /// in the data) is Error(Errc::data) naming the template, line and tag.
 std::string render_template(const Template& tmpl, const Json& data);
 
-/// Puts the prose regions of `previous` into `rendered`; regions the new
-/// template no longer has are kept at the end, so that nothing is lost.
-std::string keep_prose(const std::string& rendered, const std::string& previous);
-
 struct PostmortemRequest {
   std::string template_name;  ///< empty: the default for the incident
   std::string output;         ///< repository path; empty: postmortems/<ID>.md
+  /// Which side takes the lines that a committed edit and the new rendering
+  /// both changed (--ours, --theirs); none: they are conflicts.
+  MergeFavor favor = MergeFavor::none;
+};
+/// Lines that a committed edit and the new rendering both changed.
+struct PostmortemConflict {
+  std::string section;  ///< the nearest Markdown heading above, in the document; empty: none
+  LineRange lines;      ///< in the document
+  bool operator==(const PostmortemConflict&) const = default;
 };
 struct PostmortemResult {
-  std::string text;
+  std::string text;  ///< with conflicts and MergeFavor::none (a preview), git's conflict markers around each
   EventResult event;
+  std::vector<PostmortemConflict> conflicts;  ///< decided by the favoured side, or marked in the text
 };
 /// What write_postmortem does with the text it renders.
 enum class PostmortemMode {
   preview,  ///< only render it (irctl postmortem --output -): nothing is written
   commit,   ///< write it and commit it with a "postmortem" event
 };
-/// Renders the postmortem and, in PostmortemMode::commit, writes and commits it.
+/// Renders the postmortem, merged into the document at the path, and, in
+/// PostmortemMode::commit, writes and commits it (recording in the event's
+/// details.rendered the blob id of the rendering before the merge, so that
+/// the next merge finds its base). Conflicts with MergeFavor::none refuse a
+/// commit (postmortem_conflicts_error); a preview returns them.
 PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req,
                                   PostmortemMode mode, const Recorder& rec);
+
+/// "in 'Timeline', lines 88-89; in 'What went well', line 130".
+std::string conflict_places(const std::vector<PostmortemConflict>& conflicts);
+/// Error(Errc::conflict) naming each conflict's section and lines, and the
+/// ways on (--theirs, --ours, or an edit committed by hand).
+Error postmortem_conflicts_error(const std::string& id, const std::string& path,
+                                 const std::vector<PostmortemConflict>& conflicts);
 
 }  // namespace irctl

@@ -1,10 +1,13 @@
 #pragma once
 // What the files of the postmortem share, and no other file includes:
 // postmortem.cpp (the template data, rendering and writing), template_check.cpp
-// (a template's tags checked against the data) and prose_regions.cpp (the
-// regions people write in, kept from one rendering to the next).
+// (a template's tags checked against the data), prose_markers.cpp (the
+// markers of earlier versions, left out) and postmortem_merge.cpp (a new
+// rendering merged into the committed document).
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/postmortem.hpp"
 
@@ -22,8 +25,32 @@ void check_tags(const Template& tmpl, const Json& data);
 /// so that the incident's own text never opens or ends a region.
 void defuse_markers_in(Json& data);
 
-/// Refuses (Errc::data) a rendering with two regions of one name, or with an
-/// opening marker that opens no region.
-void require_paired_markers(const std::string& rendered, const std::string& template_name);
+/// `text` without the lines that are a prose marker of earlier versions
+/// ("<!-- irctl:prose NAME -->", "<!-- irctl:end -->"), which mean nothing now.
+std::string without_prose_markers(const std::string& text);
+
+/// The postmortem of `file` as `tmpl` renders it: the template's data with
+/// the markers defused, rendered, the markers' lines left out. The new
+/// rendering, and the one a merge recovers as its base, come from here.
+std::string render_postmortem(const Template& tmpl, const IncidentFile& file, const Config& config);
+
+/// The template a "postmortem" event recorded (its details.template) as the
+/// commit `revision` had it: a built-in one from irctl itself, one of the
+/// repository from that commit's tree, a file from the file system as it is
+/// now. nullopt when there is none.
+std::optional<Template> recorded_template(const Repository& repo, const std::string& revision,
+                                          const std::string& recorded_name);
+
+struct PostmortemMerge {
+  std::string text;
+  std::vector<PostmortemConflict> conflicts;
+};
+/// The new rendering (`theirs`) merged into `ours`, the document at `path`
+/// (postmortem_merge.cpp); `theirs` when there is no document. A document
+/// that no "postmortem" event wrote is merged from nothing: wherever it
+/// differs from `theirs` is a conflict.
+PostmortemMerge merge_postmortem(const Repository& repo, const Incident& inc, const std::string& path,
+                                 const std::optional<std::string>& ours, const std::string& theirs,
+                                 const Template& tmpl, MergeFavor favor);
 
 }  // namespace irctl

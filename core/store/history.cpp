@@ -1,4 +1,5 @@
-// The commits that changed a file, newest first: an incident's history.
+// The commits that changed a file, newest first (an incident's history),
+// the commit that brought a text into a file, and a file as a commit had it.
 
 #include "core/store/repository.hpp"
 #include "core/store/repository_internal.hpp"
@@ -8,6 +9,19 @@ namespace irctl {
 namespace {
 
 Timestamp to_timestamp(git_time_t t) { return Timestamp{Seconds{t}}; }
+
+// The blob at `path` in a commit's tree; nullopt when it has none.
+std::optional<git_oid> blob_in_commit(const git_commit* commit, const std::string& path) {
+  git_tree* tree = nullptr;
+  git::check(git_commit_tree(&tree, commit), "cannot read a commit's tree");
+  git::TreePtr owner(tree);
+  return git::blob_id_at(tree, path);
+}
+
+bool blob_holds(git_repository* repo, const std::optional<git_oid>& blob, const std::string& needle,
+                const std::string& path) {
+  return blob && git::blob_content(repo, *blob, path).find(needle) != std::string::npos;
+}
 
 }  // namespace
 
@@ -21,17 +35,10 @@ std::vector<CommitInfo> Repository::history(const std::string& path) const {
   if (!start) return out;
   git::check(git_revwalk_push(raw, &*start), "cannot walk the history");
 
-  // The blob at `path` in a commit's tree; a null id when it is absent.
+  // A null id when it is absent.
   const auto blob_at = [&](const git_commit* commit) {
     git_oid id{};
-    git_tree* tree = nullptr;
-    if (git_commit_tree(&tree, commit) < 0) return id;
-    git::TreePtr tree_owner(tree);
-    git_tree_entry* entry = nullptr;
-    if (git_tree_entry_bypath(&entry, tree, path.c_str()) == 0) {
-      git_oid_cpy(&id, git_tree_entry_id(entry));
-      git_tree_entry_free(entry);
-    }
+    if (const auto blob = blob_in_commit(commit, path)) id = *blob;
     return id;
   };
 
@@ -61,6 +68,48 @@ std::vector<CommitInfo> Repository::history(const std::string& path) const {
                              to_timestamp(git_commit_time(c)), subject_of(message), message});
   }
   return out;
+}
+
+
+std::optional<std::string> Repository::commit_introducing(const std::string& path, const std::string& needle) const {
+  const auto start = tip();
+  if (!start) return std::nullopt;
+  git_commit* raw = nullptr;
+  git::check(git_commit_lookup(&raw, repo_.get(), &*start), "cannot read a commit");
+  git::CommitPtr commit(raw);
+  std::optional<git_oid> blob = blob_in_commit(raw, path);
+  if (!blob_holds(repo_.get(), blob, needle, path)) return std::nullopt;
+  for (;;) {
+    // A parent with the same blob holds it too, without reading it again.
+    git::CommitPtr next;
+    std::optional<git_oid> next_blob;
+    for (unsigned i = 0; i < git_commit_parentcount(commit.get()) && !next; ++i) {
+      git_commit* p = nullptr;
+      git::check(git_commit_parent(&p, commit.get(), i), "cannot read a parent commit");
+      git::CommitPtr parent(p);
+      const auto parent_blob = blob_in_commit(p, path);
+      const bool same = parent_blob && git_oid_equal(&*parent_blob, &*blob);
+      if (same || blob_holds(repo_.get(), parent_blob, needle, path)) {
+        next = std::move(parent);
+        next_blob = parent_blob;
+      }
+    }
+    if (!next) return git::oid_hex(*git_commit_id(commit.get()));
+    commit = std::move(next);
+    blob = next_blob;
+  }
+}
+
+std::optional<std::string> Repository::read_at(const std::string& revision, const std::string& path) const {
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, repo_.get(), revision.c_str()) < 0) return std::nullopt;
+  git::Owner<git_object, git_object_free> object(raw);
+  git_commit* commit = nullptr;
+  if (git_object_peel(reinterpret_cast<git_object**>(&commit), raw, GIT_OBJECT_COMMIT) < 0) return std::nullopt;
+  git::CommitPtr owner(commit);
+  const auto blob = blob_in_commit(commit, path);
+  if (!blob) return std::nullopt;
+  return git::blob_content(repo_.get(), *blob, path);
 }
 
 }  // namespace irctl

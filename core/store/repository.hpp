@@ -245,6 +245,13 @@ class Repository {
 
   /// The commits that changed `path`, newest first.
   std::vector<CommitInfo> history(const std::string& path) const;
+  /// The commit that brought `needle` into the file at `path`: from tip(),
+  /// through parents whose file still holds it, the first whose parents'
+  /// files do not. nullopt when tip()'s file does not hold it.
+  std::optional<std::string> commit_introducing(const std::string& path, const std::string& needle) const;
+  /// The file at `path` in the commit `revision` names (what 'git rev-parse'
+  /// takes: an id, "ID^"); nullopt when it has none or there is no such commit.
+  std::optional<std::string> read_at(const std::string& revision, const std::string& path) const;
 
   /// The incident chosen with `irctl use`, kept in the git directory so that
   /// it is never committed.

@@ -18,6 +18,7 @@
 #include "core/store/deletions.hpp"
 #include "core/store/git.hpp"
 #include "core/store/merge.hpp"
+#include "core/store/merge_text.hpp"
 #include "core/util/env.hpp"
 #include "core/util/process.hpp"
 #include "core/util/stall_timer.hpp"
@@ -71,23 +72,10 @@ std::optional<std::string> content(git_repository* repo, const git_tree* tree, c
 // git's own line-based merge, for files other than incidents (a postmortem's
 // prose, the config); nullopt when lines conflict.
 std::optional<std::string> merge_lines(const std::optional<std::string>& base, const std::string& ours,
-                                       const std::string& theirs, const std::string& path) {
-  git_merge_file_input b = GIT_MERGE_FILE_INPUT_INIT, o = GIT_MERGE_FILE_INPUT_INIT, t = GIT_MERGE_FILE_INPUT_INIT;
-  if (base) {
-    b.ptr = base->data();
-    b.size = base->size();
-  }
-  b.path = o.path = t.path = path.c_str();
-  o.ptr = ours.data();
-  o.size = ours.size();
-  t.ptr = theirs.data();
-  t.size = theirs.size();
-  git_merge_file_result r{};
-  git::check(git_merge_file(&r, &b, &o, &t, nullptr), "cannot merge " + path);
-  std::optional<std::string> out;
-  if (r.automergeable) out = std::string(r.ptr, r.len);
-  git_merge_file_result_free(&r);
-  return out;
+                                       const std::string& theirs) {
+  TextMerge merged = merge_texts(base.value_or(""), ours, theirs);
+  if (!merged.conflicts.empty()) return std::nullopt;
+  return std::move(merged.text);
 }
 
 std::string finish_hint(const Repository& repo, const std::string& tracking) {
@@ -397,7 +385,7 @@ TreeMerge merge_commits(Repository& repo, const git_oid& ours, const git_oid& th
       }
       continue;
     }
-    if (auto merged = merge_lines(base_text, our_text, their_text, path)) {
+    if (auto merged = merge_lines(base_text, our_text, their_text)) {
       out.writes.push_back({.path = path, .content = std::move(*merged), .mode = mode});
       out.merged_files.push_back(path);
     } else {

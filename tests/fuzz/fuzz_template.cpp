@@ -1,6 +1,6 @@
 // Fuzz target: the postmortem template checker and renderer (the public
 // functions of core/postmortem.hpp), as `irctl postmortem` renders a
-// template over an incident's data and keeps the prose of the previous
+// template over an incident's data and merges it into the previous
 // postmortem. The input is the template.
 #include <cstdint>
 #include <cstdlib>
@@ -82,12 +82,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const irctl::Error&) {
     return 0;
   }
-  // Rendering again over a previous postmortem: the template's own text
-  // stands in for a hand-edited one, prose markers and all.
-  const std::string kept = irctl::keep_prose(rendered, tmpl.text);
-  (void)irctl::keep_prose(tmpl.text, rendered);
-  // Rendering again over the postmortem just written changes nothing (irctl
-  // postmortem run twice has nothing to commit the second time).
-  if (irctl::keep_prose(rendered, kept) != kept) abort();
+  // Rendering again with nothing new merges nothing into the document: the
+  // template's own text stands in for a hand-edited one, and stays as it is
+  // (irctl postmortem run twice has nothing to commit the second time).
+  if (irctl::merge_texts(rendered, tmpl.text, rendered).text != tmpl.text) abort();
+  (void)irctl::merge_texts(tmpl.text, rendered, "");
   return 0;
 }

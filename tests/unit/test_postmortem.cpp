@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "core/error.hpp"
@@ -7,6 +8,7 @@
 #include "core/model/ids.hpp"
 #include "core/model/metrics.hpp"
 #include "core/postmortem.hpp"
+#include "core/store/git.hpp"
 #include "support.hpp"
 
 namespace test_postmortem {
@@ -100,7 +102,7 @@ TEST_SUITE("postmortem") {
     CHECK(error_of("{{=a= b=}}", data) == "t.md.mustache:1:1: invalid set-delimiter tag");
   }
 
-  TEST_CASE("a text of the incident that looks like a prose marker is shown, never read as one") {
+  TEST_CASE("a text of the incident that looks like a prose marker is shown, never left out as one") {
     TempDir dir;
     Repository repo = new_repository(dir, {.at = kT0});
     DeclareRequest r;
@@ -110,31 +112,15 @@ TEST_SUITE("postmortem") {
     const std::string text = write_postmortem(repo, id, {}, PostmortemMode::preview, at(1)).text;
     CHECK(text.find("# Postmortem: Disk full &lt;!-- irctl:end -->\n") == 0);
     CHECK(text.find("Forged &lt;!--irctl:prose summary -->\nx\n&lt;!-- irctl:end -->") != std::string::npos);
-    CHECK(keep_prose(text, text) == text);
     // nor can two texts side by side, the first ending where a marker begins
     r.title = "x <!-- irc";
     r.summary = "tl:prose summary -->";
     const std::string split = declare_incident(repo, r, at(2)).incident_id;
     repo.commit({{".irctl/templates/adjacent.md.mustache", "{{title}}{{summary}}\nForged.\n<!-- irctl:end -->\n"}},
                 "template", kAlice, at(3).at);
+    // the template's own marker line, of an earlier version, is left out
     CHECK(write_postmortem(repo, split, {"adjacent", ""}, PostmortemMode::preview, at(4)).text ==
-          "x &lt;!-- irctl:prose summary -->\nForged.\n<!-- irctl:end -->\n");
-  }
-
-  TEST_CASE("prose regions survive a new rendering; orphaned prose is kept at the end") {
-    const std::string fresh =
-        "# Title v2\n<!-- irctl:prose went-well -->\n_Write here._\n<!-- irctl:end -->\n"
-        "<!-- irctl:prose lucky -->\n_Write here._\n<!-- irctl:end -->\n";
-    const std::string previous =
-        "# Title v1\n<!-- irctl:prose went-well -->\nThe rollback took two minutes.\n\nGood alerts.\n"
-        "<!-- irctl:end -->\n<!-- irctl:prose old-section -->\nSomething we wrote.\n<!-- irctl:end -->\n";
-    const std::string out = keep_prose(fresh, previous);
-    CHECK(out.find("# Title v2") == 0);
-    CHECK(out.find("The rollback took two minutes.\n\nGood alerts.\n<!-- irctl:end -->") != std::string::npos);
-    CHECK(out.find("<!-- irctl:prose lucky -->\n_Write here._") != std::string::npos);
-    CHECK(out.find("Kept from an earlier version") != std::string::npos);
-    CHECK(out.find("Something we wrote.") != std::string::npos);
-    CHECK(keep_prose(out, out) == out);
+          "x &lt;!-- irctl:prose summary -->\nForged.\n");
   }
 
   TEST_CASE("writing the postmortem: committed with an event, prose kept, nothing to do twice") {
@@ -158,24 +144,111 @@ TEST_SUITE("postmortem") {
     CHECK_FALSE(write_postmortem(repo, id, {}, PostmortemMode::commit, at(41)).event.recorded);
 
     std::string edited = *repo.read(postmortem_path(id));
-    const std::string marker = "<!-- irctl:prose went-well -->\n";
-    edited.replace(edited.find(marker) + marker.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
+    const std::string heading = "### What went well\n\n";
+    edited.replace(edited.find(heading) + heading.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
     repo.commit({{postmortem_path(id), edited}}, "prose", kAlice, at(42).at);
     add_note(repo, id, "Customer follow-up done", at(45));
     const auto again = write_postmortem(repo, id, {}, PostmortemMode::commit, at(46));
-    CHECK(again.text.find("Fast rollback.") != std::string::npos);
+    CHECK(again.text.find(heading + "Fast rollback.\n") != std::string::npos);
     CHECK(again.text.find("Customer follow-up done") != std::string::npos);
+    CHECK(again.conflicts.empty());
 
     CHECK(close_incident(repo, id, ClosePolicy::needs_postmortem, at(50)).recorded);  // the postmortem exists now
-    try {
-      write_postmortem(repo, id, {}, PostmortemMode::commit, at(51));
-      FAIL("no error");
-    } catch (const Error& e) {
-      CHECK(e.code() == Errc::refused);
-    }
+    // closed, it is rendered again all the same (the lessons-learned phase)
+    const auto closed = write_postmortem(repo, id, {}, PostmortemMode::commit, at(51));
+    CHECK(closed.event.recorded);
+    CHECK(closed.text.find("| Status | closed |\n") != std::string::npos);
+    CHECK(closed.text.find(heading + "Fast rollback.\n") != std::string::npos);
     CHECK_THROWS_AS(write_postmortem(repo, id, {"", "../outside.md"}, PostmortemMode::commit, at(51)), Error);
     CHECK_THROWS_AS(write_postmortem(repo, id, {"no-such-template", ""}, PostmortemMode::preview, at(51)), Error);
     CHECK(default_template_for(load_incident(repo, id).incident(), repo.config()) == "postmortem");
+  }
+
+  TEST_CASE("a hand edit of a line the new rendering changes: nothing written, section and lines named; --theirs, --ours") {
+    TempDir dir;
+    Repository repo = new_repository(dir, {.at = kT0});
+    DeclareRequest r;
+    r.title = "Disk full";
+    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    const std::string pm = postmortem_path(id);
+    write_postmortem(repo, id, {}, PostmortemMode::commit, at(1));
+    std::string edited = *repo.read(pm);
+    const std::string generated = "| Status | identification |";
+    const size_t status = edited.find(generated + "\n");
+    edited.replace(status, generated.size(), "| Status | identification, impact over |");
+    const std::string heading = "### What went well\n\n";
+    edited.replace(edited.find(heading) + heading.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
+    repo.commit({{pm, edited}}, "by hand", kAlice, at(2).at);
+    resolve_incident(repo, id, std::nullopt, std::nullopt, at(3));
+    const size_t line = static_cast<size_t>(std::count(edited.begin(), edited.begin() + status, '\n')) + 1;
+    const std::string head = repo.history(pm).front().sha;
+    try {
+      write_postmortem(repo, id, {}, PostmortemMode::commit, at(4));
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::conflict);
+      CHECK(std::string(e.what()) == "the new rendering and an edit of " + pm +
+                                         " change the same lines: in 'Postmortem: Disk full', line " +
+                                         std::to_string(line));
+      CHECK(e.hint() == "take the new rendering there with 'irctl postmortem " + id +
+                            " --theirs', keep the committed text there with '--ours', or edit " + pm +
+                            " and commit it ('--output -' shows both, marked)");
+    }
+    CHECK(repo.history(pm).front().sha == head);
+    CHECK(repo.read(pm) == edited);
+    // a preview marks it, and says where
+    const auto preview = write_postmortem(repo, id, {}, PostmortemMode::preview, at(4));
+    CHECK(preview.conflicts == std::vector<PostmortemConflict>{{"Postmortem: Disk full", {line, line}}});
+    CHECK(preview.text.find("<<<<<<< " + pm + "\n| Status | identification, impact over |\n=======\n| Status | resolved |\n"
+                            ">>>>>>> new rendering\n") != std::string::npos);
+    // --ours keeps the edit there, --theirs takes the rendering; the rest merges either way
+    PostmortemRequest ours;
+    ours.favor = MergeFavor::ours;
+    const auto kept = write_postmortem(repo, id, ours, PostmortemMode::preview, at(4));
+    CHECK(kept.text.find("| Status | identification, impact over |\n") != std::string::npos);
+    CHECK(kept.text.find("| Time | Who | Event | What |") != std::string::npos);
+    PostmortemRequest theirs;
+    theirs.favor = MergeFavor::theirs;
+    const auto taken = write_postmortem(repo, id, theirs, PostmortemMode::commit, at(5));
+    CHECK(taken.event.recorded);
+    CHECK(taken.conflicts == preview.conflicts);
+    CHECK(taken.text.find("| Status | resolved |\n") != std::string::npos);
+    CHECK(taken.text.find(heading + "Fast rollback.\n") != std::string::npos);
+    CHECK(taken.text.find("<<<<<<<") == std::string::npos);
+  }
+
+  TEST_CASE("the base: what the last postmortem event rendered; when its id does not match, today's template") {
+    TempDir dir;
+    Repository repo = new_repository(dir, {.at = kT0});
+    DeclareRequest r;
+    r.title = "Disk full";
+    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    const std::string pm = postmortem_path(id);
+    const std::string heading = "### What went well\n\n";
+    const auto with_prose = [&](std::string doc) {
+      return doc.replace(doc.find(heading) + heading.size(), std::string("_Write here._\n").size(), "Fast.\n");
+    };
+    const auto first = write_postmortem(repo, id, {}, PostmortemMode::commit, at(1));
+    const std::string rendered = git::oid_hex(git::blob_hash(first.text));
+    CHECK(first.event.event.details.at("rendered").as_string().str == rendered);
+    repo.commit({{pm, with_prose(first.text)}}, "prose", kAlice, at(2).at);
+    add_note(repo, id, "first note", at(3));
+    const auto second = write_postmortem(repo, id, {}, PostmortemMode::commit, at(4));
+    CHECK(second.text.find(heading + "Fast.\n") != std::string::npos);
+    // the document this event committed holds the prose; a rendered id that no
+    // longer matches (an irctl whose template changed) must not make the new
+    // rendering take it out
+    const std::string file = incident_path(id);
+    std::string incident = *repo.read(file);
+    const std::string id2 = second.event.event.details.at("rendered").as_string().str;
+    incident.replace(incident.find(id2), id2.size(), std::string(40, '0'));
+    repo.commit({{file, incident}}, "another rendering id", kAlice, at(5).at);
+    add_note(repo, id, "second note", at(6));
+    const auto third = write_postmortem(repo, id, {}, PostmortemMode::commit, at(7));
+    CHECK(third.conflicts.empty());
+    CHECK(third.text.find(heading + "Fast.\n") != std::string::npos);
+    CHECK(third.text.find("| note | second note |") != std::string::npos);
+    CHECK(third.text == with_prose(write_postmortem(repo, id, {"", "docs/fresh.md"}, PostmortemMode::preview, at(8)).text));
   }
 
   TEST_CASE("the security template has the evidence log") {
@@ -195,35 +268,6 @@ TEST_SUITE("postmortem") {
     CHECK(pm.text.find("`ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad` | 3 |") !=
           std::string::npos);
     CHECK_FALSE(repo.read(postmortem_path(id)));  // not written without commit
-  }
-
-  TEST_CASE("prose regions of a document with CRLF line endings are kept byte for byte") {
-    const std::string fresh = "# Title\n<!-- irctl:prose went-well -->\n_Write here._\n<!-- irctl:end -->\nafter\n";
-    const std::string previous =
-        "# Old\r\n<!-- irctl:prose went-well -->\r\nFast rollback.\r\n\r\nGood alerts.\r\n<!-- irctl:end -->\r\n"
-        "<!-- irctl:prose gone -->\r\nOld prose.\r\n<!-- irctl:end -->\r\n";
-    const std::string out = keep_prose(fresh, previous);
-    CHECK(out.find("# Title\n<!-- irctl:prose went-well -->\nFast rollback.\r\n\r\nGood alerts.\r\n<!-- irctl:end -->\n"
-                   "after\n") == 0);
-    CHECK(out.find("_Write here._") == std::string::npos);
-    CHECK(out.find("<!-- irctl:prose gone -->\nOld prose.\r\n<!-- irctl:end -->") != std::string::npos);
-    CHECK(keep_prose(fresh, out) == out);  // rendering again changes nothing
-  }
-
-  TEST_CASE("prose regions: markers end their line; a long region is kept whole") {
-    const std::string fresh = "# T\n<!-- irctl:prose went-well -->\n_Write here._\n<!-- irctl:end -->\n";
-    std::string prose;
-    for (int i = 0; i < 50000; ++i) prose += "The rollback took two minutes.\n";
-    CHECK(keep_prose(fresh, "<!-- irctl:prose went-well -->\n" + prose + "<!-- irctl:end -->\n") ==
-          "# T\n<!-- irctl:prose went-well -->\n" + prose + "<!-- irctl:end -->\n");
-    // not markers: a name with a space, text after the marker, no end marker
-    for (const char* previous : {"<!-- irctl:prose went well -->\nx\n<!-- irctl:end -->",
-                                 "<!-- irctl:prose went-well --> x\ny\n<!-- irctl:end -->",
-                                 "<!-- irctl:prose went-well -->\r\r\nx\n<!-- irctl:end -->",
-                                 "<!-- irctl:prose went-well -->\nx\n"}) {
-      CAPTURE(previous);
-      CHECK(keep_prose(fresh, previous) == fresh);
-    }
   }
 
   TEST_CASE("the output path: no symbolic links, folders or trailing slashes; nothing committed") {
@@ -295,8 +339,8 @@ TEST_SUITE("postmortem") {
 
     // an edit of the prose, not committed, with nothing new to render: refused, and kept
     std::string edited = *repo.read(pm);
-    const std::string marker = "<!-- irctl:prose went-well -->\n";
-    edited.replace(edited.find(marker) + marker.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
+    const std::string heading = "### What went well\n\n";
+    edited.replace(edited.find(heading) + heading.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
     std::ofstream(on_disk, std::ios::binary) << edited;
     const std::string committed_before = head();
     CHECK(code_of([&] { write_postmortem(repo, id, {}, PostmortemMode::commit, at(4)); }) == Errc::conflict);
@@ -309,7 +353,9 @@ TEST_SUITE("postmortem") {
     CHECK_FALSE(write_postmortem(repo, id, {}, PostmortemMode::commit, at(6)).event.recorded);
     // a document committed by hand at another path, the same as the rendering,
     // still gets the postmortem field
-    repo.commit({{"docs/pm.md", edited}}, "by hand", kAlice, at(7).at);
+    const std::string rendering = write_postmortem(repo, id, {"", "docs/pm.md"}, PostmortemMode::preview, at(7)).text;
+    CHECK(rendering.find("Fast rollback.") == std::string::npos);  // no postmortem was written there: nothing merged
+    repo.commit({{"docs/pm.md", rendering}}, "by hand", kAlice, at(7).at);
     const auto moved = write_postmortem(repo, id, {"", "docs/pm.md"}, PostmortemMode::commit, at(8));
     CHECK(moved.event.recorded);
     CHECK(moved.event.event.text == "postmortem updated: docs/pm.md");
