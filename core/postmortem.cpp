@@ -417,11 +417,11 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
   const std::string& text = merged.text;
   PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}, merged.conflicts};
   if (!commit) return result;
+  require_own_or_new_output(repo, inc, path, text);
   if (!merged.conflicts.empty() && req.favor == MergeFavor::none) {
     repo.require_clean(path);  // an edit not committed yet is the first thing to tell
     throw postmortem_conflicts_error(id, path, merged.conflicts);
   }
-  require_own_or_new_output(repo, inc, path, text);
   result.event = record_event_with_files(
       repo, id,
       [&](const Incident& current) -> std::optional<Event> {

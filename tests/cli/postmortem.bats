@@ -2,8 +2,9 @@
 # Postmortems (issue 4): `irctl postmortem ID` renders a Markdown postmortem
 # from a Mustache template over the recorded incident and commits it as
 # postmortems/ID.md with a "postmortem" event, in one commit. Rendering again
-# keeps what people wrote between <!-- irctl:prose NAME --> and
-# <!-- irctl:end -->; nothing new to write is exit 0 without a commit;
+# merges the new rendering into the committed document (edits anywhere are
+# kept; an edit and a generated change of the same lines is exit 5, decided
+# by --theirs or --ours); nothing new to write is exit 0 without a commit;
 # --output - previews; templates can be overridden or added in
 # .irctl/templates/; a template error is exit 65 naming file:line:column and
 # the tag, with nothing written.
@@ -267,21 +268,27 @@ EOF
   assert_no_commit_since "$before"
 }
 
-@test "prose edited and committed with git is kept when a new note is rendered in" {
+@test "a line typed under '### What went well' and a corrected line in Impact survive a new note and a re-render" {
   replay_outage
   irctl -q postmortem "$ID"
-  # write in two prose regions, by hand, and commit with git
+  # write under a heading, correct a generated line, by hand, and commit with git
   py -S - "$PM" <<'EOF'
 import sys
 p = sys.argv[1]
 t = open(p, encoding="utf-8").read()
-t = t.replace("<!-- irctl:prose went-well -->\n_Write here._\n",
-              "<!-- irctl:prose went-well -->\nThe rollback took ten minutes.\n\n- The alert fired early.\n", 1)
-t = t.replace("<!-- irctl:prose lucky -->\n_Write here._\n",
-              "<!-- irctl:prose lucky -->\nIt was not Black Friday.\n", 1)
+def once(old, new):
+    global t
+    assert t.count(old) == 1, old
+    t = t.replace(old, new)
+once("### What went well\n\n_Write here._\n",
+     "### What went well\n\nThe rollback took ten minutes.\n\n- The alert fired early.\n")
+once("### Where we got lucky\n\n_Write here._\n", "### Where we got lucky\n\n_Write here._\nIt was not Black Friday.\n")
+once("## Impact\n\n_No customer impact was recorded (irctl set ID --impact)._\n",
+     "## Impact\n\nA third of checkouts failed for 35 minutes.\n")
 open(p, "w", encoding="utf-8").write(t)
 EOF
-  git commit -q -am "postmortem: what went well, where we got lucky"
+  git commit -q -am "postmortem: impact, what went well, where we got lucky"
+  cp "$PM" "$TEST_DIR/edited.md"
   as "$SRE" 2024-11-20T16:00:00Z note "$ID" "Pool limits are now checked in CI"
   before=$(git rev-parse HEAD)
   run --separate-stderr irctl postmortem "$ID"
@@ -289,15 +296,14 @@ EOF
   [[ "$stderr" == *"postmortem updated: $PM"* ]]
   assert_one_commit_since "$before"
   [ "$(git log -1 --format=%s)" = "postmortem $ID: postmortem updated: $PM" ]
-  # the generated part has the note; the prose is there as written
-  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Pool limits are now checked in CI |"
-  [ "$(sed -n '/<!-- irctl:prose went-well -->/,/<!-- irctl:end -->/p' "$PM")" = "$(printf '%s\n' \
-    "<!-- irctl:prose went-well -->" "The rollback took ten minutes." "" "- The alert fired early." "<!-- irctl:end -->")" ]
-  [ "$(sed -n '/<!-- irctl:prose lucky -->/,/<!-- irctl:end -->/p' "$PM")" = "$(printf '%s\n' \
-    "<!-- irctl:prose lucky -->" "It was not Black Friday." "<!-- irctl:end -->")" ]
-  # the region nobody wrote in keeps its placeholder, once
-  [ "$(grep -c '^_Write here._$' "$PM")" -eq 1 ]
-  refute_file_contains "$PM" "Kept from an earlier version"
+  # the document is the edited one with the new timeline row, and nothing else changed
+  run diff "$TEST_DIR/edited.md" "$PM"
+  assert_status 1
+  [ "$(grep '^[<>]' <<<"$output")" = "> | 2024-11-20 16:00 | Sam SRE | note | Pool limits are now checked in CI |" ]
+  [ "$(sed -n '/^### What went well$/,/^### What went wrong$/p' "$PM")" = "$(printf '%s\n' \
+    "### What went well" "" "The rollback took ten minutes." "" "- The alert fired early." "" "### What went wrong")" ]
+  [ "$(sed -n '/^## Impact$/,/^- Impact duration/p' "$PM")" = "$(printf '%s\n' \
+    "## Impact" "" "A third of checkouts failed for 35 minutes." "" "- Impact duration: 45m 00s")" ]
   [ "$(toml_eval "$FILE" '[e["type"] for e in d["timeline"]].count("postmortem")')" = "2" ]
 }
 
@@ -323,7 +329,7 @@ EOF
   assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"
 }
 
-@test "prose of a region the new template lacks is kept under 'Kept from an earlier version'" {
+@test "a new template that lacks the sections written in conflicts there: exit 5, nothing changed; --ours keeps the writing" {
   replay_outage
   irctl -q postmortem "$ID"
   sed -i 's/^_Write here._$/Written by hand./' "$PM"
@@ -331,24 +337,22 @@ EOF
   commit_template short <<'EOF'
 # {{title}}
 
-<!-- irctl:prose lucky -->
 _Where were we lucky?_
-<!-- irctl:end -->
 EOF
-  run --separate-stderr irctl postmortem "$ID" --template short
+  run_unchanged --separate-stderr irctl postmortem "$ID" --template short
+  assert_status 5
+  assert_text_error
+  last=$(wc -l <"$PM")
+  [[ "$stderr" == "irctl: error: the new rendering and an edit of $PM change the same lines: in 'Postmortem: Checkout API returns 503', lines 3-$last"$'\n'* ]]
+  # what was written is kept where it conflicts, the rest follows the new template
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID" --template short --ours
   assert_status 0
-  assert_clean_repo
-  # the region the template has takes the prose; the others go to the end
-  [ "$(sed -n 3,5p "$PM")" = "$(printf '%s\n' "<!-- irctl:prose lucky -->" "Written by hand." "<!-- irctl:end -->")" ]
-  assert_file_has "$PM" "## Kept from an earlier version"
-  [ "$(sed -n '/^## Kept from an earlier version$/,$p' "$PM" | grep -c '^Written by hand.$')" -eq 2 ]
-  for r in summary detection root-cause follow-up-notes went-well went-wrong; do
-    sed -n '/^## Kept from an earlier version$/,$p' "$PM" | grep -qxF "<!-- irctl:prose $r -->"
-  done
-  # back to the default template: everything is in its place again
-  irctl -q postmortem "$ID"
-  refute_file_contains "$PM" "Kept from an earlier version"
+  assert_one_commit_since "$before"
+  [[ "$stderr" == *"kept the committed text where both changed the same lines: in 'Postmortem: Checkout API returns 503', lines 3-$last"* ]]
+  [ "$(head -n 1 "$PM")" = "# Checkout API returns 503" ]
   [ "$(grep -c '^Written by hand.$' "$PM")" -eq 3 ]
+  assert_clean_repo
 }
 
 # --- output ---------------------------------------------------------------------
@@ -566,7 +570,8 @@ EOF
     "| 2024-11-20T09:20:00Z | Bob Ops <bob@example.com> | \`$sha\` | $size | $TEST_DIR/ev/access.log | evidence/${sha:0:2}/$sha | Revoked the key |" \
     "| 2024-11-20T09:25:00Z | Bob Ops <bob@example.com> | \`$sha_img\` | 3000 | $TEST_DIR/ev/disk.img | hash only | Isolated the host |")" ]
   assert_file_has "$pm" "- 2024-11-20 10:00 UTC (Bob Ops): Removed the backdoor account"
-  assert_file_has "$pm" "<!-- irctl:prose notification -->"
+  assert_file_has "$pm" "_Regulators, customers and partners notified, when, and under which obligation._"
+  refute_file_contains "$pm" "irctl:"
   # the kept evidence is the file that was hashed
   git cat-file blob "HEAD:evidence/${sha:0:2}/$sha" | sha256sum | grep -q "^$sha "
   # an outage gets the general template, without the evidence log
@@ -592,29 +597,28 @@ EOF
   [ "$(toml_eval "$FILE" 'd["status"]')" = "closed" ]
 }
 
-@test "postmortem on a closed incident exits 4 and changes nothing; --output - still previews" {
+@test "a closed incident's postmortem is rendered again: a follow-up action done after the close appears, with an event" {
   replay_outage
+  as "$IC" 2024-11-20T16:00:00Z action add "$ID" "Check pool limits in CI" --owner bob
   irctl -q postmortem "$ID"
-  irctl -q close "$ID"
-  # a new event would change the document, but the postmortem is final
-  run_unchanged --separate-stderr irctl postmortem "$ID"
-  assert_status 4
-  assert_text_error
-  [[ "$stderr" == *"closed"* ]]
-  [[ "$stderr" == *"irctl reopen $ID"* ]]
-  run_unchanged --separate-stderr irctl postmortem "$ID" --json
-  assert_status 4
-  assert_json_error refused
-  # one closed without a postmortem is refused the same way
+  as "$IC" 2024-11-20T17:00:00Z close "$ID"
+  # the lessons-learned phase goes on after the close
+  as "$DB" 2024-11-21T09:00:00Z action done "$ID" 1
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  assert_one_commit_since "$before"
+  [ "$(git log -1 --format=%s)" = "postmortem $ID: postmortem updated: $PM" ]
+  assert_file_has "$PM" "| Status | closed |"
+  assert_file_has "$PM" "| 1 | Check pool limits in CI | bob | - | - | done 2024-11-21 |"
+  [ "$(toml_eval "$FILE" '[d["status"], d["timeline"][-1]["type"]]')" = '["closed", "postmortem"]' ]
+  # one closed without a postmortem gets its first
   id=$(as "$SRE" 2024-11-20T10:00:00Z declare "Near miss")
   as "$SRE" 2024-11-20T10:05:00Z resolve "$id"
   irctl -q close "$id" --force
-  run_unchanged --separate-stderr irctl postmortem "$id"
-  assert_status 4
-  [ ! -e "postmortems/$id.md" ]
-  run_unchanged --separate-stderr irctl postmortem "$id" --output -
+  run --separate-stderr irctl postmortem "$id"
   assert_status 0
-  assert_output_contains "| Status | closed |"
+  assert_file_has "postmortems/$id.md" "| Status | closed |"
 }
 
 # --- where it may write, line endings, what is committed, identity (regressions) ----
@@ -738,8 +742,9 @@ EOF
   assert_one_commit_since "$before"
   [ "$(grep -c $'^Written on Windows.\r$' "$PM")" -eq 3 ]
   refute_file_contains "$PM" "_Write here._"
-  refute_file_contains "$PM" "Kept from an earlier version"
-  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"
+  # the new row, in the document's line endings: every line still ends in CR LF
+  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"$'\r'
+  [ "$(grep -c $'\r$' "$PM")" -eq "$(wc -l <"$PM")" ]
   # and once more: nothing to change
   before=$(git rev-parse HEAD)
   run --separate-stderr irctl postmortem "$ID"
@@ -803,7 +808,81 @@ EOF
   assert_no_commit_since "$before"
 }
 
-@test "a note holding prose markers stays a note: rendering again keeps the hand-written prose" {
+@test "an edit of a line the new rendering changes: exit 5 naming the section and line, nothing changed; --ours and --theirs each decide" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  sed -i 's/^| Status | resolved |$/| Status | resolved (customers told at 15:40) |/; s/^_Write here._$/Hand-written./' "$PM"
+  git commit -q -am "postmortem: status, prose"
+  as "$IC" 2024-11-20T17:00:00Z close "$ID"
+  line=$(grep -n '^| Status |' "$PM" | cut -d: -f1)
+  run_unchanged --separate-stderr irctl postmortem "$ID"
+  assert_status 5
+  assert_text_error
+  [ "$stderr" = "irctl: error: the new rendering and an edit of $PM change the same lines: in 'Postmortem: Checkout API returns 503', line $line
+hint: take the new rendering there with 'irctl postmortem $ID --theirs', keep the committed text there with '--ours', or edit $PM and commit it ('--output -' shows both, marked)" ]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --json
+  assert_status 5
+  assert_json_error conflict
+  # the preview shows the merge with git's markers, and fails the same way
+  run_unchanged --separate-stderr irctl postmortem "$ID" -o -
+  assert_status 5
+  [ "$(grep -A4 -xF "<<<<<<< $PM" <<<"$output")" = "$(printf '%s\n' "<<<<<<< $PM" \
+    "| Status | resolved (customers told at 15:40) |" "=======" "| Status | closed |" ">>>>>>> new rendering")" ]
+  [ "$(grep -c '^Hand-written.$' <<<"$output")" -eq 3 ]
+  [[ "$stderr" == "irctl: error: the new rendering and an edit of $PM change the same lines: "* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --ours --theirs
+  assert_status 2
+  # --ours keeps the edit there, --theirs takes the new rendering; the rest merges either way
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID" --ours
+  assert_status 0
+  assert_one_commit_since "$before"
+  [[ "$stderr" == *"kept the committed text where both changed the same lines: in 'Postmortem: Checkout API returns 503', line $line"* ]]
+  assert_file_has "$PM" "| Status | resolved (customers told at 15:40) |"
+  assert_file_has "$PM" "| 2024-11-20 17:00 | Carol IC | close | closed |"
+  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
+  git reset -q --hard "$before"
+  run --separate-stderr irctl postmortem "$ID" --theirs
+  assert_status 0
+  assert_one_commit_since "$before"
+  [[ "$stderr" == *"took the new rendering where both changed the same lines: in 'Postmortem: Checkout API returns 503', line $line"* ]]
+  assert_file_has "$PM" "| Status | closed |"
+  refute_file_contains "$PM" "customers told"
+  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
+  assert_clean_repo
+}
+
+@test "a document of an earlier irctl, prose markers and prose committed with its event, renders again without the markers, the prose kept" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  # as an earlier irctl committed it, rendering again after prose was written:
+  # marker lines around the prose, and an event that records no rendered id
+  py -S - "$PM" <<'EOF'
+import sys
+p = sys.argv[1]
+t = open(p, encoding="utf-8").read()
+for heading, name in (("What went well", "went-well"), ("What went wrong", "went-wrong"), ("Where we got lucky", "lucky")):
+    old = "### %s\n\n_Write here._\n" % heading
+    assert t.count(old) == 1
+    t = t.replace(old, "### %s\n\n<!-- irctl:prose %s -->\nWritten before.\n<!-- irctl:end -->\n" % (heading, name))
+open(p, "w", encoding="utf-8").write(t)
+EOF
+  sed -i '/^rendered = /d' "$FILE"
+  git commit -q --amend -a --no-edit
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "Follow-up filed"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  assert_one_commit_since "$before"
+  refute_file_contains "$PM" "irctl:"
+  [ "$(grep -A2 -x '### What went well' "$PM")" = "$(printf '%s\n' '### What went well' '' 'Written before.')" ]
+  [ "$(grep -c '^Written before.$' "$PM")" -eq 3 ]
+  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"
+  # the new event records the id of what it rendered: the next merge has its base
+  [ "$(toml_eval "$FILE" 'len(d["timeline"][-1]["rendered"])')" = "40" ]
+}
+
+@test "a note holding prose markers stays a note, whole: rendering again keeps the hand-written prose" {
   replay_outage
   irctl -q postmortem "$ID"
   sed -i 's/^_Write here._$/Hand-written./' "$PM"
@@ -813,9 +892,9 @@ EOF
   assert_status 0
   # the real regions keep what was written there, and nothing is orphaned
   [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
-  [ "$(grep -A1 -x '<!-- irctl:prose went-well -->' "$PM")" = "$(printf '%s\n' '<!-- irctl:prose went-well -->' 'Hand-written.')" ]
-  refute_file_contains "$PM" "Kept from an earlier version"
-  # the note is there, its markers shown as text ('&lt;' is Markdown's '<')
+  [ "$(grep -A2 -x '### What went well' "$PM")" = "$(printf '%s\n' '### What went well' '' 'Hand-written.')" ]
+  # the note is there, its markers shown as text ('&lt;' is Markdown's '<'),
+  # none of its lines left out as a marker of earlier versions
   assert_file_has "$PM" "&lt;!-- irctl:prose went-well -->"
   assert_file_has "$PM" "Forged."
   assert_file_has "$PM" "&lt;!-- irctl:end --> |"
@@ -827,7 +906,7 @@ EOF
   assert_no_commit_since "$before"
 }
 
-@test "a prose region of 20,000 lines is kept whole when the postmortem is rendered again" {
+@test "20,000 lines typed under a heading are kept whole when the postmortem is rendered again" {
   replay_outage
   irctl -q postmortem "$ID"
   seq 20000 | sed 's/$/: what we learned/' >"$TEST_DIR/prose"

@@ -196,7 +196,7 @@ file_actions() {
   ! awk 'prev == "" && $0 == "" { bad = 1 } { prev = $0 } END { exit !bad }' "$PM"
 
   # Prose written by hand survives a new rendering after more events.
-  sed -i '/<!-- irctl:prose went-well -->/{n;s/.*/PagerDuty paged us within minutes./}' "$PM"
+  sed -i '/^### What went well$/{n;n;s/.*/PagerDuty paged us within minutes./}' "$PM"
   git commit -qam "postmortem: what went well"
   as "$WAF" 2019-07-20T09:00:00Z action done @ 1
   as "$JGC" 2019-07-20T09:05:00Z postmortem @
