@@ -14,7 +14,9 @@
 // nothing written by hand is dropped; at worst lines an older template made
 // are kept, or conflict. Never the document as that event committed it: it
 // holds the edits the previous merge kept, and the new rendering, which
-// lacks them, would take them out again.
+// lacks them, would take them out again. A document at the path that no
+// event wrote (committed by hand) has no base: the empty text, so that
+// wherever it differs from the new rendering is a conflict.
 
 #include <algorithm>
 #include <string_view>

@@ -21,6 +21,20 @@ const Timestamp kT0 = from_civil({2026, 11, 28, 16, 0, 0, 0});
 
 Recorder at(int minutes) { return Recorder{kAlice, kT0 + std::chrono::minutes(minutes), kT0 + std::chrono::hours(1)}; }
 
+// An incident "Disk full", declared at kT0.
+std::string declare_disk_full(Repository& repo) {
+  DeclareRequest r;
+  r.title = "Disk full";
+  return declare_incident(repo, r, at(0)).incident_id;
+}
+
+const std::string kWentWell = "### What went well\n\n";
+
+// `doc` with `prose` written over the placeholder under '### What went well'.
+std::string with_went_well(std::string doc, const std::string& prose) {
+  return doc.replace(doc.find(kWentWell) + kWentWell.size(), std::string("_Write here._\n").size(), prose);
+}
+
 std::string error_of(const std::string& text, const Json& data) {
   try {
     render_template({"t.md.mustache", text}, data);
@@ -143,13 +157,11 @@ TEST_SUITE("postmortem") {
     CHECK(load_incident(repo, id).incident().postmortem == postmortem_path(id));
     CHECK_FALSE(write_postmortem(repo, id, {}, PostmortemMode::commit, at(41)).event.recorded);
 
-    std::string edited = *repo.read(postmortem_path(id));
-    const std::string heading = "### What went well\n\n";
-    edited.replace(edited.find(heading) + heading.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
+    const std::string edited = with_went_well(*repo.read(postmortem_path(id)), "Fast rollback.\n");
     repo.commit({{postmortem_path(id), edited}}, "prose", kAlice, at(42).at);
     add_note(repo, id, "Customer follow-up done", at(45));
     const auto again = write_postmortem(repo, id, {}, PostmortemMode::commit, at(46));
-    CHECK(again.text.find(heading + "Fast rollback.\n") != std::string::npos);
+    CHECK(again.text.find(kWentWell + "Fast rollback.\n") != std::string::npos);
     CHECK(again.text.find("Customer follow-up done") != std::string::npos);
     CHECK(again.conflicts.empty());
 
@@ -158,7 +170,7 @@ TEST_SUITE("postmortem") {
     const auto closed = write_postmortem(repo, id, {}, PostmortemMode::commit, at(51));
     CHECK(closed.event.recorded);
     CHECK(closed.text.find("| Status | closed |\n") != std::string::npos);
-    CHECK(closed.text.find(heading + "Fast rollback.\n") != std::string::npos);
+    CHECK(closed.text.find(kWentWell + "Fast rollback.\n") != std::string::npos);
     CHECK_THROWS_AS(write_postmortem(repo, id, {"", "../outside.md"}, PostmortemMode::commit, at(51)), Error);
     CHECK_THROWS_AS(write_postmortem(repo, id, {"no-such-template", ""}, PostmortemMode::preview, at(51)), Error);
     CHECK(default_template_for(load_incident(repo, id).incident(), repo.config()) == "postmortem");
@@ -167,17 +179,14 @@ TEST_SUITE("postmortem") {
   TEST_CASE("a hand edit of a line the new rendering changes: nothing written, section and lines named; --theirs, --ours") {
     TempDir dir;
     Repository repo = new_repository(dir, {.at = kT0});
-    DeclareRequest r;
-    r.title = "Disk full";
-    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    const std::string id = declare_disk_full(repo);
     const std::string pm = postmortem_path(id);
     write_postmortem(repo, id, {}, PostmortemMode::commit, at(1));
     std::string edited = *repo.read(pm);
     const std::string generated = "| Status | identification |";
     const size_t status = edited.find(generated + "\n");
     edited.replace(status, generated.size(), "| Status | identification, impact over |");
-    const std::string heading = "### What went well\n\n";
-    edited.replace(edited.find(heading) + heading.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
+    edited = with_went_well(edited, "Fast rollback.\n");
     repo.commit({{pm, edited}}, "by hand", kAlice, at(2).at);
     resolve_incident(repo, id, std::nullopt, std::nullopt, at(3));
     const size_t line = static_cast<size_t>(std::count(edited.begin(), edited.begin() + status, '\n')) + 1;
@@ -213,28 +222,23 @@ TEST_SUITE("postmortem") {
     CHECK(taken.event.recorded);
     CHECK(taken.conflicts == preview.conflicts);
     CHECK(taken.text.find("| Status | resolved |\n") != std::string::npos);
-    CHECK(taken.text.find(heading + "Fast rollback.\n") != std::string::npos);
+    CHECK(taken.text.find(kWentWell + "Fast rollback.\n") != std::string::npos);
     CHECK(taken.text.find("<<<<<<<") == std::string::npos);
   }
 
   TEST_CASE("the base: what the last postmortem event rendered; when its id does not match, today's template") {
     TempDir dir;
     Repository repo = new_repository(dir, {.at = kT0});
-    DeclareRequest r;
-    r.title = "Disk full";
-    const std::string id = declare_incident(repo, r, at(0)).incident_id;
+    const std::string id = declare_disk_full(repo);
     const std::string pm = postmortem_path(id);
-    const std::string heading = "### What went well\n\n";
-    const auto with_prose = [&](std::string doc) {
-      return doc.replace(doc.find(heading) + heading.size(), std::string("_Write here._\n").size(), "Fast.\n");
-    };
+    const auto with_prose = [](const std::string& doc) { return with_went_well(doc, "Fast.\n"); };
     const auto first = write_postmortem(repo, id, {}, PostmortemMode::commit, at(1));
     const std::string rendered = git::oid_hex(git::blob_hash(first.text));
     CHECK(first.event.event.details.at("rendered").as_string().str == rendered);
     repo.commit({{pm, with_prose(first.text)}}, "prose", kAlice, at(2).at);
     add_note(repo, id, "first note", at(3));
     const auto second = write_postmortem(repo, id, {}, PostmortemMode::commit, at(4));
-    CHECK(second.text.find(heading + "Fast.\n") != std::string::npos);
+    CHECK(second.text.find(kWentWell + "Fast.\n") != std::string::npos);
     // the document this event committed holds the prose; a rendered id that no
     // longer matches (an irctl whose template changed) must not make the new
     // rendering take it out
@@ -246,7 +250,7 @@ TEST_SUITE("postmortem") {
     add_note(repo, id, "second note", at(6));
     const auto third = write_postmortem(repo, id, {}, PostmortemMode::commit, at(7));
     CHECK(third.conflicts.empty());
-    CHECK(third.text.find(heading + "Fast.\n") != std::string::npos);
+    CHECK(third.text.find(kWentWell + "Fast.\n") != std::string::npos);
     CHECK(third.text.find("| note | second note |") != std::string::npos);
     CHECK(third.text == with_prose(write_postmortem(repo, id, {"", "docs/fresh.md"}, PostmortemMode::preview, at(8)).text));
   }
@@ -338,9 +342,7 @@ TEST_SUITE("postmortem") {
     CHECK(repo.read_committed(pm) == repo.read(pm));
 
     // an edit of the prose, not committed, with nothing new to render: refused, and kept
-    std::string edited = *repo.read(pm);
-    const std::string heading = "### What went well\n\n";
-    edited.replace(edited.find(heading) + heading.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
+    const std::string edited = with_went_well(*repo.read(pm), "Fast rollback.\n");
     std::ofstream(on_disk, std::ios::binary) << edited;
     const std::string committed_before = head();
     CHECK(code_of([&] { write_postmortem(repo, id, {}, PostmortemMode::commit, at(4)); }) == Errc::conflict);
