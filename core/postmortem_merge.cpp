@@ -140,8 +140,7 @@ PostmortemMerge merge_postmortem(const Repository& repo, const Incident& inc, co
   const auto as_document = [&](const std::string& text) { return crlf ? with_crlf(text) : text; };
   // A document irctl never wrote there (committed by hand) has no base.
   const std::string base = last ? without_prose_markers(merge_base(repo, inc, *last, tmpl)) : "";
-  const TextMerge m = merge_texts(as_document(base), document,
-                                  as_document(theirs), {favor, path, "new rendering"});
+  const TextMerge m = merge_texts(as_document(base), document, as_document(theirs), {favor, path, "new rendering"});
   PostmortemMerge out{m.text, {}};
   for (const auto& lines : m.conflicts)
     out.conflicts.push_back({section_at(document, std::min(lines.first, lines.last)), lines});
@@ -151,8 +150,8 @@ PostmortemMerge merge_postmortem(const Repository& repo, const Incident& inc, co
 std::string conflict_places(const std::vector<PostmortemConflict>& conflicts) {
   std::string places;
   for (const auto& c : conflicts)
-    places += (places.empty() ? "" : "; ") + (c.section.empty() ? "before the first heading" : "in " + quote(c.section)) +
-              ", " + lines_text(c.lines);
+    places += (places.empty() ? "" : "; ") +
+              (c.section.empty() ? "before the first heading" : "in " + quote(c.section)) + ", " + lines_text(c.lines);
   return places;
 }
 
@@ -160,8 +159,10 @@ Error postmortem_conflicts_error(const std::string& id, const std::string& path,
                                  const std::vector<PostmortemConflict>& conflicts) {
   return Error(Errc::conflict,
                "the new rendering and an edit of " + path + " change the same lines: " + conflict_places(conflicts),
-               "take the new rendering there with 'irctl postmortem " + id + " --theirs', keep the committed text "
-               "there with '--ours', or edit " + path + " and commit it ('--output -' shows both, marked)");
+               "take the new rendering there with 'irctl postmortem " + id +
+                   " --theirs', keep the committed text "
+                   "there with '--ours', or edit " +
+                   path + " and commit it ('--output -' shows both, marked)");
 }
 
 }  // namespace irctl

@@ -22,9 +22,12 @@ git_merge_file_input input(const std::string& text) {
 
 git_merge_file_favor_t git_favor(MergeFavor favor) {
   switch (favor) {
-    case MergeFavor::ours: return GIT_MERGE_FILE_FAVOR_OURS;
-    case MergeFavor::theirs: return GIT_MERGE_FILE_FAVOR_THEIRS;
-    case MergeFavor::none: break;
+    case MergeFavor::ours:
+      return GIT_MERGE_FILE_FAVOR_OURS;
+    case MergeFavor::theirs:
+      return GIT_MERGE_FILE_FAVOR_THEIRS;
+    case MergeFavor::none:
+      break;
   }
   return GIT_MERGE_FILE_FAVOR_NORMAL;
 }
@@ -71,12 +74,13 @@ std::vector<size_t> ours_line_of_each(const std::string& ours, const std::string
   opts.context_lines = UINT32_MAX;
   const auto on_line = [](const git_diff_delta*, const git_diff_hunk*, const git_diff_line* line, void* payload) {
     auto& m = *static_cast<std::vector<size_t>*>(payload);
-    if (line->origin == GIT_DIFF_LINE_CONTEXT && line->new_lineno > 0 && static_cast<size_t>(line->new_lineno) < m.size())
+    if (line->origin == GIT_DIFF_LINE_CONTEXT && line->new_lineno > 0 &&
+        static_cast<size_t>(line->new_lineno) < m.size())
       m[static_cast<size_t>(line->new_lineno)] = static_cast<size_t>(line->old_lineno);
     return 0;
   };
-  git::check(git_diff_buffers(ours.data(), ours.size(), nullptr, merged.data(), merged.size(), nullptr, &opts,
-                              nullptr, nullptr, nullptr, on_line, &map),
+  git::check(git_diff_buffers(ours.data(), ours.size(), nullptr, merged.data(), merged.size(), nullptr, &opts, nullptr,
+                              nullptr, nullptr, on_line, &map),
              "cannot compare the texts");
   return map;
 }
@@ -88,7 +92,7 @@ std::vector<LineRange> marked_conflicts(const std::string& ours, const std::stri
   const auto ours_line = ours_line_of_each(ours, merged, lines.size());
   const std::string open = "<<<<<<< " + options.ours_label, close = ">>>>>>> " + options.theirs_label;
   std::vector<LineRange> out;
-  size_t last_ours = 0;  // the line of ours most recently passed
+  size_t last_ours = 0;                            // the line of ours most recently passed
   std::optional<std::pair<size_t, size_t>> block;  // the lines of ours seen in the open block
   bool in_block = false;
   for (size_t i = 0; i < lines.size(); ++i) {

@@ -13,7 +13,9 @@ namespace {
 std::string document(const std::string& status, const std::string& rows, const std::string& went_well) {
   return "# Postmortem: Disk full\n"
          "\n"
-         "| Status | " + status + " |\n"
+         "| Status | " +
+         status +
+         " |\n"
          "\n"
          "## Impact\n"
          "\n"
@@ -65,9 +67,9 @@ TEST_SUITE("merge_text") {
     // typed under it, and a line added under the last heading
     const std::string ours = document("open", "", "_Write here._\n" + prose) + "Luck: not Black Friday.\n";
     CHECK(merge_texts(kBase, ours, kTheirs) ==
-          TextMerge{document("resolved", "| 16:30 | resolved |\n", "_Write here._\n" + prose) +
-                        "Luck: not Black Friday.\n",
-                    {}});
+          TextMerge{
+              document("resolved", "| 16:30 | resolved |\n", "_Write here._\n" + prose) + "Luck: not Black Friday.\n",
+              {}});
   }
 
   TEST_CASE("nothing new to render leaves the document as it is; the same change on both sides is no conflict") {
@@ -82,14 +84,15 @@ TEST_SUITE("merge_text") {
     CHECK(m.conflicts == std::vector<LineRange>{{3, 3}});
     // the other hunks merged all the same: the row, and the prose
     const std::string merged = document("resolved", "| 16:30 | resolved |\n", "Fast.\n");
-    CHECK(m.text == "# Postmortem: Disk full\n"
-                    "\n"
-                    "<<<<<<< doc.md\n"
-                    "| Status | mitigated |\n"
-                    "=======\n"
-                    "| Status | resolved |\n"
-                    ">>>>>>> new rendering\n" +
-                        merged.substr(merged.find("\n## Impact")));
+    CHECK(m.text ==
+          "# Postmortem: Disk full\n"
+          "\n"
+          "<<<<<<< doc.md\n"
+          "| Status | mitigated |\n"
+          "=======\n"
+          "| Status | resolved |\n"
+          ">>>>>>> new rendering\n" +
+              merged.substr(merged.find("\n## Impact")));
   }
 
   TEST_CASE("--theirs and --ours decide only the conflicts; everything else merges") {
