@@ -17,7 +17,7 @@ void run_ack(const AckOptions& o, Context& ctx) {
   std::string unchanged;
   if (!r.recorded) {
     const auto at = load_incident(repo, id).incident().acknowledged_at;
-    unchanged = "already acknowledged" + (at ? " at " + format_short(*at) : std::string()) + "; nothing changed";
+    unchanged = "already acknowledged" + (at ? " at " + human_time(*at) : std::string()) + "; nothing changed";
   }
   print_event_result(ctx, r, id + ": " + r.event.text + " by " + printable(short_name(r.event.by)), unchanged);
 }

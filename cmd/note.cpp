@@ -14,7 +14,7 @@ void run_note(const NoteOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
   const EventResult r = add_note(repo, id, text_argument(o.text, ctx), ctx.recorder());
-  print_event_result(ctx, r, "Noted on " + r.incident_id + " at " + format_short(r.event.at) + " UTC");
+  print_event_result(ctx, r, "Noted on " + r.incident_id + " at " + human_time(r.event.at));
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ void run_resolve(const ResolveOptions& o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   const EventResult r = resolve_incident(repo, id, o.summary, o.root_cause, ctx.recorder());
   print_event_result(ctx, r,
-                     id + ": resolved at " + format_short(r.event.at) + " UTC\nWhen the postmortem is written: irctl close " + id);
+                     id + ": resolved at " + human_time(r.event.at) + "\nWhen the postmortem is written: irctl close " + id);
 }
 
 }  // namespace

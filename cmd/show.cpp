@@ -5,6 +5,7 @@
 
 #include "cmd/output.hpp"
 #include "core/actions.hpp"
+#include "core/model/metrics.hpp"
 #include "core/model/validate.hpp"
 #include "core/util/text.hpp"
 
@@ -51,7 +52,17 @@ std::string with_line_colored(const std::string& text, size_t n, const char* sgr
   return text.substr(0, at) + painted(text.substr(at, end - at), sgr) + text.substr(end);
 }
 
-std::string when(const std::optional<Timestamp>& t) { return t ? format_short(*t) + " UTC" : ""; }
+// The durations reached so far, by the names of irctl-stats(1); none
+// reached, no block.
+void print_durations(std::ostream& out, const Incident& inc, bool color) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, key, value] : named_durations(durations_of(inc)))
+    if (value) rows.push_back({"  " + std::string(name), format_duration(*value)});
+  if (rows.empty()) return;
+  out << "\n" << colored("Durations", kBold, color) << "\n" << format_table(rows);
+}
+
+std::string when(const std::optional<Timestamp>& t) { return t ? human_time(*t) : ""; }
 
 void print_incident(const IncidentFile& file, const Config& config, Context& ctx) {
   const Incident& inc = file.incident();
@@ -87,6 +98,7 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
   if (inc.contained_at) rows.push_back({"  contained", when(inc.contained_at)});
   if (inc.eradicated_at) rows.push_back({"  eradicated", when(inc.eradicated_at)});
   if (inc.recovered_at) rows.push_back({"  recovered", when(inc.recovered_at)});
+  if (inc.impact_ended_at) rows.push_back({"  impact ended", when(inc.impact_ended_at)});
   if (inc.resolved_at) rows.push_back({"  resolved", when(inc.resolved_at)});
   if (inc.closed_at) rows.push_back({"  closed", when(inc.closed_at)});
   if (!inc.channels.empty()) rows.push_back({"  channels", join(inc.channels)});
@@ -114,6 +126,7 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
   print_block(out, "summary", inc.summary);
   print_block(out, "impact", inc.impact);
   print_block(out, "root cause", inc.root_cause);
+  print_durations(out, inc, color);
   out << "\n" << colored("Timeline", kBold, color) << "\n";
   std::string timeline = format_timeline(in_time_order(inc.timeline));
   size_t start = 0;

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/lifecycle_internal.hpp"
 #include "core/model/ids.hpp"
+#include "core/model/metrics.hpp"
 #include "core/model/validate.hpp"
 
 namespace irctl {
@@ -18,6 +19,36 @@ namespace {
 
 std::string reopen_hint(const Incident& inc) {
   return "if it is not over, reopen it first: irctl reopen " + inc.id + " --reason TEXT";
+}
+
+// A moment the durations are measured from or to, named for a message: by
+// the option that gives it, else by the field that holds it.
+struct Moment {
+  std::string name;
+  std::optional<Timestamp> at;
+};
+
+void require_not_after(const Moment& earlier, const Moment& later, const std::string& hint) {
+  if (earlier.at && later.at && *earlier.at > *later.at)
+    throw Error(Errc::usage,
+                earlier.name + " " + human_time(*earlier.at) + " is after " + later.name + " " + human_time(*later.at),
+                hint);
+}
+
+// The moments of an incident that the durations of irctl-stats(1) start or end at.
+struct Moments {
+  Moment started, detected, declared, impact_ended;
+};
+
+// Impact begins, is detected, then the incident is declared, and the impact
+// ends after it began: out of that order a duration would be negative, and
+// the reports would leave it out without a word.
+void require_in_order(const Moments& m, const std::string& declaration_hint) {
+  require_not_after(m.started, m.detected, "impact begins before anyone can detect it");
+  require_not_after(m.detected, m.declared, declaration_hint);
+  require_not_after(m.started, m.declared, declaration_hint);
+  const Moment& impact_start = m.started.at ? m.started : m.detected.at ? m.detected : m.declared;
+  require_not_after(impact_start, m.impact_ended, "the impact ends after it begins");
 }
 
 }  // namespace
@@ -67,7 +98,10 @@ Json derived_json(const Incident& inc, const Config& config, const std::string& 
   }
   Json actions = Json::array();
   for (const auto& a : inc.actions) actions.push_back(follow_up_to_json(a, today));
-  return {{"missing", missing}, {"actions", actions}};
+  Json durations = Json::object();  // a stage not reached has no key
+  for (const auto& [name, key, value] : named_durations(durations_of(inc)))
+    if (value) durations[name] = value->count();
+  return {{"missing", missing}, {"actions", actions}, {"durations", durations}};
 }
 
 Json incident_to_json(const IncidentFile& file, const Config& config, const std::string& today) {
@@ -115,14 +149,11 @@ EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const
   require_not_future(rec.at, rec, "the time");
   if (req.started_at) require_not_future(*req.started_at, rec, "--started-at");
   if (req.detected_at) require_not_future(*req.detected_at, rec, "--detected-at");
-  if (req.started_at && req.detected_at && *req.started_at > *req.detected_at)
-    throw Error(Errc::usage, "--started-at is after --detected-at", "impact starts before anyone can detect it");
-  if (req.detected_at && *req.detected_at > rec.at)
-    throw Error(Errc::usage, "--detected-at is after the declaration time " + format_rfc3339(rec.at),
-                "use --at to record the declaration at its real time");
-  if (req.started_at && *req.started_at > rec.at)
-    throw Error(Errc::usage, "--started-at is after the declaration time " + format_rfc3339(rec.at),
-                "use --at to record the declaration at its real time");
+  require_in_order({{"--started-at", req.started_at},
+                    {"--detected-at", req.detected_at},
+                    {"the declaration time", rec.at},
+                    {"", std::nullopt}},
+                   "use --at to record the declaration at its real time");
 
   Event e;
   e.type = "declare";
@@ -259,12 +290,27 @@ EventResult set_fields(Repository& repo, const std::string& id, const SetRequest
   const auto channels = req.channels ? std::optional(clean_list(*req.channels, "a channel")) : std::nullopt;
   const auto add_services = clean_list(req.add_services, "a service name");
   const auto add_channels = clean_list(req.add_channels, "a channel");
-  if (!title && !summary && !impact && !services && !channels && add_services.empty() && add_channels.empty())
-    throw Error(Errc::usage, "nothing to set", "give at least one of --title, --summary, --impact, --service, --channel");
+  if (!title && !summary && !impact && !services && !channels && add_services.empty() && add_channels.empty() &&
+      !req.started_at && !req.detected_at && !req.impact_ended_at)
+    throw Error(Errc::usage, "nothing to set",
+                "give at least one of --title, --summary, --impact, --service, --channel, --started-at, "
+                "--detected-at, --impact-ended");
+  if (req.started_at) require_not_future(*req.started_at, rec, "--started-at");
+  if (req.detected_at) require_not_future(*req.detected_at, rec, "--detected-at");
+  if (req.impact_ended_at) require_not_future(*req.impact_ended_at, rec, "--impact-ended");
   return record_event(
       repo, id,
       [&](const Incident& inc) -> std::optional<Event> {
         require_not_closed(inc, "setting fields");
+        const auto moment = [](const char* option, const std::optional<Timestamp>& given, const char* field,
+                               const std::optional<Timestamp>& current) {
+          return given ? Moment{option, given} : Moment{field, current};
+        };
+        require_in_order({moment("--started-at", req.started_at, "started_at", inc.started_at),
+                          moment("--detected-at", req.detected_at, "detected_at", inc.detected_at),
+                          {"the declaration time", inc.declared_at},
+                          moment("--impact-ended", req.impact_ended_at, "impact_ended_at", inc.impact_ended_at)},
+                         "impact begins and is detected before the incident is declared");
         Event e = make_event("set", "");
         std::vector<std::string> changed;
         const auto set_if_changed = [&](const char* field, const std::string& current, const std::optional<std::string>& v) {
@@ -289,6 +335,16 @@ EventResult set_fields(Repository& repo, const std::string& id, const SetRequest
         };
         set_list("services", inc.services, services, add_services);
         set_list("channels", inc.channels, channels, add_channels);
+        const auto set_time = [&](const char* field, const char* words, const std::optional<Timestamp>& current,
+                                  const std::optional<Timestamp>& v) {
+          if (v && v != current) {
+            e.set[field] = toml_time(*v);
+            changed.push_back(std::string(words) + " " + human_time(*v));
+          }
+        };
+        set_time("started_at", "impact began", inc.started_at, req.started_at);
+        set_time("detected_at", "detected", inc.detected_at, req.detected_at);
+        set_time("impact_ended_at", "impact ended", inc.impact_ended_at, req.impact_ended_at);
         if (changed.empty()) return std::nullopt;
         // The subject names what changed; a new title is worth reading in full.
         const bool new_title = e.set.count("title") > 0;

@@ -22,10 +22,12 @@ std::vector<Requirement> missing_requirements(const Incident& inc, const Config&
 
 /// An incident as --json shows it: the file's data, its path, what its
 /// severity requires but it lacks ("missing": [{"role": …} or {"escalation_level": …}]),
-/// and its follow-up actions (with "overdue" when `today`, YYYY-MM-DD, is given).
+/// its follow-up actions (with "overdue" when `today`, YYYY-MM-DD, is given)
+/// and its durations ("durations": {"detect": seconds, …}, only those reached).
 Json incident_to_json(const IncidentFile& file, const Config& config, const std::string& today = "");
 /// What incident_to_json adds to the file's own data: "missing" (what the
-/// severity requires and the incident lacks) and "actions" (its follow-ups).
+/// severity requires and the incident lacks), "actions" (its follow-ups) and
+/// "durations" (core/model/metrics.hpp, in seconds).
 Json derived_json(const Incident& inc, const Config& config, const std::string& today);
 
 /// The escalation policy for new incidents of these services: the first
@@ -131,6 +133,12 @@ struct SetRequest {
   std::optional<std::vector<std::string>> channels;  ///< replaces the list
   std::vector<std::string> add_services;
   std::vector<std::string> add_channels;
+  /// Corrections of the moments the durations are measured from or to:
+  /// kept in order (started <= detected <= declared, the impact's end after
+  /// its start) and not in the future.
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> detected_at;
+  std::optional<Timestamp> impact_ended_at;
 };
 EventResult set_fields(Repository& repo, const std::string& id, const SetRequest& req, const Recorder& rec);
 

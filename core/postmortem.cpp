@@ -38,7 +38,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 std::string duration_text(const std::optional<Seconds>& d) { return d ? format_duration(*d) : "not recorded"; }
 
-std::string time_text(const std::optional<Timestamp>& t) { return t ? format_short(*t) + " UTC" : "not recorded"; }
+std::string time_text(const std::optional<Timestamp>& t) { return t ? human_time(*t) : "not recorded"; }
 
 std::string short_actor(const std::string& by) {
   const auto open = by.find(" <");
@@ -219,7 +219,7 @@ Json template_data(const IncidentFile& file, const Config& config) {
   for (const char* text : {"summary", "impact", "root_cause", "postmortem", "escalation_policy"})
     if (!d.contains(text)) d[text] = "";
   for (const char* time : {"started_at", "detected_at", "acknowledged_at", "contained_at", "eradicated_at",
-                           "recovered_at", "resolved_at", "closed_at", "escalated_at"})
+                           "recovered_at", "impact_ended_at", "resolved_at", "closed_at", "escalated_at"})
     if (!d.contains(time)) d[time] = nullptr;
   if (!d.contains("escalation_level")) d["escalation_level"] = 0;
   const Severity* sev = config.find_severity(inc.severity);
@@ -231,15 +231,10 @@ Json template_data(const IncidentFile& file, const Config& config) {
   for (const auto& s : inc.services) services += (services.empty() ? "" : ", ") + s;
   d["services_text"] = services;
 
-  const Durations du = durations_of(inc);
-  const std::pair<const char*, std::optional<Seconds>> durations[] = {
-      {"to_detect", du.to_detect},   {"to_declare", du.to_declare}, {"to_acknowledge", du.to_acknowledge},
-      {"to_contain", du.to_contain}, {"to_recover", du.to_recover}, {"to_resolve", du.to_resolve},
-      {"impact", du.impact}};
   Json text = Json::object(), seconds = Json::object();
-  for (const auto& [name, value] : durations) {
-    text[name] = duration_text(value);
-    seconds[name] = value ? Json(value->count()) : Json(nullptr);
+  for (const auto& [name, key, value] : named_durations(durations_of(inc))) {
+    text[key] = duration_text(value);
+    seconds[key] = value ? Json(value->count()) : Json(nullptr);
   }
   d["durations"] = text;
   d["durations_seconds"] = seconds;
@@ -247,6 +242,7 @@ Json template_data(const IncidentFile& file, const Config& config) {
                 {"declared", time_text(inc.declared_at)},     {"acknowledged", time_text(inc.acknowledged_at)},
                 {"contained", time_text(inc.contained_at)},   {"eradicated", time_text(inc.eradicated_at)},
                 {"recovered", time_text(inc.recovered_at)},   {"resolved", time_text(inc.resolved_at)},
+                {"impact_ended", time_text(impact_end_of(inc))},
                 {"closed", time_text(inc.closed_at)}};
 
   // The postmortem's own writing is not part of the incident's story (and

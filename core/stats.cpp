@@ -110,8 +110,7 @@ StatsResult compute_stats(const std::vector<Incident>& incidents, const std::str
 
 StatsResult repository_stats(Repository& repo, const StatsRequest& req) {
   if (req.since && req.until && *req.until <= *req.since)
-    throw Error(Errc::usage, "--until " + format_rfc3339(*req.until) + " is not after --since " +
-                                 format_rfc3339(*req.since),
+    throw Error(Errc::usage, "--until " + human_time(*req.until) + " is not after --since " + human_time(*req.since),
                 "give a period that ends after it begins");
   ListFilter filter;
   filter.since = req.since;

@@ -28,7 +28,7 @@ struct StatsGroup {
   DurationSummary acknowledge;  ///< declaration -> first acknowledgement (MTTA)
   DurationSummary contain;      ///< declaration -> containment
   DurationSummary resolve;      ///< declaration -> resolution
-  DurationSummary impact;       ///< impact start -> recovery (else resolution)
+  DurationSummary impact;       ///< impact start -> impact end (Durations::impact)
   size_t actions_open = 0;
   size_t actions_overdue = 0;
 };

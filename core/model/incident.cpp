@@ -18,7 +18,7 @@ const std::vector<std::string>& schema_order() {
       "schema",          "id",           "title",         "status",          "severity",
       "kind",            "services",     "summary",       "impact",          "root_cause",      "postmortem",
       "started_at",      "detected_at",  "declared_at",   "acknowledged_at", "contained_at",
-      "eradicated_at",   "recovered_at", "resolved_at",   "closed_at",       "voided_at",       "void_reason",     "escalation_policy",
+      "eradicated_at",   "recovered_at", "impact_ended_at", "resolved_at",   "closed_at",       "voided_at",       "void_reason",     "escalation_policy",
       "escalation_level", "escalated_at", "channels",     "alerts",          "alert_status",
       "roles",            "tasks",
       "timeline"};
@@ -239,6 +239,7 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   inc.contained_at = r.time("contained_at");
   inc.eradicated_at = r.time("eradicated_at");
   inc.recovered_at = r.time("recovered_at");
+  inc.impact_ended_at = r.time("impact_ended_at");
   inc.resolved_at = r.time("resolved_at");
   inc.closed_at = r.time("closed_at");
   inc.voided_at = r.time("voided_at");

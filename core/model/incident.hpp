@@ -110,6 +110,9 @@ struct Incident {
   std::optional<Timestamp> contained_at;
   std::optional<Timestamp> eradicated_at;
   std::optional<Timestamp> recovered_at;
+  /// When the impact ended (irctl set --impact-ended): service may come back
+  /// in stages, long after the first recovery action.
+  std::optional<Timestamp> impact_ended_at;
   std::optional<Timestamp> resolved_at;
   std::optional<Timestamp> closed_at;
   /// Set by irctl void: the incident is withdrawn (declared by mistake, a

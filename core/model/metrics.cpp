@@ -24,8 +24,22 @@ Durations durations_of(const Incident& inc) {
   d.to_contain = between(declared, inc.contained_at);
   d.to_recover = between(declared, inc.recovered_at);
   d.to_resolve = between(declared, inc.resolved_at);
-  d.impact = between(impact_start, inc.recovered_at ? inc.recovered_at : inc.resolved_at);
+  d.impact = between(impact_start, impact_end_of(inc));
   return d;
+}
+
+std::optional<Timestamp> impact_end_of(const Incident& inc) {
+  return inc.impact_ended_at ? inc.impact_ended_at : inc.recovered_at ? inc.recovered_at : inc.resolved_at;
+}
+
+std::array<NamedDuration, 7> named_durations(const Durations& d) {
+  return {{{"detect", "to_detect", d.to_detect},
+           {"declare", "to_declare", d.to_declare},
+           {"acknowledge", "to_acknowledge", d.to_acknowledge},
+           {"contain", "to_contain", d.to_contain},
+           {"recover", "to_recover", d.to_recover},
+           {"resolve", "to_resolve", d.to_resolve},
+           {"impact", "impact", d.impact}}};
 }
 
 }  // namespace irctl

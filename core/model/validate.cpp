@@ -94,7 +94,7 @@ std::vector<std::string> clean_list(const std::vector<std::string>& items, const
 
 void require_not_future(Timestamp t, const Recorder& rec, const char* what) {
   if (t > rec.now + kClockSkew)
-    throw Error(Errc::usage, std::string(what) + " " + format_rfc3339(t) + " is in the future",
+    throw Error(Errc::usage, std::string(what) + " " + human_time(t) + " is in the future",
                 "give a time up to now, such as -15m or an RFC 3339 time");
 }
 
@@ -104,10 +104,10 @@ void require_not_before_start(Timestamp t, const Incident& inc, const char* what
     if (earlier && *earlier < start) start = *earlier;
   if (t < start)
     throw Error(Errc::usage,
-                std::string(what) + " " + format_rfc3339(t) + " is before " + inc.id + " began (" +
-                    format_rfc3339(start) + ")",
+                std::string(what) + " " + human_time(t) + " is before " + inc.id + " began (" + human_time(start) +
+                    ")",
                 "give a time after it began, such as -15m or an RFC 3339 time; to say that it began earlier, "
-                "correct started_at with 'irctl edit " + inc.id + "' first");
+                "correct it first: irctl set " + inc.id + " --started-at TIME");
 }
 
 TomlValue string_array(const std::vector<std::string>& items) {

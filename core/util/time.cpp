@@ -186,6 +186,8 @@ std::string format_short(Timestamp t) {
   return buf;
 }
 
+std::string human_time(Timestamp t) { return format_short(t) + " UTC"; }
+
 std::string format_duration(Seconds d) {
   const bool negative = d.count() < 0;
   long long s = negative ? -d.count() : d.count();

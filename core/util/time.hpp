@@ -28,6 +28,9 @@ Seconds parse_duration(const std::string& text);
 std::string format_rfc3339(Timestamp t);
 /// "2026-11-28 16:05" (UTC), for tables read by people.
 std::string format_short(Timestamp t);
+/// "2026-11-28 16:05 UTC": the one way a time appears in a sentence read by
+/// people (messages, event texts); JSON and the files keep RFC 3339.
+std::string human_time(Timestamp t);
 /// "1h 05m", "3d 2h", "45s", for durations read by people.
 std::string format_duration(Seconds d);
 

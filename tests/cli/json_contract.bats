@@ -334,6 +334,15 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   run validate show "$TEST_DIR/bad.json"
   assert_status 1
   assert_output_contains "'timeline' is a required property"
+  # durations are whole seconds, never negative, by the names of irctl-stats(1)
+  mutate "$TEST_DIR/show.json" 'd["durations"] = {"impact": -60}'
+  run validate show "$TEST_DIR/bad.json"
+  assert_status 1
+  assert_output_contains "-60 is less than the minimum of 0"
+  mutate "$TEST_DIR/show.json" 'd["durations"] = {"to_impact": 60}'
+  run validate show "$TEST_DIR/bad.json"
+  assert_status 1
+  assert_output_contains "'to_impact' was unexpected"
   # a key added by hand to the incident is fine ...
   mutate "$TEST_DIR/show.json" 'd["customer_ticket"] = "ZD-4711"'
   run validate show "$TEST_DIR/bad.json"

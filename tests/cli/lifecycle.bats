@@ -248,7 +248,7 @@ commits() { git rev-list --count HEAD; }
   [ "$acked" = "$(toml_eval "$f" 'd["timeline"][-1]["at"]')" ]
   run_unchanged --separate-stderr irctl --as "Bob <bob@example.com>" ack "$id"
   assert_status 0
-  [ "$stderr" = "$id: already acknowledged at $(date -u -d "$acked" '+%Y-%m-%d %H:%M'); nothing changed" ]
+  [ "$stderr" = "$id: already acknowledged at $(date -u -d "$acked" '+%Y-%m-%d %H:%M') UTC; nothing changed" ]
   [ "$(toml_eval "$f" 'd["acknowledged_at"]')" = "$acked" ]
   # nor does a first commander afterwards
   irctl -q assign "$id" commander alice

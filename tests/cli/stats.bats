@@ -160,9 +160,9 @@ figure() { json_eval "$1" <<<"$output"; }
   make_incidents
   run_unchanged irctl stats --by colour
   assert_status 2
-  run_unchanged irctl stats --since 2026-04-01 --until 2026-03-01
+  run_unchanged --separate-stderr irctl stats --since 2026-04-01 --until 2026-03-01
   assert_status 2
-  [[ "$output" == *"is not after --since"* ]]
+  [ "${stderr_lines[0]}" = "irctl: error: --until 2026-03-01 00:00 UTC is not after --since 2026-04-01 00:00 UTC" ]
   run_unchanged irctl stats --since 2026-13-01
   assert_status 2
   run_unchanged irctl stats --csv --json

@@ -85,6 +85,7 @@ std::string declare_with_every_field(Repository& repo) {
   every.set["contained_at"] = minutes(3);
   every.set["eradicated_at"] = minutes(4);
   every.set["recovered_at"] = minutes(5);
+  every.set["impact_ended_at"] = minutes(5);
   every.set["resolved_at"] = minutes(6);
   every.set["closed_at"] = minutes(7);
   every.set["voided_at"] = minutes(8);

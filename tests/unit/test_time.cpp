@@ -68,6 +68,11 @@ TEST_SUITE("time") {
     CHECK(format_duration(std::chrono::minutes(65)) == "1h 05m");
     CHECK(format_duration(std::chrono::hours(50)) == "2d 2h");
   }
+
+  TEST_CASE("a time in a sentence is to the minute, in UTC, and says so") {
+    CHECK(human_time(parse_time("2018-10-22T23:03:59+00:00", kNow)) == "2018-10-22 23:03 UTC");
+    CHECK(human_time(parse_time("2018-10-23T01:03:00+02:00", kNow)) == "2018-10-22 23:03 UTC");
+  }
 }
 
 }  // namespace test_time
