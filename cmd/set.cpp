@@ -1,4 +1,4 @@
-// irctl set ID: the descriptive fields (title, summary, impact, services, channels).
+// irctl set ID: the descriptive fields (title, summary, impact, resolution, services, channels).
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
@@ -26,11 +26,13 @@ void run_set(SetOptions o, Context& ctx, const CLI::App& cmd) {
 
 void register_set(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<SetOptions>();
-  auto* cmd = app.add_subcommand("set", "Change an incident's title, summary, customer impact, services or channels");
+  auto* cmd = app.add_subcommand("set", "Change an incident's title, summary, customer impact, resolution, services or channels");
   add_id_option(cmd, o->id, ctx);
   cmd->add_option("--title", o->request.title, "A new title")->option_text("TEXT");
   cmd->add_option("--summary", o->request.summary, "What is going on, in a few sentences")->option_text("TEXT");
   cmd->add_option("--impact", o->request.impact, "The impact on customers")->option_text("TEXT");
+  cmd->add_option("--resolution", o->request.resolution, "How the impact was ended (as irctl resolve --resolution)")
+      ->option_text("TEXT");
   const auto many = [](CLI::Option* opt) {
     return repeatable(opt);
   };

@@ -16,7 +16,7 @@ namespace {
 const std::vector<std::string>& schema_order() {
   static const std::vector<std::string> order = {
       "schema",          "id",           "title",         "status",          "severity",
-      "kind",            "services",     "summary",       "impact",          "root_cause",      "postmortem",
+      "kind",            "services",     "summary",       "impact",          "root_cause",      "resolution",      "postmortem",
       "started_at",      "detected_at",  "declared_at",   "acknowledged_at", "contained_at",
       "eradicated_at",   "recovered_at", "resolved_at",   "closed_at",       "voided_at",       "void_reason",     "escalation_policy",
       "escalation_level", "escalated_at", "channels",     "alerts",          "alert_status",
@@ -228,6 +228,7 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   inc.summary = r.string_or("summary", "");
   inc.impact = r.string_or("impact", "");
   inc.root_cause = r.string_or("root_cause", "");
+  inc.resolution = r.string_or("resolution", "");
   inc.postmortem = r.string_or("postmortem", "");
   inc.channels = r.strings_or("channels", {});
   inc.started_at = r.time("started_at");

@@ -101,6 +101,7 @@ struct Incident {
   std::string summary;
   std::string impact;
   std::string root_cause;
+  std::string resolution;  ///< how the impact was ended (irctl resolve --resolution); not the summary
   std::string postmortem;  ///< the postmortem's path, once one is written
   std::vector<std::string> channels;
   std::optional<Timestamp> started_at;

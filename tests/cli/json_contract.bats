@@ -224,7 +224,8 @@ scenario() {
   $r list 0 list --status open --severity SEV2 --service checkout --kind outage --since -1d --format ids
   $r list 0 list --status closed
   $r log 0 log @
-  $r event_result 0 resolve @ --summary "Deploy 4711 leaked connections" --root-cause "The retry path never closed them"
+  $r event_result 0 resolve @ --resolution "Rolled back deploy 4711" --root-cause "The retry path never closed them"
+  $r event_result 0 set @ --resolution "Rolled back deploy 4711; the pool drained in 3 minutes"
   $r postmortem_text 0 postmortem @ --output -
   $r postmortem_templates 0 postmortem --list-templates
   $r event_result 0 postmortem @

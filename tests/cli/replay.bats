@@ -124,7 +124,8 @@ EOF
   [ "$(json_eval '[d[k] for k in ("started_at", "detected_at", "declared_at", "acknowledged_at", "contained_at", "recovered_at", "eradicated_at", "resolved_at")]' <<<"$j")" = '["2019-07-02T13:42:00Z", "2019-07-02T13:45:00Z", "2019-07-02T13:48:00Z", "2019-07-02T13:48:00Z", "2019-07-02T14:07:00Z", "2019-07-02T14:09:00Z", "2019-07-02T14:52:00Z", "2019-07-02T14:52:00Z"]' ]
   [ "$(json_eval '[d["escalation_policy"], d["escalation_level"], d["escalated_at"]]' <<<"$j")" = '["default", 2, "2019-07-02T13:49:00Z"]' ]
   [ "$(json_eval 'd["roles"]' <<<"$j")" = '{"commander": "Incident Commander", "comms-external": "Comms Manager"}' ]
-  [ "$(json_eval '[d["summary"], d["root_cause"]]' <<<"$j")" = "$(py -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$SUMMARY" "$ROOT_CAUSE")" ]
+  # resolve --summary sets the resolution; the summary stays the one declared
+  [ "$(json_eval '[d["summary"], d["resolution"], d["root_cause"]]' <<<"$j")" = "$(py -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "Customers worldwide get 502 errors; HTTP/HTTPS CPU at 100%" "$SUMMARY" "$ROOT_CAUSE")" ]
   [ "$(json_eval '"closed_at" in d' <<<"$j")" = "false" ]
   # 27 minutes of impact, from 13:42 to the recovery at 14:09
   [ "$(json_eval '(__import__("datetime").datetime.fromisoformat(d["recovered_at"].replace("Z", "+00:00")) - __import__("datetime").datetime.fromisoformat(d["started_at"].replace("Z", "+00:00"))).seconds // 60' <<<"$j")" = "27" ]

@@ -178,7 +178,9 @@ TEST_SUITE("lifecycle") {
     close_incident(f.repo, f.id, ClosePolicy::forced, recorder());
     CHECK(f.incident().status == "closed");
     CHECK(code_of([&] { post_update(f.repo, f.id, "more", "internal", recorder()); }) == Errc::refused);
-    CHECK(code_of([&] { set_fields(f.repo, f.id, {std::string("x"), {}, {}, {}, {}, {}, {}}, recorder()); }) ==
+    SetRequest new_title;
+    new_title.title = "x";
+    CHECK(code_of([&] { set_fields(f.repo, f.id, new_title, recorder()); }) ==
           Errc::refused);
 
     reopen_incident(f.repo, f.id, "errors are back", recorder());
