@@ -124,7 +124,7 @@ struct Incident {
   std::vector<std::string> alerts;  ///< the keys of the alerts it came from (irctl ingest)
   std::string alert_status;         ///< firing or resolved, as the alerts last said
   std::vector<Task> tasks;  ///< the playbook's steps; done comes from "task" events
-  std::vector<FollowUp> actions;  ///< from "action", "action-done" and "action-reopen" events
+  std::vector<FollowUp> actions;  ///< from "action", "action-done", "action-reopen" and "action-edit" events
   std::vector<Event> timeline;
 
   bool is_void() const { return voided_at.has_value(); }

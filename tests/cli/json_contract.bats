@@ -238,6 +238,9 @@ scenario() {
   $r event_result 0 action done @ 2                                                   # already
   $r event_result 0 action reopen @ 2
   $r event_result 0 action done @ 2
+  $r event_result 0 action edit @ 2 --owner "Carol <carol@example.com>" --due 14d --type detect
+  $r event_result 0 action edit @ 2 --no-due --no-type
+  $r event_result 0 action edit @ 2 --owner "Carol <carol@example.com>"                  # already
   $r action_list 0 action list
   $r action_list 0 action list @ --open --owner bob@example.com
   $r action_list 6 action list --overdue                                              # action 1 is overdue
@@ -515,6 +518,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   err_cmd 2 show INC-
   err_cmd 2 list --status nonsense
   err_cmd 2 action add "$id" "x" --type bogus
+  err_cmd 2 action edit "$id" 1 --due soon
   err_cmd 2 stats --csv
   git config --unset user.email
   err_cmd 2 note "$id" "x"
@@ -524,6 +528,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   mkdir "$TEST_DIR/empty"
   err_cmd 3 -C "$TEST_DIR/empty" list
   err_cmd 3 action done "$id" 99
+  err_cmd 3 action edit "$id" 99 --owner carol
   irctl use --clear
   err_cmd 3 use
   err_cmd 3 note @ "x"
