@@ -81,7 +81,8 @@ void run_edit(ActionEditOptions o, Context& ctx) {
   Repository& repo = ctx.repo();
   const std::string id = resolve_incident_id(repo, o.id);
   const EventResult r = edit_follow_up(repo, id, o.which, o.edit, ctx.recorder());
-  print_event_result(ctx, r, id + ": action " + printable(r.event.text), "action " + o.which + " is already so; nothing changed");
+  print_event_result(ctx, r, id + ": action " + printable(r.event.text),
+                     "action " + o.which + " is already so; nothing changed");
 }
 
 // The numbers of the incident's actions that `wanted` accepts (for done:
@@ -156,7 +157,8 @@ void run_list(ActionListOptions o, Context& ctx) {
 }  // namespace
 
 void register_action(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("action", "Track follow-up actions: add, done, reopen, edit, list (across all incidents)");
+  auto* cmd =
+      app.add_subcommand("action", "Track follow-up actions: add, done, reopen, edit, list (across all incidents)");
   cmd->require_subcommand(1);
   set_examples(cmd,
                "  irctl action add @ \"Add a canary stage to the deploy\" --owner alice --due 14d --type prevent\n"

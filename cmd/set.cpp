@@ -26,7 +26,8 @@ void run_set(SetOptions o, Context& ctx, const CLI::App& cmd) {
 
 void register_set(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<SetOptions>();
-  auto* cmd = app.add_subcommand("set", "Change an incident's title, summary, customer impact, resolution, services or channels");
+  auto* cmd = app.add_subcommand(
+      "set", "Change an incident's title, summary, customer impact, resolution, services or channels");
   add_id_option(cmd, o->id, ctx);
   cmd->add_option("--title", o->request.title, "A new title")->option_text("TEXT");
   cmd->add_option("--summary", o->request.summary, "What is going on, in a few sentences")->option_text("TEXT");

@@ -390,7 +390,8 @@ TEST_SUITE("actions") {
                           {{"owner", "Carol <carol@example.com>"}, {"due", "2026-12-20"}}));
     IncidentFile theirs = IncidentFile::parse(base, kPath);
     theirs.apply(action_event("ACTEARLIER01", "Page the database team sooner", minutes_after_t0(5)));
-    theirs.apply(mark_event("MRK000000001", "action-done", "ACTCLONE0002", minutes_after_t0(40), "Dave <dave@example.com>"));
+    theirs.apply(
+        mark_event("MRK000000001", "action-done", "ACTCLONE0002", minutes_after_t0(40), "Dave <dave@example.com>"));
 
     FollowUp earlier = follow_up("ACTEARLIER01", 1, "Page the database team sooner", minutes_after_t0(5));
     FollowUp edited = follow_up("ACTCLONE0002", 2, "Add a canary stage", minutes_after_t0(20));
