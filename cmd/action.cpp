@@ -1,11 +1,13 @@
-// irctl action add|done|reopen|list: follow-up actions from incident reviews.
+// irctl action add|done|reopen|edit|list: follow-up actions from incident reviews.
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "core/actions.hpp"
+#include "core/util/text.hpp"
 
 namespace irctl::cli {
 namespace {
@@ -19,6 +21,16 @@ struct ActionAddOptions {
 struct ActionMarkOptions {
   std::string id;
   std::string which;
+};
+
+struct ActionEditOptions {
+  std::string id;
+  std::string which;
+  FollowUpEdit edit;
+  bool no_owner = false;
+  bool no_due = false;
+  bool no_type = false;
+  bool no_link = false;
 };
 
 struct ActionListOptions {
@@ -42,16 +54,47 @@ void run_mark(const ActionMarkOptions& o, bool done, Context& ctx) {
                      "action " + o.which + " is already " + (done ? "done" : "open"));
 }
 
-// The numbers of the incident's actions that `done` would change: the open
-// ones to mark done, the done ones to reopen.
-std::vector<Candidate> follow_up_numbers(const CompletionQuery& q, bool done) {
+// An empty value would read as "clear it"; --no-owner (and the others) says
+// that, so that there is one way to do it.
+void apply_clear_flags(ActionEditOptions& o) {
+  const struct {
+    const char* name;
+    std::optional<std::string>* value;
+    bool clear;
+  } fields[] = {{"owner", &o.edit.owner, o.no_owner},
+                {"due", &o.edit.due, o.no_due},
+                {"type", &o.edit.type, o.no_type},
+                {"link", &o.edit.link, o.no_link}};
+  for (const auto& f : fields) {
+    if (*f.value && f.clear)
+      throw Error(Errc::usage, std::string("--") + f.name + " and --no-" + f.name + " contradict each other",
+                  std::string("give one of them"));
+    if (*f.value && trim(**f.value).empty())
+      throw Error(Errc::usage, std::string("--") + f.name + " needs a value",
+                  std::string("to clear the ") + f.name + ", give --no-" + f.name);
+    if (f.clear) *f.value = std::string();
+  }
+}
+
+void run_edit(ActionEditOptions o, Context& ctx) {
+  apply_clear_flags(o);
+  Repository& repo = ctx.repo();
+  const std::string id = resolve_incident_id(repo, o.id);
+  const EventResult r = edit_follow_up(repo, id, o.which, o.edit, ctx.recorder());
+  print_event_result(ctx, r, id + ": action " + printable(r.event.text),
+                     "action " + o.which + " is already so; nothing changed");
+}
+
+// The numbers of the incident's actions that `wanted` accepts (for done:
+// the open ones; for reopen: the done ones; for edit: all).
+std::vector<Candidate> follow_up_numbers(const CompletionQuery& q, const std::function<bool(const FollowUp&)>& wanted) {
   std::vector<Candidate> out;
   if (q.positionals.empty()) return out;
   try {
     Repository& repo = q.ctx.repo();
     const IncidentFile file = load_incident(repo, resolve_incident_id(repo, q.positionals.front()));
     for (const auto& a : file.incident().actions)
-      if (a.done != done) out.push_back({std::to_string(a.number), a.text});
+      if (wanted(a)) out.push_back({std::to_string(a.number), a.text});
   } catch (const std::exception&) {
   }
   return out;
@@ -114,7 +157,8 @@ void run_list(ActionListOptions o, Context& ctx) {
 }  // namespace
 
 void register_action(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("action", "Track follow-up actions: add, done, reopen, list (across all incidents)");
+  auto* cmd =
+      app.add_subcommand("action", "Track follow-up actions: add, done, reopen, edit, list (across all incidents)");
   cmd->require_subcommand(1);
   set_examples(cmd,
                "  irctl action add @ \"Add a canary stage to the deploy\" --owner alice --due 14d --type prevent\n"
@@ -145,10 +189,38 @@ void register_action(CLI::App& app, Context& ctx) {
     add_id_option(m, mark->id, ctx);
     completed_by(m->add_option("number", mark->which, "The action's number on the incident (or its id), as listed")
                      ->required(),
-                 [done](const CompletionQuery& q) { return follow_up_numbers(q, done); }, ctx);
+                 [done](const CompletionQuery& q) {
+                   return follow_up_numbers(q, [done](const FollowUp& f) { return f.done != done; });
+                 },
+                 ctx);
     set_examples(m, done ? "  irctl action done @ 2" : "  irctl action reopen @ 2");
     m->callback([mark, done, &ctx] { run_mark(*mark, done, ctx); });
   }
+
+  auto edit = std::make_shared<ActionEditOptions>();
+  auto* e = cmd->add_subcommand("edit", "Change a follow-up action's text, owner, due date, type or link");
+  add_id_option(e, edit->id, ctx);
+  completed_by(e->add_option("number", edit->which, "The action's number on the incident (or its id), as listed")
+                   ->required(),
+               [](const CompletionQuery& q) { return follow_up_numbers(q, [](const FollowUp&) { return true; }); },
+               ctx);
+  e->add_option("--text", edit->edit.text, "What is to be done, in new words")->option_text("TEXT");
+  e->add_option("-o,--owner", edit->edit.owner, "A new owner: a name or \"Name <email>\"")->option_text("PERSON");
+  e->add_option("-d,--due", edit->edit.due,
+                "A new due date: a date (2026-12-15) or a span from the event's time (14d, 2w)")
+      ->option_text("DATE");
+  one_of(e->add_option("-t,--type", edit->edit.type, follow_up_types().listed())->option_text("TYPE"),
+         follow_up_types(), ctx, Case::ignored);
+  e->add_option("-l,--link", edit->edit.link, "A new ticket or document that tracks it")->option_text("URL");
+  e->add_flag("--no-owner", edit->no_owner, "Clear the owner");
+  e->add_flag("--no-due", edit->no_due, "Clear the due date");
+  e->add_flag("--no-type", edit->no_type, "Clear the type");
+  e->add_flag("--no-link", edit->no_link, "Clear the link");
+  set_examples(e,
+               "  irctl action edit @ 2 --owner \"Carol <carol@example.com>\" --due 2026-12-20\n"
+               "  irctl action edit K7Q 1 --text \"Add a canary stage to every deploy\" --type prevent\n"
+               "  irctl action edit @ 3 --no-due --no-link");
+  e->callback([edit, &ctx] { run_edit(*edit, ctx); });
 
   auto list = std::make_shared<ActionListOptions>();
   auto* l = cmd->add_subcommand("list", "List follow-up actions of every incident (or one), by due date");

@@ -75,12 +75,26 @@ std::string short_name(const std::string& actor) {
   return open == std::string::npos ? actor : actor.substr(0, open);
 }
 
+namespace {
+
+// An update customers saw reads "update (external)", so that nobody takes
+// it for an internal one; every other event reads as its type.
+std::string event_label(const Event& e) {
+  const auto audience = e.details.find("audience");
+  if (e.type == "update" && audience != e.details.end() && audience->second.is_string() &&
+      audience->second.as_string().str == "external")
+    return "update (external)";
+  return e.type;
+}
+
+}  // namespace
+
 std::string format_timeline(const std::vector<Event>& events) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : events) {
     // Multi-line texts continue under the text column.
     const std::string text = printable(e.text.substr(0, e.text.find('\n')));
-    rows.push_back({format_short(e.at), e.type, printable(short_name(e.by)), text});
+    rows.push_back({format_short(e.at), event_label(e), printable(short_name(e.by)), text});
     size_t pos = e.text.find('\n');
     while (pos != std::string::npos) {
       const size_t next = e.text.find('\n', pos + 1);

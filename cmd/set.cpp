@@ -1,5 +1,5 @@
-// irctl set ID: the descriptive fields (title, summary, impact, services,
-// channels) and the moments the durations are measured from or to.
+// irctl set ID: the descriptive fields (title, summary, impact, resolution,
+// services, channels) and the moments the durations are measured from or to.
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
@@ -34,11 +34,13 @@ void run_set(SetOptions o, Context& ctx, const CLI::App& cmd) {
 void register_set(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<SetOptions>();
   auto* cmd = app.add_subcommand(
-      "set", "Change an incident's title, summary, customer impact, services, channels or times of impact and detection");
+      "set", "Change an incident's title, summary, customer impact, resolution, services, channels or times of impact and detection");
   add_id_option(cmd, o->id, ctx);
   cmd->add_option("--title", o->request.title, "A new title")->option_text("TEXT");
   cmd->add_option("--summary", o->request.summary, "What is going on, in a few sentences")->option_text("TEXT");
   cmd->add_option("--impact", o->request.impact, "The impact on customers")->option_text("TEXT");
+  cmd->add_option("--resolution", o->request.resolution, "How the impact was ended (as irctl resolve --resolution)")
+      ->option_text("TEXT");
   const auto many = [](CLI::Option* opt) {
     return repeatable(opt);
   };

@@ -126,6 +126,7 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
   print_block(out, "summary", inc.summary);
   print_block(out, "impact", inc.impact);
   print_block(out, "root cause", inc.root_cause);
+  print_block(out, "resolution", inc.resolution);
   print_durations(out, inc, color);
   out << "\n" << colored("Timeline", kBold, color) << "\n";
   std::string timeline = format_timeline(in_time_order(inc.timeline));

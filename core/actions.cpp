@@ -51,6 +51,29 @@ const FollowUp& find_follow_up(const Incident& inc, const std::string& which) {
   return *it;
 }
 
+std::string checked_type(const std::string& type) {
+  const std::string t = lower(trim(type));
+  if (!t.empty() && !follow_up_types().contains(t))
+    throw Error(Errc::usage, "unknown action type " + quote(type), "use " + follow_up_types().listed());
+  return t;
+}
+
+// The edit with every value checked and in the form an action holds it.
+FollowUpEdit checked_edit(const FollowUpEdit& edit, Timestamp at) {
+  const auto check = [](const std::optional<std::string>& v, auto&& normalise) -> std::optional<std::string> {
+    if (!v) return std::nullopt;
+    return v->empty() ? std::string() : normalise(*v);
+  };
+  FollowUpEdit out;
+  if (edit.text) out.text = require_line(*edit.text, "the action", kMaxTitle * 2);
+  out.owner = check(edit.owner, [](const std::string& v) { return require_line(v, "the owner"); });
+  // A span counts from the event's time, as with action add.
+  out.due = check(edit.due, [at](const std::string& v) { return parse_due_date(v, at); });
+  out.type = check(edit.type, checked_type);
+  out.link = check(edit.link, [](const std::string& v) { return require_link(v, "the link"); });
+  return out;
+}
+
 }  // namespace
 
 const AllowedValues& follow_up_types() {
@@ -97,9 +120,7 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
   // A span counts from the event's time: '--at' back-dates the action and its due date alike.
   const std::string due = req.due.empty() ? "" : parse_due_date(req.due, rec.at);
   const std::string link = req.link.empty() ? "" : require_link(req.link, "the link");
-  const std::string type = lower(trim(req.type));
-  if (!type.empty() && !follow_up_types().contains(type))
-    throw Error(Errc::usage, "unknown action type " + quote(req.type), "use " + follow_up_types().listed());
+  const std::string type = checked_type(req.type);
   EventResult result = record_event(
       repo, id,
       [&](const Incident&) -> std::optional<Event> {
@@ -133,6 +154,35 @@ EventResult mark_follow_up(Repository& repo, const std::string& id, const std::s
         e.type = done ? "action-done" : "action-reopen";
         e.text = (done ? "done " : "reopened ") + std::to_string(a.number) + ": " + a.text;
         e.details["action"] = TomlValue(a.id);
+        return e;
+      },
+      rec);
+}
+
+EventResult edit_follow_up(Repository& repo, const std::string& id, const std::string& which, const FollowUpEdit& edit,
+                           const Recorder& rec) {
+  const FollowUpEdit change = checked_edit(edit, rec.at);
+  return record_event(
+      repo, id,
+      [&](const Incident& inc) -> std::optional<Event> {
+        const FollowUp& a = find_follow_up(inc, which);
+        Event e;
+        e.type = "action-edit";
+        e.details["action"] = TomlValue(a.id);
+        std::vector<std::string> changed;
+        const auto put = [&](const char* key, const char* name, const std::string& current,
+                             const std::optional<std::string>& next) {
+          if (!next || *next == current) return;
+          e.details[key] = TomlValue(*next);
+          changed.push_back(std::string(name) + " = " + (next->empty() ? "(none)" : *next));
+        };
+        put("action_text", "text", a.text, change.text);
+        put("owner", "owner", a.owner, change.owner);
+        put("due", "due", a.due, change.due);
+        put("action_type", "type", a.type, change.type);
+        put("link", "link", a.link, change.link);
+        if (changed.empty()) return std::nullopt;
+        e.text = "edited " + std::to_string(a.number) + ": " + join(changed, "; ");
         return e;
       },
       rec);

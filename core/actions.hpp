@@ -35,6 +35,22 @@ EventResult add_follow_up(Repository& repo, const std::string& id, const FollowU
 EventResult mark_follow_up(Repository& repo, const std::string& id, const std::string& which, MarkAs mark,
                            const Recorder& rec);
 
+/// What `action edit` changes; a field left nullopt stays as it is. An
+/// empty owner, due date, type or link clears it; the text cannot be cleared.
+struct FollowUpEdit {
+  std::optional<std::string> text;
+  std::optional<std::string> owner;
+  std::optional<std::string> due;  ///< as typed (see parse_due_date)
+  std::optional<std::string> type;
+  std::optional<std::string> link;
+};
+/// Changes an action (`which`: its number or id) with an "action-edit" event
+/// that names it by its id and holds only the fields that change; nothing is
+/// recorded when none does. Bad values are Error(Errc::usage), checked before
+/// the incident is read.
+EventResult edit_follow_up(Repository& repo, const std::string& id, const std::string& which, const FollowUpEdit& edit,
+                           const Recorder& rec);
+
 struct FollowUpFilter {
   std::optional<std::string> incident;  ///< a full incident ID; all incidents otherwise
   bool open_only = false;

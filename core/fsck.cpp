@@ -72,7 +72,8 @@ std::string recording_command(const std::string& field, const std::string& id, c
     if (stored && stored->is_string()) level = stored->as_string().str;
     return "irctl severity " + id + " " + level;
   }
-  if (field == "title" || field == "summary" || field == "impact") return "irctl set " + id + " --" + field + " TEXT";
+  if (field == "title" || field == "summary" || field == "impact" || field == "resolution")
+    return "irctl set " + id + " --" + field + " TEXT";
   if (field == "services") return "irctl set " + id + " --service NAME";
   if (field == "channels") return "irctl set " + id + " --channel CHANNEL";
   if (field == "roles") return "irctl assign " + id + " ROLE PERSON";

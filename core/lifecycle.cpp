@@ -187,9 +187,10 @@ EventResult declare_incident_locked(Repository& repo, RepositoryLock lock, const
   return record_new_incident(repo, std::move(lock), e, rec);
 }
 
-EventResult resolve_incident(Repository& repo, const std::string& id, const std::optional<std::string>& summary,
+EventResult resolve_incident(Repository& repo, const std::string& id, const std::optional<std::string>& resolution,
                              const std::optional<std::string>& root_cause, const Recorder& rec) {
-  const std::optional<std::string> s = summary ? std::optional(require_text(*summary, "the summary")) : std::nullopt;
+  const std::optional<std::string> s =
+      resolution ? std::optional(require_text(*resolution, "the resolution")) : std::nullopt;
   const std::optional<std::string> rc =
       root_cause ? std::optional(require_text(*root_cause, "the root cause")) : std::nullopt;
   return record_event(
@@ -199,7 +200,7 @@ EventResult resolve_incident(Repository& repo, const std::string& id, const std:
         Event e = make_event("resolve", s ? one_line(*s, 200) : "resolved");
         e.set["status"] = TomlValue("resolved");
         e.set["resolved_at"] = toml_time(rec.at);
-        if (s) e.set["summary"] = TomlValue(*s);
+        if (s) e.set["resolution"] = TomlValue(*s);  // the summary stays as irctl set wrote it
         if (rc) e.set["root_cause"] = TomlValue(*rc);
         return e;
       },
@@ -286,15 +287,17 @@ EventResult set_fields(Repository& repo, const std::string& id, const SetRequest
   const auto title = req.title ? std::optional(require_line(*req.title, "the title")) : std::nullopt;
   const auto summary = req.summary ? std::optional(require_text(*req.summary, "the summary")) : std::nullopt;
   const auto impact = req.impact ? std::optional(require_text(*req.impact, "the impact")) : std::nullopt;
+  const auto resolution =
+      req.resolution ? std::optional(require_text(*req.resolution, "the resolution")) : std::nullopt;
   const auto services = req.services ? std::optional(clean_list(*req.services, "a service name")) : std::nullopt;
   const auto channels = req.channels ? std::optional(clean_list(*req.channels, "a channel")) : std::nullopt;
   const auto add_services = clean_list(req.add_services, "a service name");
   const auto add_channels = clean_list(req.add_channels, "a channel");
-  if (!title && !summary && !impact && !services && !channels && add_services.empty() && add_channels.empty() &&
-      !req.started_at && !req.detected_at && !req.impact_ended_at)
+  if (!title && !summary && !impact && !resolution && !services && !channels && add_services.empty() &&
+      add_channels.empty() && !req.started_at && !req.detected_at && !req.impact_ended_at)
     throw Error(Errc::usage, "nothing to set",
-                "give at least one of --title, --summary, --impact, --service, --channel, --started-at, "
-                "--detected-at, --impact-ended");
+                "give at least one of --title, --summary, --impact, --resolution, --service, --channel, "
+                "--started-at, --detected-at, --impact-ended");
   if (req.started_at) require_not_future(*req.started_at, rec, "--started-at");
   if (req.detected_at) require_not_future(*req.detected_at, rec, "--detected-at");
   if (req.impact_ended_at) require_not_future(*req.impact_ended_at, rec, "--impact-ended");
@@ -322,6 +325,7 @@ EventResult set_fields(Repository& repo, const std::string& id, const SetRequest
         set_if_changed("title", inc.title, title);
         set_if_changed("summary", inc.summary, summary);
         set_if_changed("impact", inc.impact, impact);
+        set_if_changed("resolution", inc.resolution, resolution);
         const auto set_list = [&](const char* field, const std::vector<std::string>& current,
                                   const std::optional<std::vector<std::string>>& replace,
                                   const std::vector<std::string>& add) {

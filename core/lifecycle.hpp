@@ -106,7 +106,9 @@ struct PhaseAction {
 };
 EventResult record_phase_action(Repository& repo, const std::string& id, const PhaseAction& req, const Recorder& rec);
 
-EventResult resolve_incident(Repository& repo, const std::string& id, const std::optional<std::string>& summary,
+/// `resolution` says how the impact was ended (the incident's "resolution",
+/// not its summary).
+EventResult resolve_incident(Repository& repo, const std::string& id, const std::optional<std::string>& resolution,
                              const std::optional<std::string>& root_cause, const Recorder& rec);
 EventResult reopen_incident(Repository& repo, const std::string& id, const std::string& reason, const Recorder& rec);
 /// Withdraws an incident (declared by mistake, a drill): a "void" event
@@ -129,6 +131,7 @@ struct SetRequest {
   std::optional<std::string> title;
   std::optional<std::string> summary;
   std::optional<std::string> impact;
+  std::optional<std::string> resolution;
   std::optional<std::vector<std::string>> services;  ///< replaces the list
   std::optional<std::vector<std::string>> channels;  ///< replaces the list
   std::vector<std::string> add_services;

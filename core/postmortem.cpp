@@ -216,7 +216,7 @@ Json template_data(const IncidentFile& file, const Config& config) {
   Json d = incident_to_json(file, config);
   // Every documented field is there, set or not, so that a template can test
   // it and a misspelt name is still an error.
-  for (const char* text : {"summary", "impact", "root_cause", "postmortem", "escalation_policy"})
+  for (const char* text : {"summary", "impact", "root_cause", "resolution", "postmortem", "escalation_policy"})
     if (!d.contains(text)) d[text] = "";
   for (const char* time : {"started_at", "detected_at", "acknowledged_at", "contained_at", "eradicated_at",
                            "recovered_at", "impact_ended_at", "resolved_at", "closed_at", "escalated_at"})

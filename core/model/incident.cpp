@@ -16,7 +16,7 @@ namespace {
 const std::vector<std::string>& schema_order() {
   static const std::vector<std::string> order = {
       "schema",          "id",           "title",         "status",          "severity",
-      "kind",            "services",     "summary",       "impact",          "root_cause",      "postmortem",
+      "kind",            "services",     "summary",       "impact",          "root_cause",      "resolution",      "postmortem",
       "started_at",      "detected_at",  "declared_at",   "acknowledged_at", "contained_at",
       "eradicated_at",   "recovered_at", "impact_ended_at", "resolved_at",   "closed_at",       "voided_at",       "void_reason",     "escalation_policy",
       "escalation_level", "escalated_at", "channels",     "alerts",          "alert_status",
@@ -120,12 +120,28 @@ std::string detail_string(const Event& e, const char* key) {
   return it != e.details.end() && it->second.is_string() ? it->second.as_string().str : std::string();
 }
 
+// An "action-edit" event's new values: each detail it has replaces that
+// field (an empty one clears it); the text is never cleared.
+void apply_action_edit(FollowUp& a, const Event& e) {
+  const std::pair<const char*, std::string FollowUp::*> fields[] = {
+      {"action_text", &FollowUp::text}, {"owner", &FollowUp::owner}, {"due", &FollowUp::due},
+      {"action_type", &FollowUp::type}, {"link", &FollowUp::link}};
+  for (const auto& [key, field] : fields) {
+    const auto it = e.details.find(key);
+    if (it == e.details.end() || !it->second.is_string()) continue;
+    const std::string& value = it->second.as_string().str;
+    if (value.empty() && field == &FollowUp::text) continue;
+    a.*field = value;
+  }
+}
+
 // Follow-up actions, from the timeline in the order things happened: an
-// "action" event adds one (numbered in that order); "action-done" and
-// "action-reopen" name it by the id of the event that added it. The actions
-// are gathered first and marked afterwards, so that a mark whose time lies
-// before its action's (recorded with --at, or merged from a clone whose clock
-// was behind) still counts instead of being dropped.
+// "action" event adds one (numbered in that order); "action-done",
+// "action-reopen" and "action-edit" name it by the id of the event that added
+// it, so that they still find it after a merge has renumbered the actions.
+// The actions are gathered first and changed afterwards, so that a mark or an
+// edit whose time lies before its action's (recorded with --at, or merged
+// from a clone whose clock was behind) still counts instead of being dropped.
 std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
   std::vector<FollowUp> actions;
   for (const auto& e : ordered) {
@@ -143,10 +159,14 @@ std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
     actions.push_back(std::move(a));
   }
   for (const auto& e : ordered) {
-    if (e.type != "action-done" && e.type != "action-reopen") continue;
+    if (e.type != "action-done" && e.type != "action-reopen" && e.type != "action-edit") continue;
     const std::string ref = detail_string(e, "action");
     const auto it = std::find_if(actions.begin(), actions.end(), [&](const FollowUp& a) { return a.id == ref; });
     if (it == actions.end()) continue;
+    if (e.type == "action-edit") {
+      apply_action_edit(*it, e);
+      continue;
+    }
     it->done = e.type == "action-done";
     it->done_at = it->done ? std::optional<Timestamp>(e.at) : std::nullopt;
     it->done_by = it->done ? e.by : "";
@@ -162,7 +182,8 @@ const AllowedValues& event_types() {
                                       {"recover", ""},     {"resolve", ""},     {"reopen", ""},       {"close", ""},
                                       {"update", ""},      {"set", ""},         {"task", ""},         {"postmortem", ""},
                                       {"action", ""},      {"action-done", ""}, {"action-reopen", ""}, {"alert", ""},
-                                      {"edit", ""},        {"merge", ""},       {"void", ""}};
+                                      {"edit", ""},        {"merge", ""},       {"void", ""},
+                                      {"action-edit", ""}};
   return types;
 }
 
@@ -228,6 +249,7 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   inc.summary = r.string_or("summary", "");
   inc.impact = r.string_or("impact", "");
   inc.root_cause = r.string_or("root_cause", "");
+  inc.resolution = r.string_or("resolution", "");
   inc.postmortem = r.string_or("postmortem", "");
   inc.channels = r.strings_or("channels", {});
   inc.started_at = r.time("started_at");

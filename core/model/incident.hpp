@@ -101,6 +101,7 @@ struct Incident {
   std::string summary;
   std::string impact;
   std::string root_cause;
+  std::string resolution;  ///< how the impact was ended (irctl resolve --resolution); not the summary
   std::string postmortem;  ///< the postmortem's path, once one is written
   std::vector<std::string> channels;
   std::optional<Timestamp> started_at;
@@ -126,7 +127,7 @@ struct Incident {
   std::vector<std::string> alerts;  ///< the keys of the alerts it came from (irctl ingest)
   std::string alert_status;         ///< firing or resolved, as the alerts last said
   std::vector<Task> tasks;  ///< the playbook's steps; done comes from "task" events
-  std::vector<FollowUp> actions;  ///< from "action", "action-done" and "action-reopen" events
+  std::vector<FollowUp> actions;  ///< from "action", "action-done", "action-reopen" and "action-edit" events
   std::vector<Event> timeline;
 
   bool is_void() const { return voided_at.has_value(); }

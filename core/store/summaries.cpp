@@ -46,7 +46,7 @@ void fields(A& a, T& f) requires std::is_same_v<std::remove_const_t<T>, FollowUp
 template <class A, class T>
 void fields(A& a, T& i) requires std::is_same_v<std::remove_const_t<T>, Incident> {
   a(i.id), a(i.title), a(i.status), a(i.severity), a(i.kind), a(i.services), a(i.summary), a(i.impact),
-      a(i.root_cause), a(i.postmortem), a(i.channels), a(i.started_at), a(i.detected_at), a(i.declared_at),
+      a(i.root_cause), a(i.resolution), a(i.postmortem), a(i.channels), a(i.started_at), a(i.detected_at), a(i.declared_at),
       a(i.acknowledged_at), a(i.contained_at), a(i.eradicated_at), a(i.recovered_at), a(i.impact_ended_at), a(i.resolved_at),
       a(i.closed_at), a(i.voided_at), a(i.void_reason), a(i.escalation_policy), a(i.escalation_level), a(i.escalated_at), a(i.roles), a(i.alerts),
       a(i.alert_status), a(i.tasks), a(i.actions);

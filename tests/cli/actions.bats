@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# Follow-up actions: `irctl action add|done|reopen|list`. Every change is one
-# event ("action", "action-done", "action-reopen") and one commit; an action is
+# Follow-up actions: `irctl action add|done|reopen|edit|list`. Every change is one
+# event ("action", "action-done", "action-reopen", "action-edit") and one commit; an action is
 # numbered in the order it was added and keeps its id (the id of its "action"
 # event); closed incidents accept actions; `action list` sorts by due date
 # across incidents and `--overdue` exits 6 while it lists anything; close warns
@@ -309,6 +309,126 @@ hint: give the address of a ticket or document, such as https://tickets.example.
   run --separate-stderr irctl postmortem "$ID" --template "$TEST_DIR/links.md.mustache" --output -
   assert_status 0
   [ "$output" = "<http://wiki.example.com/a%29[click]%28javascript:alert%281%29>" ]
+}
+
+# --- edit --------------------------------------------------------------------
+
+@test "edit changes the text, owner, due date, type and link: one action-edit event naming the action by its id" {
+  irctl -q action add "$ID" "one"
+  irctl -q action add "$ID" "Add a canary stage" --owner "$BOB" --due 2099-01-01 --type prevent \
+    --link https://tracker.example.com/OPS-1
+  two=$(actions_json 'a[1]["id"]')
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl --as "Carol IC <carol@example.com>" action edit "$ID" 2 \
+    --text "Add a canary stage to every deploy" --owner carol --due 2099-02-01 --type Detect \
+    --link https://tracker.example.com/OPS-2
+  assert_status 0
+  [ -z "$output" ]
+  [ "$stderr" = "$ID: action edited 2: text = Add a canary stage to every deploy; owner = carol; due = 2099-02-01; type = detect; link = https://tracker.example.com/OPS-2" ]
+  assert_one_commit_since "$before"
+  # the subject is the event's text, cut short
+  subject=$(git log -1 --format=%s)
+  [[ "$subject" == *... ]]
+  [[ "action-edit $ID: edited 2: text = Add a canary stage to every deploy; owner = carol; due = 2099-02-01; type = detect; link = https://tracker.example.com/OPS-2" == "${subject%...}"* ]]
+  [ "$(last_event '["text"]')" = "edited 2: text = Add a canary stage to every deploy; owner = carol; due = 2099-02-01; type = detect; link = https://tracker.example.com/OPS-2" ]
+  [ "$(git log -1 --format='%an <%ae>')" = "Carol IC <carol@example.com>" ]
+  [ "$(field 'sorted((k, v) for k, v in d["timeline"][-1].items() if k not in ("id", "at", "by", "text"))')" = \
+    "[[\"action\", \"$two\"], [\"action_text\", \"Add a canary stage to every deploy\"], [\"action_type\", \"detect\"], [\"due\", \"2099-02-01\"], [\"link\", \"https://tracker.example.com/OPS-2\"], [\"owner\", \"carol\"], [\"type\", \"action-edit\"]]" ]
+  [ "$(actions_json '[[x[k] for k in ("number", "id", "text", "owner", "due", "type", "link", "status", "added_by")] for x in a]')" = \
+    "[[1, \"$(actions_json 'a[0]["id"]')\", \"one\", \"\", null, \"\", \"\", \"open\", \"Alice Example <alice@example.com>\"], [2, \"$two\", \"Add a canary stage to every deploy\", \"carol\", \"2099-02-01\", \"detect\", \"https://tracker.example.com/OPS-2\", \"open\", \"Alice Example <alice@example.com>\"]]" ]
+
+  # only what changes is recorded; by its id, in lower case; --json
+  run --separate-stderr irctl action edit "$ID" "${two,,}" --owner carol --due 2099-03-01 --json
+  assert_status 0
+  [ -z "$stderr" ]
+  [ "$(json_eval '[d["recorded"], d["event"]["type"], d["event"]["text"], sorted(d["event"])]' <<<"$output")" = \
+    '[true, "action-edit", "edited 2: due = 2099-03-01", ["action", "at", "by", "due", "id", "text", "type"]]' ]
+
+  # then done: the edited values stay, and every output shows them
+  irctl -q action done "$ID" 2
+  run irctl action list "$ID"
+  assert_status 0
+  [ "$(tr -s ' ' <<<"$output")" = "INCIDENT # DUE OWNER TYPE STATUS ACTION
+$ID 2 2099-03-01 carol detect done Add a canary stage to every deploy
+$ID 1 - - - open one" ]
+  run irctl timeline "$ID"
+  assert_status 0
+  assert_output_contains "action-edit"
+  irctl -q resolve "$ID"
+  run --separate-stderr irctl postmortem "$ID" --output -
+  assert_status 0
+  grep -qxF "| 2 | Add a canary stage to every deploy ([link](https://tracker.example.com/OPS-2)) | carol | 2099-03-01 | detect | done $(actions_json 'a[1]["done_at"][:10]') |" <<<"$output"
+  assert_clean_repo
+}
+
+@test "edit --no-owner, --no-due, --no-type and --no-link clear; --due SPAN counts from the edit's time (--at)" {
+  irctl -q action add "$ID" "Add a canary stage" --owner "$BOB" --due 2099-01-01 --type prevent \
+    --link https://tracker.example.com/OPS-1
+  # a span counts from the event's time: recorded ten days ago, due in four
+  run --separate-stderr irctl --at -10d action edit "$ID" 1 --due 14d
+  assert_status 0
+  [ "$(actions_json 'a[0]["due"]')" = "$(date -u -d '+4 days' +%F)" ]
+  run --separate-stderr irctl action edit "$ID" 1 --no-owner --no-type --no-link
+  assert_status 0
+  [ "$stderr" = "$ID: action edited 1: owner = (none); type = (none); link = (none)" ]
+  [ "$(last_event '["owner"], d["timeline"][-1]["action_type"], d["timeline"][-1]["link"]')" = '["", "", ""]' ]
+  [ "$(actions_json '[a[0][k] for k in ("text", "owner", "due", "type", "link")]')" = "[\"Add a canary stage\", \"\", \"$(date -u -d '+4 days' +%F)\", \"\", \"\"]" ]
+  run --separate-stderr irctl action edit "$ID" 1 --no-due
+  assert_status 0
+  [ "$(actions_json '[a[0][k] for k in ("text", "owner", "due", "type", "link")]')" = '["Add a canary stage", "", null, "", ""]' ]
+  assert_clean_repo
+}
+
+@test "edit with nothing to change says so, exits 0 and commits nothing" {
+  irctl -q action add "$ID" "Add a canary stage" --owner bob --due 2099-01-01 --type prevent
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl action edit "$ID" 1
+  assert_status 0
+  [ "$stderr" = "$ID: action 1 is already so; nothing changed" ]
+  run --separate-stderr irctl action edit "$ID" 1 --text "Add a canary stage" --owner bob --due 2099-01-01 --type PREVENT --no-link
+  assert_status 0
+  [ "$stderr" = "$ID: action 1 is already so; nothing changed" ]
+  run --separate-stderr irctl action edit "$ID" 1 --owner bob --json
+  assert_status 0
+  [ "$(json_eval '[d["id"], d["recorded"], "event" in d, "commit" in d]' <<<"$output")" = "[\"$ID\", false, false, false]" ]
+  assert_no_commit_since "$before"
+}
+
+@test "edit: bad values exit 2, an unknown action 3 with the numbers there are; nothing changes" {
+  run_unchanged --separate-stderr irctl action edit "$ID" 1 --owner carol
+  assert_status 3
+  assert_text_error
+  [[ "$stderr" == *"has no follow-up action 1 (it has none)"* ]]
+  irctl -q action add "$ID" "one" --owner bob
+  irctl -q action add "$ID" "two"
+  run_unchanged --separate-stderr irctl action edit "$ID" 3 --owner carol
+  assert_status 3
+  [[ "$stderr" == *"has no follow-up action 3 (they are numbered 1 to 2)"* ]]
+  run_unchanged --separate-stderr irctl action edit "$ID" ZZZZZZZZZZZZ
+  assert_status 3
+  for bad in "--type improve" "--due soon" "--due 2026-02-30" "--link javascript:alert(1)" "--text" \
+    "--owner carol --no-owner" "--due 14d --no-due" "--type detect --no-type" "--link https://x.example --no-link" \
+    "--no-text" "--bogus"; do
+    read -ra args <<<"$bad"
+    run_unchanged --separate-stderr irctl action edit "$ID" 1 "${args[@]}"
+    assert_status 2
+  done
+  for option in --text --owner --due --link; do
+    run_unchanged --separate-stderr irctl action edit "$ID" 1 "$option" ""
+    assert_status 2
+  done
+  run_unchanged --separate-stderr irctl action edit "$ID" 1 --owner ""
+  assert_status 2
+  [[ "$stderr" == *"--owner needs a value"* ]]
+  [[ "$stderr" == *"to clear the owner, give --no-owner"* ]]
+  run_unchanged --separate-stderr irctl action edit "$ID" 1 --text $'two\nlines'
+  assert_status 2
+  run_unchanged --separate-stderr irctl action edit "$ID" 1 --type bogus --json
+  assert_status 2
+  assert_json_error usage
+  run_unchanged --separate-stderr irctl action edit "$ID"
+  assert_status 2
+  [ "$(actions_json '[[x[k] for k in ("text", "owner", "due", "type", "link")] for x in a]')" = '[["one", "bob", null, "", ""], ["two", "", null, "", ""]]' ]
 }
 
 @test "an unknown action number or id exits 3 and changes nothing" {
@@ -716,7 +836,7 @@ EOF
 @test "the completion offers the subcommands, the types and the list options" {
   run irctl __complete action ""
   assert_status 0
-  [ "$(cut -f1 <<<"$output" | tr '\n' ' ')" = "add done reopen list " ]
+  [ "$(cut -f1 <<<"$output" | tr '\n' ' ')" = "add done reopen edit list " ]
   run irctl __complete action add --type ""
   assert_status 0
   [ "$(cut -f1 <<<"$output" | tr '\n' ' ')" = "prevent mitigate detect process " ]
@@ -733,6 +853,18 @@ EOF
   run irctl __complete action add --
   assert_status 0
   for o in --owner --due --type --link; do grep -qx -- "$o" <<<"$(cut -f1 <<<"$output")"; done
+  run irctl __complete action edit --
+  assert_status 0
+  for o in --text --owner --due --type --link --no-owner --no-due --no-type --no-link; do
+    grep -qx -- "$o" <<<"$(cut -f1 <<<"$output")"
+  done
+  # edit offers every action's number, open or done
+  irctl -q action add "$ID" "one"
+  irctl -q action add "$ID" "two"
+  irctl -q action done "$ID" 1
+  run irctl __complete action edit "$ID" ""
+  assert_status 0
+  [ "$(cut -f1 <<<"$output" | tr '\n' ' ')" = "1 2 " ]
   # incident IDs where an incident goes
   run irctl __complete action add ""
   assert_status 0

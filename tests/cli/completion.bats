@@ -288,7 +288,7 @@ zsh_offers() {
   done
   [[ " $offers " != *" --version "* ]]
   [ "$(zsh_offers "irctl declare --severity ")" = "SEV1 SEV2 SEV3 SEV4 " ]
-  [ "$(zsh_offers "irctl action ")" = "add done list reopen " ]
+  [ "$(zsh_offers "irctl action ")" = "add done edit list reopen " ]
   [ "$(zsh_offers "irctl action add @ --type ")" = "detect mitigate prevent process " ]
   [ "$(zsh_offers "irctl show ")" = "@ $id " ]
   [ "$(zsh_offers "irctl show --json ")" = "@ $id " ]

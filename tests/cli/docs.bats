@@ -174,7 +174,7 @@ form_subcommand() {
 @test "commands with subcommands: --help and the completion list the same ones (sanity check)" {
   local problems=() c
   # action is one of them; commands whose completion offers other words are not
-  [ "$(subcommands action | tr '\n' ' ')" = "add done reopen list " ]
+  [ "$(subcommands action | tr '\n' ' ')" = "add done reopen edit list " ]
   [ -z "$(subcommands declare)" ]
   [ -z "$(subcommands completion)" ]
   for c in $(commands); do

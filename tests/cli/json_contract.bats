@@ -224,7 +224,8 @@ scenario() {
   $r list 0 list --status open --severity SEV2 --service checkout --kind outage --since -1d --format ids
   $r list 0 list --status closed
   $r log 0 log @
-  $r event_result 0 resolve @ --summary "Deploy 4711 leaked connections" --root-cause "The retry path never closed them"
+  $r event_result 0 resolve @ --resolution "Rolled back deploy 4711" --root-cause "The retry path never closed them"
+  $r event_result 0 set @ --resolution "Rolled back deploy 4711; the pool drained in 3 minutes"
   $r postmortem_text 0 postmortem @ --output -
   $r postmortem_templates 0 postmortem --list-templates
   $r event_result 0 postmortem @
@@ -237,6 +238,9 @@ scenario() {
   $r event_result 0 action done @ 2                                                   # already
   $r event_result 0 action reopen @ 2
   $r event_result 0 action done @ 2
+  $r event_result 0 action edit @ 2 --owner "Carol <carol@example.com>" --due 14d --type detect
+  $r event_result 0 action edit @ 2 --no-due --no-type
+  $r event_result 0 action edit @ 2 --owner "Carol <carol@example.com>"                  # already
   $r action_list 0 action list
   $r action_list 0 action list @ --open --owner bob@example.com
   $r action_list 6 action list --overdue                                              # action 1 is overdue
@@ -523,6 +527,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   err_cmd 2 show INC-
   err_cmd 2 list --status nonsense
   err_cmd 2 action add "$id" "x" --type bogus
+  err_cmd 2 action edit "$id" 1 --due soon
   err_cmd 2 stats --csv
   git config --unset user.email
   err_cmd 2 note "$id" "x"
@@ -532,6 +537,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   mkdir "$TEST_DIR/empty"
   err_cmd 3 -C "$TEST_DIR/empty" list
   err_cmd 3 action done "$id" 99
+  err_cmd 3 action edit "$id" 99 --owner carol
   irctl use --clear
   err_cmd 3 use
   err_cmd 3 note @ "x"

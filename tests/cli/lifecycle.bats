@@ -320,21 +320,73 @@ commits() { git rev-list --count HEAD; }
 
 # --- resolve -------------------------------------------------------------------
 
-@test "resolve records status, resolved_at, summary and root cause, and says how to close" {
+@test "resolve records status, resolved_at, resolution and root cause, keeps the summary, and says how to close" {
+  irctl -q set "$ID" --summary "Checkout returned 503 for a third of requests"
   before=$(git rev-parse HEAD)
-  run --separate-stderr irctl --at 2025-03-04T06:00:00Z resolve "$ID" --summary "Deploy 4711 exhausted the DB pool; rolled back" \
+  run --separate-stderr irctl --at 2025-03-04T06:00:00Z resolve "$ID" --resolution "Rolled back deploy 4711; the pool drained" \
     --root-cause "Connection leak in the retry path"
   assert_status 0
   [ -z "$output" ]
   [[ "$stderr" == *"irctl close $ID"* ]]
   assert_one_commit_since "$before"
-  [ "$(field '[d["status"], d["resolved_at"], d["summary"], d["root_cause"]]')" = '["resolved", "2025-03-04T06:00:00+00:00", "Deploy 4711 exhausted the DB pool; rolled back", "Connection leak in the retry path"]' ]
+  [ "$(field '[d["status"], d["resolved_at"], d["summary"], d["resolution"], d["root_cause"]]')" = '["resolved", "2025-03-04T06:00:00+00:00", "Checkout returned 503 for a third of requests", "Rolled back deploy 4711; the pool drained", "Connection leak in the retry path"]' ]
   [ "$(last_event '["type"]')" = "resolve" ]
-  [ "$(git log -1 --format=%s)" = "resolve $ID: Deploy 4711 exhausted the DB pool; rolled back" ]
-  run irctl show "$ID"
+  [ "$(last_event '["set"]')" = '{"status": "resolved", "resolved_at": "2025-03-04T06:00:00+00:00", "resolution": "Rolled back deploy 4711; the pool drained", "root_cause": "Connection leak in the retry path"}' ]
+  [ "$(git log -1 --format=%s)" = "resolve $ID: Rolled back deploy 4711; the pool drained" ]
+  run --separate-stderr irctl show "$ID" --json
+  assert_status 0
+  [ "$(json_eval '[d["summary"], d["resolution"]]' <<<"$output")" = '["Checkout returned 503 for a third of requests", "Rolled back deploy 4711; the pool drained"]' ]
+  run irctl --no-pager show "$ID"
   assert_status 0
   assert_output_contains "resolved"
   assert_output_contains "Connection leak in the retry path"
+  # the summary and the resolution each under its own heading
+  [ "$(sed -n '/^  summary$/,/^Timeline$/p' <<<"$output")" = "  summary
+    Checkout returned 503 for a third of requests
+
+  root cause
+    Connection leak in the retry path
+
+  resolution
+    Rolled back deploy 4711; the pool drained
+
+Timeline" ]
+}
+
+@test "resolve --summary is another name for --resolution: the summary set before stays" {
+  irctl -q set "$ID" --summary "Checkout returned 503 for a third of requests"
+  run --separate-stderr irctl resolve "$ID" --summary "Rolled back deploy 4711"
+  assert_status 0
+  [ "$(field '[d["summary"], d["resolution"]]')" = '["Checkout returned 503 for a third of requests", "Rolled back deploy 4711"]' ]
+  [ "$(last_event '["set"]["resolution"]')" = "Rolled back deploy 4711" ]
+  [ "$(last_event '["set"].keys() == {"status", "resolved_at", "resolution"}')" = "true" ]
+}
+
+@test "resolve with --resolution and --summary both, or an empty resolution, exits 2 and changes nothing" {
+  run_unchanged --separate-stderr irctl resolve "$ID" --resolution "Rolled back" --summary "Rolled back"
+  assert_status 2
+  run_unchanged --separate-stderr irctl resolve "$ID" --resolution "  "
+  assert_status 2
+  [[ "$stderr" == *"the resolution is empty"* ]]
+  [ "$(field 'd["status"]')" = "identification" ]
+}
+
+@test "set --resolution corrects the resolution later; the same text again changes nothing" {
+  irctl -q resolve "$ID" --resolution "Rolled back"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl set "$ID" --resolution "Rolled back deploy 4711; the pool drained in 3 minutes"
+  assert_status 0
+  [ "$stderr" = "$ID: resolution" ]
+  assert_one_commit_since "$before"
+  [ "$(field '[d["status"], d["resolution"], "summary" in d]')" = '["resolved", "Rolled back deploy 4711; the pool drained in 3 minutes", false]' ]
+  [ "$(last_event '["set"]')" = '{"resolution": "Rolled back deploy 4711; the pool drained in 3 minutes"}' ]
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl set "$ID" --resolution "Rolled back deploy 4711; the pool drained in 3 minutes"
+  assert_status 0
+  [ "$stderr" = "$ID: already so; nothing changed" ]
+  assert_no_commit_since "$before"
+  run_unchanged --separate-stderr irctl set "$ID" --resolution ""
+  assert_status 2
 }
 
 # --- resolved and closed incidents -------------------------------------------------

@@ -246,6 +246,44 @@ EOF
   refute_file_contains "$pm" "| 0s |"
 }
 
+@test "the Summary section shows the summary and the Resolution section the resolution, each its own text" {
+  id=$(as "$SRE" 2024-11-20T10:00:00Z declare "Slow search" --summary "Search took 20 s for a third of queries")
+  as "$SRE" 2024-11-20T10:45:00Z resolve "$id"
+  run --separate-stderr irctl postmortem "$id" --output -
+  assert_status 0
+  [ "$(sed -n '/^## Resolution$/,/^## Communication$/p' <<<"$output")" = "## Resolution
+
+Resolved 2024-11-20 10:45 UTC.
+
+_How the impact was ended was not recorded (irctl resolve ID --resolution, or irctl set ID --resolution)._
+
+## Communication" ]
+  as "$SRE" 2024-11-20T10:50:00Z set "$id" --resolution "Dropped the new ranking index; latency back to 200 ms"
+  for template in postmortem postmortem-security; do
+    run --separate-stderr irctl postmortem "$id" --template "$template" --output -
+    assert_status 0
+    [ "$(sed -n '/^## Summary$/,/^<!-- irctl:prose summary -->$/p' <<<"$output")" = "## Summary
+
+Search took 20 s for a third of queries
+
+<!-- irctl:prose summary -->" ]
+    [ "$(sed -n '/^## Resolution$/,/^## Communication$/p' <<<"$output")" = "## Resolution
+
+Resolved 2024-11-20 10:45 UTC.
+
+Dropped the new ranking index; latency back to 200 ms
+
+## Communication" ]
+  done
+  # resolve --summary (its older name) sets the resolution, never the summary
+  id=$(as "$SRE" 2024-11-20T11:00:00Z declare "Login errors" --summary "Logins failed for SSO users")
+  as "$SRE" 2024-11-20T11:30:00Z resolve "$id" --summary "Restored the IdP certificate"
+  run --separate-stderr irctl postmortem "$id" --output -
+  assert_status 0
+  assert_output_contains $'## Summary\n\nLogins failed for SSO users\n'
+  assert_output_contains $'Resolved 2024-11-20 11:30 UTC.\n\nRestored the IdP certificate\n'
+}
+
 # --- rendering again ----------------------------------------------------------
 
 @test "rendering again with no new event changes nothing: exit 0, no commit, recorded false" {

@@ -116,6 +116,26 @@ assert tl[1]["by"] == "Alice Example <alice@example.com>"
   refute_output_contains "a note"
 }
 
+@test "timeline and show mark an update for customers 'update (external)'; internal ones read 'update'; JSON has the type" {
+  id=$(irctl -q --at 2026-11-28T14:10:00Z declare "Checkout API returns 503")
+  irctl -q --at 2026-11-28T14:20:00Z update "$id" --audience external "We are investigating failed checkouts"
+  irctl -q --at 2026-11-28T14:25:00Z update "$id" "Rollback under way"
+  run --separate-stderr irctl timeline "$id"
+  assert_status 0
+  [ "$output" = "2026-11-28 14:10  declare            Alice Example  Checkout API returns 503
+2026-11-28 14:20  update (external)  Alice Example  We are investigating failed checkouts
+2026-11-28 14:25  update             Alice Example  Rollback under way" ]
+  run --separate-stderr irctl --no-pager show "$id"
+  assert_status 0
+  [ "$(sed -n '/^Timeline$/,$p' <<<"$output")" = "Timeline
+  2026-11-28 14:10  declare            Alice Example  Checkout API returns 503
+  2026-11-28 14:20  update (external)  Alice Example  We are investigating failed checkouts
+  2026-11-28 14:25  update             Alice Example  Rollback under way" ]
+  run --separate-stderr irctl timeline "$id" --type update --json
+  assert_status 0
+  [ "$(json_eval '[[e["type"], e["audience"]] for e in d["timeline"]]' <<<"$output")" = '[["update", "external"], ["update", "internal"]]' ]
+}
+
 # --- list -------------------------------------------------------------------
 
 @test "list shows the incidents newest first (by declaration time, not commit order)" {

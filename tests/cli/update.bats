@@ -81,6 +81,26 @@ assert_stdout_is() {
   [ "$(toml_eval "$FILE" 'd["status"]')" = containment ]
 }
 
+@test "a role with workstreams keeps them in its lines: 'Technical lead (replication): YP'" {
+  at 2026-11-28T14:20:00Z assign "$ID" tech-lead "YP" --workstream replication
+  at 2026-11-28T14:21:00Z assign "$ID" tech-lead "Bob Ops" --workstream db
+  {
+    printf '**Checkout API returns 503** (%s, SEV2 Major)\n' "$ID"
+    printf 'Status: containment. Declared 2026-11-28 14:10 UTC; impact since 2026-11-28 14:00 UTC.\n\n'
+    printf 'Checkout returns 503 for a third of requests\n\nImpact: Customers cannot pay\n\n'
+    printf -- '- Incident commander: Carol IC\n- External communications manager: Dave Comms\n'
+    printf -- '- Technical lead (replication): YP\n- Technical lead (db): Bob Ops\n'
+  } >"$TEST_DIR/expected"
+  run --separate-stderr bash -c 'irctl update "$1" --render --dry-run >"$2"' _ "$ID" "$TEST_DIR/stdout"
+  assert_status 0
+  assert_stdout_is "$TEST_DIR/expected"
+  # customers still see nobody
+  run --separate-stderr bash -c 'irctl update "$1" --render --dry-run --audience external >"$2"' _ "$ID" "$TEST_DIR/stdout"
+  assert_status 0
+  external_update >"$TEST_DIR/expected"
+  assert_stdout_is "$TEST_DIR/expected"
+}
+
 @test "without a message the message's paragraph is left out; -q still prints the update" {
   internal_update "" >"$TEST_DIR/expected"
   run --separate-stderr bash -c 'irctl -q update "$1" --render >"$2"' _ "$ID" "$TEST_DIR/stdout"

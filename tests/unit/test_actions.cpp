@@ -11,6 +11,7 @@
 #include "core/lifecycle.hpp"
 #include "core/model/incident.hpp"
 #include "core/model/validate.hpp"
+#include "core/store/merge.hpp"
 #include "support.hpp"
 
 namespace test_actions {
@@ -60,6 +61,33 @@ Event mark_event(const std::string& id, const std::string& type, const std::stri
   e.text = type + " " + ref;
   e.details["action"] = TomlValue(ref);
   return e;
+}
+
+// An "action-edit" of the action added by event `ref`, with these new values
+// (details key -> value; an empty value clears the field).
+Event edit_event(const std::string& id, const std::string& ref, Timestamp at,
+                 const std::vector<std::pair<std::string, std::string>>& values,
+                 const std::string& by = "Carol <carol@example.com>") {
+  Event e;
+  e.id = id;
+  e.at = at;
+  e.by = by;
+  e.type = "action-edit";
+  e.text = "edited " + ref;
+  e.details["action"] = TomlValue(ref);
+  for (const auto& [key, value] : values) e.details[key] = TomlValue(value);
+  return e;
+}
+
+// The action as the fold makes it from an "action" event by Bob.
+FollowUp follow_up(const std::string& id, int number, const std::string& text, Timestamp added_at) {
+  FollowUp a;
+  a.id = id;
+  a.number = number;
+  a.text = text;
+  a.added_at = added_at;
+  a.added_by = "Bob <bob@example.com>";
+  return a;
 }
 
 // The actions of an incident made of these events (after the declaration),
@@ -307,6 +335,81 @@ TEST_SUITE("actions") {
     CHECK(after[1].done);
   }
 
+  TEST_CASE("an edit changes the fields it names, in time order; a later done keeps the edited values") {
+    Event added = action_event("ACT000000001", "Add a canary stage", minutes_after_t0(10));
+    added.details["owner"] = TomlValue("bob");
+    added.details["due"] = TomlValue("2026-12-01");
+    added.details["action_type"] = TomlValue("prevent");
+    added.details["link"] = TomlValue("https://tracker.example.com/OPS-1");
+    const Event edit = edit_event("EDT000000001", "ACT000000001", minutes_after_t0(20),
+                                  {{"action_text", "Add a canary stage to every deploy"},
+                                   {"owner", "Carol <carol@example.com>"},
+                                   {"link", ""}});
+    const Event later = edit_event("EDT000000002", "ACT000000001", minutes_after_t0(30),
+                                   {{"due", "2026-12-20"}, {"action_type", ""}});
+    const Event done = mark_event("MRK000000001", "action-done", "ACT000000001", minutes_after_t0(40));
+
+    FollowUp expected = follow_up("ACT000000001", 1, "Add a canary stage to every deploy", minutes_after_t0(10));
+    expected.owner = "Carol <carol@example.com>";
+    expected.due = "2026-12-20";
+    expected.done = true;
+    expected.done_at = minutes_after_t0(40);
+    expected.done_by = "Carol <carol@example.com>";
+    CHECK(actions_of({added, edit, later, done}) == std::vector<FollowUp>{expected});
+    // The file lists the later edit first (a merge): time order decides, so
+    // the owner is still Carol's and the due date the later one.
+    CHECK(actions_of({added, later, done, edit}) == std::vector<FollowUp>{expected});
+    // Two edits of one field: the later in time holds.
+    const Event back = edit_event("EDT000000003", "ACT000000001", minutes_after_t0(50), {{"owner", "bob"}});
+    expected.owner = "bob";
+    CHECK(actions_of({added, edit, back, later, done}) == std::vector<FollowUp>{expected});
+    // An empty text does not clear the text; a detail that is not a string is no value.
+    Event odd = edit_event("EDT000000004", "ACT000000001", minutes_after_t0(60), {{"action_text", ""}});
+    odd.details["owner"] = TomlValue(int64_t{7});
+    CHECK(actions_of({added, edit, back, later, done, odd}) == std::vector<FollowUp>{expected});
+    // An edit names its action by id: one that names none changes nothing.
+    const auto untouched =
+        actions_of({added, edit_event("EDT000000005", "NOSUCHACTION", minutes_after_t0(20), {{"owner", "x"}})});
+    REQUIRE(untouched.size() == 1);
+    CHECK(untouched[0].owner == "bob");
+    CHECK(event_types().contains("action-edit"));
+  }
+
+  TEST_CASE("an edit of an action another clone added survives the merge of the two timelines") {
+    // Clone 2 added the action (synced, so both clones have it). Then clone 1
+    // edits it, while clone 2 adds an action dated earlier (--at) and marks
+    // the first done. After the merge the first action is number 2, and the
+    // edit and the mark both stay with it.
+    IncidentFile base_file = IncidentFile::create(kId);
+    base_file.apply(declare_event());
+    base_file.apply(action_event("ACTCLONE0002", "Add a canary stage", minutes_after_t0(20)));
+    const std::string base = base_file.render();
+
+    IncidentFile ours = IncidentFile::parse(base, kPath);
+    ours.apply(edit_event("EDT000000001", "ACTCLONE0002", minutes_after_t0(30),
+                          {{"owner", "Carol <carol@example.com>"}, {"due", "2026-12-20"}}));
+    IncidentFile theirs = IncidentFile::parse(base, kPath);
+    theirs.apply(action_event("ACTEARLIER01", "Page the database team sooner", minutes_after_t0(5)));
+    theirs.apply(
+        mark_event("MRK000000001", "action-done", "ACTCLONE0002", minutes_after_t0(40), "Dave <dave@example.com>"));
+
+    FollowUp earlier = follow_up("ACTEARLIER01", 1, "Page the database team sooner", minutes_after_t0(5));
+    FollowUp edited = follow_up("ACTCLONE0002", 2, "Add a canary stage", minutes_after_t0(20));
+    edited.owner = "Carol <carol@example.com>";
+    edited.due = "2026-12-20";
+    edited.done = true;
+    edited.done_at = minutes_after_t0(40);
+    edited.done_by = "Dave <dave@example.com>";
+    const std::vector<FollowUp> expected = {earlier, edited};
+    for (const bool ours_first : {true, false}) {
+      CAPTURE(ours_first);
+      const MergedText merged = ours_first ? merge_incident(base, ours.render(), theirs.render(), kPath)
+                                           : merge_incident(base, theirs.render(), ours.render(), kPath);
+      CHECK(merged.conflicts.empty());
+      CHECK(IncidentFile::parse(merged.text, kPath).incident().actions == expected);
+    }
+  }
+
   TEST_CASE("marks that name no action, or name it wrongly, are ignored") {
     const Event a = action_event("ACT000000001", "one", minutes_after_t0(10));
     Event no_ref = mark_event("MRK000000002", "action-done", "", minutes_after_t0(21));
@@ -427,7 +530,7 @@ TEST_SUITE("actions") {
     CHECK(add_at("Page the database team sooner", 30) == 1);  // --at before the two above
   }
 
-  TEST_CASE("--due as a span counts from the event's time (--at), not from the wall clock") {
+  TEST_CASE("--due as a span counts from the event's time (--at), not from the wall clock; for an edit too") {
     TempDir dir;
     Repository repo = new_repository(dir);
     const Timestamp now = from_civil({2026, 11, 28, 23, 30, 0, 0});
@@ -440,6 +543,10 @@ TEST_SUITE("actions") {
     r.due = "14d";
     add_follow_up(repo, id, r, back_then);
     CHECK(load_incident(repo, id).incident().actions.at(0).due == "2026-12-02");  // 2026-11-18 + 14 days
+    FollowUpEdit edit;
+    edit.due = "7d";
+    edit_follow_up(repo, id, "1", edit, back_then);
+    CHECK(load_incident(repo, id).incident().actions.at(0).due == "2026-11-25");  // 2026-11-18 + 7 days
   }
 
   TEST_CASE("mark_follow_up by number or id; marking twice records nothing") {
@@ -483,6 +590,78 @@ TEST_SUITE("actions") {
     CHECK(incident_history(repo, id).size() == commits + 2);
   }
 
+  TEST_CASE("edit_follow_up records only the fields that change; nothing to change records nothing") {
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    const std::string id = declare(repo, "Disk full");
+    add(repo, id, "one");
+    const auto two = add(repo, id, "two", "bob", "2026-12-01", "prevent", "https://tracker.example.com/OPS-1");
+
+    FollowUpEdit edit;
+    edit.text = "  two, in new words ";
+    edit.owner = "bob";  // as it is: not recorded
+    edit.due = "2026-12-20";
+    edit.type = " DETECT ";
+    edit.link = "";  // cleared
+    const auto r = edit_follow_up(repo, id, "2", edit, recorder({"Carol", "carol@example.com"}));
+    CHECK(r.recorded);
+    CHECK(r.event.type == "action-edit");
+    CHECK(r.event.text == "edited 2: text = two, in new words; due = 2026-12-20; type = detect; link = (none)");
+    TomlTable details;
+    details["action"] = TomlValue(two.event.id);
+    details["action_text"] = TomlValue("two, in new words");
+    details["due"] = TomlValue("2026-12-20");
+    details["action_type"] = TomlValue("detect");
+    details["link"] = TomlValue("");
+    CHECK(r.event.details == details);
+    CHECK(r.event.set.empty());
+
+    FollowUp expected = load_incident(repo, id).incident().actions.at(1);
+    CHECK(expected.text == "two, in new words");
+    CHECK(expected.owner == "bob");
+    CHECK(expected.due == "2026-12-20");
+    CHECK(expected.type == "detect");
+    CHECK(expected.link.empty());
+    CHECK(expected.id == two.event.id);
+
+    // The same values again, or none at all: nothing recorded, no commit.
+    const size_t commits = incident_history(repo, id).size();
+    CHECK_FALSE(edit_follow_up(repo, id, "2", edit, recorder()).recorded);
+    CHECK_FALSE(edit_follow_up(repo, id, two.event.id, FollowUpEdit{}, recorder()).recorded);
+    CHECK(incident_history(repo, id).size() == commits);
+
+    // Bad values and unknown actions: refused, nothing changes.
+    const auto code = [&](const std::string& which, const FollowUpEdit& e) {
+      return code_of([&] { edit_follow_up(repo, id, which, e, recorder()); });
+    };
+    FollowUpEdit bad;
+    bad.type = "improve";
+    CHECK(code("2", bad) == Errc::usage);
+    bad = {};
+    bad.due = "soon";
+    CHECK(code("2", bad) == Errc::usage);
+    bad = {};
+    bad.text = "";
+    CHECK(code("2", bad) == Errc::usage);  // the text cannot be cleared
+    bad = {};
+    bad.owner = "bob\nmallory";
+    CHECK(code("2", bad) == Errc::usage);
+    bad = {};
+    bad.link = "javascript:alert(1)";
+    CHECK(code("2", bad) == Errc::usage);
+    bad = {};
+    bad.due = "2026-02-30";
+    CHECK(code("99", bad) == Errc::usage);  // values are checked before the action is looked up
+    FollowUpEdit fine;
+    fine.owner = "carol";
+    for (const char* which : {"0", "3", "NOSUCHACTION", ""}) {
+      CAPTURE(which);
+      CHECK(code(which, fine) == Errc::not_found);
+    }
+    CHECK(incident_history(repo, id).size() == commits);
+    CHECK(load_incident(repo, id).incident().actions.at(1) == expected);
+  }
+
   TEST_CASE("actions are accepted on a closed incident") {
     TempDir dir;
     Repository repo = new_repository(dir);
@@ -492,7 +671,11 @@ TEST_SUITE("actions") {
     REQUIRE(load_incident(repo, id).incident().status == "closed");
     CHECK(add(repo, id, "Alert on disk usage", "bob").recorded);
     CHECK(mark_follow_up(repo, id, "1", MarkAs::done, recorder()).recorded);
+    FollowUpEdit edit;
+    edit.owner = "carol";
+    CHECK(edit_follow_up(repo, id, "1", edit, recorder()).recorded);
     CHECK(load_incident(repo, id).incident().actions.at(0).done);
+    CHECK(load_incident(repo, id).incident().actions.at(0).owner == "carol");
   }
 
   TEST_CASE("list_follow_ups: across incidents, by due date, with the filters") {

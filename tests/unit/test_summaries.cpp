@@ -78,6 +78,7 @@ std::string declare_with_every_field(Repository& repo) {
   every.set["summary"] = TomlValue("the summary");
   every.set["impact"] = TomlValue("the impact");
   every.set["root_cause"] = TomlValue("the root cause");
+  every.set["resolution"] = TomlValue("the resolution");
   every.set["postmortem"] = TomlValue("postmortems/" + id + ".md");
   every.set["started_at"] = minutes(-20);
   every.set["detected_at"] = minutes(-10);
