@@ -341,7 +341,7 @@ commits() { git rev-list --count HEAD; }
   assert_output_contains "resolved"
   assert_output_contains "Connection leak in the retry path"
   # the summary and the resolution each under its own heading
-  [ "$(sed -n '/^  summary$/,/^Timeline$/p' <<<"$output")" = "  summary
+  [ "$(sed -n '/^  summary$/,/^Durations$/p' <<<"$output")" = "  summary
     Checkout returned 503 for a third of requests
 
   root cause
@@ -350,7 +350,7 @@ commits() { git rev-list --count HEAD; }
   resolution
     Rolled back deploy 4711; the pool drained
 
-Timeline" ]
+Durations" ]
 }
 
 @test "resolve --summary is another name for --resolution: the summary set before stays" {

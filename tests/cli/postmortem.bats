@@ -262,11 +262,13 @@ _How the impact was ended was not recorded (irctl resolve ID --resolution, or ir
   for template in postmortem postmortem-security; do
     run --separate-stderr irctl postmortem "$id" --template "$template" --output -
     assert_status 0
-    [ "$(sed -n '/^## Summary$/,/^<!-- irctl:prose summary -->$/p' <<<"$output")" = "## Summary
+    [ "$(sed -n '/^## Summary$/,/^## Impact$/p' <<<"$output")" = "## Summary
 
 Search took 20 s for a third of queries
 
-<!-- irctl:prose summary -->" ]
+_Add context for readers who were not there: what happened, why, and how long it lasted._
+
+## Impact" ]
     [ "$(sed -n '/^## Resolution$/,/^## Communication$/p' <<<"$output")" = "## Resolution
 
 Resolved 2024-11-20 10:45 UTC.
