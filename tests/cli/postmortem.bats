@@ -856,3 +856,76 @@ d;}" "$PM"
   assert_status 0
   assert_one_commit_since "$before"
 }
+
+# Notes, updates and actions whose texts hold what breaks Markdown: several
+# lines, pipes, backticks, a leading '#', '- ', '1. ', '> ', HTML, a trailing
+# backslash, CRLF, tabs and Unicode.
+record_awkward_texts() {
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "$(printf 'Two lines | and a pipe\n# not a heading')"
+  as "$SRE" 2024-11-20T16:01:00Z note "$ID" "$(printf -- '- not a list\n1. nor this\n> nor a quote\n\n```\nnor a fence')"
+  as "$SRE" 2024-11-20T16:02:00Z note "$ID" "$(printf '<script>alert(1)</script> **not bold** `x` \\')"
+  as "$SRE" 2024-11-20T16:03:00Z note "$ID" "$(printf 'CRLF\r\nline\ttab café 日本 🔥')"
+  as "$COMMS" 2024-11-20T16:04:00Z update "$ID" "$(printf 'We are back.\n\n- all regions\n# done |')"
+  as "$IC" 2024-11-20T16:05:00Z action add "$ID" "Fix | the *pool* \`size\` #1" --owner bob \
+    --link 'https://tickets.example.com/OPS_(1)?a=1&b=2'
+}
+
+@test "cmark-gfm reads every timeline event as one table row and every update as one list item, whatever the texts hold" {
+  replay_outage
+  record_awkward_texts
+  run --separate-stderr bash -c 'irctl postmortem "$1" --output - | cmark-gfm --extension table' _ "$ID"
+  assert_status 0
+  html=$output
+  n=$(toml_eval "$FILE" 'len([e for e in d["timeline"] if e["type"] != "postmortem"])')
+  # the table after the Timeline heading: its body rows, one per event
+  rows=$(awk '/<h2>Timeline<\/h2>/ { on = 1 } on && /<tbody>/ { body = 1 } body && /<tr>/ { n++ } body && /<\/tbody>/ { print n; exit }' <<<"$html")
+  [ "$rows" -eq "$n" ]
+  # (cmark-gfm leaves raw HTML out, the <br> of the cell too: irctl's --format html keeps it)
+  [[ "$html" == *"<td>Two lines | and a pipe<!-- raw HTML omitted --># not a heading</td>"* ]]
+  [[ "$html" == *'<td>&lt;script&gt;alert(1)&lt;/script&gt; **not bold** `x` \</td>'* ]]
+  [[ "$html" != *"<script>"* ]]
+  [[ "$html" != *"<h1>not a heading"* ]]
+  # the Communication list: one item per update, the last one with all its lines
+  items=$(awk '/<h2>Communication<\/h2>/ { on = 1 } on && /<li>/ { n++ } on && /<\/ul>/ { print n; exit }' <<<"$html")
+  [ "$items" -eq "$(toml_eval "$FILE" 'len([e for e in d["timeline"] if e["type"] == "update"])')" ]
+  # the follow-up's row and link
+  [[ "$html" == *'<td>Fix | the *pool* `size` #1 (<a href="https://tickets.example.com/OPS_%281%29?a=1&amp;b=2">link</a>)</td>'* ]]
+}
+
+@test "--format html prints the document as a standalone page, safe to open, and writes nothing" {
+  replay_outage
+  record_awkward_texts
+  irctl -q postmortem "$ID"
+  sed -i 's/^_Write here._$/Hand-written./' "$PM"
+  git commit -q -am "postmortem prose"
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format html
+  assert_status 0
+  [ -z "$stderr" ]
+  page=$output
+  [[ "$page" == '<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">'* ]]
+  [[ "$page" == *"<title>Postmortem: Checkout API returns 503</title>"* ]]
+  [[ "$page" == *"<style>"*"@media print"*"</style>"* ]]
+  [[ "$page" == *"<h1>Postmortem: Checkout API returns 503</h1>"* ]]
+  [[ "$page" == *"<p>Hand-written.</p>"* ]]
+  [[ "$page" == *"<td>Two lines | and a pipe<br /># not a heading</td>"* ]]
+  [[ "$page" != *"<script>"* ]]
+  [[ "$page" == *"</body>
+</html>" ]]
+  # the same page with --output -, and in --json's text
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format html --output -
+  assert_status 0
+  [ "$output" = "$page" ]
+  run_unchanged --separate-stderr irctl --json postmortem "$ID" --format html
+  assert_status 0
+  [ "$(json_eval 'd["text"]' <<<"$output")" = "$page" ]
+  # a file is refused: the page is for standard output
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format html --output docs/pm.html
+  assert_status 2
+  [[ "$stderr" == *"--format html prints the page on standard output and writes no file"* ]]
+  [[ "$stderr" == *"irctl postmortem $ID --format html > $ID.html"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format pdf
+  assert_status 2
+}
