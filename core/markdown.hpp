@@ -33,9 +33,10 @@ std::string escape_markdown_heading(const std::string& text);
 /// start too.
 std::string escape_markdown_text(const std::string& text, bool at_line_start);
 
-/// A URL for a link's destination, "[text](URL)": what could end it early
-/// (blanks, parentheses, '<', '>') percent-encoded, and '&' written as
-/// "&amp;", which cmark-gfm reads back as '&' (it reads "\&amp;" as '&' too).
+/// A URL for a link's destination, "[text](URL)" or "<URL>": what could end
+/// it early (blanks, parentheses, '<', '>', a table's '|') percent-encoded,
+/// and '&' written as "&amp;", which cmark-gfm reads back as '&' (it reads
+/// "\&amp;" as '&' too, and backslashes do nothing in "<URL>").
 std::string escape_markdown_link_destination(const std::string& url);
 
 /// The HTML of a Markdown document (GFM: tables, strikethrough, autolinks),

@@ -16,8 +16,9 @@
 //   "# " to "###### "    a heading:   escape_markdown_heading
 //   anything else        text:        escape_markdown_text
 //
-// except a value right after "](", which is a link's destination wherever it
-// is (escape_markdown_link_destination).
+// except a value right after "](" or "<", which is a link's destination
+// ("[text]({{link}})", "<{{link}}>") wherever it is
+// (escape_markdown_link_destination).
 //
 // So a template needs no escaping by hand, and a template of another format
 // gets the escape of its own: HTML's entities, or nothing for plain text.
@@ -133,7 +134,8 @@ std::string place_markdown_values(const std::string& rendered) {
       line_placed = true;
     }
     const std::string value = rendered.substr(i + 1, close - i - 1);
-    const bool destination = out.size() >= 2 && out.compare(out.size() - 2, 2, "](") == 0;
+    const bool destination = (out.size() >= 2 && out.compare(out.size() - 2, 2, "](") == 0) ||
+                             (!out.empty() && out.back() == '<');
     out += destination ? escape_markdown_link_destination(value) : escaped_for(where, value, current_line(out));
     i = close;
   }

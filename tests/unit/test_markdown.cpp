@@ -392,6 +392,11 @@ TEST_SUITE("markdown") {
     CHECK(blocks[1].links == std::vector<std::string>{read_back});
     CHECK(render_template({"t", "- [a]({{u}}) {{u}}\n"}, {{"u", "https://x.example/?a=1&amp;b_"}}) ==
           "- [a](https://x.example/?a=1&amp;amp;b_) https://x.example/?a=1\\&amp;b\\_\n");
+    // an autolink too, where backslashes do nothing
+    CHECK(render_template({"t", "See <{{u}}>.\n"}, {{"u", "https://x.example/[a]_b?c=1&amp;d"}}) ==
+          "See <https://x.example/[a]_b?c=1&amp;amp;d>.\n");
+    CHECK(blocks_of("See <https://x.example/[a]_b?c=1&amp;amp;d>.\n")[0].links ==
+          std::vector<std::string>{"https://x.example/[a]_b?c=1&amp;d"});
   }
 
   TEST_CASE("the place of a value: table row, list item, heading or text, from the template's line") {
