@@ -2,6 +2,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
+#include "core/markdown.hpp"
 #include "core/model/ids.hpp"
 #include "core/postmortem.hpp"
 
@@ -12,10 +13,33 @@ struct PostmortemOptions {
   std::string id;
   std::string template_name;
   std::string output;
+  std::string format = "markdown";
   bool list = false;
   bool ours = false;
   bool theirs = false;
 };
+
+const AllowedValues& postmortem_formats() {
+  static const AllowedValues formats = {
+      {"markdown", "the Markdown document, committed (default)"},
+      {"html", "a standalone HTML page of the document, printed on standard output; nothing is written"}};
+  return formats;
+}
+
+// The HTML page is a view of the Markdown document, which stays the one
+// that people edit and irctl keeps up to date: it is printed, never
+// committed, so that no copy in the repository can fall behind the document.
+void print_html_page(const PostmortemOptions& o, Context& ctx, const std::string& id, const PostmortemRequest& req) {
+  if (!o.output.empty() && o.output != "-")
+    throw Error(Errc::usage, "--format html prints the page on standard output and writes no file",
+                "irctl postmortem " + o.id + " --format html > " + id + ".html");
+  const PostmortemResult r = write_postmortem(ctx.repo(), id, req, PostmortemMode::preview, Recorder{});
+  const std::string page = markdown_to_html_page(r.text, "Postmortem " + id);
+  if (ctx.json())
+    ctx.print_json({{"id", id}, {"text", page}});
+  else
+    ctx.io.out << printable_text(page);
+}
 
 void print_templates(Context& ctx) {
   const auto templates = list_templates(ctx.repo());
@@ -52,6 +76,10 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   PostmortemRequest req;
   // A template given as a file is read as the user typed it; a name is looked up.
   req.template_name = is_template_file(o.template_name) ? ctx.user_path(o.template_name) : o.template_name;
+  if (o.format == "html") {
+    print_html_page(o, ctx, id, req);
+    return;
+  }
   const bool to_stdout = o.output == "-";
   req.output = to_stdout ? "" : o.output;
   req.favor = o.theirs ? MergeFavor::theirs : o.ours ? MergeFavor::ours : MergeFavor::none;
@@ -99,11 +127,17 @@ void register_postmortem(CLI::App& app, Context& ctx) {
   cmd->add_flag("--ours", o->ours,
                 "Where an edit of the document and the new rendering change the same lines, keep the committed text")
       ->excludes(theirs);
+  one_of(cmd->add_option("--format", o->format,
+                         "markdown (default), or html: the document as a standalone HTML page on standard "
+                         "output, nothing written")
+             ->option_text("FORMAT"),
+         postmortem_formats(), ctx);
   cmd->add_flag("--list-templates", o->list, "List the templates: built-in ones and those in .irctl/templates/");
   set_examples(cmd,
                "  irctl postmortem @                       # postmortems/ID.md, committed\n"
                "  irctl postmortem @ --output -            # preview on standard output\n"
                "  irctl postmortem @ --theirs              # conflicts: take the new rendering there\n"
+               "  irctl postmortem @ --format html > pm.html   # a page to share or print\n"
                "  irctl postmortem K7Q --template postmortem-security\n"
                "  irctl postmortem --list-templates\n"
                "  irctl show @ --json                      # the data a template sees (and irctl-templates(5))");

@@ -169,6 +169,12 @@ std::vector<TemplateInfo> list_templates(const Repository& repo) {
   return out;
 }
 
+TemplateFormat template_format_of(const std::string& file_name) {
+  if (ends_with(file_name, ".html.mustache") || ends_with(file_name, ".htm.mustache")) return TemplateFormat::html;
+  if (ends_with(file_name, ".txt.mustache")) return TemplateFormat::text;
+  return TemplateFormat::markdown;
+}
+
 bool is_template_file(const std::string& name_or_file) {
   return name_or_file.find('/') != std::string::npos || ends_with(name_or_file, ".mustache");
 }
@@ -195,7 +201,7 @@ Template load_template(const Repository& repo, const std::string& name_or_file) 
     std::error_code ec;
     if (!fs::is_regular_file(name_or_file, ec))
       throw Error(Errc::not_found, "no template file " + quote(name_or_file), "give a template's name or a file's path");
-    return {name_or_file, read_file(name_or_file)};
+    return {name_or_file, read_file(name_or_file), template_format_of(name_or_file)};
   }
   const std::string repo_path = std::string(kRepoTemplates) + name_or_file + kSuffix;
   if (auto text = repo.read(repo_path)) return {repo_path, *text};
@@ -351,6 +357,7 @@ std::string render_template(const Template& tmpl, const Json& data) {
   // Checked before kainjow-mustache reads it: its reading recurses (and
   // copies) once per level of nested sections, which the checks bound.
   check_tags(tmpl, data);
+  require_no_value_marks(tmpl);
   kainjow::mustache::mustache m(tmpl.text);
   if (!m.is_valid()) {
     std::string message = m.error_message();
@@ -365,21 +372,21 @@ std::string render_template(const Template& tmpl, const Json& data) {
     if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     throw Error(Errc::data, place + ": " + message, "fix the template; irctl-templates(5) describes its data");
   }
-  // Markdown, not HTML: text goes in as it was recorded.
-  m.set_custom_escape([](const std::string& s) { return s; });
-  const Data root = to_data(data);
+  m.set_custom_escape(value_escape(tmpl.format));  // template_escape.cpp says how
+  Json values = data;
+  defuse_markers_in(values);
+  const Data root = to_data(values);
   NoPartials context(&root, tmpl.name);
   std::string out = m.render(context);
   if (!m.is_valid()) throw Error(Errc::data, tmpl.name + ": " + m.error_message());
+  out = place_values(out, tmpl.format);
   out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
   out = squeeze_blank_lines(out);
   return out;
 }
 
 std::string render_postmortem(const Template& tmpl, const IncidentFile& file, const Config& config) {
-  Json data = template_data(file, config);
-  defuse_markers_in(data);
-  return without_prose_markers(render_template(tmpl, data));
+  return without_prose_markers(render_template(tmpl, template_data(file, config)));
 }
 
 PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req,

@@ -24,9 +24,19 @@ struct TemplateInfo {
 /// .irctl/templates/NAME.md.mustache, which override built-ins of the same name.
 std::vector<TemplateInfo> list_templates(const Repository& repo);
 
+/// What a template writes, which decides how the values it inserts with
+/// {{name}} are escaped ({{{name}}} inserts them as they are): Markdown (the
+/// built-in and repository templates, NAME.md.mustache, and any other file),
+/// HTML (a file NAME.html.mustache) or plain text (NAME.txt.mustache).
+enum class TemplateFormat { markdown, html, text };
+
+/// The format of a template file, from its name.
+TemplateFormat template_format_of(const std::string& file_name);
+
 struct Template {
   std::string name;    ///< as it appears in error messages
   std::string text;
+  TemplateFormat format = TemplateFormat::markdown;
 };
 /// Whether --template names a file (a path, or a name ending in .mustache)
 /// rather than a template: a command resolves such a path as the user typed

@@ -1,10 +1,12 @@
 #pragma once
 // What the files of the postmortem share, and no other file includes:
 // postmortem.cpp (the template data, rendering and writing), template_check.cpp
-// (a template's tags checked against the data), prose_markers.cpp (the
-// markers of earlier versions, left out) and postmortem_merge.cpp (a new
-// rendering merged into the committed document).
+// (a template's tags checked against the data), template_escape.cpp (each
+// value escaped for where it lands), prose_markers.cpp (the markers of earlier
+// versions, left out) and postmortem_merge.cpp (a new rendering merged into
+// the committed document).
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,8 +23,15 @@ std::string where(const std::string& text, size_t offset);
 /// section, or sections nested too deeply.
 void check_tags(const Template& tmpl, const Json& data);
 
-/// Defuses the prose markers in every text of `data` (and makes it printable),
-/// so that the incident's own text never opens or ends a region.
+/// What the '<' of a prose marker in the incident's own text is while the
+/// template renders (defuse_markers_in): a control character, which no text
+/// of the incident holds once printable, and which place_values turns into
+/// "&lt;", so that the escape of a value sees no "&lt;" it would escape.
+constexpr char kDefusedLt = '\x03';
+
+/// Makes every text of `data` printable with LF line endings, and defuses
+/// the prose markers in it (kDefusedLt), so that the incident's own text
+/// never opens or ends a region. render_template does it, once.
 void defuse_markers_in(Json& data);
 
 /// `text` without the lines that are a prose marker of earlier versions
@@ -52,5 +61,16 @@ struct PostmortemMerge {
 PostmortemMerge merge_postmortem(const Repository& repo, const Incident& inc, const std::string& path,
                                  const std::optional<std::string>& ours, const std::string& theirs,
                                  const Template& tmpl, MergeFavor favor);
+
+/// Refuses (Errc::data) a template that holds the control characters the
+/// rendering marks values with.
+void require_no_value_marks(const Template& tmpl);
+
+/// The escape function of {{name}} for a template's format.
+std::function<std::string(const std::string&)> value_escape(TemplateFormat format);
+
+/// The rendering, each value escaped for the place it landed in (for
+/// Markdown), and every kDefusedLt written as "&lt;".
+std::string place_values(const std::string& rendered, TemplateFormat format);
 
 }  // namespace irctl

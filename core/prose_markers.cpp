@@ -52,14 +52,15 @@ bool ends_in_marker_start(std::string_view text) {
 
 // The prose markers are the template's, never the incident's: where a text
 // of the incident holds one ("<!-- irctl:end -->" in a note), or ends with
-// the start of one, its '<' becomes the entity "&lt;", which Markdown shows
-// as '<', so that only the template's lines are taken for markers.
+// the start of one, its '<' becomes kDefusedLt, which the rendering writes as
+// the entity "&lt;" (Markdown shows '<'), so that only the template's lines
+// are taken for markers.
 std::string defuse_markers(std::string text) {
   for (size_t pos = text.find("<!--"); pos != std::string::npos; pos = text.find("<!--", pos + 1)) {
     const size_t word = text.find_first_not_of(" \t\r\n", pos + 4);
-    if (word != std::string::npos && text.compare(word, 6, "irctl:") == 0) text.replace(pos, 1, "&lt;");
+    if (word != std::string::npos && text.compare(word, 6, "irctl:") == 0) text[pos] = kDefusedLt;
   }
-  if (ends_in_marker_start(text)) text.replace(text.rfind('<'), 1, "&lt;");
+  if (ends_in_marker_start(text)) text[text.rfind('<')] = kDefusedLt;
   return text;
 }
 
@@ -68,8 +69,9 @@ std::string defuse_markers(std::string text) {
 void defuse_markers_in(Json& data) {
   // Control characters too: a committed postmortem is read with cat and
   // 'git show', and an escape sequence in a note must not drive a terminal.
+  // A text typed on Windows has CRLF line endings: one line break each.
   if (data.is_string())
-    data = defuse_markers(printable_text(data.get<std::string>()));
+    data = defuse_markers(printable_text(with_lf_line_endings(data.get<std::string>())));
   else if (data.is_structured())
     for (auto& item : data) defuse_markers_in(item);
 }

@@ -20,6 +20,13 @@ bool has_control(const std::string& s);
 /// it written as '\''.
 std::string shell_quote(const std::string& s);
 
+/// The text with each CRLF, and each CR alone, written as LF.
+std::string with_lf_line_endings(const std::string& s);
+
+/// The text for HTML, in an element or an attribute's quotes: & < > " and '
+/// written as entities.
+std::string escape_html(const std::string& s);
+
 /// The offset of the first byte of `s` that is not part of well-formed
 /// UTF-8 (overlong forms, surrogates and code points past U+10FFFF are not,
 /// as TOML and JSON require); nullopt when all of it is.

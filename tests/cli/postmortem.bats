@@ -152,7 +152,7 @@ commit_template() {
 | 2024-11-20 14:10 | Sam SRE | declare | Checkout API returns 503 |
 | 2024-11-20 14:13 | Bob Ops | ack | acknowledged |
 | 2024-11-20 14:15 | Carol IC | assign | commander: Carol IC |
-| 2024-11-20 14:16 | Carol IC | assign | tech-lead [db]: Bob Ops |
+| 2024-11-20 14:16 | Carol IC | assign | tech-lead \[db\]: Bob Ops |
 | 2024-11-20 14:18 | Carol IC | severity | SEV2 -> SEV1: all regions affected |
 | 2024-11-20 14:19 | Carol IC | escalate | level 2 of default: secondary-oncall, team-lead (SEV1 needs level 2) |
 | 2024-11-20 14:20 | Dave Comms | update | We are investigating failed checkouts |
@@ -607,8 +607,8 @@ EOF
   [ "$(toml_eval "$f" 'd["timeline"][-1]["template"]')" = "postmortem-security.md.mustache (built-in)" ]
   assert_file_has "$pm" "| Kind | unauthorized-access (Unauthorised access) |"
   [ "$(table_after "$pm" "| Collected (UTC) | By | SHA-256 | Size (bytes) | Source | Kept in | Action |")" = "$(printf '%s\n' \
-    "| 2024-11-20T09:20:00Z | Bob Ops <bob@example.com> | \`$sha\` | $size | $TEST_DIR/ev/access.log | evidence/${sha:0:2}/$sha | Revoked the key |" \
-    "| 2024-11-20T09:25:00Z | Bob Ops <bob@example.com> | \`$sha_img\` | 3000 | $TEST_DIR/ev/disk.img | hash only | Isolated the host |")" ]
+    "| 2024-11-20T09:20:00Z | Bob Ops &lt;bob@example.com> | \`$sha\` | $size | $TEST_DIR/ev/access.log | evidence/${sha:0:2}/$sha | Revoked the key |" \
+    "| 2024-11-20T09:25:00Z | Bob Ops &lt;bob@example.com> | \`$sha_img\` | 3000 | $TEST_DIR/ev/disk.img | hash only | Isolated the host |")" ]
   assert_file_has "$pm" "- 2024-11-20 10:00 UTC (Bob Ops): Removed the backdoor account"
   assert_file_has "$pm" "_Regulators, customers and partners notified, when, and under which obligation._"
   refute_file_contains "$pm" "irctl:"
@@ -866,78 +866,10 @@ hint: take the new rendering there with 'irctl postmortem $ID --theirs', keep th
   # the preview shows the merge with git's markers, and fails the same way
   run_unchanged --separate-stderr irctl postmortem "$ID" -o -
   assert_status 5
-  [ "$(grep -A4 -xF "<<<<<<< $PM" <<<"$output")" = "$(printf '%s\n' "<<<<<<< $PM" \
-    "| Status | resolved (customers told at 15:40) |" "=======" "| Status | closed |" ">>>>>>> new rendering")" ]
-  [ "$(grep -c '^Hand-written.$' <<<"$output")" -eq 3 ]
-  [[ "$stderr" == "irctl: error: the new rendering and an edit of $PM change the same lines: "* ]]
-  run_unchanged --separate-stderr irctl postmortem "$ID" --ours --theirs
-  assert_status 2
-  # --ours keeps the edit there, --theirs takes the new rendering; the rest merges either way
-  before=$(git rev-parse HEAD)
-  run --separate-stderr irctl postmortem "$ID" --ours
-  assert_status 0
-  assert_one_commit_since "$before"
-  [[ "$stderr" == *"kept the committed text where both changed the same lines: in 'Postmortem: Checkout API returns 503', line $line"* ]]
-  assert_file_has "$PM" "| Status | resolved (customers told at 15:40) |"
-  assert_file_has "$PM" "| 2024-11-20 17:00 | Carol IC | close | closed |"
-  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
-  git reset -q --hard "$before"
-  run --separate-stderr irctl postmortem "$ID" --theirs
-  assert_status 0
-  assert_one_commit_since "$before"
-  [[ "$stderr" == *"took the new rendering where both changed the same lines: in 'Postmortem: Checkout API returns 503', line $line"* ]]
-  assert_file_has "$PM" "| Status | closed |"
-  refute_file_contains "$PM" "customers told"
-  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
-  assert_clean_repo
-}
-
-@test "a document of an earlier irctl, prose markers and prose committed with its event, renders again without the markers, the prose kept" {
-  replay_outage
-  irctl -q postmortem "$ID"
-  # as an earlier irctl committed it, rendering again after prose was written:
-  # marker lines around the prose, and an event that records no rendered id
-  py -S - "$PM" <<'EOF'
-import sys
-p = sys.argv[1]
-t = open(p, encoding="utf-8").read()
-for heading, name in (("What went well", "went-well"), ("What went wrong", "went-wrong"), ("Where we got lucky", "lucky")):
-    old = "### %s\n\n_Write here._\n" % heading
-    assert t.count(old) == 1
-    t = t.replace(old, "### %s\n\n<!-- irctl:prose %s -->\nWritten before.\n<!-- irctl:end -->\n" % (heading, name))
-open(p, "w", encoding="utf-8").write(t)
-EOF
-  sed -i '/^rendered = /d' "$FILE"
-  git commit -q --amend -a --no-edit
-  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "Follow-up filed"
-  before=$(git rev-parse HEAD)
-  run --separate-stderr irctl postmortem "$ID"
-  assert_status 0
-  assert_one_commit_since "$before"
-  refute_file_contains "$PM" "irctl:"
-  [ "$(grep -A2 -x '### What went well' "$PM")" = "$(printf '%s\n' '### What went well' '' 'Written before.')" ]
-  [ "$(grep -c '^Written before.$' "$PM")" -eq 3 ]
-  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"
-  # the new event records the id of what it rendered: the next merge has its base
-  [ "$(toml_eval "$FILE" 'len(d["timeline"][-1]["rendered"])')" = "40" ]
-}
-
-@test "a note holding prose markers stays a note, whole: rendering again keeps the hand-written prose" {
-  replay_outage
-  irctl -q postmortem "$ID"
-  sed -i 's/^_Write here._$/Hand-written./' "$PM"
-  git commit -q -am "postmortem prose"
-  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "$(printf 'Pasted:\n<!-- irctl:prose went-well -->\nForged.\n<!-- irctl:end -->')"
-  run --separate-stderr irctl postmortem "$ID"
-  assert_status 0
-  # the real regions keep what was written there, and nothing is orphaned
-  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
-  [ "$(grep -A2 -x '### What went well' "$PM")" = "$(printf '%s\n' '### What went well' '' 'Hand-written.')" ]
-  # the note is there, its markers shown as text ('&lt;' is Markdown's '<'),
-  # none of its lines left out as a marker of earlier versions
-  assert_file_has "$PM" "&lt;!-- irctl:prose went-well -->"
-  assert_file_has "$PM" "Forged."
-  assert_file_has "$PM" "&lt;!-- irctl:end --> |"
+  [ "$(grep -A4 -xF "  [ "$(grep -A2 -x '### What went well' "$PM")" = "$(printf '%s\n' '### What went well' '' 'Hand-written.')" ]
+  # the note is there, one row of the table, its markers shown as text ('&lt;'
+  # is Markdown's '<'), none of its lines left out as a marker of earlier versions
+  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Pasted:<br>&lt;!-- irctl:prose went-well --><br>Forged.<br>&lt;!-- irctl:end --> |"
   # and once more: nothing to change
   before=$(git rev-parse HEAD)
   run --separate-stderr irctl postmortem "$ID"
@@ -976,4 +908,77 @@ d;}" "$PM"
   run --separate-stderr irctl --as "$IC" postmortem "$ID"
   assert_status 0
   assert_one_commit_since "$before"
+}
+
+# Notes, updates and actions whose texts hold what breaks Markdown: several
+# lines, pipes, backticks, a leading '#', '- ', '1. ', '> ', HTML, a trailing
+# backslash, CRLF, tabs and Unicode.
+record_awkward_texts() {
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "$(printf 'Two lines | and a pipe\n# not a heading')"
+  as "$SRE" 2024-11-20T16:01:00Z note "$ID" "$(printf -- '- not a list\n1. nor this\n> nor a quote\n\n```\nnor a fence')"
+  as "$SRE" 2024-11-20T16:02:00Z note "$ID" "$(printf '<script>alert(1)</script> **not bold** `x` \\')"
+  as "$SRE" 2024-11-20T16:03:00Z note "$ID" "$(printf 'CRLF\r\nline\ttab café 日本 🔥')"
+  as "$COMMS" 2024-11-20T16:04:00Z update "$ID" "$(printf 'We are back.\n\n- all regions\n# done |')"
+  as "$IC" 2024-11-20T16:05:00Z action add "$ID" "Fix | the *pool* \`size\` #1" --owner bob \
+    --link 'https://tickets.example.com/OPS_(1)?a=1&b=2'
+}
+
+@test "cmark-gfm reads every timeline event as one table row and every update as one list item, whatever the texts hold" {
+  replay_outage
+  record_awkward_texts
+  run --separate-stderr bash -c 'irctl postmortem "$1" --output - | cmark-gfm --extension table' _ "$ID"
+  assert_status 0
+  html=$output
+  n=$(toml_eval "$FILE" 'len([e for e in d["timeline"] if e["type"] != "postmortem"])')
+  # the table after the Timeline heading: its body rows, one per event
+  rows=$(awk '/<h2>Timeline<\/h2>/ { on = 1 } on && /<tbody>/ { body = 1 } body && /<tr>/ { n++ } body && /<\/tbody>/ { print n; exit }' <<<"$html")
+  [ "$rows" -eq "$n" ]
+  # (cmark-gfm leaves raw HTML out, the <br> of the cell too: irctl's --format html keeps it)
+  [[ "$html" == *"<td>Two lines | and a pipe<!-- raw HTML omitted --># not a heading</td>"* ]]
+  [[ "$html" == *'<td>&lt;script&gt;alert(1)&lt;/script&gt; **not bold** `x` \</td>'* ]]
+  [[ "$html" != *"<script>"* ]]
+  [[ "$html" != *"<h1>not a heading"* ]]
+  # the Communication list: one item per update, the last one with all its lines
+  items=$(awk '/<h2>Communication<\/h2>/ { on = 1 } on && /<li>/ { n++ } on && /<\/ul>/ { print n; exit }' <<<"$html")
+  [ "$items" -eq "$(toml_eval "$FILE" 'len([e for e in d["timeline"] if e["type"] == "update"])')" ]
+  # the follow-up's row and link
+  [[ "$html" == *'<td>Fix | the *pool* `size` #1 (<a href="https://tickets.example.com/OPS_%281%29?a=1&amp;b=2">link</a>)</td>'* ]]
+}
+
+@test "--format html prints the document as a standalone page, safe to open, and writes nothing" {
+  replay_outage
+  record_awkward_texts
+  irctl -q postmortem "$ID"
+  sed -i 's/^_Write here._$/Hand-written./' "$PM"
+  git commit -q -am "postmortem prose"
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format html
+  assert_status 0
+  [ -z "$stderr" ]
+  page=$output
+  [[ "$page" == '<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">'* ]]
+  [[ "$page" == *"<title>Postmortem: Checkout API returns 503</title>"* ]]
+  [[ "$page" == *"<style>"*"@media print"*"</style>"* ]]
+  [[ "$page" == *"<h1>Postmortem: Checkout API returns 503</h1>"* ]]
+  [[ "$page" == *"<p>Hand-written.</p>"* ]]
+  [[ "$page" == *"<td>Two lines | and a pipe<br /># not a heading</td>"* ]]
+  [[ "$page" != *"<script>"* ]]
+  [[ "$page" == *"</body>
+</html>" ]]
+  # the same page with --output -, and in --json's text
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format html --output -
+  assert_status 0
+  [ "$output" = "$page" ]
+  run_unchanged --separate-stderr irctl --json postmortem "$ID" --format html
+  assert_status 0
+  [ "$(json_eval 'd["text"]' <<<"$output")" = "$page" ]
+  # a file is refused: the page is for standard output
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format html --output docs/pm.html
+  assert_status 2
+  [[ "$stderr" == *"--format html prints the page on standard output and writes no file"* ]]
+  [[ "$stderr" == *"irctl postmortem $ID --format html > $ID.html"* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format pdf
+  assert_status 2
 }

@@ -189,11 +189,12 @@ file_actions() {
   assert_file_has "$PM" "| Time to recover (declared → first recovery) | 21m 00s |"
   assert_file_has "$PM" "| Time to resolve (declared → resolved) | 1h 04m |"
   assert_file_has "$PM" "- Impact duration: 27m 00s"
-  # The roles and the actions with their owners.
+  # The roles and the actions with their owners (a '<' written "&lt;" for Markdown).
+  local waf_md="Firewall Engineer &lt;waf@cloudflare.example>" sre_md="SRE On-call &lt;sre@cloudflare.example>"
   assert_file_has "$PM" "- Incident commander: Incident Commander"
   assert_file_has "$PM" "- External communications manager: Comms Manager"
-  assert_file_has "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $WAF | 2019-07-20 | prevent | open |"
-  assert_file_has "$PM" "| 2 | Roll out WAF rules in stages, as software is | $SRE | 2019-08-15 | mitigate | open |"
+  assert_file_has "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $waf_md | 2019-07-20 | prevent | open |"
+  assert_file_has "$PM" "| 2 | Roll out WAF rules in stages, as software is | $sre_md | 2019-08-15 | mitigate | open |"
   # No doubled blank lines left by skipped sections.
   ! awk 'prev == "" && $0 == "" { bad = 1 } { prev = $0 } END { exit !bad }' "$PM"
 
@@ -203,7 +204,7 @@ file_actions() {
   as "$WAF" 2019-07-20T09:00:00Z action done @ 1
   as "$JGC" 2019-07-20T09:05:00Z postmortem @
   assert_file_has "$PM" "PagerDuty paged us within minutes."
-  assert_file_has "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $WAF | 2019-07-20 | prevent | done 2019-07-20 |"
+  assert_file_has "$PM" "| 1 | Re-introduce the protection against excessive regex CPU use | $waf_md | 2019-07-20 | prevent | done 2019-07-20 |"
   assert_clean_repo
 }
 

@@ -417,7 +417,8 @@ hint: check the path with 'git remote -v'; correct it with 'git remote set-url o
   run --separate-stderr irctl postmortem "$id"
   assert_status 0
   ! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "postmortems/$id.md"
-  grep -qF 'esc \x1B]0;TITLE\x07 \x1B[31mred' "postmortems/$id.md"
+  # (its backslashes and brackets escaped for Markdown, which shows them as written)
+  grep -qF 'esc \\x1B\]0;TITLE\\x07 \\x1B\[31mred' "postmortems/$id.md"
   run_unchanged --separate-stderr irctl postmortem "$id" --output "p$(printf '\e]0;PWN\a')/x.md"
   assert_status 2
 }

@@ -358,7 +358,12 @@ EOF
   at 2026-11-28T14:40:00Z update "$ID" --render -a external "We are investigating failed payments." >/dev/null
   run --separate-stderr irctl postmortem "$ID" --output -
   assert_status 0
-  assert_output_contains "2026-11-28 14:40 UTC, external update by Alice Example: **Checkout API returns 503** (Major)"
+  # as it was published, its Markdown shown as text, its lines kept in the one list item
+  assert_output_contains "$(printf '%s\n' \
+    '- 2026-11-28 14:40 UTC, external update by Alice Example: \*\*Checkout API returns 503\*\* (Major)\' \
+    '  Status: containment. Declared 2026-11-28 14:10 UTC; impact since 2026-11-28 14:00 UTC.\' \
+    '  \' \
+    '  We are investigating failed payments.\')"
 }
 
 @test "the short options -r, -n, -t; --as records the update under another identity" {
