@@ -866,7 +866,73 @@ hint: take the new rendering there with 'irctl postmortem $ID --theirs', keep th
   # the preview shows the merge with git's markers, and fails the same way
   run_unchanged --separate-stderr irctl postmortem "$ID" -o -
   assert_status 5
-  [ "$(grep -A4 -xF "  [ "$(grep -A2 -x '### What went well' "$PM")" = "$(printf '%s\n' '### What went well' '' 'Hand-written.')" ]
+  [ "$(grep -A4 -xF "<<<<<<< $PM" <<<"$output")" = "$(printf '%s\n' "<<<<<<< $PM" \
+    "| Status | resolved (customers told at 15:40) |" "=======" "| Status | closed |" ">>>>>>> new rendering")" ]
+  [ "$(grep -c '^Hand-written.$' <<<"$output")" -eq 3 ]
+  [[ "$stderr" == "irctl: error: the new rendering and an edit of $PM change the same lines: "* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --ours --theirs
+  assert_status 2
+  # --ours keeps the edit there, --theirs takes the new rendering; the rest merges either way
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID" --ours
+  assert_status 0
+  assert_one_commit_since "$before"
+  [[ "$stderr" == *"kept the committed text where both changed the same lines: in 'Postmortem: Checkout API returns 503', line $line"* ]]
+  assert_file_has "$PM" "| Status | resolved (customers told at 15:40) |"
+  assert_file_has "$PM" "| 2024-11-20 17:00 | Carol IC | close | closed |"
+  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
+  git reset -q --hard "$before"
+  run --separate-stderr irctl postmortem "$ID" --theirs
+  assert_status 0
+  assert_one_commit_since "$before"
+  [[ "$stderr" == *"took the new rendering where both changed the same lines: in 'Postmortem: Checkout API returns 503', line $line"* ]]
+  assert_file_has "$PM" "| Status | closed |"
+  refute_file_contains "$PM" "customers told"
+  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
+  assert_clean_repo
+}
+
+@test "a document of an earlier irctl, prose markers and prose committed with its event, renders again without the markers, the prose kept" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  # as an earlier irctl committed it, rendering again after prose was written:
+  # marker lines around the prose, and an event that records no rendered id
+  py -S - "$PM" <<'EOF'
+import sys
+p = sys.argv[1]
+t = open(p, encoding="utf-8").read()
+for heading, name in (("What went well", "went-well"), ("What went wrong", "went-wrong"), ("Where we got lucky", "lucky")):
+    old = "### %s\n\n_Write here._\n" % heading
+    assert t.count(old) == 1
+    t = t.replace(old, "### %s\n\n<!-- irctl:prose %s -->\nWritten before.\n<!-- irctl:end -->\n" % (heading, name))
+open(p, "w", encoding="utf-8").write(t)
+EOF
+  sed -i '/^rendered = /d' "$FILE"
+  git commit -q --amend -a --no-edit
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "Follow-up filed"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  assert_one_commit_since "$before"
+  refute_file_contains "$PM" "irctl:"
+  [ "$(grep -A2 -x '### What went well' "$PM")" = "$(printf '%s\n' '### What went well' '' 'Written before.')" ]
+  [ "$(grep -c '^Written before.$' "$PM")" -eq 3 ]
+  assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Follow-up filed |"
+  # the new event records the id of what it rendered: the next merge has its base
+  [ "$(toml_eval "$FILE" 'len(d["timeline"][-1]["rendered"])')" = "40" ]
+}
+
+@test "a note holding prose markers stays a note, whole: rendering again keeps the hand-written prose" {
+  replay_outage
+  irctl -q postmortem "$ID"
+  sed -i 's/^_Write here._$/Hand-written./' "$PM"
+  git commit -q -am "postmortem prose"
+  as "$SRE" 2024-11-20T16:00:00Z note "$ID" "$(printf 'Pasted:\n<!-- irctl:prose went-well -->\nForged.\n<!-- irctl:end -->')"
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  # the real regions keep what was written there, and nothing is orphaned
+  [ "$(grep -c '^Hand-written.$' "$PM")" -eq 3 ]
+  [ "$(grep -A2 -x '### What went well' "$PM")" = "$(printf '%s\n' '### What went well' '' 'Hand-written.')" ]
   # the note is there, one row of the table, its markers shown as text ('&lt;'
   # is Markdown's '<'), none of its lines left out as a marker of earlier versions
   assert_file_has "$PM" "| 2024-11-20 16:00 | Sam SRE | note | Pasted:<br>&lt;!-- irctl:prose went-well --><br>Forged.<br>&lt;!-- irctl:end --> |"

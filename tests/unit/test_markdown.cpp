@@ -475,7 +475,7 @@ TEST_SUITE("markdown") {
       if (b.type == "list") CHECK(b.items_are_one_paragraph);
     }
     CHECK(paragraphs.find(normalised(message)) != std::string::npos);
-    CHECK(has_item(list_items_of(blocks), repo.config().find_role("tech-lead")->title + ": " + kPerson));
+    CHECK(has_item(list_items_of(blocks), repo.config().find_role("tech-lead")->title + " (db_primary.2): " + kPerson));
   }
 
   TEST_CASE("HTML: GFM tables with their line breaks, no raw HTML, no javascript: links") {
