@@ -2,6 +2,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
+#include "core/lifecycle.hpp"
 #include "core/model/ids.hpp"
 #include "core/postmortem.hpp"
 
@@ -12,6 +13,7 @@ struct PostmortemOptions {
   std::string id;
   std::string template_name;
   std::string output;
+  std::string audience = "internal";
   bool list = false;
 };
 
@@ -52,6 +54,7 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   req.template_name = is_template_file(o.template_name) ? ctx.user_path(o.template_name) : o.template_name;
   const bool to_stdout = o.output == "-";
   req.output = to_stdout ? "" : o.output;
+  req.audience = o.audience == "external" ? Audience::external : Audience::internal;
   // A preview writes nothing, so it needs no identity: the actor (--as,
   // IRCTL_ACTOR, git's user.name) is resolved only for a commit.
   const PostmortemResult r = to_stdout ? write_postmortem(repo, id, req, PostmortemMode::preview, Recorder{})
@@ -63,7 +66,9 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
       ctx.io.out << printable_text(r.text);
     return;
   }
-  const std::string path = req.output.empty() ? postmortem_path(id) : req.output;
+  const std::string path = !req.output.empty()                 ? req.output
+                           : req.audience == Audience::external ? external_postmortem_path(id)
+                                                                : postmortem_path(id);
   print_event_result(ctx, r.event,
                      id + ": " + r.event.event.text +
                          "\nEdit its prose sections and commit them; run this again after more events: what you "
@@ -85,11 +90,17 @@ void register_postmortem(CLI::App& app, Context& ctx) {
   cmd->add_option("-o,--output", o->output,
                   "A new file in the repository, or the incident's own postmortem; - for standard output (no commit)")
       ->option_text("FILE|-");
+  one_of(cmd->add_option("--audience", o->audience,
+                          "Who it is for: internal (default; postmortems/ID.md) or external (people only by role, no "
+                          "internal updates or notes; postmortems/ID.external.md)")
+             ->option_text("AUDIENCE"),
+         audiences(), ctx);
   cmd->add_flag("--list-templates", o->list, "List the templates: built-in ones and those in .irctl/templates/");
   set_examples(cmd,
                "  irctl postmortem @                       # postmortems/ID.md, committed\n"
                "  irctl postmortem @ --output -            # preview on standard output\n"
                "  irctl postmortem K7Q --template postmortem-security\n"
+               "  irctl postmortem @ --audience external --output -   # the public version\n"
                "  irctl postmortem --list-templates\n"
                "  irctl show @ --json                      # the data a template sees (and irctl-templates(5))");
   cmd->callback([o, &ctx] { run_postmortem(*o, ctx); });

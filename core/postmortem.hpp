@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/people.hpp"
 #include "core/operations.hpp"
 
 namespace irctl {
@@ -42,8 +43,26 @@ Template load_template(const Repository& repo, const std::string& name_or_file);
 std::string default_template_for(const Incident& inc, const Config& config);
 
 /// What a template sees: `show --json` plus durations and lists made for
-/// documents (documented in irctl-templates(5)).
-Json template_data(const IncidentFile& file, const Config& config);
+/// documents (documented in irctl-templates(5)); people by the names
+/// `people` gives them.
+Json template_data(const IncidentFile& file, const Config& config, const People& people);
+
+/// Whether the postmortem's `timeline` shows the event: a key event
+/// (key_event_types()) or a pinned one, never a hidden one.
+bool in_postmortem_timeline(const Event& e, const Incident& inc);
+
+/// Who a postmortem is written for.
+enum class Audience {
+  internal,  ///< the team: everything, people by name
+  external,  ///< customers and the public: external_view()
+};
+
+/// template_data for readers outside the organisation: people only by the
+/// roles they held (no names, handles or emails), the timeline and updates
+/// cut to what was meant for them (key events but internal updates, and
+/// events pinned as public), no evidence and no channels. Every template
+/// gets it the same way; `audience` and `external` say which it is.
+Json external_view(Json data);
 
 /// Renders; a template error (unclosed tag or section, a tag naming nothing
 /// in the data) is Error(Errc::data) naming the template, line and tag.
@@ -55,7 +74,10 @@ std::string keep_prose(const std::string& rendered, const std::string& previous)
 
 struct PostmortemRequest {
   std::string template_name;  ///< empty: the default for the incident
-  std::string output;         ///< repository path; empty: postmortems/<ID>.md
+  /// repository path; empty: postmortems/<ID>.md, or
+  /// postmortems/<ID>.external.md for the external audience
+  std::string output;
+  Audience audience = Audience::internal;
 };
 struct PostmortemResult {
   std::string text;
