@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "core/curation.hpp"
 #include "core/error.hpp"
 #include "core/lifecycle.hpp"
 #include "core/model/ids.hpp"
@@ -161,7 +162,11 @@ TEST_SUITE("postmortem") {
     const std::string marker = "<!-- irctl:prose went-well -->\n";
     edited.replace(edited.find(marker) + marker.size(), std::string("_Write here._\n").size(), "Fast rollback.\n");
     repo.commit({{postmortem_path(id), edited}}, "prose", kAlice, at(42).at);
-    add_note(repo, id, "Customer follow-up done", at(45));
+    // A note is no key event: the postmortem's timeline shows it once it is pinned.
+    const EventResult note = add_note(repo, id, "Customer follow-up done", at(45));
+    CHECK(write_postmortem(repo, id, {}, PostmortemMode::preview, at(45)).text.find("Customer follow-up done") ==
+          std::string::npos);
+    curate_event(repo, id, {CurationChange::pin, note.event.id, PinAudience::internal}, at(45));
     const auto again = write_postmortem(repo, id, {}, PostmortemMode::commit, at(46));
     CHECK(again.text.find("Fast rollback.") != std::string::npos);
     CHECK(again.text.find("Customer follow-up done") != std::string::npos);
