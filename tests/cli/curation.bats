@@ -17,12 +17,6 @@ YUKI="Yuki Park <yp@example.com>"
 MARCO="Marco Keller <marco@example.com>"
 DANA="Dana Comms <dana@example.com>"
 
-as() {
-  local who=$1 at=$2
-  shift 2
-  irctl -q --as "$who" --at "$at" "$@"
-}
-
 # A replication outage with two workstreams, notes that name people and an
 # internal update, by people whose handles are yukip, marcok and danac.
 replay() {
@@ -44,6 +38,11 @@ replay() {
 # The id of the event of type $1 with text $2.
 event_id() {
   toml_eval "$FILE" "[e['id'] for e in d['timeline'] if e['type'] == '$1' and e['text'] == '$2'][0]"
+}
+
+# The rows of the timeline table of the postmortem on standard input.
+timeline_rows() {
+  sed -n '/^| Time | Who | Event | What |$/,/^$/p' | sed '1,2d;$d'
 }
 
 people_toml() {
@@ -171,7 +170,7 @@ EOF
   as "$YUKI" 2026-11-28T15:01:00Z timeline "$ID" --hide "$(event_id update "Checkout is slow; we are on it")"
   run --separate-stderr irctl postmortem "$ID" --output -
   assert_status 0
-  [ "$(sed -n '/^| Time | Who | Event | What |$/,/^$/p' <<<"$output" | sed '1,2d;$d')" = "$(cat <<'EOF'
+  [ "$(timeline_rows <<<"$output")" = "$(cat <<'EOF'
 | 2026-11-28 14:00 | Yuki Park | declare | Replication lag on the primary |
 | 2026-11-28 14:06 | Dana Comms | update | Marco is failing over; ask Yuki Park first |
 | 2026-11-28 14:08 | Yuki Park | escalate | to marcok (replication expert) |
@@ -236,7 +235,7 @@ EOF
     fi
   done
   # people by role; the public pin and the external update are there
-  [ "$(sed -n '/^| Time | Who | Event | What |$/,/^$/p' "$TEST_DIR/external.md" | sed '1,2d;$d')" = "$(cat <<'EOF'
+  [ "$(timeline_rows <"$TEST_DIR/external.md")" = "$(cat <<'EOF'
 | 2026-11-28 14:00 | Incident commander | declare | Replication lag on the primary |
 | 2026-11-28 14:07 | External communications manager | update | Checkout is slow; we are on it |
 | 2026-11-28 14:08 | Incident commander | escalate | escalated |

@@ -28,13 +28,6 @@ IC="Carol IC <carol@example.com>"
 DB="Bob Ops <bob@example.com>"
 COMMS="Dave Comms <dave@example.com>"
 
-# Usage: as ACTOR AT irctl-args... — one step of a replay.
-as() {
-  local who=$1 at=$2
-  shift 2
-  irctl -q --as "$who" --at "$at" "$@"
-}
-
 # A checkout outage, replayed with --at and --as. The times, and what the
 # durations must be:
 #   14:00 impact began (--started-at)      to detect   14:00 -> 14:06   6m 00s
