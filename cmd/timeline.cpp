@@ -57,9 +57,9 @@ TypeFilter type_filter(const TimelineOptions& o) {
 // options that do not go together.
 std::optional<CurationRequest> curation_request(const TimelineOptions& o) {
   const std::pair<CurationChange, const std::string*> given[] = {{CurationChange::pin, &o.pin},
-                                                                  {CurationChange::unpin, &o.unpin},
-                                                                  {CurationChange::hide, &o.hide},
-                                                                  {CurationChange::unhide, &o.unhide}};
+                                                                 {CurationChange::unpin, &o.unpin},
+                                                                 {CurationChange::hide, &o.hide},
+                                                                 {CurationChange::unhide, &o.unhide}};
   std::optional<CurationRequest> req;
   for (const auto& [change, event] : given) {
     if (event->empty()) continue;
@@ -78,10 +78,14 @@ std::optional<CurationRequest> curation_request(const TimelineOptions& o) {
 
 std::string unchanged_text(CurationChange change) {
   switch (change) {
-    case CurationChange::pin: return "pinned already";
-    case CurationChange::unpin: return "not pinned";
-    case CurationChange::hide: return "hidden already";
-    case CurationChange::unhide: return "not hidden";
+    case CurationChange::pin:
+      return "pinned already";
+    case CurationChange::unpin:
+      return "not pinned";
+    case CurationChange::hide:
+      return "hidden already";
+    case CurationChange::unhide:
+      return "not hidden";
   }
   return "";
 }

@@ -7,20 +7,28 @@ namespace {
 
 std::optional<Curation> state_after(CurationChange change, PinAudience audience, std::optional<Curation> now) {
   switch (change) {
-    case CurationChange::pin: return audience == PinAudience::external ? Curation::pinned_public : Curation::pinned;
-    case CurationChange::hide: return Curation::hidden;
-    case CurationChange::unpin: return now == Curation::hidden ? now : std::nullopt;
-    case CurationChange::unhide: return now == Curation::hidden ? std::nullopt : now;
+    case CurationChange::pin:
+      return audience == PinAudience::external ? Curation::pinned_public : Curation::pinned;
+    case CurationChange::hide:
+      return Curation::hidden;
+    case CurationChange::unpin:
+      return now == Curation::hidden ? now : std::nullopt;
+    case CurationChange::unhide:
+      return now == Curation::hidden ? std::nullopt : now;
   }
   return now;
 }
 
 std::string past_tense(CurationChange change, PinAudience audience) {
   switch (change) {
-    case CurationChange::pin: return audience == PinAudience::external ? "pinned as public" : "pinned";
-    case CurationChange::unpin: return "unpinned";
-    case CurationChange::hide: return "hidden";
-    case CurationChange::unhide: return "shown again";
+    case CurationChange::pin:
+      return audience == PinAudience::external ? "pinned as public" : "pinned";
+    case CurationChange::unpin:
+      return "unpinned";
+    case CurationChange::hide:
+      return "hidden";
+    case CurationChange::unhide:
+      return "shown again";
   }
   return "";
 }
@@ -29,10 +37,14 @@ std::string past_tense(CurationChange change, PinAudience audience) {
 
 const char* curation_event_type(CurationChange change) {
   switch (change) {
-    case CurationChange::pin: return "pin";
-    case CurationChange::unpin: return "unpin";
-    case CurationChange::hide: return "hide";
-    case CurationChange::unhide: return "unhide";
+    case CurationChange::pin:
+      return "pin";
+    case CurationChange::unpin:
+      return "unpin";
+    case CurationChange::hide:
+      return "hide";
+    case CurationChange::unhide:
+      return "unhide";
   }
   return "pin";
 }

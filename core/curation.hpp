@@ -18,7 +18,7 @@ enum class PinAudience { internal, external };
 
 struct CurationRequest {
   CurationChange change = CurationChange::pin;
-  std::string event;  ///< the event's id, or a unique start of it
+  std::string event;                             ///< the event's id, or a unique start of it
   PinAudience audience = PinAudience::internal;  ///< for CurationChange::pin
 };
 

@@ -88,16 +88,16 @@ class Cast {
   /// holds, as "Incident commander, Technical lead"; empty for none.
   std::string roles_of(const std::string& who) const {
     const Person* person = people_.find(who);
-    std::string out;
+    std::vector<std::string> titles;
     for (const auto& r : inc_.roles) {
       const Person* holder = people_.find(r.person);
       const bool same = r.person == who || short_actor(who) == r.person || (person && holder == person);
       if (!same) continue;
       const Role* role = config_.find_role(r.role);
       const std::string title = role && !role->title.empty() ? role->title : r.role;
-      if (out.find(title) == std::string::npos) out += (out.empty() ? "" : ", ") + title;
+      if (std::find(titles.begin(), titles.end(), title) == titles.end()) titles.push_back(title);
     }
-    return out;
+    return join(titles);
   }
 
  private:

@@ -76,8 +76,8 @@ std::vector<std::string> ids_of(const Json& events) {
 
 TEST_SUITE("curation") {
   TEST_CASE("pins and hides fold in the order things happened; the latest word on an event counts") {
-    const std::string story = kStory +
-        event("PIN000000001", 10, "pin", "pinned", "event = \"NOTE00000001\"\n") +
+    const std::string story =
+        kStory + event("PIN000000001", 10, "pin", "pinned", "event = \"NOTE00000001\"\n") +
         event("PIN000000002", 11, "pin", "pinned as public", "event = \"NOTE00000002\"\npublic = true\n") +
         event("HIDE00000001", 12, "hide", "hidden", "event = \"NOTE00000002\"\n") +
         event("PIN000000003", 13, "pin", "pinned", "event = \"UPDATE000001\"\n") +
@@ -115,12 +115,12 @@ TEST_SUITE("curation") {
                               event("HIDE00000001", 11, "hide", "hidden", "event = \"UPDATE000002\"\n");
     const IncidentFile file = incident(story);
     const Json data = template_data(file, parse_config(default_config_text()), People());
-    CHECK(ids_of(data["timeline"]) == std::vector<std::string>{"DECLARE00001", "NOTE00000001", "UPDATE000001",
-                                                               "ESCALATE0001", "CONTAIN00001"});
-    CHECK(ids_of(data["timeline_all"]) ==
-          std::vector<std::string>{"DECLARE00001", "ASSIGN000001", "NOTE00000001", "UPDATE000001", "UPDATE000002",
-                                   "ESCALATE0001", "TASK00000001", "CONTAIN00001", "NOTE00000002", "PIN000000001",
-                                   "HIDE00000001"});
+    CHECK(ids_of(data["timeline"]) ==
+          std::vector<std::string>{"DECLARE00001", "NOTE00000001", "UPDATE000001", "ESCALATE0001", "CONTAIN00001"});
+    CHECK(ids_of(data["timeline_all"]) == std::vector<std::string>{"DECLARE00001", "ASSIGN000001", "NOTE00000001",
+                                                                   "UPDATE000001", "UPDATE000002", "ESCALATE0001",
+                                                                   "TASK00000001", "CONTAIN00001", "NOTE00000002",
+                                                                   "PIN000000001", "HIDE00000001"});
     const Json& hidden = data["timeline_all"][4];
     CHECK(hidden["hidden"] == true);
     CHECK(hidden["key"] == true);
@@ -133,8 +133,8 @@ TEST_SUITE("curation") {
       CHECK_MESSAGE(in_postmortem_timeline(e, inc) == key_event_types().contains(type), type);
     }
     CHECK(key_event_types().names() == std::vector<std::string>{"declare", "severity", "escalate", "ack", "contain",
-                                                               "eradicate", "recover", "resolve", "reopen", "close",
-                                                               "update", "void"});
+                                                                "eradicate", "recover", "resolve", "reopen", "close",
+                                                                "update", "void"});
   }
 
   TEST_CASE("people: found by handle or by the email of 'Name <email>'; bad files name the line") {
@@ -185,8 +185,8 @@ TEST_SUITE("curation") {
     const std::string story =
         kStory + event("PIN000000001", 10, "pin", "pinned", "event = \"NOTE00000001\"\n") +
         event("PIN000000002", 11, "pin", "pinned as public", "event = \"NOTE00000002\"\npublic = true\n");
-    const Json data = external_view(
-        template_data(incident(story), parse_config(default_config_text()), parse_people(kPeople)));
+    const Json data =
+        external_view(template_data(incident(story), parse_config(default_config_text()), parse_people(kPeople)));
     CHECK(ids_of(data["timeline"]) ==
           std::vector<std::string>{"DECLARE00001", "UPDATE000002", "ESCALATE0001", "CONTAIN00001", "NOTE00000002"});
     CHECK(data["timeline_all"] == data["timeline"]);
@@ -212,20 +212,26 @@ TEST_SUITE("curation") {
     Repository repo = new_repository(dir);
     const std::string id = declare(repo, "Disk full");
     const EventResult note = add_note(repo, id, "df says 100%", recorder());
-    const EventResult pinned = curate_event(repo, id, {CurationChange::pin, note.event.id.substr(0, 6), PinAudience::external}, recorder());
+    const EventResult pinned =
+        curate_event(repo, id, {CurationChange::pin, note.event.id.substr(0, 6), PinAudience::external}, recorder());
     CHECK(pinned.recorded);
     CHECK(pinned.event.type == "pin");
     CHECK(pinned.event.text == "pinned as public " + note.event.id + " (note)");
     CHECK(toml_to_json(TomlValue(pinned.event.details)) == Json{{"event", note.event.id}, {"public", true}});
-    CHECK_FALSE(curate_event(repo, id, {CurationChange::pin, note.event.id, PinAudience::external}, recorder()).recorded);
-    CHECK_FALSE(curate_event(repo, id, {CurationChange::unhide, note.event.id, PinAudience::internal}, recorder()).recorded);
+    CHECK_FALSE(
+        curate_event(repo, id, {CurationChange::pin, note.event.id, PinAudience::external}, recorder()).recorded);
+    CHECK_FALSE(
+        curate_event(repo, id, {CurationChange::unhide, note.event.id, PinAudience::internal}, recorder()).recorded);
     const std::string before = slurp(dir.path() / incident_path(id));
-    CHECK(code_of([&] { curate_event(repo, id, {CurationChange::hide, "ZZZZ", PinAudience::internal}, recorder()); }) ==
-          Errc::not_found);
-    CHECK(code_of([&] { curate_event(repo, id, {CurationChange::hide, note.event.id, PinAudience::external}, recorder()); }) ==
-          Errc::usage);
+    CHECK(code_of([&] {
+            curate_event(repo, id, {CurationChange::hide, "ZZZZ", PinAudience::internal}, recorder());
+          }) == Errc::not_found);
+    CHECK(code_of([&] {
+            curate_event(repo, id, {CurationChange::hide, note.event.id, PinAudience::external}, recorder());
+          }) == Errc::usage);
     CHECK(slurp(dir.path() / incident_path(id)) == before);
-    const EventResult hidden = curate_event(repo, id, {CurationChange::hide, note.event.id, PinAudience::internal}, recorder());
+    const EventResult hidden =
+        curate_event(repo, id, {CurationChange::hide, note.event.id, PinAudience::internal}, recorder());
     CHECK(hidden.recorded);
     const Incident inc = load_incident(repo, id).incident();
     CHECK(inc.curation == std::map<std::string, Curation>{{note.event.id, Curation::hidden}});
