@@ -87,14 +87,21 @@ std::string event_label(const Event& e) {
   return e.type;
 }
 
+std::string curation_mark(const Incident& inc, const std::string& event_id) {
+  if (inc.is_public(event_id)) return " [pinned, public]";
+  if (inc.is_pinned(event_id)) return " [pinned]";
+  if (inc.is_hidden(event_id)) return " [hidden]";
+  return "";
+}
+
 }  // namespace
 
-std::string format_timeline(const std::vector<Event>& events) {
+std::string format_timeline(const std::vector<Event>& events, const Incident& inc, const People& people) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : events) {
     // Multi-line texts continue under the text column.
     const std::string text = printable(e.text.substr(0, e.text.find('\n')));
-    rows.push_back({format_short(e.at), event_label(e), printable(short_name(e.by)), text});
+    rows.push_back({format_short(e.at), event_label(e) + curation_mark(inc, e.id), printable(people.name_of(e.by)), text});
     size_t pos = e.text.find('\n');
     while (pos != std::string::npos) {
       const size_t next = e.text.find('\n', pos + 1);

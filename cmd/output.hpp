@@ -14,6 +14,7 @@
 #include "cmd/commands.hpp"
 #include "core/model/config.hpp"
 #include "core/model/incident.hpp"
+#include "core/model/people.hpp"
 #include "core/util/process.hpp"
 #include "core/util/text.hpp"
 
@@ -44,8 +45,10 @@ std::string with_members(std::string_view object, const Json& more);
 /// "Alice Example" from "Alice Example <alice@example.com>".
 std::string short_name(const std::string& actor);
 
-/// The timeline as a table: time, type, who, text.
-std::string format_timeline(const std::vector<Event>& events);
+/// The timeline as a table: time, type, who (by name when `people` knows
+/// them), text; the type marked "[pinned]", "[pinned, public]" or "[hidden]"
+/// by the curation of `inc` (irctl timeline --pin, --hide).
+std::string format_timeline(const std::vector<Event>& events, const Incident& inc, const People& people);
 
 /// The pager to run, by git's rule: $IRCTL_PAGER, else $PAGER, else "less";
 /// empty when the one chosen is "" or "cat", which mean no pager.

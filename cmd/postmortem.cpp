@@ -3,6 +3,7 @@
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "core/markdown.hpp"
+#include "core/lifecycle.hpp"
 #include "core/model/ids.hpp"
 #include "core/postmortem.hpp"
 
@@ -14,6 +15,7 @@ struct PostmortemOptions {
   std::string template_name;
   std::string output;
   std::string format = "markdown";
+  std::string audience = "internal";
   bool list = false;
   bool ours = false;
   bool theirs = false;
@@ -76,6 +78,7 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   PostmortemRequest req;
   // A template given as a file is read as the user typed it; a name is looked up.
   req.template_name = is_template_file(o.template_name) ? ctx.user_path(o.template_name) : o.template_name;
+  req.audience = o.audience == "external" ? Audience::external : Audience::internal;
   if (o.format == "html") {
     print_html_page(o, ctx, id, req);
     return;
@@ -87,7 +90,9 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   // IRCTL_ACTOR, git's user.name) is resolved only for a commit.
   const PostmortemResult r = to_stdout ? write_postmortem(repo, id, req, PostmortemMode::preview, Recorder{})
                                        : write_postmortem(repo, id, req, PostmortemMode::commit, ctx.recorder());
-  const std::string path = req.output.empty() ? postmortem_path(id) : req.output;
+  const std::string path = !req.output.empty()                 ? req.output
+                           : req.audience == Audience::external ? external_postmortem_path(id)
+                                                                : postmortem_path(id);
   if (to_stdout) {
     // A preview shows conflicts as git marks them, then fails as the write would.
     if (ctx.json())
@@ -132,6 +137,11 @@ void register_postmortem(CLI::App& app, Context& ctx) {
                          "output, nothing written")
              ->option_text("FORMAT"),
          postmortem_formats(), ctx);
+  one_of(cmd->add_option("--audience", o->audience,
+                          "Who it is for: internal (default; postmortems/ID.md) or external (people only by role, no "
+                          "internal updates or notes; postmortems/ID.external.md)")
+             ->option_text("AUDIENCE"),
+         audiences(), ctx);
   cmd->add_flag("--list-templates", o->list, "List the templates: built-in ones and those in .irctl/templates/");
   set_examples(cmd,
                "  irctl postmortem @                       # postmortems/ID.md, committed\n"
@@ -139,6 +149,7 @@ void register_postmortem(CLI::App& app, Context& ctx) {
                "  irctl postmortem @ --theirs              # conflicts: take the new rendering there\n"
                "  irctl postmortem @ --format html > pm.html   # a page to share or print\n"
                "  irctl postmortem K7Q --template postmortem-security\n"
+               "  irctl postmortem @ --audience external --output -   # the public version\n"
                "  irctl postmortem --list-templates\n"
                "  irctl show @ --json                      # the data a template sees (and irctl-templates(5))");
   cmd->callback([o, &ctx] { run_postmortem(*o, ctx); });

@@ -21,11 +21,11 @@ std::string with_title(const std::string& name, const std::string& title) {
   return title.empty() ? name : name + " (" + title + ")";
 }
 
-std::string roles_text(const Incident& inc) {
+std::string roles_text(const Incident& inc, const People& people) {
   std::string out;
   for (const auto& r : inc.roles) {
     if (!out.empty()) out += ", ";
-    out += r.role + ": " + r.person + (r.workstream.empty() ? "" : " [" + r.workstream + "]");
+    out += r.role + ": " + people.name_of(r.person) + (r.workstream.empty() ? "" : " [" + r.workstream + "]");
   }
   return out.empty() ? "-" : out;
 }
@@ -64,7 +64,7 @@ void print_durations(std::ostream& out, const Incident& inc, bool color) {
 
 std::string when(const std::optional<Timestamp>& t) { return t ? human_time(*t) : ""; }
 
-void print_incident(const IncidentFile& file, const Config& config, Context& ctx) {
+void print_incident(const IncidentFile& file, const Config& config, const People& people, Context& ctx) {
   const Incident& inc = file.incident();
   const bool color = ctx.color_out();
   const Severity* sev = config.find_severity(inc.severity);
@@ -74,7 +74,7 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
       {"  severity", with_title(inc.severity, sev ? sev->title : "")},
       {"  kind", with_title(inc.kind, kind ? kind->title : "")},
       {"  services", inc.services.empty() ? "-" : join(inc.services)},
-      {"  roles", roles_text(inc)},
+      {"  roles", roles_text(inc, people)},
   };
   if (inc.is_void())  // right under the status: it says what the status no longer does
     rows.insert(rows.begin() + 1, {"  void", when(inc.voided_at) + ": " + one_line(inc.void_reason, 200)});
@@ -88,7 +88,7 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
   }
   if (inc.started_at) rows.push_back({"  started", when(inc.started_at)});
   if (inc.detected_at) rows.push_back({"  detected", when(inc.detected_at)});
-  rows.push_back({"  declared", when(inc.declared_at) + " by " + short_name(inc.timeline.front().by)});
+  rows.push_back({"  declared", when(inc.declared_at) + " by " + people.name_of(inc.timeline.front().by)});
   rows.push_back({"  acknowledged", inc.acknowledged_at ? when(inc.acknowledged_at) : "not yet"});
   if (inc.escalation_level > 0 || inc.escalated_at)
     rows.push_back({"  escalation", (inc.escalation_level > 0 ? "level " + std::to_string(inc.escalation_level) + " of " +
@@ -129,7 +129,7 @@ void print_incident(const IncidentFile& file, const Config& config, Context& ctx
   print_block(out, "resolution", inc.resolution);
   print_durations(out, inc, color);
   out << "\n" << colored("Timeline", kBold, color) << "\n";
-  std::string timeline = format_timeline(in_time_order(inc.timeline));
+  std::string timeline = format_timeline(in_time_order(inc.timeline), inc, people);
   size_t start = 0;
   while (start < timeline.size()) {
     const size_t end = timeline.find('\n', start);
@@ -147,7 +147,7 @@ void run_show(const ShowOptions& o, Context& ctx) {
     return;
   }
   ctx.page_output();
-  print_incident(file, repo.config(), ctx);
+  print_incident(file, repo.config(), repo.people(), ctx);
 }
 
 }  // namespace

@@ -94,6 +94,16 @@ const Config* check_config(Repository& repo, FsckReport& report) {
   return nullptr;
 }
 
+// The directory of people: only the outputs that show names read it, so a
+// mistake there is found here before a postmortem stops on it.
+void check_people(Repository& repo, FsckReport& report) {
+  try {
+    repo.people();
+  } catch (const Error& e) {
+    report.problems.push_back({kPeoplePath, e.what(), e.hint()});
+  }
+}
+
 struct Checked {
   std::string path;
   std::optional<std::string> id;  ///< from the file itself, once it parsed
@@ -245,6 +255,7 @@ FsckReport check_repository(Repository& repo) {
   namespace fc = fsck_checks;
   FsckReport report;
   const Config* config = fc::check_config(repo, report);
+  fc::check_people(repo, report);
 
   const std::vector<std::string> paths = repo.list_files("incidents");
   const std::set<std::string> all_paths(paths.begin(), paths.end());

@@ -78,10 +78,45 @@ std::string markdown_link(const std::string& link) {
   return out;
 }
 
-Json event_view(const Event& e) {
+// Who the template data shows, and in which role: names from the directory
+// of people, roles from the incident's assignments.
+class Cast {
+ public:
+  Cast(const Incident& inc, const Config& config, const People& people) : inc_(inc), config_(config), people_(people) {}
+
+  std::string name_of(const std::string& who) const { return people_.name_of(who); }
+
+  /// The titles of the roles `who` (an event's "Name <email>", or a handle)
+  /// holds, as "Incident commander, Technical lead"; empty for none.
+  std::string roles_of(const std::string& who) const {
+    const Person* person = people_.find(who);
+    std::vector<std::string> titles;
+    for (const auto& r : inc_.roles) {
+      const Person* holder = people_.find(r.person);
+      const bool same = r.person == who || short_actor(who) == r.person || (person && holder == person);
+      if (!same) continue;
+      const Role* role = config_.find_role(r.role);
+      const std::string title = role && !role->title.empty() ? role->title : r.role;
+      if (std::find(titles.begin(), titles.end(), title) == titles.end()) titles.push_back(title);
+    }
+    return join(titles);
+  }
+
+ private:
+  const Incident& inc_;
+  const Config& config_;
+  const People& people_;
+};
+
+Json event_view(const Event& e, const Incident& inc, const Cast& cast) {
   Json j = event_to_json(e);
   j["time"] = format_short(e.at);
-  j["actor"] = short_actor(e.by);
+  j["actor"] = cast.name_of(e.by);
+  j["actor_role"] = cast.roles_of(e.by);
+  j["key"] = key_event_types().contains(e.type);
+  j["pinned"] = inc.is_pinned(e.id);
+  j["public"] = inc.is_public(e.id);
+  j["hidden"] = inc.is_hidden(e.id);
   // The links a template may render: an action's, and an alert's (a
   // payload's generatorURL, say), none that irctl would refuse.
   if (j.contains("link") && j["link"].is_string()) j["link"] = markdown_link(j["link"]);
@@ -90,10 +125,10 @@ Json event_view(const Event& e) {
   return j;
 }
 
-Json events_of(const std::vector<Event>& events, const std::string& type) {
+Json events_of(const std::vector<Event>& events, const std::string& type, const Incident& inc, const Cast& cast) {
   Json list = Json::array();
   for (const auto& e : events)
-    if (e.type == type) list.push_back(event_view(e));
+    if (e.type == type) list.push_back(event_view(e, inc, cast));
   return list;
 }
 
@@ -119,8 +154,16 @@ bool exists_in_repository(const Repository& repo, const std::string& path) {
 // another incident's postmortem), a hidden one (.gitattributes, .gitmodules:
 // git's settings), nor the folder of every incident's default path.
 std::optional<std::string> foreign_output_reason(const Repository& repo, const Incident& inc, const std::string& path,
-                                                 const std::string& text) {
-  if (path == postmortem_path(inc.id) || path == inc.postmortem) return std::nullopt;
+                                                 const std::string& text, Audience audience) {
+  const bool internal_path = path == postmortem_path(inc.id) || path == inc.postmortem;
+  const bool external_path = path == external_postmortem_path(inc.id);
+  // Neither version is ever written over the other: the external one must
+  // not lose its place to names and internal notes, nor the reverse.
+  if (audience == Audience::external && internal_path)
+    return quote(path) + " is the internal postmortem of " + inc.id;
+  if (audience == Audience::internal && external_path)
+    return quote(path) + " is the external postmortem of " + inc.id;
+  if (internal_path || external_path) return std::nullopt;
   const fs::path p(path);
   for (const auto& part : p)
     if (const std::string name = part.string(); !name.empty() && name[0] == '.')
@@ -135,16 +178,95 @@ std::optional<std::string> foreign_output_reason(const Repository& repo, const I
 }
 
 void require_own_or_new_output(const Repository& repo, const Incident& inc, const std::string& path,
-                               const std::string& text) {
-  const auto why = foreign_output_reason(repo, inc, path, text);
+                               const std::string& text, Audience audience) {
+  const auto why = foreign_output_reason(repo, inc, path, text, audience);
   if (!why) return;
-  const std::string own = inc.postmortem.empty() ? postmortem_path(inc.id) : inc.postmortem;
+  const std::string own = audience == Audience::external ? external_postmortem_path(inc.id)
+                          : inc.postmortem.empty()       ? postmortem_path(inc.id)
+                                                         : inc.postmortem;
   throw Error(Errc::usage, "cannot write the postmortem to " + quote(path) + ": " + *why,
               "give a file that does not exist yet, such as docs/" + inc.id +
                   ".md, or the incident's own postmortem (" + own + "), or - for standard output");
 }
 
+// The keys of the template data that name a person, and what is left of
+// them for readers outside.
+bool names_a_person(const std::string& key) {
+  static const char* const keys[] = {"by",   "added_by", "done_by", "collected_by", "person", "previous",
+                                     "name", "handle",   "email",   "team",         "owner"};
+  return std::any_of(std::begin(keys), std::end(keys), [&](const char* k) { return key == k; });
+}
+
+// Every person in `data`, at any depth, is replaced by the role they held:
+// an event's actor by its actor_role (else "Responder"), and any other
+// mention by nothing (an owner by "assigned", a list of targets by none).
+// What events set (roles.commander = "yp") is dropped, and an escalation's
+// text, which lists whom it paged, says only its level.
+void scrub_people(Json& data) {
+  if (data.is_array()) {
+    for (auto& item : data) scrub_people(item);
+    return;
+  }
+  if (!data.is_object()) return;
+  for (auto& [key, value] : data.items()) {
+    if (key == "actor") {
+      const Json role = data.value("actor_role", Json(""));
+      value = role.is_string() && !role.get<std::string>().empty() ? role : Json("Responder");
+    } else if (key == "owner" && value.is_string()) {
+      value = value.get<std::string>().empty() ? "" : "assigned";
+    } else if (names_a_person(key) && value.is_string()) {
+      value = "";
+    } else if (key == "targets") {
+      value = Json::array();
+    } else if (key == "set") {
+      value = Json::object();
+    } else if (key == "unset") {
+      value = Json::array();
+    } else {
+      scrub_people(value);
+    }
+  }
+  if (data.value("type", Json("")) == "escalate" && data.contains("text"))
+    data["text"] = data.contains("level") ? "escalated to level " + data["level"].dump() : "escalated";
+}
+
+// An event that readers outside may see: one pinned as public, or a key
+// event that was not meant for insiders (an internal update is).
+bool publishable(const Json& event) {
+  if (event.value("public", false)) return true;
+  if (event.value("hidden", false) || !event.value("key", false)) return false;
+  return event.value("type", "") != "update" || event.value("audience", "") == "external";
+}
+
+Json publishable_only(const Json& events) {
+  Json out = Json::array();
+  for (const auto& e : events)
+    if (publishable(e)) out.push_back(e);
+  return out;
+}
+
 }  // namespace
+
+bool in_postmortem_timeline(const Event& e, const Incident& inc) {
+  if (inc.is_hidden(e.id)) return false;
+  return inc.is_pinned(e.id) || key_event_types().contains(e.type);
+}
+
+Json external_view(Json data) {
+  data["timeline"] = publishable_only(data["timeline"]);
+  data["timeline_all"] = data["timeline"];
+  data["updates"] = publishable_only(data["updates"]);
+  data["evidence"] = Json::array();
+  data["channels"] = Json::array();
+  // The roles a template may name: each by its title alone.
+  Json roles = Json::object();
+  for (const auto& r : data["roles_list"]) roles[r["role"].get<std::string>()] = r["title"];
+  data["roles"] = roles;
+  scrub_people(data);
+  data["audience"] = "external";
+  data["external"] = true;
+  return data;
+}
 
 std::vector<TemplateInfo> list_templates(const Repository& repo) {
   std::vector<TemplateInfo> out;
@@ -217,8 +339,9 @@ std::string default_template_for(const Incident& inc, const Config& config) {
   return kind && kind->security ? "postmortem-security" : "postmortem";
 }
 
-Json template_data(const IncidentFile& file, const Config& config) {
+Json template_data(const IncidentFile& file, const Config& config, const People& people) {
   const Incident& inc = file.incident();
+  const Cast cast(inc, config, people);
   Json d = incident_to_json(file, config);
   // Every documented field is there, set or not, so that a template can test
   // it and a misspelt name is still an error.
@@ -256,15 +379,24 @@ Json template_data(const IncidentFile& file, const Config& config) {
   std::vector<Event> events;
   for (const auto& e : in_time_order(inc.timeline))
     if (e.type != "postmortem") events.push_back(e);
-  Json timeline = Json::array();
-  for (const auto& e : events) timeline.push_back(event_view(e));
+  // The story: key events and pinned ones, never hidden ones; every event
+  // (flagged key, pinned, public, hidden) for a template that wants them all.
+  Json timeline = Json::array(), timeline_all = Json::array();
+  for (const auto& e : events) {
+    Json view = event_view(e, inc, cast);
+    if (in_postmortem_timeline(e, inc)) timeline.push_back(view);
+    timeline_all.push_back(std::move(view));
+  }
   d["timeline"] = timeline;
+  d["timeline_all"] = timeline_all;
 
   Json roles = Json::array();
   for (const auto& r : inc.roles) {
     const Role* role = config.find_role(r.role);
-    roles.push_back({{"role", r.role}, {"title", role ? role->title : r.role}, {"person", r.person},
-                     {"workstream", r.workstream}});
+    const Person* person = people.find(r.person);
+    roles.push_back({{"role", r.role}, {"title", role ? role->title : r.role}, {"person", cast.name_of(r.person)},
+                     {"workstream", r.workstream}, {"handle", r.person},
+                     {"email", person ? person->email : ""}, {"team", person ? person->team : ""}});
   }
   d["roles_list"] = roles;
 
@@ -273,18 +405,20 @@ Json template_data(const IncidentFile& file, const Config& config) {
     if (e.type == "declare") {
       const auto it = e.set.find("severity");
       if (it != e.set.end())
-        severity_history.push_back({{"time", format_short(e.at)}, {"actor", short_actor(e.by)},
+        severity_history.push_back({{"time", format_short(e.at)}, {"actor", cast.name_of(e.by)},
+                                    {"actor_role", cast.roles_of(e.by)},
                                     {"text", "declared as " + it->second.as_string().str}});
     } else if (e.type == "severity") {
-      severity_history.push_back({{"time", format_short(e.at)}, {"actor", short_actor(e.by)}, {"text", e.text}});
+      severity_history.push_back({{"time", format_short(e.at)}, {"actor", cast.name_of(e.by)},
+                                  {"actor_role", cast.roles_of(e.by)}, {"text", e.text}});
     }
   }
   d["severity_history"] = severity_history;
-  d["escalations"] = events_of(events, "escalate");
-  d["containment"] = events_of(events, "contain");
-  d["eradication"] = events_of(events, "eradicate");
-  d["recovery"] = events_of(events, "recover");
-  d["updates"] = events_of(events, "update");
+  d["escalations"] = events_of(events, "escalate", inc, cast);
+  d["containment"] = events_of(events, "contain", inc, cast);
+  d["eradication"] = events_of(events, "eradicate", inc, cast);
+  d["recovery"] = events_of(events, "recover", inc, cast);
+  d["updates"] = events_of(events, "update", inc, cast);
 
   Json evidence = Json::array();
   for (const auto& e : events) {
@@ -307,6 +441,8 @@ Json template_data(const IncidentFile& file, const Config& config) {
   for (auto& a : d["actions"]) {
     a["done_date"] = a["done_at"].is_string() ? a["done_at"].get<std::string>().substr(0, 10) : "";
     a["link"] = markdown_link(a["link"].is_string() ? a["link"].get<std::string>() : "");
+    if (a["owner"].is_string())
+      if (const Person* owner = people.find(a["owner"].get<std::string>())) a["owner"] = owner->name;
   }
   d["has_actions"] = !inc.actions.empty();
   // The fields irctl update --render sets, here as for an internal update
@@ -385,8 +521,11 @@ std::string render_template(const Template& tmpl, const Json& data) {
   return out;
 }
 
-std::string render_postmortem(const Template& tmpl, const IncidentFile& file, const Config& config) {
-  return without_prose_markers(render_template(tmpl, template_data(file, config)));
+std::string render_postmortem(const Template& tmpl, const IncidentFile& file, const Config& config,
+                              const People& people, Audience audience) {
+  Json data = template_data(file, config, people);
+  if (audience == Audience::external) data = external_view(std::move(data));
+  return without_prose_markers(render_template(tmpl, data));
 }
 
 PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req,
@@ -395,7 +534,8 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
   const Config& config = repo.config();
   const IncidentFile file = load_incident(repo, id);
   const Incident& inc = file.incident();
-  const std::string path = req.output.empty() ? postmortem_path(id) : req.output;
+  const bool external = req.audience == Audience::external;
+  const std::string path = !req.output.empty() ? req.output : external ? external_postmortem_path(id) : postmortem_path(id);
   if (commit && !safe_output_path(path))
     throw Error(Errc::usage, "the output " + quote(path) + " is not a path inside the repository that irctl may write",
                 "give a relative path such as postmortems/" + id + ".md, or - for standard output");
@@ -407,7 +547,7 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
                                        "postmortems/" + id + ".md, or - for standard output");
   const Template tmpl = load_template(repo, req.template_name.empty() ? default_template_for(inc, config)
                                                                       : req.template_name);
-  const std::string rendering = render_postmortem(tmpl, file, config);
+  const std::string rendering = render_postmortem(tmpl, file, config, repo.people(), req.audience);
   // What is committed is merged into (and decides whether anything changed);
   // a preview merges into the work tree's file, uncommitted edits included,
   // but reads nothing through a symbolic link.
@@ -420,7 +560,7 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
   const std::string& text = merged.text;
   PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}, merged.conflicts};
   if (!commit) return result;
-  require_own_or_new_output(repo, inc, path, text);
+  require_own_or_new_output(repo, inc, path, text, req.audience);
   if (!merged.conflicts.empty() && req.favor == MergeFavor::none) {
     repo.require_clean(path);  // an edit not committed yet is the first thing to tell
     throw postmortem_conflicts_error(id, path, merged.conflicts);
@@ -428,18 +568,21 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
   result.event = record_event_with_files(
       repo, id,
       [&](const Incident& current) -> std::optional<Event> {
-        require_own_or_new_output(repo, current, path, text);  // again, as it is now: under the lock
+        require_own_or_new_output(repo, current, path, text, req.audience);  // again, as it is now: under the lock
         // Edits that are not committed are refused even when the rendering
         // matches HEAD: they are neither overwritten nor passed over as "up to date".
         repo.require_clean(path);
-        if (previous && *previous == text && current.postmortem == path) return std::nullopt;
+        // The incident's postmortem is its internal one; the external one
+        // is recorded by its event alone.
+        if (previous && *previous == text && (external || current.postmortem == path)) return std::nullopt;
         Event e;
         e.type = "postmortem";
         e.text = std::string(previous ? "postmortem updated: " : "postmortem written: ") + path;
         e.details["path"] = TomlValue(path);
         e.details["template"] = TomlValue(tmpl.name);
         e.details["rendered"] = TomlValue(git::oid_hex(git::blob_hash(rendering)));
-        if (current.postmortem != path) e.set["postmortem"] = TomlValue(path);
+        if (external) e.details["audience"] = TomlValue("external");
+        if (!external && current.postmortem != path) e.set["postmortem"] = TomlValue(path);
         return e;
       },
       {{path, text}}, rec);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/people.hpp"
 #include "core/operations.hpp"
 #include "core/store/merge_text.hpp"
 
@@ -52,8 +53,26 @@ Template load_template(const Repository& repo, const std::string& name_or_file);
 std::string default_template_for(const Incident& inc, const Config& config);
 
 /// What a template sees: `show --json` plus durations and lists made for
-/// documents (documented in irctl-templates(5)).
-Json template_data(const IncidentFile& file, const Config& config);
+/// documents (documented in irctl-templates(5)); people by the names
+/// `people` gives them.
+Json template_data(const IncidentFile& file, const Config& config, const People& people);
+
+/// Whether the postmortem's `timeline` shows the event: a key event
+/// (key_event_types()) or a pinned one, never a hidden one.
+bool in_postmortem_timeline(const Event& e, const Incident& inc);
+
+/// Who a postmortem is written for.
+enum class Audience {
+  internal,  ///< the team: everything, people by name
+  external,  ///< customers and the public: external_view()
+};
+
+/// template_data for readers outside the organisation: people only by the
+/// roles they held (no names, handles or emails), the timeline and updates
+/// cut to what was meant for them (key events but internal updates, and
+/// events pinned as public), no evidence and no channels. Every template
+/// gets it the same way; `audience` and `external` say which it is.
+Json external_view(Json data);
 
 /// Renders; a template error (unclosed tag or section, a tag naming nothing
 /// in the data) is Error(Errc::data) naming the template, line and tag.
@@ -61,7 +80,10 @@ std::string render_template(const Template& tmpl, const Json& data);
 
 struct PostmortemRequest {
   std::string template_name;  ///< empty: the default for the incident
-  std::string output;         ///< repository path; empty: postmortems/<ID>.md
+  /// repository path; empty: postmortems/<ID>.md, or
+  /// postmortems/<ID>.external.md for the external audience
+  std::string output;
+  Audience audience = Audience::internal;
   /// Which side takes the lines that a committed edit and the new rendering
   /// both changed (--ours, --theirs); none: they are conflicts.
   MergeFavor favor = MergeFavor::none;

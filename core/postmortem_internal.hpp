@@ -41,7 +41,8 @@ std::string without_prose_markers(const std::string& text);
 /// The postmortem of `file` as `tmpl` renders it: the template's data with
 /// the markers defused, rendered, the markers' lines left out. The new
 /// rendering, and the one a merge recovers as its base, come from here.
-std::string render_postmortem(const Template& tmpl, const IncidentFile& file, const Config& config);
+std::string render_postmortem(const Template& tmpl, const IncidentFile& file, const Config& config,
+                              const People& people, Audience audience);
 
 /// The template a "postmortem" event recorded (its details.template) as the
 /// commit `revision` had it: a built-in one from irctl itself, one of the

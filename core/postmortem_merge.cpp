@@ -23,6 +23,7 @@
 
 #include "core/model/config.hpp"
 #include "core/model/ids.hpp"
+#include "core/model/people.hpp"
 #include "core/postmortem_internal.hpp"
 #include "core/store/git.hpp"
 
@@ -44,16 +45,18 @@ const Event* last_postmortem_of(const Incident& inc, const std::string& path) {
 }
 
 // The postmortem of the incident as the commit `revision` had it (its
-// incident file and configuration); nullopt when that cannot be rendered.
-// Any failure only costs the merge its best base.
+// incident file, configuration and people); nullopt when that cannot be
+// rendered. Any failure only costs the merge its best base.
 std::optional<std::string> rendering_at(const Repository& repo, const std::string& revision, const std::string& id,
-                                        const Template& tmpl) {
+                                        const Template& tmpl, Audience audience) {
   try {
     const std::string path = incident_path(id);
     const auto incident = repo.read_at(revision, path);
     const auto config = repo.read_at(revision, kConfigPath);
     if (!incident || !config) return std::nullopt;
-    return render_postmortem(tmpl, IncidentFile::parse(*incident, path), parse_config(*config));
+    const auto people = repo.read_at(revision, kPeoplePath);
+    return render_postmortem(tmpl, IncidentFile::parse(*incident, path), parse_config(*config),
+                             people ? parse_people(*people) : People{}, audience);
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -71,10 +74,12 @@ std::string merge_base(const Repository& repo, const Incident& inc, const Event&
   const std::string before = *commit + "^";
   const auto rendered = detail_text(event, "rendered");
   const auto recorded = detail_text(event, "template");
+  const Audience audience = detail_text(event, "audience") == "external" ? Audience::external : Audience::internal;
   if (rendered && recorded)
     if (const auto tmpl = recorded_template(repo, before, *recorded))
-      if (auto text = rendering_at(repo, before, inc.id, *tmpl); text && blob_id(*text) == *rendered) return *text;
-  return rendering_at(repo, before, inc.id, current).value_or("");
+      if (auto text = rendering_at(repo, before, inc.id, *tmpl, audience); text && blob_id(*text) == *rendered)
+        return *text;
+  return rendering_at(repo, before, inc.id, current, audience).value_or("");
 }
 
 // Whether most lines of `text` end in CRLF (a document edited on Windows).

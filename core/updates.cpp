@@ -8,7 +8,7 @@ namespace irctl {
 std::string render_update(Repository& repo, const std::string& id, const std::string& template_name,
                           const std::string& message, const std::string& audience) {
   const IncidentFile file = load_incident(repo, id);
-  Json data = template_data(file, repo.config());
+  Json data = template_data(file, repo.config(), repo.people());
   data["message"] = trim(message);
   data["audience"] = audience;
   data["external"] = audience == "external";  // customers see no names or internal IDs

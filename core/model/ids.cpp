@@ -61,6 +61,8 @@ std::string incident_path(const std::string& id) { return incident_dir(id) + "/"
 
 std::string postmortem_path(const std::string& id) { return "postmortems/" + id + ".md"; }
 
+std::string external_postmortem_path(const std::string& id) { return "postmortems/" + id + ".external.md"; }
+
 bool is_incident_file(const std::string& path) {
   if (path.rfind("incidents/", 0) != 0 || path.size() < 5 || path.compare(path.size() - 5, 5, ".toml") != 0)
     return false;

@@ -33,6 +33,9 @@ std::string incident_path(const std::string& id);
 
 /// Where an incident's postmortem lives: "postmortems/INC-20261128-K7QXM4.md".
 std::string postmortem_path(const std::string& id);
+/// Where its external version goes by default (irctl postmortem --audience
+/// external): "postmortems/INC-20261128-K7QXM4.external.md".
+std::string external_postmortem_path(const std::string& id);
 
 /// True for an incident's file at its place: incidents/YYYY/MM/ID.toml.
 bool is_incident_file(const std::string& path);

@@ -174,6 +174,30 @@ std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
   return actions;
 }
 
+// Pins and hides, from the timeline in the order things happened: the latest
+// word on each event counts. Pinning a hidden event shows it and hiding a
+// pinned one leaves it out, so an event is never both.
+std::map<std::string, Curation> read_curation(const std::vector<Event>& ordered) {
+  std::map<std::string, Curation> out;
+  for (const auto& e : ordered) {
+    const std::string target = detail_string(e, "event");
+    if (target.empty()) continue;
+    const auto it = out.find(target);
+    if (e.type == "pin") {
+      const auto pub = e.details.find("public");
+      const bool is_public = pub != e.details.end() && pub->second.is_boolean() && pub->second.as_boolean();
+      out[target] = is_public ? Curation::pinned_public : Curation::pinned;
+    } else if (e.type == "hide") {
+      out[target] = Curation::hidden;
+    } else if (e.type == "unpin" && it != out.end() && it->second != Curation::hidden) {
+      out.erase(it);
+    } else if (e.type == "unhide" && it != out.end() && it->second == Curation::hidden) {
+      out.erase(it);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const AllowedValues& event_types() {
@@ -183,7 +207,24 @@ const AllowedValues& event_types() {
                                       {"update", ""},      {"set", ""},         {"task", ""},         {"postmortem", ""},
                                       {"action", ""},      {"action-done", ""}, {"action-reopen", ""}, {"alert", ""},
                                       {"edit", ""},        {"merge", ""},       {"void", ""},
-                                      {"action-edit", ""}};
+                                      {"action-edit", ""}, {"pin", ""},        {"unpin", ""},
+                                      {"hide", ""},        {"unhide", ""}};
+  return types;
+}
+
+const AllowedValues& key_event_types() {
+  static const AllowedValues types = {{"declare", "the incident begins (by hand or from an alert)"},
+                                      {"severity", "how severe it is, as that changed"},
+                                      {"escalate", "who was paged"},
+                                      {"ack", "someone took it on"},
+                                      {"contain", "containment"},
+                                      {"eradicate", "eradication"},
+                                      {"recover", "recovery"},
+                                      {"resolve", "resolved"},
+                                      {"reopen", "reopened"},
+                                      {"close", "closed"},
+                                      {"update", "what stakeholders and customers were told"},
+                                      {"void", "withdrawn"}};
   return types;
 }
 
@@ -221,6 +262,41 @@ std::vector<std::string> Incident::people_in(const std::string& role) const {
   for (const auto& r : roles)
     if (r.role == role) out.push_back(r.person);
   return out;
+}
+
+bool Incident::is_pinned(const std::string& event_id) const {
+  const auto it = curation.find(event_id);
+  return it != curation.end() && it->second != Curation::hidden;
+}
+
+bool Incident::is_public(const std::string& event_id) const {
+  const auto it = curation.find(event_id);
+  return it != curation.end() && it->second == Curation::pinned_public;
+}
+
+bool Incident::is_hidden(const std::string& event_id) const {
+  const auto it = curation.find(event_id);
+  return it != curation.end() && it->second == Curation::hidden;
+}
+
+const Event& resolve_event(const Incident& inc, const std::string& query) {
+  std::string wanted = query;
+  for (auto& c : wanted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::vector<const Event*> found;
+  for (const auto& e : inc.timeline) {
+    if (e.id == query) return e;
+    std::string id = e.id;
+    for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!wanted.empty() && id.rfind(wanted, 0) == 0) found.push_back(&e);
+  }
+  if (found.size() == 1) return *found.front();
+  if (found.empty())
+    throw Error(Errc::not_found, "no event of " + inc.id + " has the id " + quote(query),
+                "the ids are in 'irctl timeline " + inc.id + " --json'");
+  std::string ids;
+  for (const Event* e : found) ids += (ids.empty() ? "" : ", ") + e->id;
+  throw Error(Errc::usage, "the event id " + quote(query) + " is ambiguous on " + inc.id,
+              "it starts " + ids + "; type more of it");
 }
 
 std::vector<Event> in_time_order(std::vector<Event> events) {
@@ -282,6 +358,7 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   if (inc.timeline.empty()) r.fail("the timeline is empty; every incident starts with its declare event");
   const std::vector<Event> ordered = in_time_order(inc.timeline);
   inc.actions = read_actions(ordered);
+  inc.curation = read_curation(ordered);
   // A task is done by its latest "task" event, in the order things happened.
   for (const auto& e : ordered) {
     if (e.type != "task") continue;

@@ -7,6 +7,7 @@
 // person reading the file, or any TOML parser, sees the state without replaying
 // anything; a merge can rebuild them from the united timelines.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,10 @@ constexpr int kSchemaVersion = 1;
 
 /// Every type of timeline event irctl records.
 const AllowedValues& event_types();
+/// The events that tell an incident's story, which a postmortem's timeline
+/// shows (irctl-templates(5)); the others are bookkeeping (task ticks, set,
+/// edit, assign, pin, ...), shown there only when pinned.
+const AllowedValues& key_event_types();
 
 /// The lifecycle, in order: status only moves forward (reopen aside).
 const AllowedValues& statuses();
@@ -90,6 +95,14 @@ struct RoleAssignment {
 std::string person_with_workstream(const std::string& person, const std::string& workstream);
 RoleAssignment split_workstream(const std::string& role, const std::string& entry);
 
+/// How the postmortem treats an event (irctl timeline --pin/--hide), from
+/// the "pin", "unpin", "hide" and "unhide" events in the order things happened.
+enum class Curation {
+  pinned,         ///< shown in the postmortem's timeline, key event or not
+  pinned_public,  ///< the same, and in the external version too
+  hidden,         ///< left out of the postmortem's timeline, key event or not
+};
+
 /// The typed state of an incident, read from its file.
 struct Incident {
   std::string id;
@@ -129,10 +142,15 @@ struct Incident {
   std::vector<Task> tasks;  ///< the playbook's steps; done comes from "task" events
   std::vector<FollowUp> actions;  ///< from "action", "action-done", "action-reopen" and "action-edit" events
   std::vector<Event> timeline;
+  /// The curated events, by event id; an event not here is neither pinned nor hidden.
+  std::map<std::string, Curation> curation;
 
   bool is_void() const { return voided_at.has_value(); }
   /// The people in a role, in file order.
   std::vector<std::string> people_in(const std::string& role) const;
+  bool is_pinned(const std::string& event_id) const;  ///< publicly or not
+  bool is_public(const std::string& event_id) const;
+  bool is_hidden(const std::string& event_id) const;
   /// Every field: a test that compares whole values sees a field that a
   /// copy (the summary cache) dropped.
   bool operator==(const Incident&) const = default;
@@ -199,6 +217,11 @@ void require_on_scale(const IncidentFile& file, const Config& config);
 /// The same for a summary, which keeps no line numbers.
 std::optional<std::string> off_scale_problem(const std::string& path, const std::string& severity,
                                              const Config& config);
+
+/// The event that `query` names: its id, or a unique start of it (as git
+/// takes a commit), in any case. Error(Errc::not_found) when none does,
+/// Error(Errc::usage) naming the candidates when several do.
+const Event& resolve_event(const Incident& inc, const std::string& query);
 
 /// Builds the typed view of a validated document.
 Incident read_incident(const TomlValue& doc, const std::string& path);

@@ -150,6 +150,7 @@ void Repository::use_branch(const std::string& branch) {
   branch_ = branch;
   tip_tree_loaded_ = false;
   config_.reset();
+  people_.reset();
 }
 
 std::string Repository::branch() const {
@@ -217,6 +218,14 @@ const Config& Repository::config() {
     config_ = parse_config(*text, kConfigPath);
   }
   return *config_;
+}
+
+const People& Repository::people() {
+  if (!people_) {
+    const auto text = read(kPeoplePath);
+    people_ = text ? parse_people(*text, kPeoplePath) : People();
+  }
+  return *people_;
 }
 
 std::optional<std::string> Repository::outside_reason(const std::string& path) const {

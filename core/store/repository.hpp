@@ -20,6 +20,7 @@
 
 #include "core/model/actor.hpp"
 #include "core/model/config.hpp"
+#include "core/model/people.hpp"
 #include "core/store/git.hpp"
 #include "core/util/file.hpp"
 #include "core/util/time.hpp"
@@ -140,6 +141,9 @@ class Repository {
 
   /// The configuration, read and validated on first use.
   const Config& config();
+  /// The directory of people (.irctl/people.toml), read and validated on
+  /// first use; empty when the repository has none.
+  const People& people();
 
   /// A file of the work tree; nullopt when it does not exist. Refuses
   /// (Errc::data) a file that symbolic links lead outside the work tree or
@@ -291,6 +295,7 @@ class Repository {
   std::filesystem::path root_;
   std::string branch_;  ///< set in the branch layout only
   std::optional<Config> config_;
+  std::optional<People> people_;
   mutable git::TreePtr tip_tree_;
   mutable bool tip_tree_loaded_ = false;
   mutable std::filesystem::path canonical_root_;     ///< for outside_reason

@@ -333,6 +333,7 @@ IncidentSummary summarize_incident(const IncidentFile& file) {
   // incidents that was 80 MiB of timelines nobody reads.
   std::vector<Event>().swap(s.incident.timeline);
   std::vector<Task>().swap(s.incident.tasks);
+  s.incident.curation.clear();  // about the timeline, which a summary leaves out
   s.path = file.path();
   return s;
 }

@@ -25,8 +25,8 @@ namespace irctl {
 class Repository;
 
 struct IncidentSummary {
-  /// The typed state, but for the timeline and the playbook's tasks, which
-  /// only show needs (they are left empty).
+  /// The typed state, but for the timeline, the playbook's tasks and the
+  /// curation of the timeline, which only show needs (they are left empty).
   Incident incident;
   size_t events = 0;  ///< how many entries the timeline has
   std::string path;

@@ -305,7 +305,8 @@ hint: give the address of a ticket or document, such as https://tickets.example.
     "| 1 | Parentheses ([link](http://wiki.example.com/a%29[click]%28javascript:alert%281%29)) | _nobody yet_ | - | - | open |
 | 2 | Edited by hand | _nobody yet_ | - | - | open |" ]
   # the action events of the timeline, as a template of one's own sees them
-  printf '{{#timeline}}{{#link}}<{{link}}>{{/link}}{{/timeline}}\n' >"$TEST_DIR/links.md.mustache"
+  # (in timeline_all: actions are bookkeeping, which timeline leaves out)
+  printf '{{#timeline_all}}{{#link}}<{{link}}>{{/link}}{{/timeline_all}}\n' >"$TEST_DIR/links.md.mustache"
   run --separate-stderr irctl postmortem "$ID" --template "$TEST_DIR/links.md.mustache" --output -
   assert_status 0
   [ "$output" = "<http://wiki.example.com/a%29[click]%28javascript:alert%281%29>" ]

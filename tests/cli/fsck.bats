@@ -196,6 +196,16 @@ wrong_month_dir() {
   [ "$(j '[p["path"] for p in d["problems"]]')" = "[\".irctl/config.toml\", \"$(incident_path "$id")\"]" ]
 }
 
+@test "an invalid .irctl/people.toml: a problem naming its line, with the fix; the incidents are still checked" {
+  id=$(declare_incident "Checkout API returns 503")
+  printf '[people.yp]\nemail = "yp@example.com"\n' >.irctl/people.toml
+  git add .irctl/people.toml && git commit -qm "people without a name"
+  run_unchanged --separate-stderr irctl --json fsck
+  assert_status 65
+  [ "$(j '[(p["path"], p["message"], p["fix"]) for p in d["problems"]]')" = \
+    '[[".irctl/people.toml", ".irctl/people.toml:1:1: the key '"'name'"' is missing", "fix .irctl/people.toml (see irctl-config(5)), then commit it"]]' ]
+}
+
 @test "fsck changes nothing, even with problems: HEAD, index, work tree and current incident stay as they were" {
   id=$(declare_incident "Checkout API returns 503")
   irctl use "$id" >/dev/null 2>&1

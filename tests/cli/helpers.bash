@@ -300,6 +300,14 @@ assert_no_commit_since() {
   assert_clean_repo
 }
 
+# Usage: as ACTOR AT irctl-args... — irctl, quietly, as ACTOR ("Name <email>")
+# at the time AT: one step of a replayed incident.
+as() {
+  local who=$1 at=$2
+  shift 2
+  irctl -q --as "$who" --at "$at" "$@"
+}
+
 # Usage: field EXPR — evaluates EXPR over the incident file $FILE (d is the
 # table), read by Python's tomllib; last_event KEY-PATH — the same over its
 # newest timeline entry, e.g. last_event "['type']".

@@ -219,6 +219,11 @@ scenario() {
   $r task_list 0 task @
   $r timeline 0 timeline @
   $r timeline 0 timeline @ --type note,contain
+  $r timeline 0 timeline @ --type '!note' --exclude-type task,set
+  note_id=$(irctl --json timeline @ --type note | json_eval 'd["timeline"][0]["id"]')
+  $r event_result 0 timeline @ --pin "${note_id:0:6}" --public
+  $r event_result 0 timeline @ --pin "$note_id" --public                               # already
+  $r event_result 0 timeline @ --hide "$note_id"
   $r show 0 show @
   $r list 0 list
   $r list 0 list --status open --severity SEV2 --service checkout --kind outage --since -1d --format ids

@@ -409,10 +409,10 @@ hint: check the path with 'git remote -v'; correct it with 'git remote set-url o
   assert_status 0
 }
 
-@test "escape sequences in a note are shown escaped in the committed postmortem; --output with a control character is refused" {
+@test "escape sequences in an update are shown escaped in the committed postmortem; --output with a control character is refused" {
   new_repo
   id=$(declare_incident "escapes")
-  run --separate-stderr irctl note "$id" "$(printf 'esc \e]0;TITLE\a \e[31mred')"
+  run --separate-stderr irctl update "$id" "$(printf 'esc \e]0;TITLE\a \e[31mred')"
   assert_status 0
   run --separate-stderr irctl postmortem "$id"
   assert_status 0

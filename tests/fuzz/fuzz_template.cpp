@@ -67,7 +67,7 @@ const irctl::Json& incident_data() {
   static const irctl::Json data = [] {
     const irctl::Config config = irctl::parse_config(irctl::default_config_text());
     const irctl::IncidentFile file = irctl::IncidentFile::parse(kIncident, "incidents/2026/11/INC-20261128-K7Q2XM.toml");
-    return irctl::template_data(file, config);
+    return irctl::template_data(file, config, irctl::People());
   }();
   return data;
 }

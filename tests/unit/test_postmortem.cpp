@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "core/curation.hpp"
 #include "core/error.hpp"
 #include "core/lifecycle.hpp"
 #include "core/model/ids.hpp"
@@ -160,7 +161,11 @@ TEST_SUITE("postmortem") {
 
     const std::string edited = with_went_well(*repo.read(postmortem_path(id)), "Fast rollback.\n");
     repo.commit({{postmortem_path(id), edited}}, "prose", kAlice, at(42).at);
-    add_note(repo, id, "Customer follow-up done", at(45));
+    // A note is no key event: the postmortem's timeline shows it once it is pinned.
+    const EventResult note = add_note(repo, id, "Customer follow-up done", at(45));
+    CHECK(write_postmortem(repo, id, {}, PostmortemMode::preview, at(45)).text.find("Customer follow-up done") ==
+          std::string::npos);
+    curate_event(repo, id, {CurationChange::pin, note.event.id, PinAudience::internal}, at(45));
     const auto again = write_postmortem(repo, id, {}, PostmortemMode::commit, at(46));
     CHECK(again.text.find(kWentWell + "Fast rollback.\n") != std::string::npos);
     CHECK(again.text.find("Customer follow-up done") != std::string::npos);
