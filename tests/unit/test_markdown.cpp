@@ -290,7 +290,7 @@ void check_postmortem(Repository& repo, const std::string& id, const std::string
   const std::string text = write_postmortem(repo, id, {tmpl, ""}, PostmortemMode::preview, at(90)).text;
   const auto blocks = blocks_of(text);
   const IncidentFile file = load_incident(repo, id);
-  const Json data = template_data(file, repo.config());
+  const Json data = template_data(file, repo.config(), repo.people());
 
   auto headings = headings_of(blocks);
   auto plain = headings_of(blocks_of(write_postmortem(repo, plain_id, {tmpl, ""}, PostmortemMode::preview, at(90)).text));

@@ -242,7 +242,7 @@ TEST_SUITE("postmortem") {
     const std::string rendered = git::oid_hex(git::blob_hash(first.text));
     CHECK(first.event.event.details.at("rendered").as_string().str == rendered);
     repo.commit({{pm, with_prose(first.text)}}, "prose", kAlice, at(2).at);
-    add_note(repo, id, "first note", at(3));
+    post_update(repo, id, "first note", "internal", at(3));
     const auto second = write_postmortem(repo, id, {}, PostmortemMode::commit, at(4));
     CHECK(second.text.find(kWentWell + "Fast.\n") != std::string::npos);
     // the document this event committed holds the prose; a rendered id that no
@@ -253,11 +253,11 @@ TEST_SUITE("postmortem") {
     const std::string id2 = second.event.event.details.at("rendered").as_string().str;
     incident.replace(incident.find(id2), id2.size(), std::string(40, '0'));
     repo.commit({{file, incident}}, "another rendering id", kAlice, at(5).at);
-    add_note(repo, id, "second note", at(6));
+    post_update(repo, id, "second note", "internal", at(6));
     const auto third = write_postmortem(repo, id, {}, PostmortemMode::commit, at(7));
     CHECK(third.conflicts.empty());
     CHECK(third.text.find(kWentWell + "Fast.\n") != std::string::npos);
-    CHECK(third.text.find("| note | second note |") != std::string::npos);
+    CHECK(third.text.find("| update | second note |") != std::string::npos);
     CHECK(third.text == with_prose(write_postmortem(repo, id, {"", "docs/fresh.md"}, PostmortemMode::preview, at(8)).text));
   }
 
