@@ -48,13 +48,6 @@ ROOT_CAUSE="A regular expression in a new XSS rule backtracked catastrophically;
 EMAIL="At about 13:42 UTC a global disruption affected most Cloudflare traffic for 27 minutes: a WAF deploy caused a CPU spike and 502 errors. We temporarily disabled WAF capabilities, removed the bug and re-enabled the WAF."
 BLOG="Published the postmortem: Details of the Cloudflare outage on July 2, 2019"
 
-# Usage: as ACTOR AT irctl-args... — one step of the replay.
-as() {
-  local who=$1 at=$2
-  shift 2
-  irctl -q --as "$who" --at "$at" "$@"
-}
-
 # Replays the incident in the current repository; sets ID, and MISSING_DECLARED
 # and MISSING_STAFFED (the "missing" array right after declaring it and once
 # roles and escalation are in place).
