@@ -194,7 +194,7 @@ std::string format_duration(Seconds d) {
   const long long dd = s / 86400, hh = s / 3600 % 24, mm = s / 60 % 60, ss = s % 60;
   char buf[64];
   if (dd > 0)
-    std::snprintf(buf, sizeof buf, "%lldd %lldh", dd, hh);
+    std::snprintf(buf, sizeof buf, "%lldd %lldh %02lldm", dd, hh, mm);
   else if (hh > 0)
     std::snprintf(buf, sizeof buf, "%lldh %02lldm", hh, mm);
   else if (mm > 0)

@@ -12,8 +12,8 @@
 #   23:09 declared                       acknowledge  23:09 -> 23:13     4m 00s
 #   23:13 ack                            contain      23:09 -> 23:19    10m 00s
 #   23:19 contain                        recover      23:09 -> 06:50     7h 41m
-#   06:50 first recover (next day)       resolve      23:09 -> 23:10   1d 0h (86460 s)
-#   23:03 impact ended (next day)        impact       22:52 -> 23:03   1d 0h (87060 s)
+#   06:50 first recover (next day)       resolve      23:09 -> 23:10   1d 0h 01m (86460 s)
+#   23:03 impact ended (next day)        impact       22:52 -> 23:03   1d 0h 11m (87060 s)
 #   23:10 resolved (next day)            (to the first recovery it was 7h 58m, 28680 s)
 
 load helpers
@@ -129,7 +129,7 @@ hint: impact begins and is detected before the incident is declared" ]
   acknowledge  4m 00s
   contain      10m 00s
   recover      7h 41m
-  resolve      1d 0h"
+  resolve      1d 0h 01m"
   run --separate-stderr irctl show "$ID"
   assert_status 0
   [ "$(durations_block "$output")" = "$before_impact
@@ -138,7 +138,7 @@ hint: impact begins and is detected before the incident is declared" ]
   run --separate-stderr irctl show "$ID"
   assert_status 0
   [ "$(durations_block "$output")" = "$before_impact
-  impact       1d 0h" ]
+  impact       1d 0h 11m" ]
   [ "$(grep '^  impact ended' <<<"$output")" = "  impact ended  2018-10-22 23:03 UTC" ]
 }
 
@@ -177,7 +177,7 @@ hint: impact begins and is detected before the incident is declared" ]
   run --separate-stderr irctl postmortem "$ID" --output -
   assert_status 0
   [ "$(grep -F '| Impact ended |' <<<"$output")" = "| Impact ended | 2018-10-22 23:03 UTC |" ]
-  [ "$(grep -F -- '- Impact duration:' <<<"$output")" = "- Impact duration: 1d 0h" ]
+  [ "$(grep -F -- '- Impact duration:' <<<"$output")" = "- Impact duration: 1d 0h 11m" ]
   run --separate-stderr irctl postmortem "$ID" --template postmortem-security --output -
   assert_status 0
   [ "$(grep -F '| Impact ended |' <<<"$output")" = "| Impact ended | 2018-10-22 23:03 UTC |" ]

@@ -314,13 +314,6 @@ as() {
 field() { toml_eval "$FILE" "$1"; }
 last_event() { toml_eval "$FILE" "d['timeline'][-1]$1"; }
 
-# Usage: as ACTOR AT irctl-args... — one step of a replay of a real incident
-# (replay.bats, replay_github.bats): irctl, quiet, as ACTOR at the time AT.
-as() {
-  local who=$1 at=$2
-  shift 2
-  irctl -q --as "$who" --at "$at" "$@"
-}
 
 # Usage: assert_file_has FILE LINE — FILE has LINE as a whole line.
 assert_file_has() {

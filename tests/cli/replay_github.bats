@@ -181,9 +181,13 @@ replay_response() {
 # The resolution, with what issue 15 adds: the resolution text, and the end
 # of the impact at the green status rather than at the first recovery.
 resolve_github() {
-  as "$IC" 2018-10-22T23:03:00Z resolve @ --summary "$SUMMARY" --root-cause "$ROOT_CAUSE" --resolution "$RESOLUTION"
-  as "$IC" 2018-10-22T23:05:00Z set @ --impact "$IMPACT" --impact-ended 2018-10-22T23:03:00Z
+  as "$IC" 2018-10-22T23:03:00Z resolve @ --root-cause "$ROOT_CAUSE" --resolution "$RESOLUTION"
+  as "$IC" 2018-10-22T23:05:00Z set @ --summary "$SUMMARY" --impact "$IMPACT" --impact-ended 2018-10-22T23:03:00Z
 }
+
+# Usage: md_text "Name <email>" — the text as the postmortem's Markdown
+# writes it: '<' as the entity '&lt;'.
+md_text() { printf '%s' "${1//</'&lt;'}"; }
 
 replay_github() {
   replay_response
@@ -381,7 +385,7 @@ cmark_gfm() {
   assert_status 0
   [ "$(json_eval 'd["total"]["impact"]["mean_seconds"]' <<<"$output")" = 87060 ]
   as "$JW" 2018-10-30T09:05:00Z postmortem @
-  assert_file_has "postmortems/$ID.md" "- Impact duration: 24h 11m"
+  assert_file_has "postmortems/$ID.md" "- Impact duration: 1d 0h 11m"
   assert_clean_repo
 }
 
@@ -404,7 +408,7 @@ cmark_gfm() {
   assert_file_has "$PM" "- Technical lead: Database Restore Lead (workstream restore)"
   assert_file_has "$PM" "- Technical lead: Replication Lead (workstream replication)"
   assert_file_has "$PM" "- Technical lead: Webhooks Lead (workstream webhooks-pages)"
-  assert_file_has "$PM" "- Impact duration: 24h 11m"
+  assert_file_has "$PM" "- Impact duration: 1d 0h 11m"
 }
 
 # Needs issue 15: postmortem --format html.
@@ -434,7 +438,7 @@ $WENT_WELL" "$PM"
   assert_file_has "$PM" "$IMPACT_CORRECTED"
   ! grep -qxF -- "$IMPACT" "$PM"
   # the generated part that changed is updated
-  assert_file_has "$PM" "| 2 | Configure Orchestrator not to promote database primaries across regions | $REPL | 2018-11-15 | prevent | done 2018-11-15 |"
+  assert_file_has "$PM" "| 2 | Configure Orchestrator not to promote database primaries across regions | $(md_text "$REPL") | 2018-11-15 | prevent | done 2018-11-15 |"
   assert_clean_repo
 }
 
@@ -443,7 +447,7 @@ $WENT_WELL" "$PM"
   render_postmortem
   sed -i "/^### What went well\$/a\\
 $WENT_WELL" "$PM"
-  row="| 3 | Move to a status page that shows the status of each component | $COMMS | 2018-12-19 | process | open |"
+  row="| 3 | Move to a status page that shows the status of each component | $(md_text "$COMMS") | 2018-12-19 | process | open |"
   assert_file_has "$PM" "$row"
   sed -i "s/^| 3 | Move to a status page that shows the status of each component |/| 3 | Move to githubstatus.com, which shows each component |/" "$PM"
   git commit -qam "postmortem: the status page's name"
@@ -454,10 +458,10 @@ $WENT_WELL" "$PM"
   assert_status 5
   assert_output_contains "Follow-up actions"
   assert_no_commit_since "$head"
-  assert_file_has "$PM" "| 3 | Move to githubstatus.com, which shows each component | $COMMS | 2018-12-19 | process | open |"
+  assert_file_has "$PM" "| 3 | Move to githubstatus.com, which shows each component | $(md_text "$COMMS") | 2018-12-19 | process | open |"
   run --separate-stderr irctl --as "$JW" --at 2018-11-20T10:06:00Z postmortem @ --theirs
   assert_status 0
-  assert_file_has "$PM" "| 3 | Move to a status page that shows the status of each component | $COMMS | 2019-01-31 | process | open |"
+  assert_file_has "$PM" "| 3 | Move to a status page that shows the status of each component | $(md_text "$COMMS") | 2019-01-31 | process | open |"
   assert_file_has "$PM" "$WENT_WELL"
   assert_clean_repo
 }
@@ -483,9 +487,11 @@ $WENT_WELL" "$PM"
   refute_output_contains "${BACKLOG%%$'\n'*}"
   assert_output_contains "${DECISION%%$'\n'*}"
   # its timeline holds in GitHub's Markdown too: the key events but the
-  # internal update, people shown by role (so the Who column is not compared)
+  # internal update, people shown by role (so the Who column is not compared),
+  # an escalation by its level alone (its targets are people)
   printf '%s\n' "$output" >"$TEST_DIR/external.md"
   cmark_gfm "$TEST_DIR/external.md" "$TEST_DIR/external.html"
-  diff -u <(expected_key_events | grep -vF "|update|${PLAN%%$'\n'*}" | cut -d'|' -f1,3-) \
+  diff -u <(expected_key_events | grep -vF "|update|${PLAN%%$'\n'*}" | cut -d'|' -f1,3- |
+    sed 's/^\(.*|escalate|\).*$/\1escalated to level 2/') \
     <(html_section "$TEST_DIR/external.html" Timeline rows | cut -d'|' -f1,3-)
 }

@@ -66,7 +66,9 @@ TEST_SUITE("time") {
     CHECK_THROWS_AS(parse_duration(""), Error);
     CHECK(format_duration(std::chrono::seconds(45)) == "45s");
     CHECK(format_duration(std::chrono::minutes(65)) == "1h 05m");
-    CHECK(format_duration(std::chrono::hours(50)) == "2d 2h");
+    CHECK(format_duration(std::chrono::hours(50)) == "2d 2h 00m");
+    // a day or more keeps its minutes: GitHub's outage of 2018-10-21 lasted 24 h 11 min
+    CHECK(format_duration(std::chrono::seconds(87060)) == "1d 0h 11m");
   }
 
   TEST_CASE("a time in a sentence is to the minute, in UTC, and says so") {
