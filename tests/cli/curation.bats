@@ -109,7 +109,7 @@ EOF
 2026-11-28 14:00  declare                Yuki Park     Replication lag on the primary
 2026-11-28 14:05  note                   Marco Keller  marcok: lag is 40 minutes on db-2, paging Yuki
 2026-11-28 14:06  update [hidden]        Dana Comms    Marco is failing over; ask Yuki Park first
-2026-11-28 14:07  update                 Dana Comms    Checkout is slow; we are on it
+2026-11-28 14:07  update (external)      Dana Comms    Checkout is slow; we are on it
 2026-11-28 14:08  escalate               Yuki Park     to marcok (replication expert)
 2026-11-28 14:20  contain                Marco Keller  Failed over to db-3
 2026-11-28 14:30  recover                Marco Keller  Replicas caught up
