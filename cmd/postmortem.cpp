@@ -90,9 +90,7 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   // IRCTL_ACTOR, git's user.name) is resolved only for a commit.
   const PostmortemResult r = to_stdout ? write_postmortem(repo, id, req, PostmortemMode::preview, Recorder{})
                                        : write_postmortem(repo, id, req, PostmortemMode::commit, ctx.recorder());
-  const std::string path = !req.output.empty()                 ? req.output
-                           : req.audience == Audience::external ? external_postmortem_path(id)
-                                                                : postmortem_path(id);
+  const std::string& path = r.path;
   if (to_stdout) {
     // A preview shows conflicts as git marks them, then fails as the write would.
     if (ctx.json())

@@ -8,6 +8,7 @@
 #include "core/model/ids.hpp"
 #include "core/model/validate.hpp"
 #include "core/util/text.hpp"
+#include "core/util/time.hpp"
 
 namespace irctl {
 namespace {
@@ -159,6 +160,25 @@ EventResult mark_follow_up(Repository& repo, const std::string& id, const std::s
       rec);
 }
 
+namespace {
+
+// The time of an edit of action `action_id`, dated after `at`, that sets the
+// detail `key`: edits apply in time order, so an edit dated before it would
+// be recorded and change nothing.
+std::optional<Timestamp> later_edit_setting(const Incident& inc, const std::string& action_id, const char* key,
+                                            Timestamp at) {
+  std::optional<Timestamp> later;
+  for (const auto& e : inc.timeline) {
+    if (e.type != "action-edit" || e.at <= at || !e.details.count(key)) continue;
+    const auto ref = e.details.find("action");
+    if (ref != e.details.end() && ref->second.is_string() && ref->second.as_string().str == action_id)
+      later = later ? std::max(*later, e.at) : e.at;
+  }
+  return later;
+}
+
+}  // namespace
+
 EventResult edit_follow_up(Repository& repo, const std::string& id, const std::string& which, const FollowUpEdit& edit,
                            const Recorder& rec) {
   const FollowUpEdit change = checked_edit(edit, rec.at);
@@ -173,6 +193,11 @@ EventResult edit_follow_up(Repository& repo, const std::string& id, const std::s
         const auto put = [&](const char* key, const char* name, const std::string& current,
                              const std::optional<std::string>& next) {
           if (!next || *next == current) return;
+          if (const auto later = later_edit_setting(inc, a.id, key, rec.at))
+            throw Error(Errc::refused,
+                        "an edit of action " + std::to_string(a.number) + " dated " + human_time(*later) +
+                            " sets its " + name + " after " + human_time(rec.at) + ": this edit would change nothing",
+                        "give a time after " + human_time(*later) + " with --at, or leave --at out");
           e.details[key] = TomlValue(*next);
           changed.push_back(std::string(name) + " = " + (next->empty() ? "(none)" : *next));
         };

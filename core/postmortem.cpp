@@ -226,8 +226,10 @@ void scrub_people(Json& data) {
       scrub_people(value);
     }
   }
-  if (data.value("type", Json("")) == "escalate" && data.contains("text"))
+  if (data.value("type", Json("")) == "escalate" && data.contains("text")) {
     data["text"] = data.contains("level") ? "escalated to level " + data["level"].dump() : "escalated";
+    if (data.contains("reason")) data["reason"] = "";
+  }
 }
 
 // An event that readers outside may see: one pinned as public, or a key
@@ -245,6 +247,83 @@ Json publishable_only(const Json& events) {
   return out;
 }
 
+// A way a person is written (a name, an email, a handle) and what the
+// external version writes instead: the role they held, else "a responder".
+struct Mention {
+  std::string text;
+  std::string role;
+};
+
+void add_mention(std::vector<Mention>& out, const std::string& text, const std::string& role) {
+  const size_t open = text.find(" <");
+  if (open != std::string::npos && text.back() == '>') {  // "Name <email>": each part
+    add_mention(out, text.substr(0, open), role);
+    add_mention(out, text.substr(open + 2, text.size() - open - 3), role);
+    return;
+  }
+  if (text.empty()) return;
+  const auto known = std::find_if(out.begin(), out.end(), [&](const Mention& m) { return m.text == text; });
+  if (known == out.end()) out.push_back({text, role});
+}
+
+void add_person(std::vector<Mention>& out, const People& people, const std::string& who, const std::string& role) {
+  add_mention(out, who, role);
+  if (const Person* p = people.find(who))
+    for (const std::string* text : {&p->handle, &p->name, &p->email}) add_mention(out, *text, role);
+}
+
+// Everyone the data or the directory names, those who held a role first,
+// the longest text first so that a full name goes before a handle it holds.
+std::vector<Mention> people_mentioned(const Json& data, const People& people) {
+  std::vector<Mention> out;
+  for (const auto& r : data["roles_list"])
+    add_person(out, people, r.value("person", ""), r.value("title", "a responder"));
+  for (const auto& e : data["timeline_all"]) {
+    const std::string role = e.value("actor_role", "");
+    add_person(out, people, e.value("by", ""), role.empty() ? "a responder" : role);
+    if (e.contains("targets") && e["targets"].is_array())
+      for (const auto& target : e["targets"])
+        if (target.is_string()) add_person(out, people, target.get<std::string>(), "a responder");
+  }
+  for (const auto& a : data["actions"]) add_person(out, people, a.value("owner", ""), "a responder");
+  for (const auto& p : people.all()) add_person(out, people, p.handle, "a responder");
+  std::stable_sort(out.begin(), out.end(), [](const Mention& x, const Mention& y) { return x.text.size() > y.text.size(); });
+  return out;
+}
+
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '@'; }
+
+// `text` with every whole-word mention (in any case) of a person replaced.
+std::string without_mentions(std::string text, const std::vector<Mention>& mentions) {
+  for (const auto& m : mentions) {
+    std::string lower = text;
+    std::string needle = m.text;
+    for (auto* s : {&lower, &needle})
+      std::transform(s->begin(), s->end(), s->begin(), [](unsigned char c) { return std::tolower(c); });
+    for (size_t pos = lower.find(needle); pos != std::string::npos; pos = lower.find(needle, pos)) {
+      const size_t end = pos + needle.size();
+      const bool whole = (pos == 0 || !is_word_char(lower[pos - 1])) &&
+                         (end == lower.size() || !is_word_char(lower[end]) ||
+                          (lower[end] == '.' && (end + 1 == lower.size() || !is_word_char(lower[end + 1]))));
+      if (!whole) {
+        pos = end;
+        continue;
+      }
+      text.replace(pos, needle.size(), m.role);
+      lower.replace(pos, needle.size(), m.role);
+      pos += m.role.size();
+    }
+  }
+  return text;
+}
+
+void redact_mentions(Json& data, const std::vector<Mention>& mentions) {
+  if (data.is_string())
+    data = without_mentions(data.get<std::string>(), mentions);
+  else if (data.is_structured())
+    for (auto& item : data) redact_mentions(item, mentions);
+}
+
 }  // namespace
 
 bool in_postmortem_timeline(const Event& e, const Incident& inc) {
@@ -252,7 +331,11 @@ bool in_postmortem_timeline(const Event& e, const Incident& inc) {
   return inc.is_pinned(e.id) || key_event_types().contains(e.type);
 }
 
-Json external_view(Json data) {
+Json external_view(Json data, const People& people) {
+  // Who is named where is read before anything is left out: a person
+  // mentioned in a text (a reason, a pinned assignment) is found by every
+  // way the data and the directory write them.
+  const std::vector<Mention> mentions = people_mentioned(data, people);
   data["timeline"] = publishable_only(data["timeline"]);
   data["timeline_all"] = data["timeline"];
   data["updates"] = publishable_only(data["updates"]);
@@ -263,6 +346,7 @@ Json external_view(Json data) {
   for (const auto& r : data["roles_list"]) roles[r["role"].get<std::string>()] = r["title"];
   data["roles"] = roles;
   scrub_people(data);
+  redact_mentions(data, mentions);
   data["audience"] = "external";
   data["external"] = true;
   return data;
@@ -524,7 +608,7 @@ std::string render_template(const Template& tmpl, const Json& data) {
 std::string render_postmortem(const Template& tmpl, const IncidentFile& file, const Config& config,
                               const People& people, Audience audience) {
   Json data = template_data(file, config, people);
-  if (audience == Audience::external) data = external_view(std::move(data));
+  if (audience == Audience::external) data = external_view(std::move(data), people);
   return without_prose_markers(render_template(tmpl, data));
 }
 
@@ -535,7 +619,12 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
   const IncidentFile file = load_incident(repo, id);
   const Incident& inc = file.incident();
   const bool external = req.audience == Audience::external;
-  const std::string path = !req.output.empty() ? req.output : external ? external_postmortem_path(id) : postmortem_path(id);
+  // Without --output, the document the incident already has (written with
+  // --output FILE before) is the one rendered again: never a fresh one beside it.
+  const std::string path = !req.output.empty() ? req.output
+                           : external           ? external_postmortem_path(id)
+                           : inc.postmortem.empty() ? postmortem_path(id)
+                                                    : inc.postmortem;
   if (commit && !safe_output_path(path))
     throw Error(Errc::usage, "the output " + quote(path) + " is not a path inside the repository that irctl may write",
                 "give a relative path such as postmortems/" + id + ".md, or - for standard output");
@@ -558,7 +647,7 @@ PostmortemResult write_postmortem(Repository& repo, const std::string& id, const
     previous = repo.read(path);
   PostmortemMerge merged = merge_postmortem(repo, inc, path, previous, rendering, tmpl, req.favor);
   const std::string& text = merged.text;
-  PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}, merged.conflicts};
+  PostmortemResult result{text, EventResult{id, Event{}, "", path, false, std::nullopt}, merged.conflicts, path};
   if (!commit) return result;
   require_own_or_new_output(repo, inc, path, text, req.audience);
   if (!merged.conflicts.empty() && req.favor == MergeFavor::none) {

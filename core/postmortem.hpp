@@ -71,8 +71,11 @@ enum class Audience {
 /// roles they held (no names, handles or emails), the timeline and updates
 /// cut to what was meant for them (key events but internal updates, and
 /// events pinned as public), no evidence and no channels. Every template
-/// gets it the same way; `audience` and `external` say which it is.
-Json external_view(Json data);
+/// gets it the same way; `audience` and `external` say which it is. Every
+/// text then loses the people it mentions (a name, email or handle of the
+/// data or of `people`, as a whole word in any case): each becomes the
+/// role they held, else "a responder".
+Json external_view(Json data, const People& people);
 
 /// Renders; a template error (unclosed tag or section, a tag naming nothing
 /// in the data) is Error(Errc::data) naming the template, line and tag.
@@ -98,6 +101,7 @@ struct PostmortemResult {
   std::string text;  ///< with conflicts and MergeFavor::none (a preview), git's conflict markers around each
   EventResult event;
   std::vector<PostmortemConflict> conflicts;  ///< decided by the favoured side, or marked in the text
+  std::string path;  ///< the document's path in the repository
 };
 /// What write_postmortem does with the text it renders.
 enum class PostmortemMode {

@@ -395,6 +395,22 @@ $ID 1 - - - open one" ]
   assert_no_commit_since "$before"
 }
 
+@test "edit dated before a later edit of the same field is refused (exit 4): it would change nothing" {
+  irctl -q --at -2h action add "$ID" "Add a canary stage" --owner bob --due 2099-01-01
+  irctl -q action edit "$ID" 1 --no-due
+  run_unchanged --separate-stderr irctl --at -1h action edit "$ID" 1 --due 2099-02-01
+  assert_status 4
+  assert_text_error
+  [[ "$stderr" == "irctl: error: an edit of action 1 dated "*" sets its due after "*": this edit would change nothing"* ]]
+  [[ "$stderr" == *"hint: give a time after "*" with --at, or leave --at out" ]]
+  # a field the later edit left alone may still be edited then
+  run --separate-stderr irctl --at -1h action edit "$ID" 1 --owner carol
+  assert_status 0
+  run --separate-stderr irctl action list "$ID" --json
+  assert_status 0
+  [ "$(json_eval '[[a["owner"], a["due"]] for a in d["actions"]]' <<<"$output")" = '[["carol", null]]' ]
+}
+
 @test "edit: bad values exit 2, an unknown action 3 with the numbers there are; nothing changes" {
   run_unchanged --separate-stderr irctl action edit "$ID" 1 --owner carol
   assert_status 3

@@ -254,6 +254,28 @@ EOF
   assert_output_contains "lag is 40 minutes"
 }
 
+@test "postmortem --audience external: a person named in a reason, a pinned assignment or an action's text is written as their role" {
+  replay
+  people_toml
+  as "$MARCO" 2026-11-28T15:03:00Z reopen "$ID" --reason "Marco K. says marcok saw it again; ask yp@example.com"
+  as "$YUKI" 2026-11-28T14:22:00Z timeline "$ID" --pin "$(event_id assign "tech-lead [replication]: marcok")" --public
+  as "$YUKI" 2026-11-28T15:02:00Z action add "$ID" "Pair danac with MARCOK on the runbook" --owner marcok
+  run --separate-stderr irctl postmortem "$ID" --audience external --output -
+  assert_status 0
+  printf '%s\n' "$output" >"$TEST_DIR/external.md"
+  for secret in "Yuki" "yukip" "yp@example.com" "Marco" "marcok" "danac" "Dana"; do
+    if grep -qiwF -- "$secret" "$TEST_DIR/external.md"; then
+      echo "the external postmortem has '$secret':" >&2
+      grep -niwF -- "$secret" "$TEST_DIR/external.md" >&2
+      return 1
+    fi
+  done
+  assert_file_has "$TEST_DIR/external.md" \
+    "| 2026-11-28 15:03 | Technical lead | reopen | Technical lead says Technical lead saw it again; ask Incident commander |"
+  assert_file_has "$TEST_DIR/external.md" "| 2026-11-28 14:01 | Incident commander | assign | tech-lead \\[replication\\]: Technical lead |"
+  [ "$(grep -c 'Pair External communications manager with Technical lead on the runbook' "$TEST_DIR/external.md")" -eq 1 ]
+}
+
 @test "postmortem --audience external commits postmortems/ID.external.md, never over the internal one" {
   replay
   irctl -q postmortem "$ID"

@@ -429,6 +429,20 @@ EOF
   git cat-file -e HEAD:docs/postmortems/checkout.md
   [ ! -e "$PM" ]
   [ "$(toml_eval "$FILE" 'd["postmortem"]')" = "docs/postmortems/checkout.md" ]
+  # without --output, it is that document that is rendered again, edits kept:
+  # never a fresh one at the default path
+  sed -i 's/^_Write here._$/Hand-written./' docs/postmortems/checkout.md
+  git commit -q -am "postmortem prose"
+  as "$IC" 2024-11-20T17:00:00Z close "$ID"
+  before=$(git rev-parse HEAD)
+  run --separate-stderr irctl postmortem "$ID"
+  assert_status 0
+  assert_one_commit_since "$before"
+  [ "$(git log -1 --format=%s)" = "postmortem $ID: postmortem updated: docs/postmortems/checkout.md" ]
+  [ "$(grep -c '^Hand-written.$' docs/postmortems/checkout.md)" -eq 3 ]
+  assert_file_has docs/postmortems/checkout.md "| Status | closed |"
+  [ ! -e "$PM" ]
+  [ "$(toml_eval "$FILE" 'd["postmortem"]')" = "docs/postmortems/checkout.md" ]
 }
 
 # --- templates --------------------------------------------------------------------

@@ -186,7 +186,8 @@ TEST_SUITE("curation") {
         kStory + event("PIN000000001", 10, "pin", "pinned", "event = \"NOTE00000001\"\n") +
         event("PIN000000002", 11, "pin", "pinned as public", "event = \"NOTE00000002\"\npublic = true\n");
     const Json data =
-        external_view(template_data(incident(story), parse_config(default_config_text()), parse_people(kPeople)));
+        external_view(template_data(incident(story), parse_config(default_config_text()), parse_people(kPeople)),
+                      parse_people(kPeople));
     CHECK(ids_of(data["timeline"]) ==
           std::vector<std::string>{"DECLARE00001", "UPDATE000002", "ESCALATE0001", "CONTAIN00001", "NOTE00000002"});
     CHECK(data["timeline_all"] == data["timeline"]);
