@@ -147,7 +147,19 @@ void register_timeline(CLI::App& app, Context& ctx) {
                "  irctl timeline @ --pin 7KQ4M2 --public    # in the postmortem, the external one too\n"
                "  irctl timeline @ --hide 9TZA3             # left out of the postmortem\n"
                "  irctl timeline @ --json | jq -r '.timeline[] | \"\\(.at) \\(.text)\"'");
-  cmd->callback([o, &ctx] { run_timeline(*o, ctx); });
+  auto* self = cmd;
+  cmd->callback([o, self, &ctx] {
+    // An empty EVENT ("--pin ''", a script's unset variable) names nothing:
+    // refused, not taken for no option at all.
+    const std::pair<const char*, const std::string*> events[] = {
+        {"--pin", &o->pin}, {"--unpin", &o->unpin}, {"--hide", &o->hide}, {"--unhide", &o->unhide}};
+    for (const auto& [name, event] : events)
+      if (self->count(name) && event->empty())
+        throw Error(Errc::usage, std::string(name) + " needs an event's id",
+                    "irctl timeline " + (o->id.empty() ? std::string("ID") : o->id) +
+                        " --json lists the events with their ids");
+    run_timeline(*o, ctx);
+  });
 }
 
 }  // namespace irctl::cli

@@ -121,6 +121,12 @@ EOF
 
 @test "timeline curation: an unknown event exits 3, bad combinations exit 2; nothing changes" {
   replay
+  for option in --pin --unpin --hide --unhide; do
+    run_unchanged --separate-stderr irctl timeline "$ID" "$option" ""
+    assert_status 2
+    [ "$stderr" = "irctl: error: $option needs an event's id
+hint: irctl timeline $ID --json lists the events with their ids" ]
+  done
   note=$(event_id note "The failover runbook step 4 was wrong")
   run_unchanged --separate-stderr irctl timeline "$ID" --pin ZZZZZZ
   assert_status 3
