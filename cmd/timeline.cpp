@@ -110,7 +110,12 @@ void run_timeline(const TimelineOptions& o, Context& ctx) {
   if (ctx.json()) {
     Json list = Json::array();
     for (const auto& e : events) list.push_back(event_to_json(e));
-    ctx.print_json({{"id", id}, {"timeline", list}});
+    // What the postmortem makes of the events, as the text marks it: the
+    // pin and hide events say it too, but only replayed in order.
+    Json curated = Json::object();
+    for (const auto& [event, how] : file.incident().curation)
+      curated[event] = how == Curation::hidden ? "hidden" : how == Curation::pinned_public ? "pinned-public" : "pinned";
+    ctx.print_json({{"id", id}, {"timeline", list}, {"curation", curated}});
     return;
   }
   ctx.page_output();

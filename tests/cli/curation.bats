@@ -103,6 +103,11 @@ EOF
   [ "$(toml_eval "$FILE" '[d["timeline"][-1][k] for k in ("type", "text", "event")]')" = \
     '["unhide", "shown again '"$ct"' (contain)", "'"$ct"'"]' ]
   as "$YUKI" 2026-11-28T15:05:00Z timeline "$ID" --hide "$up"
+  # --json says the same, by event id, for every curated event
+  run --separate-stderr irctl timeline "$ID" --json --type declare
+  assert_status 0
+  [ "$(json_eval '[sorted(d["curation"].items()), [e["type"] for e in d["timeline"]]]' <<<"$output")" = \
+    "$(py -S -c 'import json, sys; print(json.dumps([sorted({sys.argv[1]: "pinned-public", sys.argv[2]: "hidden"}.items()), ["declare"]]))' "$n2" "$up")" ]
   run --separate-stderr irctl timeline "$ID" --exclude-type pin,unpin,hide,unhide,assign
   assert_status 0
   [ "$output" = "$(cat <<EOF
