@@ -525,8 +525,9 @@ Json template_data(const IncidentFile& file, const Config& config, const People&
   for (auto& a : d["actions"]) {
     a["done_date"] = a["done_at"].is_string() ? a["done_at"].get<std::string>().substr(0, 10) : "";
     a["link"] = markdown_link(a["link"].is_string() ? a["link"].get<std::string>() : "");
-    if (a["owner"].is_string())
-      if (const Person* owner = people.find(a["owner"].get<std::string>())) a["owner"] = owner->name;
+    // An owner reads as the actors do: the directory's name, else the name
+    // without its "<email>".
+    if (a["owner"].is_string()) a["owner"] = people.name_of(a["owner"].get<std::string>());
   }
   d["has_actions"] = !inc.actions.empty();
   // The fields irctl update --render sets, here as for an internal update

@@ -185,9 +185,8 @@ resolve_github() {
   as "$IC" 2018-10-22T23:05:00Z set @ --summary "$SUMMARY" --impact "$IMPACT" --impact-ended 2018-10-22T23:03:00Z
 }
 
-# Usage: md_text "Name <email>" — the text as the postmortem's Markdown
-# writes it: '<' as the entity '&lt;'.
-md_text() { printf '%s' "${1//</'&lt;'}"; }
+# Usage: name_of "Name <email>" — a person as the postmortem names them.
+name_of() { printf '%s' "${1%% <*}"; }
 
 replay_github() {
   replay_response
@@ -438,7 +437,7 @@ $WENT_WELL" "$PM"
   assert_file_has "$PM" "$IMPACT_CORRECTED"
   ! grep -qxF -- "$IMPACT" "$PM"
   # the generated part that changed is updated
-  assert_file_has "$PM" "| 2 | Configure Orchestrator not to promote database primaries across regions | $(md_text "$REPL") | 2018-11-15 | prevent | done 2018-11-15 |"
+  assert_file_has "$PM" "| 2 | Configure Orchestrator not to promote database primaries across regions | $(name_of "$REPL") | 2018-11-15 | prevent | done 2018-11-15 |"
   assert_clean_repo
 }
 
@@ -447,7 +446,7 @@ $WENT_WELL" "$PM"
   render_postmortem
   sed -i "/^### What went well\$/a\\
 $WENT_WELL" "$PM"
-  row="| 3 | Move to a status page that shows the status of each component | $(md_text "$COMMS") | 2018-12-19 | process | open |"
+  row="| 3 | Move to a status page that shows the status of each component | $(name_of "$COMMS") | 2018-12-19 | process | open |"
   assert_file_has "$PM" "$row"
   sed -i "s/^| 3 | Move to a status page that shows the status of each component |/| 3 | Move to githubstatus.com, which shows each component |/" "$PM"
   git commit -qam "postmortem: the status page's name"
@@ -458,10 +457,10 @@ $WENT_WELL" "$PM"
   assert_status 5
   assert_output_contains "Follow-up actions"
   assert_no_commit_since "$head"
-  assert_file_has "$PM" "| 3 | Move to githubstatus.com, which shows each component | $(md_text "$COMMS") | 2018-12-19 | process | open |"
+  assert_file_has "$PM" "| 3 | Move to githubstatus.com, which shows each component | $(name_of "$COMMS") | 2018-12-19 | process | open |"
   run --separate-stderr irctl --as "$JW" --at 2018-11-20T10:06:00Z postmortem @ --theirs
   assert_status 0
-  assert_file_has "$PM" "| 3 | Move to a status page that shows the status of each component | $(md_text "$COMMS") | 2019-01-31 | process | open |"
+  assert_file_has "$PM" "| 3 | Move to a status page that shows the status of each component | $(name_of "$COMMS") | 2019-01-31 | process | open |"
   assert_file_has "$PM" "$WENT_WELL"
   assert_clean_repo
 }
