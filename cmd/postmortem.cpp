@@ -21,13 +21,6 @@ struct PostmortemOptions {
   bool theirs = false;
 };
 
-const AllowedValues& postmortem_formats() {
-  static const AllowedValues formats = {
-      {"markdown", "the Markdown document, committed (default)"},
-      {"html", "a standalone HTML page of the document, printed on standard output; nothing is written"}};
-  return formats;
-}
-
 // The HTML page is a view of the Markdown document, which stays the one
 // that people edit and irctl keeps up to date: it is printed, never
 // committed, so that no copy in the repository can fall behind the document.
@@ -36,6 +29,9 @@ void print_html_page(const PostmortemOptions& o, Context& ctx, const std::string
     throw Error(Errc::usage, "--format html prints the page on standard output and writes no file",
                 "irctl postmortem " + o.id + " --format html > " + id + ".html");
   const PostmortemResult r = write_postmortem(ctx.repo(), id, req, PostmortemMode::preview, Recorder{});
+  // A page with git's conflict markers in it is no page to share: the
+  // conflict is told as the write would tell it, and nothing is printed.
+  if (!r.conflicts.empty() && req.favor == MergeFavor::none) throw postmortem_conflicts_error(id, r.path, r.conflicts);
   const std::string page = markdown_to_html_page(r.text, "Postmortem " + id);
   if (ctx.json())
     ctx.print_json({{"id", id}, {"text", page}});
@@ -79,13 +75,13 @@ void run_postmortem(const PostmortemOptions& o, Context& ctx) {
   // A template given as a file is read as the user typed it; a name is looked up.
   req.template_name = is_template_file(o.template_name) ? ctx.user_path(o.template_name) : o.template_name;
   req.audience = o.audience == "external" ? Audience::external : Audience::internal;
+  req.favor = o.theirs ? MergeFavor::theirs : o.ours ? MergeFavor::ours : MergeFavor::none;
   if (o.format == "html") {
     print_html_page(o, ctx, id, req);
     return;
   }
   const bool to_stdout = o.output == "-";
   req.output = to_stdout ? "" : o.output;
-  req.favor = o.theirs ? MergeFavor::theirs : o.ours ? MergeFavor::ours : MergeFavor::none;
   // A preview writes nothing, so it needs no identity: the actor (--as,
   // IRCTL_ACTOR, git's user.name) is resolved only for a commit.
   const PostmortemResult r = to_stdout ? write_postmortem(repo, id, req, PostmortemMode::preview, Recorder{})

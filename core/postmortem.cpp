@@ -613,6 +613,13 @@ std::string render_postmortem(const Template& tmpl, const IncidentFile& file, co
   return without_prose_markers(render_template(tmpl, data));
 }
 
+const AllowedValues& postmortem_formats() {
+  static const AllowedValues formats = {
+      {"markdown", "the Markdown document, committed (default)"},
+      {"html", "a standalone HTML page of the document, printed on standard output; nothing is written"}};
+  return formats;
+}
+
 PostmortemResult write_postmortem(Repository& repo, const std::string& id, const PostmortemRequest& req,
                                   PostmortemMode mode, const Recorder& rec) {
   const bool commit = mode == PostmortemMode::commit;

@@ -103,6 +103,10 @@ struct PostmortemResult {
   std::vector<PostmortemConflict> conflicts;  ///< decided by the favoured side, or marked in the text
   std::string path;  ///< the document's path in the repository
 };
+/// What irctl postmortem --format renders: the Markdown document, or a
+/// standalone HTML page of it.
+const AllowedValues& postmortem_formats();
+
 /// What write_postmortem does with the text it renders.
 enum class PostmortemMode {
   preview,  ///< only render it (irctl postmortem --output -): nothing is written

@@ -877,6 +877,16 @@ hint: take the new rendering there with 'irctl postmortem $ID --theirs', keep th
   [[ "$stderr" == "irctl: error: the new rendering and an edit of $PM change the same lines: "* ]]
   run_unchanged --separate-stderr irctl postmortem "$ID" --ours --theirs
   assert_status 2
+  # the HTML page is not printed with git's markers in it: the same refusal,
+  # and nothing on standard output; --theirs or --ours decide for it too
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format html
+  assert_status 5
+  [ -z "$output" ]
+  [[ "$stderr" == "irctl: error: the new rendering and an edit of $PM change the same lines: "* ]]
+  run_unchanged --separate-stderr irctl postmortem "$ID" --format html --theirs
+  assert_status 0
+  [[ "$output" == *"<td>closed</td>"* ]]
+  [[ "$output" != *"&lt;&lt;&lt;&lt;&lt;&lt;&lt;"* && "$output" != *"<<<<<<<"* ]]
   # --ours keeps the edit there, --theirs takes the new rendering; the rest merges either way
   before=$(git rev-parse HEAD)
   run --separate-stderr irctl postmortem "$ID" --ours
