@@ -5,20 +5,6 @@
 namespace irctl {
 namespace {
 
-std::optional<Curation> state_after(CurationChange change, PinAudience audience, std::optional<Curation> now) {
-  switch (change) {
-    case CurationChange::pin:
-      return audience == PinAudience::external ? Curation::pinned_public : Curation::pinned;
-    case CurationChange::hide:
-      return Curation::hidden;
-    case CurationChange::unpin:
-      return now == Curation::hidden ? now : std::nullopt;
-    case CurationChange::unhide:
-      return now == Curation::hidden ? std::nullopt : now;
-  }
-  return now;
-}
-
 std::string past_tense(CurationChange change, PinAudience audience) {
   switch (change) {
     case CurationChange::pin:
@@ -59,13 +45,14 @@ EventResult curate_event(Repository& repo, const std::string& id, const Curation
         const auto found = inc.curation.find(target.id);
         const std::optional<Curation> now =
             found == inc.curation.end() ? std::nullopt : std::optional<Curation>(found->second);
-        if (state_after(req.change, req.audience, now) == now) return std::nullopt;
         Event e;
         e.type = curation_event_type(req.change);
         e.text = past_tense(req.change, req.audience) + " " + target.id + " (" + target.type + ")";
         e.details["event"] = TomlValue(target.id);
         if (req.change == CurationChange::pin && req.audience == PinAudience::external)
           e.details["public"] = TomlValue(true);
+        // The rule the incident's fold applies decides whether this changes anything.
+        if (curation_after(e, now) == now) return std::nullopt;
         return e;
       },
       rec);

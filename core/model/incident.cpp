@@ -174,26 +174,37 @@ std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
   return actions;
 }
 
+}  // namespace
+
+// Pinning a hidden event shows it and hiding a pinned one leaves it out, so
+// an event is never both; unpin undoes only a pin, unhide only a hide.
+std::optional<Curation> curation_after(const Event& e, std::optional<Curation> now) {
+  if (e.type == "pin") {
+    const auto pub = e.details.find("public");
+    const bool is_public = pub != e.details.end() && pub->second.is_boolean() && pub->second.as_boolean();
+    return is_public ? Curation::pinned_public : Curation::pinned;
+  }
+  if (e.type == "hide") return Curation::hidden;
+  if (e.type == "unpin") return now == Curation::hidden ? now : std::nullopt;
+  if (e.type == "unhide") return now == Curation::hidden ? std::nullopt : now;
+  return now;
+}
+
+namespace {
+
 // Pins and hides, from the timeline in the order things happened: the latest
-// word on each event counts. Pinning a hidden event shows it and hiding a
-// pinned one leaves it out, so an event is never both.
+// word on each event counts (curation_after).
 std::map<std::string, Curation> read_curation(const std::vector<Event>& ordered) {
   std::map<std::string, Curation> out;
   for (const auto& e : ordered) {
     const std::string target = detail_string(e, "event");
     if (target.empty()) continue;
     const auto it = out.find(target);
-    if (e.type == "pin") {
-      const auto pub = e.details.find("public");
-      const bool is_public = pub != e.details.end() && pub->second.is_boolean() && pub->second.as_boolean();
-      out[target] = is_public ? Curation::pinned_public : Curation::pinned;
-    } else if (e.type == "hide") {
-      out[target] = Curation::hidden;
-    } else if (e.type == "unpin" && it != out.end() && it->second != Curation::hidden) {
+    const auto next = curation_after(e, it == out.end() ? std::nullopt : std::optional<Curation>(it->second));
+    if (next)
+      out[target] = *next;
+    else if (it != out.end())
       out.erase(it);
-    } else if (e.type == "unhide" && it != out.end() && it->second == Curation::hidden) {
-      out.erase(it);
-    }
   }
   return out;
 }

@@ -102,6 +102,10 @@ enum class Curation {
   pinned_public,  ///< the same, and in the external version too
   hidden,         ///< left out of the postmortem's timeline, key event or not
 };
+/// What a "pin", "unpin", "hide" or "unhide" event makes of its target's
+/// curation (`now`; nullopt: neither pinned nor hidden); any other event
+/// leaves it. The one rule both the fold and the command that records use.
+std::optional<Curation> curation_after(const Event& e, std::optional<Curation> now);
 
 /// The typed state of an incident, read from its file.
 struct Incident {
