@@ -17,15 +17,22 @@ struct ListOptions {
 // written one incident at a time from the cached documents: parsing and
 // printing 10,000 of them as one Json would take seconds and hundreds of MiB.
 void print_json_list(const ListResult& r, const Config& config, const std::string& today, std::ostream& out) {
-  out << "{\n  \"incidents\": [";
+  std::string text = "{\n  \"incidents\": [";
   for (size_t i = 0; i < r.incidents.size(); ++i) {
     const IncidentSummary& s = r.incidents[i];
     Json more = derived_json(s.incident, config, today);
     more["events"] = s.events;
-    out << (i ? ",\n    " : "\n    ") << indented(with_members(s.document, more), 4);
+    text += i ? ",\n    " : "\n    ";
+    append_with_members(text, s.document, more, 4);
+    if (text.size() > 64 * 1024) {  // written in pieces: 10,000 incidents make 20 MiB
+      out << text;
+      text.clear();
+    }
   }
-  out << (r.incidents.empty() ? "],\n" : "\n  ],\n");
-  out << "  \"problems\": " << indented(problems_json(r.problems).dump(2), 2) << "\n}\n";
+  text += r.incidents.empty() ? "],\n" : "\n  ],\n";
+  text += "  \"problems\": ";
+  append_indented(text, problems_json(r.problems).dump(2), 2);
+  out << text << "\n}\n";
 }
 
 const AllowedValues& list_formats() {

@@ -26,24 +26,28 @@ size_t display_width(const std::string& s) {
 
 }  // namespace
 
-std::string indented(std::string_view pretty, size_t spaces) {
+void append_indented(std::string& out, std::string_view pretty, size_t spaces) {
   // dump() escapes newlines inside strings, so every raw newline ends a line.
-  std::string out;
-  out.reserve(pretty.size() + pretty.size() / 16);
   for (size_t start = 0;;) {
     const size_t nl = pretty.find('\n', start);
-    out.append(pretty.substr(start, nl == std::string_view::npos ? nl : nl + 1 - start));
-    if (nl == std::string_view::npos) return out;
-    out.append(spaces, ' ');
+    if (nl == std::string_view::npos) {
+      out.append(pretty.substr(start));
+      return;
+    }
+    out.append(pretty.substr(start, nl + 1 - start)).append(spaces, ' ');
     start = nl + 1;
   }
 }
 
-std::string with_members(std::string_view object, const Json& more) {
-  // dump(2) ends an object with members in "\n}".
-  std::string out(object.substr(0, object.rfind('\n')));
-  for (const auto& [key, value] : more.items()) out += ",\n  " + Json(key).dump() + ": " + indented(value.dump(2), 2);
-  return out + "\n}";
+void append_with_members(std::string& out, std::string_view object, const Json& more, size_t spaces) {
+  // dump(2) writes an object with members as "{\n" MEMBERS "\n}", each
+  // member at the same depth: the two objects' members, one after the other.
+  const auto members = [](std::string_view dumped) { return dumped.substr(2, dumped.size() - 4); };
+  const std::string extra = more.dump(2);
+  append_indented(out, object.substr(0, object.size() - 2), spaces);
+  out.append(",\n").append(spaces, ' ');
+  append_indented(out, members(extra), spaces);
+  out.append("\n").append(spaces, ' ').append("}");
 }
 
 std::string painted(const std::string& s, const char* sgr) { return std::string("\033[") + sgr + "m" + s + "\033[0m"; }

@@ -37,10 +37,10 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows);
 /// JSON text as Json::dump(2) writes it, put together without parsing it
 /// again (list --json writes thousands of cached documents this way):
 /// `pretty` placed `spaces` deeper (every line after the first indented).
-std::string indented(std::string_view pretty, size_t spaces);
-/// `object`, dump(2) of an object with at least one member, followed by the
-/// members of `more`: what dump(2) writes for the two merged.
-std::string with_members(std::string_view object, const Json& more);
+void append_indented(std::string& out, std::string_view pretty, size_t spaces);
+/// `object` and `more`, both dump(2) of an object with at least one member:
+/// what dump(2) writes for the two merged, `spaces` deeper.
+void append_with_members(std::string& out, std::string_view object, const Json& more, size_t spaces);
 
 /// "Alice Example" from "Alice Example <alice@example.com>".
 std::string short_name(const std::string& actor);

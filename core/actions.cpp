@@ -243,12 +243,21 @@ FollowUpList list_follow_ups(Repository& repo, const FollowUpFilter& filter) {
 }
 
 Json follow_up_to_json(const FollowUp& a, const std::string& today) {
-  Json j = {{"number", a.number}, {"id", a.id},          {"text", a.text},
-            {"owner", a.owner},   {"due", a.due.empty() ? Json(nullptr) : Json(a.due)},
-            {"type", a.type},     {"link", a.link},      {"status", a.done ? "done" : "open"},
-            {"added_at", format_rfc3339(a.added_at)},   {"added_by", a.added_by},
-            {"done_at", a.done_at ? Json(format_rfc3339(*a.done_at)) : Json(nullptr)},
-            {"done_by", a.done_by}};
+  // Member by member rather than from an initializer list, which copies every
+  // value twice: list --json writes one of these per action of every incident.
+  Json j = Json::object();
+  j["number"] = a.number;
+  j["id"] = a.id;
+  j["text"] = a.text;
+  j["owner"] = a.owner;
+  j["due"] = a.due.empty() ? Json(nullptr) : Json(a.due);
+  j["type"] = a.type;
+  j["link"] = a.link;
+  j["status"] = a.done ? "done" : "open";
+  j["added_at"] = format_rfc3339(a.added_at);
+  j["added_by"] = a.added_by;
+  j["done_at"] = a.done_at ? Json(format_rfc3339(*a.done_at)) : Json(nullptr);
+  j["done_by"] = a.done_by;
   if (!today.empty()) j["overdue"] = a.overdue(today);
   return j;
 }

@@ -101,7 +101,11 @@ Json derived_json(const Incident& inc, const Config& config, const std::string& 
   Json durations = Json::object();  // a stage not reached has no key
   for (const auto& [name, key, value] : named_durations(durations_of(inc)))
     if (value) durations[name] = value->count();
-  return {{"missing", missing}, {"actions", actions}, {"durations", durations}};
+  Json derived = Json::object();  // moved in: an initializer list would copy each part twice
+  derived["missing"] = std::move(missing);
+  derived["actions"] = std::move(actions);
+  derived["durations"] = std::move(durations);
+  return derived;
 }
 
 Json incident_to_json(const IncidentFile& file, const Config& config, const std::string& today) {

@@ -293,11 +293,16 @@ TEST_SUITE("summaries") {
     const Json more = {{"missing", Json::array({{{"role", "commander"}}})}, {"actions", Json::array()}, {"events", 3}};
     Json whole = doc;
     for (const auto& [k, v] : more.items()) whole[k] = v;
-    CHECK(cli::with_members(doc.dump(2), more) == whole.dump(2));
+    std::string merged;
+    cli::append_with_members(merged, doc.dump(2), more, 0);
+    CHECK(merged == whole.dump(2));
     const Json outer = {{"incidents", Json::array({whole, whole})}};
-    CHECK("{\n  \"incidents\": [\n    " + cli::indented(whole.dump(2), 4) + ",\n    " + cli::indented(whole.dump(2), 4) +
-              "\n  ]\n}" ==
-          outer.dump(2));
+    std::string list = "{\n  \"incidents\": [\n    ";
+    cli::append_with_members(list, doc.dump(2), more, 4);
+    list += ",\n    ";
+    cli::append_indented(list, whole.dump(2), 4);
+    list += "\n  ]\n}";
+    CHECK(list == outer.dump(2));
   }
 }
 
