@@ -2,7 +2,6 @@
 
 #include "core/error.hpp"
 
-#include <dlfcn.h>
 #include <sys/stat.h>
 #include <openssl/evp.h>
 
@@ -18,21 +17,15 @@ namespace {
 // bundle in git_libgit2_init(): about 55 million instructions and 4-5 ms,
 // two thirds of what a `show` costs, for certificates that only a sync over
 // https needs. So while libgit2 initialises, the mbedTLS function it calls
-// for that (defined below: the executable's symbols come first in the
-// dynamic linker's search) only notes the bundle's path, and
-// load_tls_certificates() has libgit2 read it before sync connects. Where
-// libgit2 uses another TLS library, or mbedTLS linked in statically, nothing
-// calls it and libgit2 loads its certificates as it always did.
+// for that only notes the bundle's path, and load_tls_certificates() has
+// libgit2 read it before sync connects. libgit2 and mbedTLS are linked in
+// statically, and the link wraps that one function
+// (-Wl,--wrap=mbedtls_x509_crt_parse_file in CMakeLists.txt): libgit2's
+// calls come to __wrap_mbedtls_x509_crt_parse_file below, which hands the
+// others to mbedTLS's own, __real_mbedtls_x509_crt_parse_file.
 std::atomic<bool> deferring_ca_bundle{false};
 std::mutex ca_bundle_mutex;
 TlsCertificates ca_bundle;  // guarded by ca_bundle_mutex
-
-using ParseFile = int (*)(void* chain, const char* path);
-
-ParseFile mbedtls_parse_file() {
-  static const auto real = reinterpret_cast<ParseFile>(dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file"));
-  return real;
-}
 
 }  // namespace
 
@@ -209,15 +202,14 @@ TreePtr commit_tree(git_repository* repo, const git_oid& commit) {
 
 }  // namespace irctl::git
 
-// See load_tls_certificates(): mbedTLS's own definition, found with
-// RTLD_NEXT, does the work except while libgit2 initialises.
-extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path) {
+// See load_tls_certificates(): mbedTLS's own definition does the work except
+// while libgit2 initialises.
+extern "C" int __real_mbedtls_x509_crt_parse_file(void* chain, const char* path);
+extern "C" int __wrap_mbedtls_x509_crt_parse_file(void* chain, const char* path) {
   if (irctl::git::deferring_ca_bundle && path) {
     const std::lock_guard lock(irctl::git::ca_bundle_mutex);
     irctl::git::ca_bundle = {path, irctl::git::TlsCertificates::deferred};
     return 0;
   }
-  const auto real = irctl::git::mbedtls_parse_file();
-  // MBEDTLS_ERR_X509_FILE_IO_ERROR: no mbedTLS to forward to.
-  return real ? real(chain, path) : -0x2900;
+  return __real_mbedtls_x509_crt_parse_file(chain, path);
 }
