@@ -7,25 +7,25 @@
 
 #include <atomic>
 #include <cstring>
-#include <mutex>
+
+// libgit2's own, which the link's --wrap renames (see start_network_transports).
+extern "C" int __real_git_mbedtls_stream_global_init();
+extern "C" int __real_git_transport_ssh_global_init();
 
 namespace irctl::git {
 
 namespace {
 
-// libgit2 1.5 built with mbedTLS (Debian 12's) parses the whole system CA
-// bundle in git_libgit2_init(): about 55 million instructions and 4-5 ms,
-// two thirds of what a `show` costs, for certificates that only a sync over
-// https needs. So while libgit2 initialises, the mbedTLS function it calls
-// for that only notes the bundle's path, and load_tls_certificates() has
-// libgit2 read it before sync connects. libgit2 and mbedTLS are linked in
-// statically, and the link wraps that one function
-// (-Wl,--wrap=mbedtls_x509_crt_parse_file in CMakeLists.txt): libgit2's
-// calls come to __wrap_mbedtls_x509_crt_parse_file below, which hands the
-// others to mbedTLS's own, __real_mbedtls_x509_crt_parse_file.
-std::atomic<bool> deferring_ca_bundle{false};
-std::mutex ca_bundle_mutex;
-TlsCertificates ca_bundle;  // guarded by ca_bundle_mutex
+// git_libgit2_init() starts libgit2's network transports too, for what only
+// a sync that talks to a remote needs: TLS (libgit2 1.5 on mbedTLS, Debian
+// 12's, parses the whole system CA bundle, about 55 million instructions and
+// 4-5 ms, and seeds a random generator with HAVEGE's timing loops) and SSH
+// (libssh2 has OpenSSL load its engines), together more than a `show` costs
+// besides. libgit2 is linked in statically, and the link wraps the two
+// functions that start them (--wrap in CMakeLists.txt): the calls of
+// git_libgit2_init() come to the __wrap_ functions below, which do nothing,
+// and start_network_transports() runs libgit2's own, the __real_ ones.
+std::atomic<bool> transports_started{false};
 
 }  // namespace
 
@@ -33,34 +33,22 @@ void ensure_initialised() {
   // A function-local static runs the initialisation once, even with threads,
   // and shuts libgit2 down at exit.
   static const struct Library {
-    Library() {
-      deferring_ca_bundle = true;
-      git_libgit2_init();
-      deferring_ca_bundle = false;
-    }
+    Library() { git_libgit2_init(); }
     ~Library() { git_libgit2_shutdown(); }
   } library;
 }
 
-void load_tls_certificates() {
+void start_network_transports() {
   ensure_initialised();
-  std::string bundle;
-  {
-    const std::lock_guard lock(ca_bundle_mutex);
-    if (ca_bundle.state != TlsCertificates::deferred) return;
-    bundle = ca_bundle.bundle;
-  }
-  // As libgit2's own initialisation does, a bundle that cannot be read is no
-  // error here: an https remote then fails its certificate check, naming it.
-  const int rc = git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, bundle.c_str(), nullptr);
-  const std::lock_guard lock(ca_bundle_mutex);
-  ca_bundle.state = rc == 0 ? TlsCertificates::loaded : TlsCertificates::failed;
+  static const int rc = [] {
+    const int tls = __real_git_mbedtls_stream_global_init();
+    return tls < 0 ? tls : __real_git_transport_ssh_global_init();
+  }();
+  check(rc, "cannot start libgit2's network transports");
+  transports_started = true;
 }
 
-TlsCertificates tls_certificates() {
-  const std::lock_guard lock(ca_bundle_mutex);
-  return ca_bundle;
-}
+bool network_transports_started() { return transports_started; }
 
 void fail(int rc, const std::string& what) {
   const git_error* e = git_error_last();
@@ -202,14 +190,6 @@ TreePtr commit_tree(git_repository* repo, const git_oid& commit) {
 
 }  // namespace irctl::git
 
-// See load_tls_certificates(): mbedTLS's own definition does the work except
-// while libgit2 initialises.
-extern "C" int __real_mbedtls_x509_crt_parse_file(void* chain, const char* path);
-extern "C" int __wrap_mbedtls_x509_crt_parse_file(void* chain, const char* path) {
-  if (irctl::git::deferring_ca_bundle && path) {
-    const std::lock_guard lock(irctl::git::ca_bundle_mutex);
-    irctl::git::ca_bundle = {path, irctl::git::TlsCertificates::deferred};
-    return 0;
-  }
-  return __real_mbedtls_x509_crt_parse_file(chain, path);
-}
+// See start_network_transports().
+extern "C" int __wrap_git_mbedtls_stream_global_init() { return 0; }
+extern "C" int __wrap_git_transport_ssh_global_init() { return 0; }

@@ -68,25 +68,19 @@ Repository clone_of(const fs::path& remote, const fs::path& path) {
 }  // namespace
 
 TEST_SUITE("sync") {
-  TEST_CASE("libgit2 reads the system's CA certificates when sync talks to a remote, not when it starts") {
+  TEST_CASE("libgit2's network transports (TLS, SSH) start when sync talks to a remote, not when libgit2 starts") {
     TempDir dir;
     Repository a = new_repository(dir.path() / "a");
-    // Debian 12's libgit2 reads them through mbedTLS, which irctl defers.
-    const git::TlsCertificates before = git::tls_certificates();
-    REQUIRE(before.state != git::TlsCertificates::not_deferred);
-    CHECK_FALSE(before.bundle.empty());
-    // (loaded already when an earlier test case in this process synced)
-    if (before.state == git::TlsCertificates::deferred) {
+    // (started already when an earlier test case in this process synced)
+    if (!git::network_transports_started()) {
       const fs::path remote = dir.path() / "remote.git";
       make_bare_remote(remote, a.branch());
       a.set_git_config("remote.origin.url", remote.string());
       CHECK(sync_repository(a, options(kAlice)).pushed);
     }
-    const git::TlsCertificates after = git::tls_certificates();
-    CHECK(after.state == git::TlsCertificates::loaded);
-    CHECK(after.bundle == before.bundle);
-    git::load_tls_certificates();  // once is enough
-    CHECK(git::tls_certificates().state == git::TlsCertificates::loaded);
+    CHECK(git::network_transports_started());
+    git::start_network_transports();  // once is enough
+    CHECK(git::network_transports_started());
   }
 
   TEST_CASE("Kerberos's GSSAPI (Negotiate over https) is loaded when libgit2 first calls it, not when irctl starts") {
