@@ -19,17 +19,44 @@
 namespace irctl::cli {
 namespace {
 
-using Registrar = void (*)(CLI::App&, Context&);
-
 // The order in which `irctl --help` lists the commands.
-constexpr Registrar kCommands[] = {
-    register_init,    register_declare, register_severity, register_assign,   register_ack,
-    register_escalate, register_contain, register_eradicate, register_recover, register_resolve,
-    register_reopen,  register_close,   register_void,     register_note,     register_update,   register_set,
-    register_task,    register_edit,    register_postmortem, register_action, register_stats,
-    register_ingest,  register_gate,    register_show,     register_timeline, register_list,
-    register_log,     register_use,     register_sync,     register_fsck,     register_resolve_conflicts,
-    register_install_merge_driver, register_merge_driver, register_completion, register_version,
+constexpr Command kCommands[] = {
+    {"init", register_init},
+    {"declare", register_declare},
+    {"severity", register_severity},
+    {"assign", register_assign},
+    {"ack", register_ack},
+    {"escalate", register_escalate},
+    {"contain", register_contain},
+    {"eradicate", register_eradicate},
+    {"recover", register_recover},
+    {"resolve", register_resolve},
+    {"reopen", register_reopen},
+    {"close", register_close},
+    {"void", register_void},
+    {"note", register_note},
+    {"update", register_update},
+    {"set", register_set},
+    {"task", register_task},
+    {"edit", register_edit},
+    {"postmortem", register_postmortem},
+    {"action", register_action},
+    {"stats", register_stats},
+    {"ingest", register_ingest},
+    {"gate", register_gate},
+    {"show", register_show},
+    {"timeline", register_timeline},
+    {"list", register_list},
+    {"log", register_log},
+    {"use", register_use},
+    {"sync", register_sync},
+    {"fsck", register_fsck},
+    {"resolve-conflicts", register_resolve_conflicts},
+    {"install-merge-driver", register_install_merge_driver},
+    {"merge-driver", register_merge_driver},
+    {"completion", register_completion, Needs::every_command},
+    {"__complete", register_complete, Needs::every_command},
+    {"version", register_version},
 };
 
 // Global options that take a value, so the command name can be found before
@@ -105,6 +132,33 @@ void check_command_name(const CLI::App& app, const std::vector<std::string>& arg
     throw Error(Errc::usage, "unknown command " + quote(a),
                 best.empty() ? "run 'irctl --help' for the list of commands" : "did you mean 'irctl " + best + "'?");
   }
+}
+
+// Whether `irctl --help` (or -h) is asked for before any "--".
+bool asks_for_help(const std::vector<std::string>& args) {
+  const auto end = std::find(args.begin(), args.end(), "--");
+  return std::find(args.begin(), end, "--help") != end || std::find(args.begin(), end, "-h") != end;
+}
+
+// Building a command's options is a quarter of what a short command costs
+// (CLI11 constructs every option, with its validators, before parsing), so
+// only the command typed is built, and none when no command is typed
+// (--version; a missing command is refused all the same). The root's --help
+// lists every command, an unknown one gets "did you mean" from all their
+// names, and a command that Needs::every_command walks them all: then all
+// are built.
+void register_commands(CLI::App& app, Context& ctx, const std::vector<std::string>& args) {
+  const auto position = command_position(args);
+  if (!position && !asks_for_help(args)) return;
+  if (position) {
+    const auto typed = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                    [&](const Command& c) { return c.name == args[*position]; });
+    if (typed != std::end(kCommands) && typed->needs == Needs::itself) {
+      typed->registrar(app, ctx);
+      return;
+    }
+  }
+  for (const Command& c : kCommands) c.registrar(app, ctx);
 }
 
 // The command that was parsed, as typed after "irctl" ("action add"); empty
@@ -190,6 +244,8 @@ void configure_root(CLI::App& app, GlobalOptions& g) {
 }
 
 }  // namespace
+
+std::span<const Command> commands() { return kCommands; }
 
 std::string irctl_version() { return IRCTL_VERSION; }
 
@@ -369,7 +425,7 @@ int run(const std::vector<std::string>& args, Io& io, const Env& env) {
   Context ctx(io, env);
   CLI::App app;
   configure_root(app, ctx.global);
-  for (Registrar r : kCommands) r(app, ctx);
+  register_commands(app, ctx, args);
 
   // --json may come anywhere before "--"; errors before parsing must already honour it.
   ctx.global.json = std::find(args.begin(), std::find(args.begin(), args.end(), "--"), "--json") !=

@@ -14,7 +14,9 @@
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -213,6 +215,19 @@ void set_examples(CLI::App* cmd, const std::string& examples);
 /// Joins words given as several arguments into one text; "-" reads stdin.
 std::string text_argument(const std::vector<std::string>& words, Context& ctx);
 
+/// What a command's run needs built besides itself: `completion` and
+/// `__complete` walk the whole command tree.
+enum class Needs { itself, every_command };
+/// A command, as git's command table has it: registrar(app, ctx) adds the
+/// subcommand called `name` (and only it) to `app`.
+struct Command {
+  std::string_view name;
+  void (*registrar)(CLI::App&, Context&);
+  Needs needs = Needs::itself;
+};
+/// Every command, in the order `irctl --help` lists them.
+std::span<const Command> commands();
+
 // One per file in cmd/.
 void register_init(CLI::App& app, Context& ctx);
 void register_declare(CLI::App& app, Context& ctx);
@@ -248,6 +263,7 @@ void register_resolve_conflicts(CLI::App& app, Context& ctx);
 void register_install_merge_driver(CLI::App& app, Context& ctx);
 void register_merge_driver(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
+void register_complete(CLI::App& app, Context& ctx);  ///< the hidden __complete
 void register_version(CLI::App& app, Context& ctx);
 
 }  // namespace irctl::cli

@@ -307,7 +307,9 @@ void register_completion(CLI::App& app, Context& ctx) {
                "  irctl completion zsh > ~/.zfunc/_irctl          # with fpath+=(~/.zfunc)\n"
                "  irctl completion fish > ~/.config/fish/completions/irctl.fish");
   cmd->callback([o, &app, &ctx] { run_completion(*o, app, ctx); });
+}
 
+void register_complete(CLI::App& app, Context& ctx) {
   auto c = std::make_shared<CompleteOptions>();
   auto* hidden = app.add_subcommand("__complete", "Print completion candidates for WORDS (used by the scripts)");
   hidden->group("");

@@ -2,37 +2,30 @@
 
 #include "core/error.hpp"
 
-#include <dlfcn.h>
 #include <sys/stat.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <atomic>
 #include <cstring>
-#include <mutex>
+
+// libgit2's own, which the link's --wrap renames (see start_network_transports).
+extern "C" int __real_git_mbedtls_stream_global_init();
+extern "C" int __real_git_transport_ssh_global_init();
 
 namespace irctl::git {
 
 namespace {
 
-// libgit2 1.5 built with mbedTLS (Debian 12's) parses the whole system CA
-// bundle in git_libgit2_init(): about 55 million instructions and 4-5 ms,
-// two thirds of what a `show` costs, for certificates that only a sync over
-// https needs. So while libgit2 initialises, the mbedTLS function it calls
-// for that (defined below: the executable's symbols come first in the
-// dynamic linker's search) only notes the bundle's path, and
-// load_tls_certificates() has libgit2 read it before sync connects. Where
-// libgit2 uses another TLS library, or mbedTLS linked in statically, nothing
-// calls it and libgit2 loads its certificates as it always did.
-std::atomic<bool> deferring_ca_bundle{false};
-std::mutex ca_bundle_mutex;
-TlsCertificates ca_bundle;  // guarded by ca_bundle_mutex
-
-using ParseFile = int (*)(void* chain, const char* path);
-
-ParseFile mbedtls_parse_file() {
-  static const auto real = reinterpret_cast<ParseFile>(dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file"));
-  return real;
-}
+// git_libgit2_init() starts libgit2's network transports too, for what only
+// a sync that talks to a remote needs: TLS (libgit2 1.5 on mbedTLS, Debian
+// 12's, parses the whole system CA bundle, about 55 million instructions and
+// 4-5 ms, and seeds a random generator with HAVEGE's timing loops) and SSH
+// (libssh2 has OpenSSL load its engines), together more than a `show` costs
+// besides. libgit2 is linked in statically, and the link wraps the two
+// functions that start them (--wrap in CMakeLists.txt): the calls of
+// git_libgit2_init() come to the __wrap_ functions below, which do nothing,
+// and start_network_transports() runs libgit2's own, the __real_ ones.
+std::atomic<bool> transports_started{false};
 
 }  // namespace
 
@@ -40,34 +33,22 @@ void ensure_initialised() {
   // A function-local static runs the initialisation once, even with threads,
   // and shuts libgit2 down at exit.
   static const struct Library {
-    Library() {
-      deferring_ca_bundle = true;
-      git_libgit2_init();
-      deferring_ca_bundle = false;
-    }
+    Library() { git_libgit2_init(); }
     ~Library() { git_libgit2_shutdown(); }
   } library;
 }
 
-void load_tls_certificates() {
+void start_network_transports() {
   ensure_initialised();
-  std::string bundle;
-  {
-    const std::lock_guard lock(ca_bundle_mutex);
-    if (ca_bundle.state != TlsCertificates::deferred) return;
-    bundle = ca_bundle.bundle;
-  }
-  // As libgit2's own initialisation does, a bundle that cannot be read is no
-  // error here: an https remote then fails its certificate check, naming it.
-  const int rc = git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, bundle.c_str(), nullptr);
-  const std::lock_guard lock(ca_bundle_mutex);
-  ca_bundle.state = rc == 0 ? TlsCertificates::loaded : TlsCertificates::failed;
+  static const int rc = [] {
+    const int tls = __real_git_mbedtls_stream_global_init();
+    return tls < 0 ? tls : __real_git_transport_ssh_global_init();
+  }();
+  check(rc, "cannot start libgit2's network transports");
+  transports_started = true;
 }
 
-TlsCertificates tls_certificates() {
-  const std::lock_guard lock(ca_bundle_mutex);
-  return ca_bundle;
-}
+bool network_transports_started() { return transports_started; }
 
 void fail(int rc, const std::string& what) {
   const git_error* e = git_error_last();
@@ -88,14 +69,22 @@ void fail(int rc, const std::string& what) {
 }
 
 std::string sha1(std::initializer_list<std::string_view> pieces) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  bool ok = ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) == 1;
-  for (const auto piece : pieces) ok = ok && EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()) == 1;
-  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1 || size != GIT_OID_RAWSZ)
-    throw Error(Errc::failure, "libcrypto could not compute a SHA-1");
-  return std::string(reinterpret_cast<const char*>(digest), size);
+  // SHA-1's own functions rather than EVP's: a process's first EVP digest
+  // sets OpenSSL's providers up (the name map of every algorithm, the
+  // configuration file), about 5 million instructions, a tenth of a write,
+  // for a digest of a few bytes. These are what EVP's default provider
+  // calls for SHA-1 (the same assembly, SHA-NI included); OpenSSL 3
+  // deprecates them but keeps them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  SHA_CTX ctx;
+  bool ok = SHA1_Init(&ctx) == 1;
+  for (const auto piece : pieces) ok = ok && SHA1_Update(&ctx, piece.data(), piece.size()) == 1;
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  ok = ok && SHA1_Final(digest, &ctx) == 1;
+#pragma GCC diagnostic pop
+  if (!ok) throw Error(Errc::failure, "libcrypto could not compute a SHA-1");
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
 git_oid blob_hash(const std::string& content) {
@@ -209,15 +198,6 @@ TreePtr commit_tree(git_repository* repo, const git_oid& commit) {
 
 }  // namespace irctl::git
 
-// See load_tls_certificates(): mbedTLS's own definition, found with
-// RTLD_NEXT, does the work except while libgit2 initialises.
-extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path) {
-  if (irctl::git::deferring_ca_bundle && path) {
-    const std::lock_guard lock(irctl::git::ca_bundle_mutex);
-    irctl::git::ca_bundle = {path, irctl::git::TlsCertificates::deferred};
-    return 0;
-  }
-  const auto real = irctl::git::mbedtls_parse_file();
-  // MBEDTLS_ERR_X509_FILE_IO_ERROR: no mbedTLS to forward to.
-  return real ? real(chain, path) : -0x2900;
-}
+// See start_network_transports().
+extern "C" int __wrap_git_mbedtls_stream_global_init() { return 0; }
+extern "C" int __wrap_git_transport_ssh_global_init() { return 0; }

@@ -18,19 +18,15 @@
 namespace irctl::git {
 
 /// Initialises libgit2 once per process; cheap after the first call.
-/// The system's CA certificates are not read then (see load_tls_certificates).
+/// Its network transports are not started then (see start_network_transports).
 void ensure_initialised();
 
-/// Has libgit2 read the system's CA certificates, which it would have read
-/// in ensure_initialised(); needed before connecting to an https remote.
-void load_tls_certificates();
-
-/// Where the CA certificates stand: for tests.
-struct TlsCertificates {
-  std::string bundle;  // the file libgit2 reads them from
-  enum State { not_deferred, deferred, loaded, failed } state = not_deferred;
-};
-TlsCertificates tls_certificates();
+/// Starts libgit2's network transports, which ensure_initialised() leaves
+/// out: TLS (mbedTLS's random generator and the system's CA certificates)
+/// and SSH (libssh2). Needed before connecting to a remote; once per process.
+void start_network_transports();
+/// Whether start_network_transports() has run: for tests.
+bool network_transports_started();
 
 /// Throws the irctl error for a libgit2 failure, with git's own message.
 [[noreturn]] void fail(int rc, const std::string& what);

@@ -238,7 +238,7 @@ RemotePtr open_remote(Repository& repo, const std::string& name) {
   git::check(rc, "cannot read the remote " + quote(name));
   RemotePtr remote(raw);
   require_local_remote_exists(name, git_remote_url(raw) ? git_remote_url(raw) : "");
-  git::load_tls_certificates();
+  git::start_network_transports();
   return remote;
 }
 

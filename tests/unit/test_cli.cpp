@@ -95,6 +95,21 @@ TEST_SUITE("cli") {
     CHECK(values.status == 0);
     CHECK(values.out.find("SEV1\tCritical\n") == 0);
   }
+
+  TEST_CASE("each command's registrar builds that command and no other, so that a run builds only the one typed") {
+    for (const irctl::cli::Command& command : irctl::cli::commands()) {
+      CAPTURE(command.name);
+      std::istringstream in;
+      std::ostringstream out, err;
+      irctl::cli::Io io{in, out, err};
+      irctl::cli::Context ctx(io, irctl::cli::Env{});
+      CLI::App app;
+      command.registrar(app, ctx);
+      std::vector<std::string> built;
+      for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) built.push_back(sub->get_name());
+      CHECK(built == std::vector<std::string>{std::string(command.name)});
+    }
+  }
 }
 
 }  // namespace test_cli

@@ -277,6 +277,17 @@ TEST_SUITE("git index") {
     folder.st_mode = S_IFDIR | 0755;
     CHECK_FALSE(git::unchanged_since_staged(entry, folder, index_mtime));
   }
+
+  TEST_CASE("sha1 of pieces is the SHA-1 of their concatenation (FIPS 180 test vectors), and blob_hash is git's id") {
+    const auto hex = [](const std::string& digest) {
+      std::string out;
+      for (const unsigned char c : digest) out += "0123456789abcdef"[c >> 4], out += "0123456789abcdef"[c & 15];
+      return out;
+    };
+    CHECK(hex(git::sha1({"ab", "c"})) == "a9993e364706816aba3e25717850c26c9cd0d89d");
+    CHECK(hex(git::sha1({})) == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    CHECK(git::oid_hex(git::blob_hash("hello\n")) == "ce013625030ba8dba906f756967f9e9ca394464a");  // git hash-object
+  }
 }
 
 }  // namespace test_git_index

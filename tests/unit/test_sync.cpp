@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <string>
+
 #include "core/error.hpp"
 #include "core/lifecycle.hpp"
 #include "core/operations.hpp"
@@ -10,6 +15,24 @@
 // sync in-process over the file transport: the fetch, merge and push that
 // tests/cli/sync.bats drives through the command (over git:// too), here
 // cheap enough to run under the sanitizers as well.
+
+// core/store/gssapi_on_demand.cpp's functions, as libgit2 calls them
+// (MIT's <gssapi/gssapi.h> is not installed: its handles are pointers).
+extern "C" {
+struct GssOidDesc {
+  std::uint32_t length;
+  const void* elements;
+};
+struct GssBufferDesc {
+  size_t length;
+  const void* value;
+};
+extern const GssOidDesc* GSS_C_NT_HOSTBASED_SERVICE;
+std::uint32_t gss_indicate_mechs(std::uint32_t* minor, void** mechanisms);
+std::uint32_t gss_release_oid_set(std::uint32_t* minor, void** set);
+std::uint32_t gss_import_name(std::uint32_t* minor, void* input, const void* name_type, void** output);
+std::uint32_t gss_release_name(std::uint32_t* minor, void** name);
+}
 
 namespace test_sync {
 
@@ -45,25 +68,41 @@ Repository clone_of(const fs::path& remote, const fs::path& path) {
 }  // namespace
 
 TEST_SUITE("sync") {
-  TEST_CASE("libgit2 reads the system's CA certificates when sync talks to a remote, not when it starts") {
+  TEST_CASE("libgit2's network transports (TLS, SSH) start when sync talks to a remote, not when libgit2 starts") {
     TempDir dir;
     Repository a = new_repository(dir.path() / "a");
-    // Debian 12's libgit2 reads them through mbedTLS, which irctl defers.
-    const git::TlsCertificates before = git::tls_certificates();
-    REQUIRE(before.state != git::TlsCertificates::not_deferred);
-    CHECK_FALSE(before.bundle.empty());
-    // (loaded already when an earlier test case in this process synced)
-    if (before.state == git::TlsCertificates::deferred) {
+    // (started already when an earlier test case in this process synced)
+    if (!git::network_transports_started()) {
       const fs::path remote = dir.path() / "remote.git";
       make_bare_remote(remote, a.branch());
       a.set_git_config("remote.origin.url", remote.string());
       CHECK(sync_repository(a, options(kAlice)).pushed);
     }
-    const git::TlsCertificates after = git::tls_certificates();
-    CHECK(after.state == git::TlsCertificates::loaded);
-    CHECK(after.bundle == before.bundle);
-    git::load_tls_certificates();  // once is enough
-    CHECK(git::tls_certificates().state == git::TlsCertificates::loaded);
+    CHECK(git::network_transports_started());
+    git::start_network_transports();  // once is enough
+    CHECK(git::network_transports_started());
+  }
+
+  TEST_CASE("Kerberos's GSSAPI (Negotiate over https) is loaded when libgit2 first calls it, not when irctl starts") {
+    const auto gssapi_mapped = [] {
+      std::ifstream maps("/proc/self/maps");
+      const std::string text((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
+      return text.find("libgssapi_krb5") != std::string::npos;
+    };
+    CHECK_FALSE(gssapi_mapped());
+    constexpr std::uint32_t kComplete = 0;  // GSS_S_COMPLETE
+    std::uint32_t minor = 0;
+    void* mechanisms = nullptr;
+    REQUIRE(gss_indicate_mechs(&minor, &mechanisms) == kComplete);
+    CHECK(mechanisms != nullptr);
+    CHECK(gssapi_mapped());
+    CHECK(gss_release_oid_set(&minor, &mechanisms) == kComplete);
+    // The name type is irctl's copy of the OID: the library takes it.
+    const std::string service = "HTTP@git.example.com";
+    GssBufferDesc input{service.size(), service.data()};
+    void* name = nullptr;
+    CHECK(gss_import_name(&minor, &input, GSS_C_NT_HOSTBASED_SERVICE, &name) == kComplete);
+    CHECK(gss_release_name(&minor, &name) == kComplete);
   }
 
   TEST_CASE("two clones over a file remote: offline changes on both meet in one tree, with every event") {
