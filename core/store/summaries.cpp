@@ -365,7 +365,7 @@ struct Miss {
 
 void parse_miss(Miss& m, IncidentSummary& summary, bool documents) {
   try {
-    const IncidentFile file = IncidentFile::parse(m.text, m.path);
+    const IncidentFile file = IncidentFile::read_fast(m.text, m.path);
     summary = summarize_incident(file);
     if (documents) m.document = document_of(file);
   } catch (const Error& e) {
