@@ -175,6 +175,9 @@ class IncidentFile {
   static IncidentFile create(const std::string& id);
 
   const Incident& incident() const { return view_; }
+  /// The typed view, moved out, for a reader done with the file (a copy
+  /// would copy the whole timeline).
+  Incident take_incident() && { return std::move(view_); }
   const std::string& path() const { return path_; }
   const TomlValue& document() const { return doc_; }
 

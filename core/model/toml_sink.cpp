@@ -37,7 +37,9 @@ void walk_table(const toml::table& table, TomlSink& sink) {
 
 void walk(const toml::node& node, TomlSink& sink) {
   switch (node.type()) {
-    case toml::node_type::table: walk_table(*node.as_table(), sink); return;
+    case toml::node_type::table:
+      walk_table(*node.as_table(), sink);
+      return;
     case toml::node_type::array: {
       const toml::array& array = *node.as_array();
       sink.begin_array(array.size());
@@ -45,19 +47,32 @@ void walk(const toml::node& node, TomlSink& sink) {
       sink.end();
       return;
     }
-    case toml::node_type::string: sink.string(node.as_string()->get()); return;
-    case toml::node_type::integer: sink.integer(node.as_integer()->get()); return;
-    case toml::node_type::floating_point: sink.floating(node.as_floating_point()->get()); return;
-    case toml::node_type::boolean: sink.boolean(node.as_boolean()->get()); return;
+    case toml::node_type::string:
+      sink.string(node.as_string()->get());
+      return;
+    case toml::node_type::integer:
+      sink.integer(node.as_integer()->get());
+      return;
+    case toml::node_type::floating_point:
+      sink.floating(node.as_floating_point()->get());
+      return;
+    case toml::node_type::boolean:
+      sink.boolean(node.as_boolean()->get());
+      return;
     case toml::node_type::date_time: {
       const toml::date_time& dt = node.as_date_time()->get();
       sink.date_time(date_of(dt.date), clock_of(dt.time),
                      dt.offset ? std::optional<int>(dt.offset->minutes) : std::nullopt);
       return;
     }
-    case toml::node_type::date: sink.date(date_of(node.as_date()->get())); return;
-    case toml::node_type::time: sink.time(clock_of(node.as_time()->get())); return;
-    case toml::node_type::none: return;
+    case toml::node_type::date:
+      sink.date(date_of(node.as_date()->get()));
+      return;
+    case toml::node_type::time:
+      sink.time(clock_of(node.as_time()->get()));
+      return;
+    case toml::node_type::none:
+      return;
   }
 }
 
