@@ -35,45 +35,27 @@ void walk_table(const toml::table& table, TomlSink& sink) {
   sink.end();
 }
 
+// One overload for each type of node that toml++'s visit hands over.
+void emit(const toml::table& table, TomlSink& sink) { walk_table(table, sink); }
+void emit(const toml::array& array, TomlSink& sink) {
+  sink.begin_array(array.size());
+  for (const toml::node& element : array) walk(element, sink);
+  sink.end();
+}
+void emit(const toml::value<std::string>& v, TomlSink& sink) { sink.string(v.get()); }
+void emit(const toml::value<int64_t>& v, TomlSink& sink) { sink.integer(v.get()); }
+void emit(const toml::value<double>& v, TomlSink& sink) { sink.floating(v.get()); }
+void emit(const toml::value<bool>& v, TomlSink& sink) { sink.boolean(v.get()); }
+void emit(const toml::value<toml::date>& v, TomlSink& sink) { sink.date(date_of(v.get())); }
+void emit(const toml::value<toml::time>& v, TomlSink& sink) { sink.time(clock_of(v.get())); }
+void emit(const toml::value<toml::date_time>& v, TomlSink& sink) {
+  const toml::date_time& dt = v.get();
+  sink.date_time(date_of(dt.date), clock_of(dt.time),
+                 dt.offset ? std::optional<int>(dt.offset->minutes) : std::nullopt);
+}
+
 void walk(const toml::node& node, TomlSink& sink) {
-  switch (node.type()) {
-    case toml::node_type::table:
-      walk_table(*node.as_table(), sink);
-      return;
-    case toml::node_type::array: {
-      const toml::array& array = *node.as_array();
-      sink.begin_array(array.size());
-      for (const toml::node& element : array) walk(element, sink);
-      sink.end();
-      return;
-    }
-    case toml::node_type::string:
-      sink.string(node.as_string()->get());
-      return;
-    case toml::node_type::integer:
-      sink.integer(node.as_integer()->get());
-      return;
-    case toml::node_type::floating_point:
-      sink.floating(node.as_floating_point()->get());
-      return;
-    case toml::node_type::boolean:
-      sink.boolean(node.as_boolean()->get());
-      return;
-    case toml::node_type::date_time: {
-      const toml::date_time& dt = node.as_date_time()->get();
-      sink.date_time(date_of(dt.date), clock_of(dt.time),
-                     dt.offset ? std::optional<int>(dt.offset->minutes) : std::nullopt);
-      return;
-    }
-    case toml::node_type::date:
-      sink.date(date_of(node.as_date()->get()));
-      return;
-    case toml::node_type::time:
-      sink.time(clock_of(node.as_time()->get()));
-      return;
-    case toml::node_type::none:
-      return;
-  }
+  node.visit([&](const auto& typed) { emit(typed, sink); });
 }
 
 }  // namespace
