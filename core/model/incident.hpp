@@ -165,11 +165,19 @@ class IncidentFile {
   /// Parses and validates a file; problems are Error(Errc::data) with the
   /// file, line and column.
   static IncidentFile parse(const std::string& text, const std::string& path);
+  /// The same, many times faster (parse_toml_fast), for reads of many files
+  /// that write nothing back: the document keeps no comments. A file the fast
+  /// reader refuses, or that does not validate, is parsed again by parse, so
+  /// that the error is parse's, with its line and column.
+  static IncidentFile read_fast(const std::string& text, const std::string& path);
   /// A new incident file holding only its schema and ID; the declare event
   /// fills in the rest.
   static IncidentFile create(const std::string& id);
 
   const Incident& incident() const { return view_; }
+  /// The typed view, moved out, for a reader done with the file (a copy
+  /// would copy the whole timeline).
+  Incident take_incident() && { return std::move(view_); }
   const std::string& path() const { return path_; }
   const TomlValue& document() const { return doc_; }
 

@@ -380,6 +380,7 @@ std::vector<FieldReader> FieldReader::tables(const std::string& key) const {
   if (!v) return {};
   if (!v->is_array()) fail(*v, "'" + key + "' must be an array of tables ([[" + key + "]])");
   std::vector<FieldReader> out;
+  out.reserve(v->as_array().size());  // a timeline's thousands of events, each reader with two strings
   for (const auto& e : v->as_array()) {
     if (!e.is_table()) fail(e, "each '" + key + "' must be a table");
     out.emplace_back(e, path_, hint_);
