@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <span>
 #include <thread>
@@ -365,6 +366,7 @@ struct Miss {
   std::string path;
   std::string text;
   bool summary_cached = false;  ///< only its document was missing
+  std::string entry;  ///< the summary cache's entry for it, unless summary_cached
   std::string document;
   std::optional<std::string> problem;
 };
@@ -377,13 +379,15 @@ void parse_miss(Miss& m, IncidentSummary& summary, bool documents) {
   } catch (const Error& e) {
     m.problem = e.what();
   }
+  if (!m.summary_cached) m.entry = m.problem ? encode_problem(*m.problem) : encode_summary(summary);
   std::string().swap(m.text);
 }
 
-// Parsing is what costs (a few milliseconds a file): a new clone of 10,000
-// incidents parses them all, so every core takes its share. Reading the
-// files, and the cache, stays on this thread.
-void parse_misses(std::span<Miss> misses, std::vector<IncidentSummary>& slots, bool documents) {
+// Parsing is what costs: a new clone of 10,000 incidents parses them all,
+// so every core takes its share, and this thread does `meanwhile` (reads
+// the next batch's files) before it takes its own.
+void parse_misses(std::span<Miss> misses, std::vector<IncidentSummary>& slots, bool documents,
+                  const std::function<void()>& meanwhile) {
   const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), misses.size() / 16 + 1);
   std::atomic<size_t> next{0};
   const auto work = [&] {
@@ -391,6 +395,7 @@ void parse_misses(std::span<Miss> misses, std::vector<IncidentSummary>& slots, b
   };
   std::vector<std::thread> helpers;
   for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  meanwhile();
   work();
   for (auto& h : helpers) h.join();
 }
@@ -456,11 +461,15 @@ SummaryRead read_summaries(Repository& repo, SummaryDocuments wanted) {
 
   // In batches, so that only a batch of texts is in memory at a time.
   constexpr size_t kBatch = 256;
-  for (size_t begin = 0; begin < misses.size(); begin += kBatch) {
-    const auto batch = std::span(misses).subspan(begin, std::min(kBatch, misses.size() - begin));
+  const auto batch_at = [&](size_t begin) {
+    return std::span(misses).subspan(begin, std::min(kBatch, misses.size() - std::min(begin, misses.size())));
+  };
+  const auto read_texts = [&](std::span<Miss> batch) {
     for (auto& m : batch) m.text = repo.read(m.path).value_or("");
-    parse_misses(batch, out.incidents, documents);
-  }
+  };
+  read_texts(batch_at(0));
+  for (size_t begin = 0; begin < misses.size(); begin += kBatch)
+    parse_misses(batch_at(begin), out.incidents, documents, [&] { read_texts(batch_at(begin + kBatch)); });
   out.parsed = misses.size();
   // In order again: the cache's entries, and the problems; a file that does
   // not parse is cached too, with its message, so that it is not parsed on
@@ -468,7 +477,7 @@ SummaryRead read_summaries(Repository& repo, SummaryDocuments wanted) {
   std::vector<bool> failed(out.incidents.size(), false);
   for (auto& m : misses) {
     IncidentSummary& summary = out.incidents[m.slot];
-    if (!m.summary_cached) summaries.add(m.key, m.problem ? encode_problem(*m.problem) : encode_summary(summary));
+    if (!m.summary_cached) summaries.add(m.key, std::move(m.entry));
     if (m.problem) {
       problems.push_back({m.order, {m.path, *m.problem}});
       failed[m.slot] = true;
