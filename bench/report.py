@@ -149,7 +149,7 @@ def main():
         p("### Long incidents")
         p("")
         p(f"`note` on open incidents with more and more events, in a repository of {long_rows[0][1]:,} incidents "
-          "plus those (the same figures as above).")
+          "plus those.")
         p("")
         p("| layout | command | median ms | IQR ms | min–max ms | runs | peak RSS MiB |")
         p("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
