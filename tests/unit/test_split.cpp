@@ -25,13 +25,13 @@ Event event(int n, const std::string& type, const std::string& text) {
 
 Event declare_event() {
   Event e = event(0, "declare", "Checkout API returns 503");
-  e.set["title"] = TomlValue(e.text);
-  e.set["status"] = TomlValue("identification");
-  e.set["severity"] = TomlValue("SEV2");
-  e.set["kind"] = TomlValue("outage");
-  e.set["services"] = TomlValue(TomlArray{TomlValue("checkout")});
-  e.set["declared_at"] = toml_time(kT0);
-  e.set["tasks"] = TomlValue(TomlArray{TomlValue("Confirm the impact"), TomlValue("Roll back")});
+  e.set = TomlTable{{"title", TomlValue(e.text)},
+                    {"status", TomlValue("identification")},
+                    {"severity", TomlValue("SEV2")},
+                    {"kind", TomlValue("outage")},
+                    {"services", TomlValue(TomlArray{TomlValue("checkout")})},
+                    {"declared_at", toml_time(kT0)},
+                    {"tasks", TomlValue(TomlArray{TomlValue("Confirm the impact"), TomlValue("Roll back")})}};
   e.details["targets"] = TomlValue(TomlArray{TomlValue("primary-oncall")});
   return e;
 }
