@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes N incident files with realistic timelines into an irctl repository.
 
-    bench/generate.py DIR N [--seed S] [--end YYYY-MM-DD] [--years Y] [--commit]
+    bench/generate.py DIR N [--seed S] [--end YYYY-MM-DD] [--years Y] [--long N,N,...] [--commit]
     bench/generate.py --check DIR
 
 DIR must already be an incident repository (`irctl init DIR`): the kinds and
@@ -15,6 +15,10 @@ The output depends only on N, --seed, --end and --years: the same arguments
 give the same files, byte for byte. --end defaults to the first day of the
 current month (UTC), so that no time is in the future and the files stay the
 same for a month; pass it to pin the data set down for good.
+
+--long 10,1000 adds, after the N incidents (which stay the same), one open
+incident for each number, with that many events, titled "Long timeline: 10
+events" and so on: what bench/run writes to for its long-incident row.
 
 --commit stages and commits everything in one commit (`git add -A`).
 --check replays every incident's timeline and compares the result with the
@@ -202,7 +206,8 @@ def fmt_key(k):
 
 def fmt_line(k, v):
     line = f"{fmt_key(k)} = {fmt_value(v)}"
-    if isinstance(v, list) and len(v) >= 2 and len(line) > 100 and not any(isinstance(x, (list, dict)) for x in v):
+    # irctl's rule (value_on_key_line): the value, not the line, longer than 100 characters.
+    if isinstance(v, list) and len(v) >= 2 and len(fmt_value(v)) > 100 and not any(isinstance(x, (list, dict)) for x in v):
         return f"{fmt_key(k)} = [\n" + "".join(f"  {fmt_value(x)},\n" for x in v) + "]"
     return line
 
@@ -292,8 +297,14 @@ def fill(rng, template, svc):
                            region=rng.choice(REGIONS), n=rng.randint(1000, 9999))
 
 
-def make_incident(rng, declared, end, kinds, playbooks, used_ids):
-    """One incident declared at `declared`, whose events all happen before `end`."""
+def long_title(events):
+    """The title of the incident --long adds with that many events (bench/run finds it by it)."""
+    return f"Long timeline: {events} events"
+
+
+def make_incident(rng, declared, end, kinds, playbooks, used_ids, events=None):
+    """One incident declared at `declared`, whose events all happen before `end`.
+    With `events`, it has that many events and is still open (in containment)."""
     while True:
         iid = "INC-" + declared.strftime("%Y%m%d") + "-" + "".join(rng.choice(CROCKFORD) for _ in range(6))
         if iid not in used_ids:
@@ -321,10 +332,15 @@ def make_incident(rng, declared, end, kinds, playbooks, used_ids):
         final = "closed" if rng.random() < 0.7 else "resolved"
     final_i = STATUSES.index(final)
     n_events = max(5, min(40, int(rng.triangular(5, 40, 10))))
+    if events is not None:
+        final, n_events = "containment", events
+        final_i = STATUSES.index(final)
 
     # The declaration.
     by = rng.choice(RECORDERS)
     title = fill(rng, rng.choice(SECURITY_TITLES if kinds.get(kind) else OUTAGE_TITLES), svc)
+    if events is not None:
+        title = long_title(events)
     sets = {"title": title, "status": "identification", "severity": rng.choice(["SEV1", "SEV2", "SEV2", "SEV3", "SEV3", "SEV3", "SEV4"]),
             "kind": kind, "services": services}
     if rng.random() < 0.3:
@@ -434,6 +450,8 @@ def make_incident(rng, declared, end, kinds, playbooks, used_ids):
     def assign(at, who, role=None):
         role = role or rng.choice(["commander", "tech-lead", "tech-lead", "sme", "comms-internal", "comms-external",
                                    "support-lead"])
+        if role == "sme" and len(inc.roles.get(role, [])) == len(PEOPLE):  # only in a long timeline
+            role = "commander"
         person = rng.choice(PEOPLE)
         details = {"role": role, "person": person}
         sets = {}
@@ -532,7 +550,7 @@ def postmortem(inc):
             + "".join(f"- {fmt_time(e['at'].t)} {e['type']}: {e.get('text', '')}\n" for e in inc.timeline))
 
 
-def generate(repo, count, seed, end, years):
+def generate(repo, count, seed, end, years, long_events=()):
     kinds, playbooks = read_repo_config(repo)
     rng = random.Random(f"irctl-bench:{seed}:{count}")
     span = dt.timedelta(days=365 * years)
@@ -540,10 +558,14 @@ def generate(repo, count, seed, end, years):
     used = set()
     declared = sorted(start + dt.timedelta(seconds=rng.randrange(int(span.total_seconds()) - 86400))
                       for _ in range(count))
+    # The long ones last, so that the others are the same with or without them;
+    # declared early enough that their events (about 13 minutes apart) end before `end`.
+    planned = [(d, None) for d in declared]
+    planned += [(end - dt.timedelta(minutes=15 * n + 60), n) for n in long_events]
     made_dirs = set()
     events = 0
-    for d in declared:
-        inc = make_incident(rng, d.replace(microsecond=0), end, kinds, playbooks, used)
+    for d, n_events in planned:
+        inc = make_incident(rng, d.replace(microsecond=0), end, kinds, playbooks, used, n_events)
         events += len(inc.timeline)
         folder = os.path.join(repo, "incidents", d.strftime("%Y"), d.strftime("%m"))
         if folder not in made_dirs:
@@ -614,6 +636,8 @@ def main():
     p.add_argument("--seed", default="1")
     p.add_argument("--end", help="no event after this date (YYYY-MM-DD; default: the 1st of this month, UTC)")
     p.add_argument("--years", type=float, default=3.0, help="declarations spread over this many years (3)")
+    p.add_argument("--long", default="", metavar="N,N,...",
+                   help="also write an open incident with each of these numbers of events (titled 'Long timeline: N events')")
     p.add_argument("--commit", action="store_true", help="git add -A and commit everything in one commit")
     p.add_argument("--check", action="store_true", help="check that every file's state follows from its timeline")
     a = p.parse_args()
@@ -628,7 +652,8 @@ def main():
     else:
         now = dt.datetime.now(UTC)
         end = dt.datetime(now.year, now.month, 1, tzinfo=UTC)
-    events, folders = generate(a.dir, a.count, a.seed, end, a.years)
+    long_events = [int(n) for n in a.long.split(",") if n]
+    events, folders = generate(a.dir, a.count, a.seed, end, a.years, long_events)
     print(f"wrote {a.count} incidents ({events} events) into {folders} month folders of {a.dir}", file=sys.stderr)
     if a.commit:
         env = dict(os.environ)

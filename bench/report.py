@@ -11,6 +11,7 @@ Standard library only.
 import glob
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -20,6 +21,14 @@ WRITES = ["declare", "note", "severity"]
 LAYOUTS = ["checkout", "branch"]
 TARGET_N = 10000
 BASE_N = 100
+# The long-incident row (bench/run --long-events): "note, 1,000 events" and so on.
+LONG_NOTE = re.compile(r"^note, ([0-9,]+) events$")
+
+
+def long_events(cmd):
+    """The number of events of a long-incident row's incident; None for any other command."""
+    m = LONG_NOTE.match(cmd)
+    return int(m.group(1).replace(",", "")) if m else None
 
 
 def load(results):
@@ -58,7 +67,9 @@ def ratio(a, b):
 def main():
     results = sys.argv[1]
     timing, memory, failed, meta = load(results)
-    sizes = sorted({k[1] for k in list(timing) + list(memory) + list(failed)})
+    sizes = sorted({k[1] for k in list(timing) + list(memory) + list(failed) if long_events(k[2]) is None})
+    long_rows = sorted({(k[0], k[1], k[2]) for k in list(timing) + list(memory) + list(failed)
+                        if long_events(k[2]) is not None}, key=lambda k: (LAYOUTS.index(k[0]), long_events(k[2])))
     layouts = [l for l in LAYOUTS if any(k[0] == l for k in timing)]
     out = []
     p = out.append
@@ -133,6 +144,21 @@ def main():
             if any(c != "–" for c in cells):
                 p(f"| {cmd} | " + " | ".join(cells) + " |")
 
+    if long_rows:
+        p("")
+        p("### Long incidents")
+        p("")
+        p(f"`note` on open incidents with more and more events, in a repository of {long_rows[0][1]:,} incidents "
+          "plus those.")
+        p("")
+        p("| layout | command | median ms | IQR ms | min–max ms | runs | peak RSS MiB |")
+        p("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        for layout, n, cmd in long_rows:
+            t, m = timing.get((layout, n, cmd)), memory.get((layout, n, cmd))
+            cells = [ms(t["median"]), f"{ms(t['q1'])}–{ms(t['q3'])}", f"{ms(t['min'])}–{ms(t['max'])}",
+                     str(t["runs"])] if t else ["failed", "", "", ""]
+            p(f"| {layout} | {cmd} | " + " | ".join(cells) + (f" | {m:.1f} |" if m is not None else " | |"))
+
     # Targets.
     p("")
     p("### Targets")
@@ -176,6 +202,14 @@ def main():
             v, ok = verdict(m, limit)
             rows.append((f"{cmd} at {n:,} < {limit / 1000:g} s", "checkout", cmd, v if m is None else f"{m:.0f} ms",
                          f"{limit} ms", ok))
+    # Issue 16: a write's cost independent of the incident's length.
+    for layout in LAYOUTS:
+        rows_here = [(long_events(c), n, c) for l, n, c in long_rows if l == layout]
+        if not rows_here:
+            continue
+        longest, shortest = max(rows_here), min(rows_here)
+        v, ok = verdict(ratio(med(layout, longest[1], longest[2]), med(layout, shortest[1], shortest[2])), 2.0)
+        rows.append((f"note at {longest[0]:,} events ≤ 2 × note at {shortest[0]:,} events", layout, "note", v, "2×", ok))
     for layout in layouts:
         worst = max(((memory[(layout, top, c)], c) for c in COMMANDS if c != "git write" and (layout, top, c) in memory),
                     default=None)

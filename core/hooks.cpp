@@ -22,7 +22,7 @@ double hook_timeout_seconds() {
 
 }  // namespace
 
-std::optional<std::string> run_event_hook(const Repository& repo, const Json& payload) {
+std::optional<std::string> run_event_hook(const Repository& repo, const std::function<Json()>& payload) {
   std::optional<std::filesystem::path> program;
   try {
     program = repo.program(kEventHookPath);
@@ -50,7 +50,7 @@ std::optional<std::string> run_event_hook(const Repository& repo, const Json& pa
   // is stopped by the same deadline.
   ProcessOptions run;
   run.argv = {path};
-  run.input = payload.dump() + "\n";
+  run.input = payload().dump() + "\n";
   run.output = ProcessOutput::to_stderr;
   run.timeout_seconds = timeout;
   run.directory = repo.root().string();

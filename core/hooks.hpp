@@ -4,6 +4,7 @@
 // standard input (no shell in between). Like a Makefile, it comes with the
 // repository: review changes to it as you would review code.
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,8 @@ constexpr const char* kEventHookPath = ".irctl/hooks/on-event";
 /// (IRCTL_HOOK_TIMEOUT not a number of seconds among the reasons), failed,
 /// or took longer than IRCTL_HOOK_TIMEOUT seconds (default 10) and was
 /// stopped. The event is committed before, whatever the hook does.
-std::optional<std::string> run_event_hook(const Repository& repo, const Json& payload);
+/// `payload` makes the JSON, only when there is a hook: the whole incident
+/// file as JSON costs as much as reading it.
+std::optional<std::string> run_event_hook(const Repository& repo, const std::function<Json()>& payload);
 
 }  // namespace irctl

@@ -12,6 +12,7 @@
 #include "core/model/ids.hpp"
 #include "core/model/validate.hpp"
 #include "core/store/merge.hpp"
+#include "core/store/timelines.hpp"
 #include "core/util/file.hpp"
 
 namespace irctl {
@@ -48,11 +49,16 @@ EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& f
   event.at = rec.at;
   event.by = rec.actor.display();
   file.apply(event);
-  extra_files.insert(extra_files.begin(), FileWrite{file.path(), file.render()});
+  extra_files.insert(extra_files.begin(), FileWrite{.path = file.path(), .content = file.render()});
+  if (file.is_split()) extra_files.front().appended = &file;
   const std::string sha = repo.commit(extra_files, commit_message(file.incident().id, event), rec.actor, rec.at);
+  if (file.is_split())
+    remember_timeline(repo, file.incident().id, git::blob_hash(extra_files.front().content), file.split_at(),
+                      file.incident().timeline);
   lock.release();
   EventResult result{file.incident().id, event, sha, file.path(), true, std::nullopt};
-  result.hook_warning = run_event_hook(repo, {{"event", event_to_json(event)}, {"incident", file.to_json()}});
+  result.hook_warning = run_event_hook(
+      repo, [&] { return Json{{"event", event_to_json(event)}, {"incident", file.to_json()}}; });
   return result;
 }
 
@@ -191,6 +197,35 @@ IncidentFile read_incident_file(const Repository& repo, const std::string& id) {
   return IncidentFile::parse(*text, path);
 }
 
+// Below this size a file is read and written whole: the split and its cache
+// would cost about what they save.
+constexpr size_t kSplitFrom = 32 * 1024;
+
+// For a write: a long file split where its timeline begins
+// (IncidentFile::from_split), so that the write appends to it; the split and
+// the events come from the cache (cached_timeline), or from reading the file
+// whole, which then fills the cache for the next write.
+IncidentFile read_incident_to_write(const Repository& repo, const std::string& id) {
+  const std::string path = incident_path(id);
+  const auto text = repo.read(path);
+  if (!text) return read_incident_file(repo, id);  // which says why
+  if (text->size() < kSplitFrom) return IncidentFile::parse(*text, path);
+  const git_oid blob = git::blob_hash(*text);
+  if (auto cached = cached_timeline(repo, id, blob); cached && cached->timeline_offset < text->size()) {
+    try {
+      return IncidentFile::from_split(text->substr(0, cached->timeline_offset), text->substr(cached->timeline_offset),
+                                      std::move(cached->timeline), path);
+    } catch (const Error&) {
+      // Not what the cache said: read it whole.
+    }
+  }
+  IncidentFile whole = IncidentFile::parse(*text, path);
+  const auto offset = whole.timeline_offset(*text);
+  if (!offset) return whole;
+  remember_timeline(repo, id, blob, *offset, whole.incident().timeline);
+  return IncidentFile::from_split(text->substr(0, *offset), text->substr(*offset), whole.incident().timeline, path);
+}
+
 }  // namespace
 
 IncidentFile load_incident(Repository& repo, const std::string& id) {
@@ -229,7 +264,7 @@ EventResult record_locked(Repository& repo, RepositoryLock lock, const std::stri
   const std::string path = incident_path(id);
   return with_retries([&] {
     repo.require_clean(path);
-    IncidentFile file = read_incident_file(repo, id);
+    IncidentFile file = read_incident_to_write(repo, id);
     require_not_before_start(rec.at, file.incident(), "the time");
     std::optional<Event> e = make(file.incident());
     if (e) refuse_if_void(file.incident(), *e);

@@ -2,7 +2,7 @@
 
 #include <cctype>
 #include <algorithm>
-#include <set>
+#include <unordered_set>
 
 #include "core/error.hpp"
 #include "core/model/ids.hpp"
@@ -142,9 +142,10 @@ void apply_action_edit(FollowUp& a, const Event& e) {
 // The actions are gathered first and changed afterwards, so that a mark or an
 // edit whose time lies before its action's (recorded with --at, or merged
 // from a clone whose clock was behind) still counts instead of being dropped.
-std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
+std::vector<FollowUp> read_actions(const std::vector<const Event*>& ordered) {
   std::vector<FollowUp> actions;
-  for (const auto& e : ordered) {
+  for (const Event* event : ordered) {
+    const Event& e = *event;
     if (e.type != "action") continue;
     FollowUp a;
     a.id = e.id;
@@ -158,7 +159,8 @@ std::vector<FollowUp> read_actions(const std::vector<Event>& ordered) {
     a.added_by = e.by;
     actions.push_back(std::move(a));
   }
-  for (const auto& e : ordered) {
+  for (const Event* event : ordered) {
+    const Event& e = *event;
     if (e.type != "action-done" && e.type != "action-reopen" && e.type != "action-edit") continue;
     const std::string ref = detail_string(e, "action");
     const auto it = std::find_if(actions.begin(), actions.end(), [&](const FollowUp& a) { return a.id == ref; });
@@ -194,9 +196,10 @@ namespace {
 
 // Pins and hides, from the timeline in the order things happened: the latest
 // word on each event counts (curation_after).
-std::map<std::string, Curation> read_curation(const std::vector<Event>& ordered) {
+std::map<std::string, Curation> read_curation(const std::vector<const Event*>& ordered) {
   std::map<std::string, Curation> out;
-  for (const auto& e : ordered) {
+  for (const Event* event : ordered) {
+    const Event& e = *event;
     const std::string target = detail_string(e, "event");
     if (target.empty()) continue;
     const auto it = out.find(target);
@@ -315,7 +318,39 @@ std::vector<Event> in_time_order(std::vector<Event> events) {
   return events;
 }
 
-Incident read_incident(const TomlValue& doc, const std::string& path) {
+namespace {
+
+// What follows from the timeline rather than from the state keys: the
+// follow-up actions, the curation and which tasks are done, each from the
+// events in the order things happened (in_time_order's, without the copies).
+void fold_timeline(Incident& inc) {
+  std::vector<const Event*> ordered;
+  ordered.reserve(inc.timeline.size());
+  for (const auto& e : inc.timeline) ordered.push_back(&e);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const Event* a, const Event* b) { return a->at < b->at; });
+  inc.actions = read_actions(ordered);
+  inc.curation = read_curation(ordered);
+  // A task is done by its latest "task" event, in the order things happened.
+  for (const Event* event : ordered) {
+    const Event& e = *event;
+    if (e.type != "task") continue;
+    const auto n = e.details.find("task");
+    const auto done = e.details.find("done");
+    if (n == e.details.end() || !n->second.is_integer()) continue;
+    const int64_t index = n->second.as_integer() - 1;
+    if (index < 0 || index >= static_cast<int64_t>(inc.tasks.size())) continue;
+    Task& task = inc.tasks[static_cast<size_t>(index)];
+    task.done = done == e.details.end() || !done->second.is_boolean() || done->second.as_boolean();
+    task.done_at = task.done ? std::optional<Timestamp>(e.at) : std::nullopt;
+    task.done_by = task.done ? e.by : "";
+  }
+}
+
+}  // namespace
+
+Incident read_incident(const TomlValue& doc, const std::string& path) { return read_incident_after(doc, path, {}); }
+
+Incident read_incident_after(const TomlValue& doc, const std::string& path, std::vector<Event> earlier) {
   const FieldReader r(doc, path, edit_hint(path));
   const int64_t schema = r.integer("schema");
   if (schema != kSchemaVersion)
@@ -360,17 +395,28 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
   inc.alert_status = r.string_or("alert_status", "");
   inc.roles = read_roles(r.table_or_empty("roles"));
   for (const auto& text : r.strings_or("tasks", {})) inc.tasks.push_back(Task{text, false, std::nullopt, ""});
+<<<<<<< ours
   std::set<std::string> event_ids;
   const std::vector<FieldReader> entries = r.tables("timeline");
   // Reserved: a vector that grows copies its Events, since toml11's values
   // do not promise a move that cannot throw.
   inc.timeline.reserve(entries.size());
+=======
+  inc.timeline = std::move(earlier);
+  const auto entries = r.tables("timeline");
+  // Event's move may throw (toml11's values), so a vector that grows copies them all.
+  inc.timeline.reserve(inc.timeline.size() + entries.size());
+  std::unordered_set<std::string> event_ids;
+  event_ids.reserve(inc.timeline.size() + 1);
+  for (const auto& e : inc.timeline) event_ids.insert(e.id);
+>>>>>>> theirs
   for (const auto& er : entries) {
     Event e = read_event(er);
     if (!event_ids.insert(e.id).second) er.fail("the timeline entry id " + quote(e.id) + " appears twice");
     inc.timeline.push_back(std::move(e));
   }
   if (inc.timeline.empty()) r.fail("the timeline is empty; every incident starts with its declare event");
+<<<<<<< ours
   // Events are almost always in time order already; only then is the
   // timeline itself what in_time_order would give, without copying it.
   const bool in_order = std::is_sorted(inc.timeline.begin(), inc.timeline.end(),
@@ -392,6 +438,9 @@ Incident read_incident(const TomlValue& doc, const std::string& path) {
     task.done_at = task.done ? std::optional<Timestamp>(e.at) : std::nullopt;
     task.done_by = task.done ? e.by : "";
   }
+=======
+  fold_timeline(inc);
+>>>>>>> theirs
   return inc;
 }
 
@@ -501,7 +550,75 @@ void IncidentFile::unset_field(const std::string& dotted_path) {
   table->erase(dotted_path.substr(start));
 }
 
+IncidentFile IncidentFile::from_split(const std::string& header, std::string timeline_text,
+                                      std::vector<Event> timeline, const std::string& path) {
+  TomlValue doc = parse_toml(header, path);
+  if (doc.as_table().find("timeline") != doc.as_table().end() || timeline_text.rfind("\n[[timeline]]\n", 0) != 0)
+    throw Error(Errc::data, path + ": not split where its timeline begins");
+  Incident view = read_incident_after(doc, path, std::move(timeline));
+  IncidentFile f(std::move(doc), path, std::move(view));
+  f.header_text_ = header;
+  f.timeline_text_ = std::move(timeline_text);
+  return f;
+}
+
+std::optional<size_t> IncidentFile::timeline_offset(const std::string& text) const {
+  const auto& root = doc_.as_table();
+  if (is_split() || root.empty() || root.back().first != "timeline" || !root.back().second.is_array() ||
+      root.back().second.as_array().empty() || !root.back().second.comments().empty())
+    return std::nullopt;
+  // The timeline is the last key: write_toml writes the others first.
+  TomlValue header = doc_;
+  header.as_table().erase("timeline");
+  const std::string header_text = write_toml(header);
+  if (text.compare(0, header_text.size(), header_text) != 0 ||
+      text.compare(header_text.size(), 14, "\n[[timeline]]\n") != 0 || render() != text)
+    return std::nullopt;
+  return header_text.size();
+}
+
+bool IncidentFile::append(const Event& event) {
+  // A key that irctl-format(5) does not place would go after the timeline.
+  const size_t timeline_rank = schema_rank("timeline");
+  const auto placed = [&](const std::string& dotted) { return schema_rank(dotted.substr(0, dotted.find('.'))) < timeline_rank; };
+  for (const auto& [field, value] : event.set)
+    if (!placed(field)) return false;
+  for (const auto& field : event.unset)
+    if (!placed(field)) return false;
+  for (const auto& e : view_.timeline)
+    if (e.id == event.id) return false;  // the whole read says why
+  TomlValue before = doc_;
+  const auto give_up = [&] {
+    doc_ = std::move(before);
+    return false;
+  };
+  for (const auto& [field, value] : event.set) set_field(field, value);
+  for (const auto& field : event.unset) unset_field(field);
+  // What changed, checked as the whole file would be: it parses, validates and
+  // reads back as it is written.
+  const std::string header = write_toml(doc_);
+  const std::string changed = header + write_toml_entry("timeline", event_to_toml(event));
+  TomlValue doc;
+  try {
+    doc = parse_toml(changed, path_);
+    read_incident(doc, path_);
+  } catch (const Error&) {
+    return give_up();
+  }
+  if (write_toml(doc) != changed) return give_up();
+  view_ = read_incident_after(doc, path_, std::move(view_.timeline));
+  *timeline_text_ += changed.substr(header.size());
+  doc.as_table().erase("timeline");
+  doc_ = std::move(doc);
+  header_text_ = header;
+  return true;
+}
+
 void IncidentFile::apply(const Event& event) {
+  if (is_split()) {
+    if (append(event)) return;
+    *this = parse(render(), path_);
+  }
   for (const auto& [field, value] : event.set) set_field(field, value);
   for (const auto& field : event.unset) unset_field(field);
   auto& root = doc_.as_table();
@@ -549,10 +666,11 @@ std::vector<FieldDrift> drift_from_timeline(const IncidentFile& file) {
   return out;
 }
 
-std::string IncidentFile::render() const { return write_toml(doc_); }
+std::string IncidentFile::render() const { return is_split() ? header_text_ + *timeline_text_ : write_toml(doc_); }
 
 Json IncidentFile::to_json() const {
-  Json j = toml_to_json(doc_);
+  // A split file's document has no timeline: the hook that asks gets the whole file.
+  Json j = is_split() ? toml_to_json(parse_toml(render(), path_)) : toml_to_json(doc_);
   // Scripts can rely on these keys even where the file leaves them out.
   for (const char* list : {"services", "channels", "tasks"})
     if (!j.contains(list)) j[list] = Json::array();

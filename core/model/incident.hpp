@@ -173,16 +173,41 @@ class IncidentFile {
   /// A new incident file holding only its schema and ID; the declare event
   /// fills in the rest.
   static IncidentFile create(const std::string& id);
+  /// A file that is exactly what render() makes of it, with its timeline
+  /// written last, split where the timeline begins (timeline_offset): the
+  /// state keys and tables (`header`, parsed and validated here), the
+  /// timeline's text, kept as bytes, and its events, read before (from a
+  /// whole read, or a cache of one). apply() then appends to it rather than
+  /// writing the whole file anew, so that a write's cost does not grow with
+  /// the timeline. Error(Errc::data) when the header is not valid.
+  static IncidentFile from_split(const std::string& header, std::string timeline_text, std::vector<Event> timeline,
+                                 const std::string& path);
 
   const Incident& incident() const { return view_; }
   /// The typed view, moved out, for a reader done with the file (a copy
   /// would copy the whole timeline).
   Incident take_incident() && { return std::move(view_); }
   const std::string& path() const { return path_; }
+  /// The parsed document; for a split file (from_split), without the timeline.
   const TomlValue& document() const { return doc_; }
+  /// True for a file from from_split that apply() has kept split: its
+  /// render() is the header written again and the timeline's bytes, what
+  /// apply() appended included, all of it checked to read back as the view.
+  bool is_split() const { return timeline_text_.has_value(); }
+  /// A split file's timeline_offset: where the timeline's text begins in render().
+  size_t split_at() const { return header_text_.size(); }
+  /// Where the timeline's text begins in `text`, when `text` is exactly what
+  /// render() makes of this file and nothing follows the timeline: where
+  /// from_split may split it. nullopt otherwise.
+  std::optional<size_t> timeline_offset(const std::string& text) const;
 
   /// Appends the event to the timeline and applies the fields it sets. The
-  /// rest of the document (comments, unknown keys, key order) is kept.
+  /// rest of the document (comments, unknown keys, key order) is kept. A
+  /// split file stays split when that writes what the whole document would
+  /// (the event sets only keys irctl-format(5) places before the timeline),
+  /// and what changed (the state keys and the new entry) parses, validates
+  /// and reads back as written; otherwise it is read whole first, as any
+  /// other file.
   void apply(const Event& event);
 
   /// The document its timeline alone produces: a new file with every event
@@ -198,10 +223,15 @@ class IncidentFile {
   IncidentFile(TomlValue doc, std::string path, Incident view);
   void set_field(const std::string& dotted_path, const TomlValue& value);
   void unset_field(const std::string& dotted_path);
+  /// apply() on a split file; false (and nothing changed) when it cannot stay split.
+  bool append(const Event& event);
 
   TomlValue doc_;
   std::string path_;
   Incident view_;
+  /// A split file's header as written (render()'s first part) and timeline text.
+  std::string header_text_;
+  std::optional<std::string> timeline_text_;
 };
 
 /// A top-level field whose value in a file is not what its timeline produces.
@@ -237,6 +267,9 @@ const Event& resolve_event(const Incident& inc, const std::string& query);
 
 /// Builds the typed view of a validated document.
 Incident read_incident(const TomlValue& doc, const std::string& path);
+/// The same for a document whose timeline holds only the entries that come
+/// after `earlier` (read before): the view of the whole file.
+Incident read_incident_after(const TomlValue& doc, const std::string& path, std::vector<Event> earlier);
 
 /// The event as a TOML table, in the key order of irctl-format(5).
 TomlValue event_to_toml(const Event& e);

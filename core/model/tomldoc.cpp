@@ -224,14 +224,17 @@ std::string write_toml(const TomlValue& root) {
       write_body(v.as_table(), NestedTables::written_inline, out);
     } else if (is_array_of_tables(v)) {
       write_comments(v, out);
-      for (const auto& element : v.as_array()) {
-        out += "\n";
-        write_comments(element, out);
-        out += "[[" + key_literal(k) + "]]\n";
-        write_body(element.as_table(), NestedTables::written_inline, out);
-      }
+      for (const auto& element : v.as_array()) out += write_toml_entry(k, element);
     }
   }
+  return out;
+}
+
+std::string write_toml_entry(const std::string& key, const TomlValue& element) {
+  std::string out = "\n";
+  write_comments(element, out);
+  out += "[[" + key_literal(key) + "]]\n";
+  write_body(element.as_table(), NestedTables::written_inline, out);
   return out;
 }
 

@@ -37,6 +37,10 @@ std::optional<TomlValue> parse_toml_fast(const std::string& text);
 /// Comments are written on their own lines before their key.
 std::string write_toml(const TomlValue& root);
 
+/// What write_toml writes for one table of the array of tables `key`: a
+/// blank line, its comments, [[key]] and its keys.
+std::string write_toml_entry(const std::string& key, const TomlValue& element);
+
 /// A TOML string literal with every character that needs it escaped.
 std::string toml_string_literal(const std::string& s);
 

@@ -27,6 +27,8 @@
 
 namespace irctl {
 
+class IncidentFile;
+
 /// Built with designated initializers ({.path = p, .content = c, .mode = m}):
 /// two of its fields are numbers that a positional list would mix up.
 struct FileWrite {
@@ -42,6 +44,11 @@ struct FileWrite {
   /// executable or a symbolic link (whose content is its target). nullopt
   /// for irctl's own files: a regular file, or executable if it was.
   std::optional<git_filemode_t> mode = std::nullopt;
+  /// An incident file written by appending (IncidentFile::is_split(); it
+  /// stays alive until commit returns): it parsed and validated what changed,
+  /// and the rest is bytes that read back before, so require_readable checks
+  /// its severity against the scale rather than parsing the whole file again.
+  const IncidentFile* appended = nullptr;
 };
 
 /// Paths of the work tree written with fewer permission bits than
@@ -273,14 +280,17 @@ class Repository {
   const git_tree* tip_tree() const;
   std::optional<std::string> read_from_tip(const std::string& path) const;
   /// Journal, compare-and-swap, then the work tree: the end of every write.
+  /// `written`: the files commit() stored for `to`, whose contents the work
+  /// tree then gets without reading them back out of git.
   void advance(const std::optional<git_oid>& from, const git_oid& to, const std::vector<std::string>& paths,
-               const std::string& reflog_message, const WorkTreePerms& perms = {});
+               const std::string& reflog_message, const WorkTreePerms& perms = {},
+               const std::vector<FileWrite>* written = nullptr);
   /// Writes (or removes) each path of the work tree and the index as in `tree`.
   void sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths, const WorkTreePerms& perms = {});
   /// True when the work tree and the index already hold `paths` as in `tree`.
   bool in_step(const git_tree* tree, const std::vector<std::string>& paths) const;
   void sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, class IndexLock& lock,
-                             const WorkTreePerms& perms = {});
+                             const WorkTreePerms& perms = {}, const std::vector<FileWrite>* written = nullptr);
   std::filesystem::path journal_path() const;
   /// Whether visit_incident_files stats each file in the checkout layout.
   enum class StatData { skipped, read };

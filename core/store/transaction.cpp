@@ -159,7 +159,10 @@ void Repository::require_readable(const std::vector<FileWrite>& files) {
       if (!f.remove && f.path == kConfigPath) new_config = parse_config(f.content, f.path);
     for (const auto& f : files) {
       if (f.remove || !is_incident_file(f.path)) continue;
-      require_on_scale(IncidentFile::parse(f.content, f.path), new_config ? *new_config : config());
+      if (f.appended)
+        require_on_scale(*f.appended, new_config ? *new_config : config());
+      else
+        require_on_scale(IncidentFile::parse(f.content, f.path), new_config ? *new_config : config());
     }
   } catch (const Error& e) {
     throw Error(Errc::data, std::string("irctl will not commit a file it cannot read back: ") + e.what(),
@@ -257,7 +260,7 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
                                message.c_str(), tree.get(), parents.size(), parents.data()),
              "cannot commit");
   const std::string subject = subject_of(message);
-  advance(parent_id, commit_id, paths, std::string(merged ? "merge" : "commit") + ": " + subject, perms);
+  advance(parent_id, commit_id, paths, std::string(merged ? "merge" : "commit") + ": " + subject, perms, &files);
   return git::oid_hex(commit_id);
 }
 
@@ -283,7 +286,8 @@ void Repository::fast_forward(const git_oid& to) {
 fs::path Repository::journal_path() const { return git_dir() / "irctl" / "journal"; }
 
 void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, const std::vector<std::string>& paths,
-                         const std::string& reflog_message, const WorkTreePerms& perms) {
+                         const std::string& reflog_message, const WorkTreePerms& perms,
+                         const std::vector<FileWrite>* written) {
   const std::string ref = ref_name();
   const Journal journal{ref, from ? git::oid_hex(*from) : std::string("none"), git::oid_hex(to), paths, perms};
   write_file_atomically(journal_path(), journal.text());
@@ -302,7 +306,7 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
   if (with_work_tree) {
     try {
       index_lock.acquire();
-      sync_work_tree_locked(git::commit_tree(repo_.get(), to).get(), paths, index_lock, perms);
+      sync_work_tree_locked(git::commit_tree(repo_.get(), to).get(), paths, index_lock, perms, written);
     } catch (...) {
       if (index_lock.held()) restore();
       drop_journal();

@@ -223,7 +223,7 @@ bool Repository::in_step(const git_tree* tree, const std::vector<std::string>& p
 }
 
 void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, IndexLock& lock,
-                                       const WorkTreePerms& perms) {
+                                       const WorkTreePerms& perms, const std::vector<FileWrite>* written) {
   std::error_code ec;
   // The files first; the index entries carry the stat data of what was
   // written, as 'git add' records it, so that git sees the files as
@@ -238,7 +238,16 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
       continue;
     }
     const auto limited = perms.find(p);
-    write_work_file(root_ / p, git::blob_content(repo_.get(), blob->id, p), blob->mode,
+    // What commit() just stored, when it says so: reading a long file back
+    // out of git (inflating it, checking its hash) costs more than writing it.
+    const auto was_written = [&]() -> const std::string* {
+      if (written)
+        for (const auto& f : *written)
+          if (f.path == p && !f.remove) return &f.content;
+      return nullptr;
+    };
+    const std::string* content = was_written();
+    write_work_file(root_ / p, content ? *content : git::blob_content(repo_.get(), blob->id, p), blob->mode,
                     limited == perms.end() ? FileWrite::kDefaultPerms : limited->second);
     git::StagedFile f{p, blob->id, {}, static_cast<uint32_t>(blob->mode)};
     if (::lstat((root_ / p).c_str(), &f.st) != 0)

@@ -114,3 +114,29 @@ teardown() { common_teardown; }
   [ "$(git log -1 --format='%an <%ae>')" = "Sam Oncall <sam@example.com>" ]
   [ "$(toml_eval "$FILE" 'd["timeline"][-1]["by"]')" = "Sam Oncall <sam@example.com>" ]
 }
+
+@test "a long incident: writes append by its cached split; a damaged or deleted cache changes only the speed" {
+  long=$(printf 'x%.0s' $(seq 1 1000))
+  for i in $(seq 1 40); do irctl -q note "$ID" "$i $long"; done
+  [ "$(wc -c <"$FILE")" -gt 32768 ]
+  run bash -c "ls .git/irctl/timeline.$ID.* | wc -l"
+  assert_status 0
+  [ "$output" -ge 1 ]
+  for f in .git/irctl/timeline."$ID".*; do printf 'damaged' >"$f"; done
+  run --separate-stderr irctl -q note "$ID" "after the damage"
+  assert_status 0
+  [ "$(git diff --numstat HEAD~1 -- "$FILE" | cut -f2)" = 0 ]  # appended, nothing else changed
+  rm -f .git/irctl/timeline."$ID".*
+  run --separate-stderr irctl -q note "$ID" "after the removal"
+  assert_status 0
+  [ "$(git diff --numstat HEAD~1 -- "$FILE" | cut -f2)" = 0 ]
+  run --separate-stderr irctl -q severity "$ID" SEV1 --reason "worse"
+  assert_status 0
+  [ "$(git diff --numstat HEAD~1 -- "$FILE" | cut -f2)" = 1 ]  # the severity line, rewritten in place
+  run toml_eval "$FILE" '[len(d["timeline"]), d["severity"], [e["text"] for e in d["timeline"][-3:-1]]]'
+  assert_status 0
+  [ "$output" = '[44, "SEV1", ["after the damage", "after the removal"]]' ]
+  run --separate-stderr irctl fsck
+  assert_status 0
+  assert_clean_repo
+}

@@ -1,0 +1,22 @@
+#pragma once
+// Timeline events in a compact binary form, for irctl's own caches in the git
+// directory (never committed, never read by anything else): decoding 10,000
+// events this way is many times faster than parsing their TOML again.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model/incident.hpp"
+
+namespace irctl {
+
+/// The events, every field and every TOML value in `details` and `set` (their
+/// comments included), so that decode_events gives back equal events.
+std::string encode_events(const std::vector<Event>& events);
+
+/// What encode_events wrote; Error(Errc::data) when `bytes` is not that
+/// (a cache file cut short or written by another version).
+std::vector<Event> decode_events(std::string_view bytes);
+
+}  // namespace irctl

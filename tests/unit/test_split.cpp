@@ -1,0 +1,180 @@
+#include <doctest/doctest.h>
+
+#include "core/error.hpp"
+#include "core/model/event_binary.hpp"
+#include "core/model/incident.hpp"
+
+namespace test_split {
+
+using namespace irctl;
+
+namespace {
+const char* const kId = "INC-20261128-K7QXM4";
+const char* const kPath = "incidents/2026/11/INC-20261128-K7QXM4.toml";
+const Timestamp kT0 = from_civil({2026, 11, 28, 16, 5, 0, 0});
+
+Event event(int n, const std::string& type, const std::string& text) {
+  Event e;
+  e.id = "E" + std::string(11 - std::to_string(n).size(), '0') + std::to_string(n);
+  e.at = kT0 + Seconds(60 * n);
+  e.by = "Bob <bob@example.com>";
+  e.type = type;
+  e.text = text;
+  return e;
+}
+
+Event declare_event() {
+  Event e = event(0, "declare", "Checkout API returns 503");
+  e.set = TomlTable{{"title", TomlValue(e.text)},
+                    {"status", TomlValue("identification")},
+                    {"severity", TomlValue("SEV2")},
+                    {"kind", TomlValue("outage")},
+                    {"services", TomlValue(TomlArray{TomlValue("checkout")})},
+                    {"declared_at", toml_time(kT0)},
+                    {"tasks", TomlValue(TomlArray{TomlValue("Confirm the impact"), TomlValue("Roll back")})}};
+  e.details["targets"] = TomlValue(TomlArray{TomlValue("primary-oncall")});
+  return e;
+}
+
+// One of each kind of change the commands make: state keys set and unset,
+// roles, tasks, follow-up actions, pins, details of every TOML type.
+Event nth_event(int n) {
+  switch (n % 8) {
+    case 0: {
+      Event e = event(n, "severity", "SEV2 -> SEV1");
+      e.details["from"] = TomlValue("SEV2");
+      e.details["to"] = TomlValue("SEV1");
+      e.set["severity"] = TomlValue(n % 16 ? "SEV1" : "SEV2");
+      return e;
+    }
+    case 1: {
+      Event e = event(n, "assign", "sme: carol");
+      e.set["roles.sme"] = TomlValue(TomlArray{TomlValue("carol"), TomlValue("dave \"the\" expert")});
+      return e;
+    }
+    case 2: {
+      Event e = event(n, "task", "done 1: Confirm the impact");
+      e.details["task"] = TomlValue(1 + n % 2);
+      e.details["done"] = TomlValue(n % 3 != 0);
+      return e;
+    }
+    case 3: {
+      Event e = event(n, "action", "Add a canary\nstage");
+      e.details["owner"] = TomlValue("erin");
+      e.details["due"] = TomlValue("2026-12-24");
+      return e;
+    }
+    case 4: {
+      Event e = event(n, "pin", "pinned");
+      e.details["event"] = TomlValue("E00000000001");
+      e.details["public"] = TomlValue(true);
+      return e;
+    }
+    case 5: {
+      Event e = event(n, "contain", "Rate-limited at the gateway");
+      e.set["status"] = TomlValue("containment");
+      e.set["contained_at"] = toml_time(kT0 + Seconds(60 * n));
+      e.details["ratio"] = TomlValue(0.25);
+      return e;
+    }
+    case 6: {
+      Event e = event(n, "reopen", "again");
+      e.unset = {"contained_at"};
+      e.set["status"] = TomlValue("identification");
+      return e;
+    }
+    default: return event(n, "note", "Error rate at " + std::to_string(n) + "% \\ \t ünïcode");
+  }
+}
+
+// The text irctl writes for the declared incident, with a hand-written comment kept.
+std::string declared_text() {
+  IncidentFile f = IncidentFile::create(kId);
+  f.apply(declare_event());
+  std::string text = f.render();
+  text.insert(text.find("title = "), "# the customer-facing name\n");
+  return IncidentFile::parse(text, kPath).render();
+}
+
+IncidentFile split(const std::string& text) {
+  const IncidentFile whole = IncidentFile::parse(text, kPath);
+  const auto offset = whole.timeline_offset(text);
+  REQUIRE(offset);
+  return IncidentFile::from_split(text.substr(0, *offset), text.substr(*offset), whole.incident().timeline, kPath);
+}
+}  // namespace
+
+TEST_SUITE("split") {
+  TEST_CASE("a write that appends makes the bytes and the view a whole rewrite makes") {
+    std::string text = declared_text();
+    IncidentFile kept = split(text);  // applied to again and again, never read again
+    for (int n = 1; n <= 40; ++n) {
+      const Event e = nth_event(n);
+      IncidentFile whole = IncidentFile::parse(text, kPath);
+      whole.apply(e);
+      IncidentFile appended = split(text);
+      appended.apply(e);
+      kept.apply(e);
+      CHECK(appended.is_split());
+      CHECK(kept.is_split());
+      CHECK(appended.render() == whole.render());
+      CHECK(kept.render() == whole.render());
+      CHECK(appended.incident() == whole.incident());
+      CHECK(kept.incident() == whole.incident());
+      // The same object; its keys in file order rather than in the order set.
+      CHECK(nlohmann::json::parse(kept.to_json().dump()) == nlohmann::json::parse(whole.to_json().dump()));
+      text = whole.render();
+      CHECK(IncidentFile::parse(text, kPath).timeline_offset(text) == kept.split_at());
+    }
+  }
+
+  TEST_CASE("an event that sets a key the format does not place is written whole") {
+    const std::string text = declared_text();
+    Event e = nth_event(7);
+    e.set["custom.x"] = TomlValue(1);
+    IncidentFile whole = IncidentFile::parse(text, kPath);
+    whole.apply(e);
+    IncidentFile appended = split(text);
+    appended.apply(e);
+    CHECK_FALSE(appended.is_split());
+    CHECK(appended.render() == whole.render());
+    CHECK(appended.incident() == whole.incident());
+  }
+
+  TEST_CASE("an event that would not read back is refused as by a whole rewrite") {
+    const std::string text = declared_text();
+    Event e = nth_event(7);
+    e.set["status"] = TomlValue(3);
+    const auto refusal = [&](IncidentFile f) -> std::string {
+      try {
+        f.apply(e);
+      } catch (const Error& error) {
+        return error.what();
+      }
+      return "";
+    };
+    CHECK(refusal(split(text)) == "incidents/2026/11/INC-20261128-K7QXM4.toml:1:1: 'status' must be a string");
+    CHECK(refusal(split(text)) == refusal(IncidentFile::parse(text, kPath)));
+  }
+
+  TEST_CASE("a file not laid out as irctl writes it has no split") {
+    const std::string text = declared_text();
+    for (const std::string& other : {text + "\n", text + "\n[extra]\nx = 1\n", "\n" + text}) {
+      const IncidentFile whole = IncidentFile::parse(other, kPath);
+      CHECK_FALSE(whole.timeline_offset(other));
+    }
+  }
+
+  TEST_CASE("events read back from their binary form whole") {
+    std::vector<Event> events = {declare_event()};
+    for (int n = 1; n <= 16; ++n) events.push_back(nth_event(n));
+    events.back().details["when"] = TomlValue(toml::local_date(2026, toml::month_t::Dec, 24));
+    events.back().details["nested"] = TomlValue(TomlTable{{"a", TomlValue(TomlArray{TomlValue(-7)})}});
+    CHECK(decode_events(encode_events(events)) == events);
+    const std::string bytes = encode_events(events);
+    CHECK_THROWS_AS(decode_events(bytes.substr(0, bytes.size() - 1)), Error);
+    CHECK_THROWS_AS(decode_events(bytes + "x"), Error);
+  }
+}
+
+}  // namespace test_split
