@@ -395,13 +395,6 @@ Incident read_incident_after(const TomlValue& doc, const std::string& path, std:
   inc.alert_status = r.string_or("alert_status", "");
   inc.roles = read_roles(r.table_or_empty("roles"));
   for (const auto& text : r.strings_or("tasks", {})) inc.tasks.push_back(Task{text, false, std::nullopt, ""});
-<<<<<<< ours
-  std::set<std::string> event_ids;
-  const std::vector<FieldReader> entries = r.tables("timeline");
-  // Reserved: a vector that grows copies its Events, since toml11's values
-  // do not promise a move that cannot throw.
-  inc.timeline.reserve(entries.size());
-=======
   inc.timeline = std::move(earlier);
   const auto entries = r.tables("timeline");
   // Event's move may throw (toml11's values), so a vector that grows copies them all.
@@ -409,38 +402,13 @@ Incident read_incident_after(const TomlValue& doc, const std::string& path, std:
   std::unordered_set<std::string> event_ids;
   event_ids.reserve(inc.timeline.size() + 1);
   for (const auto& e : inc.timeline) event_ids.insert(e.id);
->>>>>>> theirs
   for (const auto& er : entries) {
     Event e = read_event(er);
     if (!event_ids.insert(e.id).second) er.fail("the timeline entry id " + quote(e.id) + " appears twice");
     inc.timeline.push_back(std::move(e));
   }
   if (inc.timeline.empty()) r.fail("the timeline is empty; every incident starts with its declare event");
-<<<<<<< ours
-  // Events are almost always in time order already; only then is the
-  // timeline itself what in_time_order would give, without copying it.
-  const bool in_order = std::is_sorted(inc.timeline.begin(), inc.timeline.end(),
-                                       [](const Event& a, const Event& b) { return a.at < b.at; });
-  const std::vector<Event> reordered = in_order ? std::vector<Event>() : in_time_order(inc.timeline);
-  const std::vector<Event>& ordered = in_order ? inc.timeline : reordered;
-  inc.actions = read_actions(ordered);
-  inc.curation = read_curation(ordered);
-  // A task is done by its latest "task" event, in the order things happened.
-  for (const auto& e : ordered) {
-    if (e.type != "task") continue;
-    const auto n = e.details.find("task");
-    const auto done = e.details.find("done");
-    if (n == e.details.end() || !n->second.is_integer()) continue;
-    const int64_t index = n->second.as_integer() - 1;
-    if (index < 0 || index >= static_cast<int64_t>(inc.tasks.size())) continue;
-    Task& task = inc.tasks[static_cast<size_t>(index)];
-    task.done = done == e.details.end() || !done->second.is_boolean() || done->second.as_boolean();
-    task.done_at = task.done ? std::optional<Timestamp>(e.at) : std::nullopt;
-    task.done_by = task.done ? e.by : "";
-  }
-=======
   fold_timeline(inc);
->>>>>>> theirs
   return inc;
 }
 

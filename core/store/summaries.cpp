@@ -456,7 +456,7 @@ SummaryRead read_summaries(Repository& repo, SummaryDocuments wanted) {
     summary = IncidentSummary{};
     // The text is read again when its turn comes: holding every file of a new
     // clone at once would take more memory than all their summaries.
-    misses.push_back({out.incidents.size() - 1, order, std::move(key), blob.path, {}, summary_cached, {}, std::nullopt});
+    misses.push_back({out.incidents.size() - 1, order, std::move(key), blob.path, {}, summary_cached, {}, {}, std::nullopt});
   }
 
   // In batches, so that only a batch of texts is in memory at a time.
