@@ -184,17 +184,21 @@ std::string resolve_incident_id(const Repository& repo, const std::string& query
 
 namespace {
 
-// For writes: the commit checks what they produce (Repository::require_readable),
-// and 'irctl severity' or 'irctl edit' must be able to mend a severity that
-// is off the scale.
-IncidentFile read_incident_file(const Repository& repo, const std::string& id) {
+std::string read_incident_text(const Repository& repo, const std::string& id) {
   const std::string path = incident_path(id);
-  const auto text = repo.read(path);
+  auto text = repo.read(path);
   if (!text) {
     repo.require_clean(path);  // deleted by hand and not committed: say so
     throw Error(Errc::not_found, "no incident " + quote(id), "list the incidents with 'irctl list'");
   }
-  return IncidentFile::parse(*text, path);
+  return std::move(*text);
+}
+
+// For writes: toml11 keeps the comments. The commit checks what they produce
+// (Repository::require_readable), and 'irctl severity' or 'irctl edit' must
+// be able to mend a severity that is off the scale.
+IncidentFile read_incident_file(const Repository& repo, const std::string& id) {
+  return IncidentFile::parse(read_incident_text(repo, id), incident_path(id));
 }
 
 // Below this size a file is read and written whole: the split and its cache
@@ -229,8 +233,10 @@ IncidentFile read_incident_to_write(const Repository& repo, const std::string& i
 }  // namespace
 
 IncidentFile load_incident(Repository& repo, const std::string& id) {
-  IncidentFile file = read_incident_file(repo, id);
-  require_on_scale(file, repo.config());
+  // Nothing is written back, so no comment is needed: toml++ reads it.
+  const std::string text = read_incident_text(repo, id);
+  IncidentFile file = IncidentFile::read_fast(text, incident_path(id));
+  require_on_scale(file, text, repo.config());
   return file;
 }
 

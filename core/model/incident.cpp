@@ -448,6 +448,11 @@ std::optional<std::string> off_scale_problem(const std::string& where, const std
   return where + ": severity " + quote(severity) + " is not on the configured scale (" + scale_text(config) + ")";
 }
 
+void require_on_scale(const IncidentFile& file, const std::string& text, const Config& config) {
+  if (off_scale_problem(file.path(), file.incident().severity, config))
+    require_on_scale(IncidentFile::parse(text, file.path()), config);
+}
+
 void require_on_scale(const IncidentFile& file, const Config& config) {
   const TomlValue& doc = file.document();
   const std::string where = doc.contains("severity") ? toml_where(doc.at("severity"), file.path()) : file.path();

@@ -256,6 +256,10 @@ std::vector<Event> in_time_order(std::vector<Event> events);
 /// whose severity is not on the configured scale: nothing could say how
 /// severe it is, so no reader may guess (irctl gate would let a deploy by).
 void require_on_scale(const IncidentFile& file, const Config& config);
+/// The same for a file read with IncidentFile::read_fast from `text`, whose
+/// document has no line numbers: toml11 reads the text again only when there
+/// is a problem to report, so that the message names the line.
+void require_on_scale(const IncidentFile& file, const std::string& text, const Config& config);
 /// The same for a summary, which keeps no line numbers.
 std::optional<std::string> off_scale_problem(const std::string& path, const std::string& severity,
                                              const Config& config);
