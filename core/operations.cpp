@@ -201,8 +201,9 @@ IncidentFile read_incident_file(const Repository& repo, const std::string& id) {
   return IncidentFile::parse(read_incident_text(repo, id), incident_path(id));
 }
 
-// Below this size a file is read and written whole: the split and its cache
-// would cost about what they save.
+// Below this size the timeline cache would cost about what it saves: a
+// file is split by reading it with toml++ (IncidentFile::split_fast), or
+// read and written whole.
 constexpr size_t kSplitFrom = 32 * 1024;
 
 // For a write: a long file split where its timeline begins
@@ -213,7 +214,10 @@ IncidentFile read_incident_to_write(const Repository& repo, const std::string& i
   const std::string path = incident_path(id);
   const auto text = repo.read(path);
   if (!text) return read_incident_file(repo, id);  // which says why
-  if (text->size() < kSplitFrom) return IncidentFile::parse(*text, path);
+  if (text->size() < kSplitFrom) {
+    if (auto split = IncidentFile::split_fast(*text, path)) return std::move(*split);
+    return IncidentFile::parse(*text, path);
+  }
   const git_oid blob = git::blob_hash(*text);
   if (auto cached = cached_timeline(repo, id, blob); cached && cached->timeline_offset < text->size()) {
     try {

@@ -535,6 +535,29 @@ IncidentFile IncidentFile::from_split(const std::string& header, std::string tim
   return f;
 }
 
+std::optional<IncidentFile> IncidentFile::split_fast(const std::string& text, const std::string& path) {
+  auto doc = parse_toml_fast(text);
+  if (!doc) return std::nullopt;
+  const auto& root = doc->as_table();
+  const auto timeline = root.find("timeline");
+  if (timeline == root.end() || !timeline->second.is_array()) return std::nullopt;
+  std::string tail;
+  for (const auto& entry : timeline->second.as_array()) tail += write_toml_entry("timeline", entry);
+  if (tail.empty() || tail.size() >= text.size() || text.compare(text.size() - tail.size(), tail.size(), tail) != 0)
+    return std::nullopt;
+  try {
+    Incident whole = read_incident(*doc, path);  // the whole file valid, not only its header
+    const std::string header = text.substr(0, text.size() - tail.size());
+    IncidentFile split = from_split(header, std::move(tail), std::move(whole.timeline), path);
+    // Laid out as irctl lays it out, so that its rewrite is a whole rewrite's
+    // (a comment left at its end would belong to the first event).
+    if (write_toml(split.document()) != header) return std::nullopt;
+    return split;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 std::optional<size_t> IncidentFile::timeline_offset(const std::string& text) const {
   const auto& root = doc_.as_table();
   if (is_split() || root.empty() || root.back().first != "timeline" || !root.back().second.is_array() ||

@@ -183,6 +183,14 @@ class IncidentFile {
   static IncidentFile from_split(const std::string& header, std::string timeline_text, std::vector<Event> timeline,
                                  const std::string& path);
 
+  /// from_split without a cache: toml++ reads the whole text (fast, no
+  /// comments), and when its timeline, written as irctl writes it, is the
+  /// end of the text, the rest is the header that toml11 reads. nullopt when
+  /// it is not so (comments or hand edits in the timeline, anything after
+  /// it, a header not laid out as irctl writes it, a text toml++ refuses):
+  /// then the file is read whole.
+  static std::optional<IncidentFile> split_fast(const std::string& text, const std::string& path);
+
   const Incident& incident() const { return view_; }
   /// The typed view, moved out, for a reader done with the file (a copy
   /// would copy the whole timeline).

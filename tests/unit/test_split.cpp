@@ -165,6 +165,44 @@ TEST_SUITE("split") {
     }
   }
 
+  TEST_CASE("split_fast splits what irctl writes, comments in the header kept, and appends as a whole rewrite does") {
+    std::string text = declared_text();
+    REQUIRE(text.find("# the customer-facing name\n") != std::string::npos);
+    for (int n = 1; n <= 24; ++n) {
+      const Event e = nth_event(n);
+      IncidentFile whole = IncidentFile::parse(text, kPath);
+      whole.apply(e);
+      auto fast = IncidentFile::split_fast(text, kPath);
+      REQUIRE(fast);
+      CHECK(fast->is_split());
+      CHECK(fast->split_at() == IncidentFile::parse(text, kPath).timeline_offset(text));
+      fast->apply(e);
+      CHECK(fast->render() == whole.render());
+      CHECK(fast->incident() == whole.incident());
+      text = whole.render();
+    }
+  }
+
+  TEST_CASE("split_fast leaves whole what it cannot split byte for byte") {
+    const std::string text = declared_text();
+    std::string comment_in_timeline = text;
+    comment_in_timeline.insert(comment_in_timeline.rfind("[[timeline]]"), "# said on the bridge\n");
+    std::string literal_string = text;
+    literal_string.replace(literal_string.rfind("text = \""), 8, "text = '");
+    literal_string.replace(literal_string.find('"', literal_string.rfind("text = '") + 8), 1, "'");
+    std::string crlf;
+    for (const char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    std::string hand_laid_header = text;
+    hand_laid_header.replace(hand_laid_header.find("kind = "), 7, "kind=");
+    for (const std::string& other :
+         {text + "\n", text + "\n[extra]\nx = 1\n", comment_in_timeline, literal_string, crlf, hand_laid_header}) {
+      INFO(other);
+      REQUIRE_NOTHROW(IncidentFile::parse(other, kPath));
+      CHECK_FALSE(IncidentFile::split_fast(other, kPath));
+    }
+    CHECK_FALSE(IncidentFile::split_fast(text + "[[timeline]]\nid = 3\n", kPath));  // not valid: read whole, which says why
+  }
+
   TEST_CASE("events read back from their binary form whole") {
     std::vector<Event> events = {declare_event()};
     for (int n = 1; n <= 16; ++n) events.push_back(nth_event(n));
