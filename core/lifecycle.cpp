@@ -131,11 +131,12 @@ std::vector<std::string> playbook_steps(const Repository& repo, const Config& co
     text = repo.read(path);
   }
   if (!text) return {};
-  const TomlValue doc = parse_toml(*text, path);
-  const FieldReader r(doc, path, "fix " + path + " (see irctl-config(5)), then commit it");
-  std::vector<std::string> steps;
-  for (const auto& step : r.tables("step")) steps.push_back(step.string("text"));
-  return steps;
+  return read_toml(*text, path, [&](const TomlValue& doc) {
+    const FieldReader r(doc, path, "fix " + path + " (see irctl-config(5)), then commit it");
+    std::vector<std::string> steps;
+    for (const auto& step : r.tables("step")) steps.push_back(step.string("text"));
+    return steps;
+  });
 }
 
 EventResult declare_incident(Repository& repo, const DeclareRequest& req, const Recorder& rec) {

@@ -212,17 +212,9 @@ Config config_from(const TomlValue& doc, const std::string& path) {
 }  // namespace
 
 Config parse_config(const std::string& text, const std::string& path) {
-  // Every command reads the configuration: toml++ reads it, as fast as it
-  // reads incident files in bulk (tests/fuzz/toml_differential.hpp checks
-  // that it agrees with toml11), and toml11 reads it again only when there
-  // is a problem to report, for the line and column the message names.
-  if (auto doc = parse_toml_fast(text)) {
-    try {
-      return config_from(*doc, path);
-    } catch (const Error&) {
-    }
-  }
-  return config_from(parse_toml(text, path), path);
+  // Every command reads it (tests/fuzz/toml_differential.hpp checks that
+  // toml++ reads what toml11 reads).
+  return read_toml(text, path, [&](const TomlValue& doc) { return config_from(doc, path); });
 }
 
 }  // namespace irctl

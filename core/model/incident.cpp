@@ -420,14 +420,7 @@ IncidentFile IncidentFile::parse(const std::string& text, const std::string& pat
 }
 
 IncidentFile IncidentFile::read_fast(const std::string& text, const std::string& path) {
-  if (auto doc = parse_toml_fast(text)) {
-    try {
-      return IncidentFile(std::move(*doc), path);
-    } catch (const Error&) {
-      // Its message would lack the line and column, which only parse knows.
-    }
-  }
-  return parse(text, path);
+  return read_toml(text, path, [&](TomlValue doc) { return IncidentFile(std::move(doc), path); });
 }
 
 namespace {
@@ -666,7 +659,8 @@ std::string IncidentFile::render() const { return is_split() ? header_text_ + *t
 
 Json IncidentFile::to_json() const {
   // A split file's document has no timeline: the hook that asks gets the whole file.
-  Json j = is_split() ? toml_to_json(parse_toml(render(), path_)) : toml_to_json(doc_);
+  Json j = is_split() ? read_toml(render(), path_, [](const TomlValue& doc) { return toml_to_json(doc); })
+                      : toml_to_json(doc_);
   // Scripts can rely on these keys even where the file leaves them out.
   for (const char* list : {"services", "channels", "tasks"})
     if (!j.contains(list)) j[list] = Json::array();

@@ -50,8 +50,9 @@ std::string People::name_of(const std::string& who) const {
   return without_email(who);
 }
 
-People parse_people(const std::string& text, const std::string& path) {
-  const TomlValue doc = parse_toml(text, path);
+namespace {
+
+People people_from(const TomlValue& doc, const std::string& path) {
   const FieldReader root(doc, path, "fix " + path + " (see irctl-config(5)), then commit it");
   root.reject_unknown({"people"});
   const FieldReader table = root.table_or_empty("people");
@@ -74,6 +75,12 @@ People parse_people(const std::string& text, const std::string& path) {
     people.push_back(std::move(p));
   }
   return People(std::move(people));
+}
+
+}  // namespace
+
+People parse_people(const std::string& text, const std::string& path) {
+  return read_toml(text, path, [&](const TomlValue& doc) { return people_from(doc, path); });
 }
 
 }  // namespace irctl
