@@ -183,15 +183,17 @@ def main():
     elif "branch" not in layouts:
         rows.append((f"write at {top:,} ≤ 1.2 × at {BASE_N}", "branch", "declare, note, severity", "–", "1.2×",
                      "not measured (no branch layout)"))
-    for w in WRITES:
-        v, ok = verdict(ratio(med("checkout", top, w), med("checkout", top, "git write")), 0.6)
-        rows.append((f"write ≤ 0.6 × plain git at {top:,}", "checkout", w, v, "0.6×", ok))
+    # Issue 16: at every size, not only the largest.
+    for n in sizes:
+        for w in WRITES:
+            v, ok = verdict(ratio(med("checkout", n, w), med("checkout", n, "git write")), 0.6)
+            rows.append((f"write ≤ 0.6 × plain git at {n:,}", "checkout", w, v, "0.6×", ok))
     if BASE_N in sizes and top != BASE_N:
         for layout in layouts:
             v, ok = verdict(ratio(med(layout, top, "show"), med(layout, BASE_N, "show")), 1.2)
             rows.append((f"show at {top:,} ≤ 1.2 × at {BASE_N}", layout, "show", v, "1.2×", ok))
     for layout in layouts:
-        for cmd in ("list", "stats"):
+        for cmd in ("list", "stats", "list --json"):  # list --json: issue 16
             m = med(layout, top, cmd)
             v, ok = verdict(m, 200)
             rows.append((f"{cmd} at {top:,} < 0.2 s", layout, cmd, v if m is None else f"{m:.0f} ms", "200 ms", ok))
