@@ -41,6 +41,11 @@ EventResult with_retries(Attempt&& attempt) {
   }
 }
 
+// Below this size the timeline cache would cost about what it saves: a
+// file is split by reading it with toml++ (IncidentFile::split_fast), or
+// read and written whole.
+constexpr size_t kSplitFrom = 32 * 1024;
+
 // Appends the event, writes the file, commits it, then releases the lock and
 // runs the hook (which may itself run irctl): the one way anything is recorded.
 EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& file, Event event, const Recorder& rec,
@@ -52,7 +57,7 @@ EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& f
   extra_files.insert(extra_files.begin(), FileWrite{.path = file.path(), .content = file.render()});
   if (file.is_split()) extra_files.front().appended = &file;
   const std::string sha = repo.commit(extra_files, commit_message(file.incident().id, event), rec.actor, rec.at);
-  if (file.is_split())
+  if (file.is_split() && extra_files.front().content.size() >= kSplitFrom)
     remember_timeline(repo, file.incident().id, git::blob_hash(extra_files.front().content), file.split_at(),
                       file.incident().timeline);
   lock.release();
@@ -201,10 +206,6 @@ IncidentFile read_incident_file(const Repository& repo, const std::string& id) {
   return IncidentFile::parse(read_incident_text(repo, id), incident_path(id));
 }
 
-// Below this size the timeline cache would cost about what it saves: a
-// file is split by reading it with toml++ (IncidentFile::split_fast), or
-// read and written whole.
-constexpr size_t kSplitFrom = 32 * 1024;
 
 // For a write: a long file split where its timeline begins
 // (IncidentFile::from_split), so that the write appends to it; the split and
