@@ -46,6 +46,20 @@ EventResult with_retries(Attempt&& attempt) {
 // read and written whole.
 constexpr size_t kSplitFrom = 32 * 1024;
 
+// The file's header promises that hand edits are kept: a committed comment
+// that rewriting the file would drop (toml11 keeps only those above a key or
+// a table) stops the write rather than vanish.
+void refuse_to_drop_comments(const Repository& repo, const FileWrite& f) {
+  const auto before = repo.read(f.path);
+  if (!before) return;
+  if (const auto lost = dropped_comment(*before, f.content, f.path))
+    throw Error(Errc::data,
+                f.path + ":" + std::to_string(lost->line) + ": irctl would drop the comment '" + lost->text +
+                    "': it keeps comments only on the lines above a key",
+                "move the comment onto the lines above a key or a table (or delete it), commit, and run the command "
+                "again; nothing was written");
+}
+
 // Appends the event, writes the file, commits it, then releases the lock and
 // runs the hook (which may itself run irctl): the one way anything is recorded.
 EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& file, Event event, const Recorder& rec,
@@ -55,6 +69,7 @@ EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& f
   event.by = rec.actor.display();
   file.apply(event);
   extra_files.insert(extra_files.begin(), FileWrite{.path = file.path(), .content = file.render()});
+  refuse_to_drop_comments(repo, extra_files.front());
   if (file.is_split()) extra_files.front().appended = &file;
   const std::string sha = repo.commit(extra_files, commit_message(file.incident().id, event), rec.actor, rec.at);
   if (file.is_split() && extra_files.front().content.size() >= kSplitFrom)

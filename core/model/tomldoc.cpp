@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -236,6 +237,57 @@ std::string write_toml_entry(const std::string& key, const TomlValue& element) {
   out += "[[" + key_literal(key) + "]]\n";
   write_body(element.as_table(), NestedTables::written_inline, out);
   return out;
+}
+
+namespace {
+
+// The text of a line that is a comment and nothing else: from its '#', with
+// a byte order mark and blanks before it left out; empty for other lines.
+std::string_view comment_of_line(std::string_view line) {
+  if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+  const size_t start = line.find_first_not_of(" \t");
+  if (start == std::string_view::npos || line[start] != '#') return {};
+  line.remove_prefix(start);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  return line;
+}
+
+template <class Visit>
+void for_each_line(std::string_view text, Visit&& visit) {
+  size_t number = 1;
+  for (size_t start = 0; start < text.size(); ++number) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    visit(number, start, end);
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
+std::optional<DroppedComment> dropped_comment(const std::string& before, const std::string& after,
+                                              const std::string& path) {
+  std::map<std::string_view, int> kept;  // the comments of after, by how often each appears
+  for_each_line(after, [&](size_t, size_t start, size_t end) {
+    if (const auto c = comment_of_line(std::string_view(after).substr(start, end - start)); !c.empty()) ++kept[c];
+  });
+  const auto data = [&](const std::string& text) {
+    return read_toml(text, path, [](const TomlValue& doc) { return toml_to_json(doc).dump(); });
+  };
+  std::optional<DroppedComment> lost;
+  std::optional<std::string> same_data;  // the data of before, once needed
+  for_each_line(before, [&](size_t number, size_t start, size_t end) {
+    const auto c = comment_of_line(std::string_view(before).substr(start, end - start));
+    if (lost || c.empty() || kept[c]-- > 0) return;
+    if (!same_data) same_data = data(before);
+    std::string without = before;
+    without.erase(start, end - start);
+    try {
+      if (data(without) == *same_data) lost = DroppedComment{number, std::string(c)};
+    } catch (const Error&) {
+      // Not valid without it: a line of a multi-line string, not a comment.
+    }
+  });
+  return lost;
 }
 
 Json toml_to_json(const TomlValue& v) {

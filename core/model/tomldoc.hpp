@@ -47,6 +47,19 @@ auto read_toml(const std::string& text, const std::string& path, Read&& read) {
   return read(parse_toml(text, path));
 }
 
+/// The first comment of `before` (a line whose first character but blanks
+/// is '#') that `after` lacks and that is a comment indeed (the text reads
+/// as the same data without it, so it is no line of a multi-line string):
+/// its line and text. toml11 keeps a comment only on the lines above a key
+/// or a table; one at the end of the file, or inside a list, would be
+/// dropped by rewriting the file. nullopt when every comment is kept.
+struct DroppedComment {
+  size_t line;
+  std::string text;  ///< from its '#'
+};
+std::optional<DroppedComment> dropped_comment(const std::string& before, const std::string& after,
+                                              const std::string& path);
+
 /// Writes a document: top-level scalars first, then each top-level table as
 /// [name] and each top-level array of tables as [[name]]; anything deeper is
 /// written inline, but for long lists of plain values, one item a line.

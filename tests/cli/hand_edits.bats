@@ -62,6 +62,31 @@ s = s.replace("kind = \"outage\"\n", "kind = \"outage\"\ncustomer_ticket = \"ZD-
   assert_clean_repo
 }
 
+@test "a committed comment irctl cannot keep (end of file, inside a list, after the last key) makes a write refuse, exit 65, nothing changed" {
+  edit_file 's += "# KEEP end of file\n"'
+  git commit -qam "hand edit"
+  run_unchanged --separate-stderr irctl note "$ID" "would drop it"
+  assert_status 65
+  assert_text_error
+  local line
+  line=$(grep -n '^# KEEP end of file$' "$FILE" | cut -d: -f1)
+  [[ "$stderr" == *"$FILE:$line: irctl would drop the comment '# KEEP end of file'"* ]]
+  git reset -q --hard "$BASE"
+  edit_file 's = s.replace("services = [", "services = [\n  # KEEP inside a list\n", 1)'
+  git commit -qam "hand edit"
+  run_unchanged --separate-stderr irctl severity "$ID" SEV1 --reason "would drop it"
+  assert_status 65
+  [[ "$stderr" == *"irctl would drop the comment '# KEEP inside a list'"* ]]
+}
+
+@test "a line starting with # inside a hand-written multi-line string is text, not a comment: the write goes through" {
+  edit_file 's = s.replace("[[timeline]]", "[[timeline]]", 1); s = s.replace("kind = \"outage\"\n", "kind = \"outage\"\ncustomer_notes = \"\"\"\n# Heading\nbody\n\"\"\"\n", 1)'
+  git commit -qam "hand edit"
+  run irctl note "$ID" "after the hand edit"
+  assert_status 0
+  [ "$(toml_eval "$FILE" 'd["customer_notes"]')" = $'# Heading\nbody' ]
+}
+
 @test "unknown keys in a committed hand edit show up in show --json" {
   edit_file 's = s.replace("kind = \"outage\"\n", "kind = \"outage\"\ncustomer_ticket = \"ZD-4711\"\n", 1)'
   git commit -qam "hand edit"

@@ -139,3 +139,25 @@ TEST_SUITE("toml") {
 }
 
 }  // namespace test_tomldoc
+
+namespace test_dropped_comment {
+using namespace irctl;
+
+TEST_SUITE("toml") {
+  TEST_CASE("dropped_comment names the first comment a rewrite would drop, and only comments") {
+    const std::string before = "\xEF\xBB\xBF# first\nx = 1\ns = \"\"\"\n# text, not a comment\n\"\"\"\nl = [\n  1, # after a value\n  # inside\n]\n";
+    const std::string kept_all = "# first\nx = 1\ns = \"\\n# text, not a comment\\n\"\n# after a value\n# inside\nl = [1]\n";
+    CHECK_FALSE(dropped_comment(before, kept_all, "f.toml"));
+    const std::string without_inside = "# first\nx = 1\ns = \"\\n# text, not a comment\\n\"\n# after a value\nl = [1]\n";
+    const auto lost = dropped_comment(before, without_inside, "f.toml");
+    REQUIRE(lost);
+    CHECK(lost->line == 8);
+    CHECK(lost->text == "# inside");
+    const auto bom = dropped_comment(before, "x = 1\n", "f.toml");
+    REQUIRE(bom);
+    CHECK(bom->line == 1);
+    CHECK(bom->text == "# first");
+  }
+}
+
+}  // namespace test_dropped_comment
