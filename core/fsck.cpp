@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/lifecycle.hpp"
 #include "core/model/ids.hpp"
 #include "core/model/incident.hpp"
 #include "core/model/tomldoc.hpp"
@@ -101,6 +102,22 @@ void check_people(Repository& repo, FsckReport& report) {
     repo.people();
   } catch (const Error& e) {
     report.problems.push_back({kPeoplePath, e.what(), e.hint()});
+  }
+}
+
+// Playbooks: only declare reads one (of the incident's kind), so a mistake
+// there is found here before a declaration stops on it.
+void check_playbooks(const Repository& repo, const Config* config, FsckReport& report) {
+  if (!config) return;  // its own problem is reported; a playbook is read with it
+  const std::string folder = ".irctl/playbooks/";
+  for (const auto& path : repo.list_files(folder)) {
+    if (!path.ends_with(".toml")) continue;
+    const std::string kind = path.substr(folder.size(), path.size() - folder.size() - 5);
+    try {
+      playbook_steps(repo, *config, kind);
+    } catch (const Error& e) {
+      report.problems.push_back({path, e.what(), e.hint()});
+    }
   }
 }
 
@@ -256,6 +273,7 @@ FsckReport check_repository(Repository& repo) {
   FsckReport report;
   const Config* config = fc::check_config(repo, report);
   fc::check_people(repo, report);
+  fc::check_playbooks(repo, config, report);
 
   const std::vector<std::string> paths = repo.list_files("incidents");
   const std::set<std::string> all_paths(paths.begin(), paths.end());

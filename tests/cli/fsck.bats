@@ -206,6 +206,23 @@ wrong_month_dir() {
     '[[".irctl/people.toml", ".irctl/people.toml:1:1: the key '"'name'"' is missing", "fix .irctl/people.toml (see irctl-config(5)), then commit it"]]' ]
 }
 
+@test "an invalid playbook: a problem naming its line, as declare would say it, before a declaration stops on it" {
+  id=$(declare_incident "Checkout API returns 503")
+  py -S -c '
+p = ".irctl/playbooks/outage.toml"
+s = open(p).read()
+open(p, "w").write(s.replace("\ntitle = ", "\ntitle = \"twice\"\ntitle = ", 1))'
+  git commit -qam "a playbook with a key twice"
+  run --separate-stderr irctl declare "Another" --service checkout --kind outage
+  assert_status 65
+  local said=${stderr#irctl: error: }
+  said=${said%%$'\n'*}
+  run_unchanged --separate-stderr irctl --json fsck
+  assert_status 65
+  [ "$(j '[p["path"] for p in d["problems"]]')" = '[".irctl/playbooks/outage.toml"]' ]
+  [ "$(j 'd["problems"][0]["message"]')" = "$said" ]
+}
+
 @test "fsck changes nothing, even with problems: HEAD, index, work tree and current incident stay as they were" {
   id=$(declare_incident "Checkout API returns 503")
   irctl use "$id" >/dev/null 2>&1
