@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/hooks.hpp"
 #include "core/model/embedded.hpp"
+#include "core/model/event_binary.hpp"
 #include "core/model/ids.hpp"
 #include "core/model/validate.hpp"
 #include "core/store/merge.hpp"
@@ -49,10 +50,19 @@ constexpr size_t kSplitFrom = 32 * 1024;
 // The file's header promises that hand edits are kept: a committed comment
 // that rewriting the file would drop (toml11 keeps only those above a key or
 // a table) stops the write rather than vanish.
-void refuse_to_drop_comments(const Repository& repo, const FileWrite& f) {
-  const auto before = repo.read(f.path);
-  if (!before) return;
-  if (const auto lost = dropped_comment(*before, f.content, f.path))
+// A file read split (IncidentFile::is_split) has in its timeline only
+// comments that a whole rewrite keeps (it was split where the text is what
+// rendering it writes), and a write that stays split keeps the timeline's
+// bytes: only its header is compared, whatever the timeline's length, and
+// `before` may hold no more. `split_before`: where its timeline began.
+void refuse_to_drop_comments(const std::string& before, std::optional<size_t> split_before, const FileWrite& f,
+                             const IncidentFile& file) {
+  const std::string& after = f.content;
+  const auto lost = !split_before     ? dropped_comment(before, after, f.path)
+                    : file.is_split() ? dropped_comment(before.substr(0, *split_before),
+                                                        after.substr(0, file.split_at()), f.path)
+                                      : dropped_comment(before.substr(0, *split_before), after, f.path);
+  if (lost)
     throw Error(Errc::data,
                 f.path + ":" + std::to_string(lost->line) + ": irctl would drop the comment '" + lost->text +
                     "': it keeps comments only on the lines above a key",
@@ -62,23 +72,42 @@ void refuse_to_drop_comments(const Repository& repo, const FileWrite& f) {
 
 // Appends the event, writes the file, commits it, then releases the lock and
 // runs the hook (which may itself run irctl): the one way anything is recorded.
+// `before`: the file's text as it was read (null for a new one).
+// `cached`: what the timeline cache kept of it (read_incident_to_write), or null.
 EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& file, Event event, const Recorder& rec,
-                         std::vector<FileWrite> extra_files = {}) {
+                         std::vector<FileWrite> extra_files = {}, const std::string* before = nullptr,
+                         CachedTimeline* cached = nullptr) {
   event.id = make_event_id(random_u64());
   event.at = rec.at;
   event.by = rec.actor.display();
+  const std::optional<size_t> split_before = file.is_split() ? std::optional(file.split_at()) : std::nullopt;
   file.apply(event);
-  extra_files.insert(extra_files.begin(), FileWrite{.path = file.path(), .content = file.render()});
-  refuse_to_drop_comments(repo, extra_files.front());
-  if (file.is_split()) extra_files.front().appended = &file;
-  const std::string sha = repo.commit(extra_files, commit_message(file.incident().id, event), rec.actor, rec.at);
-  if (file.is_split() && extra_files.front().content.size() >= kSplitFrom)
-    remember_timeline(repo, file.incident().id, git::blob_hash(extra_files.front().content), file.split_at(),
-                      file.incident().timeline);
+  extra_files.insert(extra_files.begin(), FileWrite{.path = file.path(), .content = file.take_render()});
+  FileWrite& written = extra_files.front();
+  if (before) refuse_to_drop_comments(*before, split_before, written, file);
+  git_oid stored{};
+  written.stored_as = &stored;
+  if (file.is_split()) {
+    written.appended = &file;
+    if (cached) {
+      written.deflated = &cached->deflated;
+      written.deflated_at = file.split_at();
+    }
+  }
+  const std::string sha = repo.commit(extra_files, commit_message(file.state().id, event), rec.actor, rec.at);
+  if (file.is_split() && written.content.size() >= kSplitFrom) {
+    const std::string& id = file.state().id;
+    if (cached)
+      remember_timeline(repo, id, cached, stored, file.split_at(), file.event_count(),
+                        file.encoded_events_from(cached->event_count), cached->deflated);
+    else  // the file was too small to be cached before
+      remember_timeline(repo, id, nullptr, stored, file.split_at(), file.event_count(), file.encoded_events_from(0),
+                        deflate_piece(std::string_view(written.content).substr(file.split_at())));
+  }
   lock.release();
-  EventResult result{file.incident().id, event, sha, file.path(), true, std::nullopt};
+  EventResult result{file.state().id, event, sha, file.path(), true, std::nullopt};
   result.hook_warning = run_event_hook(
-      repo, [&] { return Json{{"event", event_to_json(event)}, {"incident", file.to_json()}}; });
+      repo, [&] { return Json{{"event", event_to_json(event)}, {"incident", file.to_json(written.content)}}; });
   return result;
 }
 
@@ -226,28 +255,45 @@ IncidentFile read_incident_file(const Repository& repo, const std::string& id) {
 // (IncidentFile::from_split), so that the write appends to it; the split and
 // the events come from the cache (cached_timeline), or from reading the file
 // whole, which then fills the cache for the next write.
-IncidentFile read_incident_to_write(const Repository& repo, const std::string& id) {
+struct IncidentToWrite {
+  IncidentFile file;
+  std::string text;  ///< the file as it was read
+  /// What the timeline cache keeps of it, for a split file of kSplitFrom bytes or more.
+  std::optional<CachedTimeline> cached;
+};
+
+// Refuses (Repository::read_clean) a file with changes that are not committed.
+IncidentToWrite read_incident_to_write(const Repository& repo, const std::string& id) {
   const std::string path = incident_path(id);
-  const auto text = repo.read(path);
-  if (!text) return read_incident_file(repo, id);  // which says why
-  if (text->size() < kSplitFrom) {
-    if (auto split = IncidentFile::split_fast(*text, path)) return std::move(*split);
-    return IncidentFile::parse(*text, path);
+  auto clean = repo.read_clean(path);
+  if (!clean) return {read_incident_file(repo, id), "", std::nullopt};  // which says why
+  const std::string& text = clean->text;
+  if (text.size() < kSplitFrom) {
+    if (auto split = IncidentFile::split_fast(text, path)) return {std::move(*split), std::move(clean->text), std::nullopt};
+    return {IncidentFile::parse(text, path), std::move(clean->text), std::nullopt};
   }
-  const git_oid blob = git::blob_hash(*text);
-  if (auto cached = cached_timeline(repo, id, blob); cached && cached->timeline_offset < text->size()) {
+  const git_oid blob = clean->blob ? *clean->blob : git::blob_hash(text);
+  if (auto cached = cached_timeline(repo, id, blob); cached && cached->timeline_offset < text.size()) {
+    // The header is all a comment check needs of a split file (refuse_to_drop_comments).
+    std::string header = text.substr(0, cached->timeline_offset);
     try {
-      return IncidentFile::from_split(text->substr(0, cached->timeline_offset), text->substr(cached->timeline_offset),
-                                      std::move(cached->timeline), path);
+      IncidentFile file = IncidentFile::from_split_encoded(clean->text, cached->timeline_offset, cached->encoded_events,
+                                                           cached->event_count, cached->storage, path);
+      return {std::move(file), std::move(header), std::move(cached)};
     } catch (const Error&) {
       // Not what the cache said: read it whole.
     }
   }
-  IncidentFile whole = IncidentFile::parse(*text, path);
-  const auto offset = whole.timeline_offset(*text);
-  if (!offset) return whole;
-  remember_timeline(repo, id, blob, *offset, whole.incident().timeline);
-  return IncidentFile::from_split(text->substr(0, *offset), text->substr(*offset), whole.incident().timeline, path);
+  IncidentFile whole = IncidentFile::parse(text, path);
+  const auto offset = whole.timeline_offset(text);
+  if (!offset) return {std::move(whole), std::move(clean->text), std::nullopt};
+  // Once for the cache's life: every later write adds to it.
+  const auto& events = whole.incident().timeline;
+  remember_timeline(repo, id, nullptr, blob, *offset, events.size(), encode_events(events),
+                    deflate_piece(std::string_view(text).substr(*offset)));
+  IncidentFile split =
+      IncidentFile::from_split(text.substr(0, *offset), std::string_view(text).substr(*offset), events, path);
+  return {std::move(split), std::move(clean->text), cached_timeline(repo, id, blob)};
 }
 
 }  // namespace
@@ -285,21 +331,23 @@ void refuse_if_void(const Incident& inc, const Event& e) {
 }
 
 EventResult record_locked(Repository& repo, RepositoryLock lock, const std::string& id, const EventMaker& make,
-                          const std::vector<FileWrite>& files, const Recorder& rec) {
+                          const std::vector<FileWrite>& files, const Recorder& rec,
+                          MakerReads reads = MakerReads::everything) {
   require_not_future(rec.at, rec, "the time");
   const std::string path = incident_path(id);
   return with_retries([&] {
-    repo.require_clean(path);
-    IncidentFile file = read_incident_to_write(repo, id);
-    require_not_before_start(rec.at, file.incident(), "the time");
-    std::optional<Event> e = make(file.incident());
-    if (e) refuse_if_void(file.incident(), *e);
+    IncidentToWrite to_write = read_incident_to_write(repo, id);
+    IncidentFile& file = to_write.file;
+    require_not_before_start(rec.at, file.state(), "the time");
+    std::optional<Event> e = make(reads == MakerReads::state ? file.state() : file.incident());
+    if (e) refuse_if_void(file.state(), *e);
     if (!e) {
       EventResult unchanged{id, Event{}, "", path, false, std::nullopt};
       return unchanged;
     }
     for (const auto& f : files) repo.require_clean(f.path);  // never overwrite a file someone left there
-    return commit_event(repo, lock, file, std::move(*e), rec, files);
+    return commit_event(repo, lock, file, std::move(*e), rec, files, &to_write.text,
+                        to_write.cached ? &*to_write.cached : nullptr);
   });
 }
 
@@ -315,8 +363,9 @@ EventResult record_event_locked(Repository& repo, RepositoryLock lock, const std
   return record_locked(repo, std::move(lock), id, make, {}, rec);
 }
 
-EventResult record_event(Repository& repo, const std::string& id, const EventMaker& make, const Recorder& rec) {
-  return record_event_with_files(repo, id, make, {}, rec);
+EventResult record_event(Repository& repo, const std::string& id, const EventMaker& make, const Recorder& rec,
+                         MakerReads reads) {
+  return record_locked(repo, repo.lock(), id, make, {}, rec, reads);
 }
 
 EventResult add_note(Repository& repo, const std::string& id, const std::string& text, const Recorder& rec) {
@@ -332,7 +381,7 @@ EventResult add_note(Repository& repo, const std::string& id, const std::string&
         e.text = note;
         return std::optional<Event>(e);
       },
-      rec);
+      rec, MakerReads::state);
 }
 
 namespace {
@@ -455,7 +504,7 @@ EventResult finish_edit(Repository& repo, const std::string& id, const Recorder&
     }
     for (const auto& entry : corrected_entries(before, file)) fields += (fields.empty() ? "" : ", ") + entry;
     e.text = fields.empty() ? "Edited by hand" : "Edited by hand: " + fields;
-    return commit_event(repo, lock, file, e, rec);
+    return commit_event(repo, lock, file, e, rec, {}, &current);
   });
   std::error_code ec;
   std::filesystem::remove(draft, ec);

@@ -80,10 +80,17 @@ EventResult add_note(Repository& repo, const std::string& id, const std::string&
 /// returns nothing when there is nothing to change.
 using EventMaker = std::function<std::optional<Event>(const Incident&)>;
 
+/// What a maker reads of the incident it is given: everything, or the state
+/// keys alone (IncidentFile::state(): the timeline, follow-up actions,
+/// curation and the tasks' done left out), which a long incident's write
+/// gets without decoding its timeline.
+enum class MakerReads { everything, state };
+
 /// The single write path for an existing incident: under the repository lock,
 /// refuse uncommitted edits, let `make` build the event from the current state,
 /// then append, write and commit, and run the on-event hook.
-EventResult record_event(Repository& repo, const std::string& id, const EventMaker& make, const Recorder& rec);
+EventResult record_event(Repository& repo, const std::string& id, const EventMaker& make, const Recorder& rec,
+                         MakerReads reads = MakerReads::everything);
 
 /// record_event for a caller that already holds the repository lock.
 EventResult record_event_locked(Repository& repo, RepositoryLock lock, const std::string& id, const EventMaker& make,

@@ -8,10 +8,6 @@
 namespace irctl {
 namespace {
 
-// Bumped whenever the layout below changes: an old cache file is then refused
-// (and rebuilt), never misread.
-constexpr uint32_t kFormat = 1;
-
 class Writer {
  public:
   void u64(uint64_t v) { out_.append(reinterpret_cast<const char*>(&v), sizeof v); }
@@ -170,8 +166,7 @@ class Reader {
     v.comments() = toml::preserve_comments(comments);
     return v;
   }
-  // Into `t` itself: an Event's tables are there already, and each new one
-  // would allocate (its std::deque) only to replace them.
+  // Into `t` itself: an Event's tables are there already.
   void table(TomlTable& t, int depth = 0) {
     const uint64_t n = count();
     if (n) t.reserve(n);
@@ -213,8 +208,6 @@ class Reader {
 
 std::string encode_events(const std::vector<Event>& events) {
   Writer w;
-  w.u64(kFormat);
-  w.u64(events.size());
   for (const auto& e : events) {
     w.str(e.id);
     w.u64(static_cast<uint64_t>(e.at.time_since_epoch().count()));
@@ -229,10 +222,10 @@ std::string encode_events(const std::vector<Event>& events) {
   return w.take();
 }
 
-std::vector<Event> decode_events(std::string_view bytes) {
+std::vector<Event> decode_events(std::string_view bytes, size_t count) {
   Reader r(bytes);
-  if (r.u64() != kFormat) Reader::bad();
-  const uint64_t count = r.count();
+  // Each event takes more than a byte: a count larger than that is damage.
+  if (count > bytes.size()) Reader::bad();
   std::vector<Event> events;
   // Room for the events a write appends: a vector of Events that grows copies
   // them all (their move may throw).

@@ -12,11 +12,14 @@
 namespace irctl {
 
 /// The events, every field and every TOML value in `details` and `set` (their
-/// comments included), so that decode_events gives back equal events.
+/// comments included), so that decode_events gives back equal events. The
+/// encodings of two lists, one after the other, are the encoding of both.
+/// The layout has no version of its own: the cache that keeps it has one
+/// (timelines.cpp), to change with it.
 std::string encode_events(const std::vector<Event>& events);
 
-/// What encode_events wrote; Error(Errc::data) when `bytes` is not that
-/// (a cache file cut short or written by another version).
-std::vector<Event> decode_events(std::string_view bytes);
+/// The `count` events that encode_events wrote into `bytes`;
+/// Error(Errc::data) when `bytes` is not that (a cache file damaged).
+std::vector<Event> decode_events(std::string_view bytes, size_t count);
 
 }  // namespace irctl

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/model/event_binary.hpp"
 #include "core/model/ids.hpp"
 #include "core/util/text.hpp"
 
@@ -346,11 +347,24 @@ void fold_timeline(Incident& inc) {
   }
 }
 
+// The timeline of a view: all of it, or (for a split file whose earlier
+// events are not decoded yet) only the entries appended since, with nothing
+// derived from them yet.
+enum class Part { whole_timeline, appended_only };
+
+Incident read_view(const TomlValue& doc, const std::string& path, std::vector<Event> earlier, Part part);
+
 }  // namespace
 
 Incident read_incident(const TomlValue& doc, const std::string& path) { return read_incident_after(doc, path, {}); }
 
 Incident read_incident_after(const TomlValue& doc, const std::string& path, std::vector<Event> earlier) {
+  return read_view(doc, path, std::move(earlier), Part::whole_timeline);
+}
+
+namespace {
+
+Incident read_view(const TomlValue& doc, const std::string& path, std::vector<Event> earlier, Part part) {
   const FieldReader r(doc, path, edit_hint(path));
   const int64_t schema = r.integer("schema");
   if (schema != kSchemaVersion)
@@ -407,10 +421,13 @@ Incident read_incident_after(const TomlValue& doc, const std::string& path, std:
     if (!event_ids.insert(e.id).second) er.fail("the timeline entry id " + quote(e.id) + " appears twice");
     inc.timeline.push_back(std::move(e));
   }
+  if (part == Part::appended_only) return inc;
   if (inc.timeline.empty()) r.fail("the timeline is empty; every incident starts with its declare event");
   fold_timeline(inc);
   return inc;
 }
+
+}  // namespace
 
 IncidentFile::IncidentFile(TomlValue doc, std::string path)
     : doc_(std::move(doc)), path_(std::move(path)), view_(read_incident(doc_, path_)) {}
@@ -442,16 +459,16 @@ std::optional<std::string> off_scale_problem(const std::string& where, const std
 }
 
 void require_on_scale(const IncidentFile& file, const std::string& text, const Config& config) {
-  if (off_scale_problem(file.path(), file.incident().severity, config))
+  if (off_scale_problem(file.path(), file.state().severity, config))
     require_on_scale(IncidentFile::parse(text, file.path()), config);
 }
 
 void require_on_scale(const IncidentFile& file, const Config& config) {
   const TomlValue& doc = file.document();
   const std::string where = doc.contains("severity") ? toml_where(doc.at("severity"), file.path()) : file.path();
-  if (auto problem = off_scale_problem(where, file.incident().severity, config))
+  if (auto problem = off_scale_problem(where, file.state().severity, config))
     throw Error(Errc::data, *problem,
-                "set a level on the scale with 'irctl severity " + file.incident().id +
+                "set a level on the scale with 'irctl severity " + file.state().id +
                     " LEVEL', or add the level to .irctl/config.toml");
 }
 
@@ -516,16 +533,72 @@ void IncidentFile::unset_field(const std::string& dotted_path) {
   table->erase(dotted_path.substr(start));
 }
 
-IncidentFile IncidentFile::from_split(const std::string& header, std::string timeline_text,
-                                      std::vector<Event> timeline, const std::string& path) {
+namespace {
+
+// The header of a split file, parsed; Error when the timeline's text does not
+// begin where it ends.
+TomlValue parse_split_header(const std::string& header, std::string_view timeline_text, const std::string& path) {
   TomlValue doc = parse_toml(header, path);
-  if (doc.as_table().find("timeline") != doc.as_table().end() || timeline_text.rfind("\n[[timeline]]\n", 0) != 0)
+  if (doc.as_table().find("timeline") != doc.as_table().end() || timeline_text.substr(0, 14) != "\n[[timeline]]\n")
     throw Error(Errc::data, path + ": not split where its timeline begins");
-  Incident view = read_incident_after(doc, path, std::move(timeline));
+  return doc;
+}
+
+}  // namespace
+
+IncidentFile IncidentFile::split_file(TomlValue doc, const std::string& path, Incident view, const std::string& header,
+                                      std::string text, size_t timeline_at) {
   IncidentFile f(std::move(doc), path, std::move(view));
   f.header_text_ = header;
-  f.timeline_text_ = std::move(timeline_text);
+  f.text_ = std::move(text);
+  f.timeline_at_ = timeline_at;
   return f;
+}
+
+IncidentFile IncidentFile::from_split(const std::string& header, std::string_view timeline_text,
+                                      std::vector<Event> timeline, const std::string& path) {
+  TomlValue doc = parse_split_header(header, timeline_text, path);
+  Incident view = read_incident_after(doc, path, std::move(timeline));
+  return split_file(std::move(doc), path, std::move(view), header, std::string(timeline_text), 0);
+}
+
+IncidentFile IncidentFile::from_split_encoded(std::string& text, size_t timeline_offset, std::string_view encoded,
+                                              size_t count, std::shared_ptr<const void> owner,
+                                              const std::string& path) {
+  if (timeline_offset >= text.size()) throw Error(Errc::data, path + ": not split where its timeline begins");
+  const std::string header = text.substr(0, timeline_offset);
+  TomlValue doc = parse_split_header(header, std::string_view(text).substr(timeline_offset), path);
+  Incident state = read_view(doc, path, {}, Part::appended_only);
+  IncidentFile f = split_file(std::move(doc), path, std::move(state), header, std::move(text), timeline_offset);
+  text.clear();
+  f.undecoded_ = Undecoded{encoded, count, std::move(owner)};
+  return f;
+}
+
+void IncidentFile::decode_timeline() const {
+  std::vector<Event> events;
+  try {
+    events = decode_events(undecoded_->bytes, undecoded_->count);
+  } catch (const Error&) {
+    // A damaged cache costs a whole read of the text, which holds every event.
+    undecoded_.reset();
+    view_ = read_incident(parse_toml(render(), path_), path_);
+    return;
+  }
+  undecoded_.reset();
+  events.reserve(events.size() + view_.timeline.size());
+  for (auto& e : view_.timeline) events.push_back(std::move(e));
+  view_.timeline = std::move(events);
+  for (auto& task : view_.tasks) task = Task{task.text, false, std::nullopt, ""};
+  fold_timeline(view_);
+}
+
+std::string IncidentFile::encoded_events_from(size_t first) const {
+  const size_t undecoded = undecoded_ ? undecoded_->count : 0;
+  const std::vector<Event>& events = first >= undecoded ? view_.timeline : incident().timeline;
+  const size_t skip = first >= undecoded ? first - undecoded : first;
+  if (skip >= events.size()) return "";
+  return encode_events(std::vector<Event>(events.begin() + static_cast<long>(skip), events.end()));
 }
 
 std::optional<IncidentFile> IncidentFile::split_fast(const std::string& text, const std::string& path) {
@@ -574,6 +647,8 @@ bool IncidentFile::append(const Event& event) {
     if (!placed(field)) return false;
   for (const auto& field : event.unset)
     if (!placed(field)) return false;
+  // Against the events decoded: the new event's id is random (60 bits), and
+  // a whole read (incident(), fsck) refuses a file with an id twice.
   for (const auto& e : view_.timeline)
     if (e.id == event.id) return false;  // the whole read says why
   TomlValue before = doc_;
@@ -595,8 +670,8 @@ bool IncidentFile::append(const Event& event) {
     return give_up();
   }
   if (write_toml(doc) != changed) return give_up();
-  view_ = read_incident_after(doc, path_, std::move(view_.timeline));
-  *timeline_text_ += changed.substr(header.size());
+  view_ = read_view(doc, path_, std::move(view_.timeline), undecoded_ ? Part::appended_only : Part::whole_timeline);
+  appended_text_ += changed.substr(header.size());
   doc.as_table().erase("timeline");
   doc_ = std::move(doc);
   header_text_ = header;
@@ -617,14 +692,15 @@ void IncidentFile::apply(const Event& event) {
 }
 
 IncidentFile IncidentFile::replayed() const {
-  IncidentFile out = create(view_.id);
-  for (const auto& e : view_.timeline) {
+  const Incident& view = incident();
+  IncidentFile out = create(view.id);
+  for (const auto& e : view.timeline) {
     for (const auto& [field, value] : e.set) out.set_field(field, value);
     for (const auto& field : e.unset) out.unset_field(field);
   }
   auto& root = out.doc_.as_table();
   TomlArray timeline;
-  for (const auto& e : view_.timeline) timeline.push_back(event_to_toml(e));
+  for (const auto& e : view.timeline) timeline.push_back(event_to_toml(e));
   root.at("timeline") = TomlValue(std::move(timeline));
   out.view_ = read_incident(out.doc_, out.path_);
   return out;
@@ -655,11 +731,30 @@ std::vector<FieldDrift> drift_from_timeline(const IncidentFile& file) {
   return out;
 }
 
-std::string IncidentFile::render() const { return is_split() ? header_text_ + *timeline_text_ : write_toml(doc_); }
+std::string IncidentFile::render() const {
+  if (!is_split()) return write_toml(doc_);
+  if (rendered_out_) throw Error(Errc::failure, "internal: " + path_ + " was rendered out (take_render) before");
+  std::string out;
+  out.reserve(header_text_.size() + timeline_text().size() + appended_text_.size());
+  out.append(header_text_).append(timeline_text()).append(appended_text_);
+  return out;
+}
 
-Json IncidentFile::to_json() const {
+std::string IncidentFile::take_render() {
+  if (!is_split()) return render();
+  if (rendered_out_) throw Error(Errc::failure, "internal: " + path_ + " was rendered out (take_render) before");
+  std::string out = std::move(*text_);
+  rendered_out_ = true;
+  out.replace(0, timeline_at_, header_text_);  // in place when the headers are as long, or there is room
+  out += appended_text_;
+  return out;
+}
+
+Json IncidentFile::to_json() const { return to_json(is_split() ? render() : std::string()); }
+
+Json IncidentFile::to_json(const std::string& rendered) const {
   // A split file's document has no timeline: the hook that asks gets the whole file.
-  Json j = is_split() ? read_toml(render(), path_, [](const TomlValue& doc) { return toml_to_json(doc); })
+  Json j = is_split() ? read_toml(rendered, path_, [](const TomlValue& doc) { return toml_to_json(doc); })
                       : toml_to_json(doc_);
   // Scripts can rely on these keys even where the file leaves them out.
   for (const char* list : {"services", "channels", "tasks"})

@@ -8,8 +8,10 @@
 // anything; a merge can rebuild them from the united timelines.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/model/allowed_values.hpp"
@@ -180,8 +182,17 @@ class IncidentFile {
   /// whole read, or a cache of one). apply() then appends to it rather than
   /// writing the whole file anew, so that a write's cost does not grow with
   /// the timeline. Error(Errc::data) when the header is not valid.
-  static IncidentFile from_split(const std::string& header, std::string timeline_text, std::vector<Event> timeline,
-                                 const std::string& path);
+  static IncidentFile from_split(const std::string& header, std::string_view timeline_text,
+                                 std::vector<Event> timeline, const std::string& path);
+  /// from_split with the timeline's `count` events as encode_events wrote
+  /// them (event_binary.hpp), in memory that `owner` keeps alive, decoded
+  /// only when incident() is asked for: a write that reads only state()
+  /// and appends costs as much on 10,000 events as on 10.
+  /// `text` is the whole file, the timeline at `timeline_offset`; once the
+  /// header is read, `text` is left empty: its memory became the
+  /// timeline's (no copy of a 2 MB file). Unchanged when this throws.
+  static IncidentFile from_split_encoded(std::string& text, size_t timeline_offset, std::string_view encoded,
+                                         size_t count, std::shared_ptr<const void> owner, const std::string& path);
 
   /// from_split without a cache: toml++ reads the whole text (fast, no
   /// comments), and when its timeline, written as irctl writes it, is the
@@ -191,17 +202,33 @@ class IncidentFile {
   /// then the file is read whole.
   static std::optional<IncidentFile> split_fast(const std::string& text, const std::string& path);
 
-  const Incident& incident() const { return view_; }
+  /// The typed view: the state keys, the timeline and what follows from it.
+  const Incident& incident() const {
+    if (undecoded_) decode_timeline();
+    return view_;
+  }
+  /// The state keys alone, for what reads nothing else: from
+  /// from_split_encoded, the timeline holds only what apply() appended, and
+  /// the follow-up actions, the curation and the tasks' done are not read.
+  const Incident& state() const { return view_; }
   /// The typed view, moved out, for a reader done with the file (a copy
   /// would copy the whole timeline).
-  Incident take_incident() && { return std::move(view_); }
+  Incident take_incident() && {
+    if (undecoded_) decode_timeline();
+    return std::move(view_);
+  }
+  /// How many events the timeline has, without decoding it.
+  size_t event_count() const { return undecoded_ ? undecoded_->count + view_.timeline.size() : view_.timeline.size(); }
+  /// encode_events of the timeline's events from the `first`th on, without
+  /// decoding those before (for the timeline cache, which has them).
+  std::string encoded_events_from(size_t first) const;
   const std::string& path() const { return path_; }
   /// The parsed document; for a split file (from_split), without the timeline.
   const TomlValue& document() const { return doc_; }
   /// True for a file from from_split that apply() has kept split: its
   /// render() is the header written again and the timeline's bytes, what
   /// apply() appended included, all of it checked to read back as the view.
-  bool is_split() const { return timeline_text_.has_value(); }
+  bool is_split() const { return text_.has_value(); }
   /// A split file's timeline_offset: where the timeline's text begins in render().
   size_t split_at() const { return header_text_.size(); }
   /// Where the timeline's text begins in `text`, when `text` is exactly what
@@ -223,8 +250,14 @@ class IncidentFile {
   IncidentFile replayed() const;
 
   std::string render() const;
+  /// render(), where a split file gives up its memory for it: the text it
+  /// was read from becomes what is written, in place (a long file is not
+  /// copied). It cannot render() after that; the rest of it stays.
+  std::string take_render();
   /// The whole document as JSON, with the repository-relative `path` added.
   Json to_json() const;
+  /// The same, given what render() made (after take_render()).
+  Json to_json(const std::string& rendered) const;
 
  private:
   IncidentFile(TomlValue doc, std::string path);
@@ -233,13 +266,36 @@ class IncidentFile {
   void unset_field(const std::string& dotted_path);
   /// apply() on a split file; false (and nothing changed) when it cannot stay split.
   bool append(const Event& event);
+  /// A split file of this header and timeline text.
+  static IncidentFile split_file(TomlValue doc, const std::string& path, Incident view, const std::string& header,
+                                 std::string text, size_t timeline_at);
+  std::string_view timeline_text() const { return std::string_view(*text_).substr(timeline_at_); }
+  /// Decodes undecoded_ into the view's timeline, before what apply()
+  /// appended, and derives what follows from the timeline.
+  void decode_timeline() const;
 
   TomlValue doc_;
   std::string path_;
-  Incident view_;
-  /// A split file's header as written (render()'s first part) and timeline text.
+  // Lazily completed by incident(), which is const.
+  mutable Incident view_;
+  /// The earlier events of a file from from_split_encoded, not decoded yet.
+  struct Undecoded {
+    std::string_view bytes;
+    size_t count = 0;
+    std::shared_ptr<const void> owner;
+  };
+  mutable std::optional<Undecoded> undecoded_;
+  /// A split file's header as written (render()'s first part).
   std::string header_text_;
-  std::optional<std::string> timeline_text_;
+  /// The text a split file was read from: its timeline's bytes from
+  /// timeline_at_ on, after the header as it was (take_render() puts
+  /// header_text_ in its place).
+  std::optional<std::string> text_;
+  size_t timeline_at_ = 0;
+  /// What apply() appended to the timeline: kept apart, for growing a 2 MB
+  /// string would copy it.
+  std::string appended_text_;
+  bool rendered_out_ = false;  ///< take_render() took text_
 };
 
 /// A top-level field whose value in a file is not what its timeline produces.

@@ -181,7 +181,7 @@ TomlValue parse_toml(const std::string& text, const std::string& path) {
     // toml11 copies the source name into every region it makes (one per value and
     // more while parsing): a short name saves an allocation each time, and our own
     // messages name the file anyway.
-    return toml::parse<toml::preserve_comments, tsl::ordered_map, std::vector>(in, "-");
+    return toml::parse<toml::preserve_comments, OrderedTable, std::vector>(in, "-");
   } catch (const toml::exception& e) {
     unsigned line = e.location().line(), column = e.location().column();
     locate_in_message(e.what(), line, column);

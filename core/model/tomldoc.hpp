@@ -16,7 +16,15 @@
 
 namespace irctl {
 
-using TomlValue = toml::basic_value<toml::preserve_comments, tsl::ordered_map, std::vector>;
+/// A table's keys in their order. tsl::ordered_map keeps its entries in a
+/// std::deque unless told otherwise, and a deque allocates even when empty:
+/// every event has two tables, most of them empty, and a long incident has
+/// thousands of events. (A vector moves its entries when it grows: take no
+/// reference into a table across an insertion into it.)
+template <class Key, class T>
+using OrderedTable = tsl::ordered_map<Key, T, std::hash<Key>, std::equal_to<Key>, std::allocator<std::pair<Key, T>>,
+                                      std::vector<std::pair<Key, T>>>;
+using TomlValue = toml::basic_value<toml::preserve_comments, OrderedTable, std::vector>;
 using TomlTable = TomlValue::table_type;
 using TomlArray = TomlValue::array_type;
 using Json = nlohmann::ordered_json;

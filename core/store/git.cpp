@@ -100,6 +100,18 @@ git_oid blob_hash(const std::string& content) {
   return id;
 }
 
+void store_loose_object(git_repository* repo, const git_oid& id, std::string_view zlib_stream) {
+  git_odb* raw = nullptr;
+  check(git_repository_odb(&raw, repo), "cannot open the object database");
+  const Owner<git_odb, git_odb_free> odb(raw);
+  if (git_odb_exists(odb.get(), &id)) return;
+  const std::string hex = oid_hex(id);
+  // objects/ab/cdef...: read-only, as git and libgit2 leave their objects.
+  const std::filesystem::path file =
+      std::filesystem::path(git_repository_commondir(repo)) / "objects" / hex.substr(0, 2) / hex.substr(2);
+  write_file_atomically(file, zlib_stream, 0444);
+}
+
 std::string oid_hex(const git_oid& oid) {
   char hex[GIT_OID_HEXSZ + 1];
   git_oid_tostr(hex, sizeof hex, &oid);

@@ -252,10 +252,14 @@ std::optional<std::string> Repository::read(const std::string& path) const {
   if (!fs::exists(p, ec)) return std::nullopt;
   // A link committed by someone else would have irctl read (and then commit,
   // push or render) a file of this machine's.
+  refuse_outside(path);
+  return read_file(p);
+}
+
+void Repository::refuse_outside(const std::string& path) const {
   if (const auto why = outside_reason(path))
     throw Error(Errc::data, "irctl will not read " + path + ": " + *why,
                 "replace the link with the file itself ('git rm " + path + "', copy the file there, 'git add' it)");
-  return read_file(p);
 }
 
 bool Repository::committed(const std::string& path) const { return git::blob_id_at(tip_tree(), path).has_value(); }

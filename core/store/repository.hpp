@@ -21,6 +21,7 @@
 #include "core/model/actor.hpp"
 #include "core/model/config.hpp"
 #include "core/model/people.hpp"
+#include "core/store/deflated.hpp"
 #include "core/store/git.hpp"
 #include "core/util/file.hpp"
 #include "core/util/time.hpp"
@@ -49,6 +50,14 @@ struct FileWrite {
   /// and the rest is bytes that read back before, so require_readable checks
   /// its severity against the scale rather than parsing the whole file again.
   const IncidentFile* appended = nullptr;
+  /// For an appended file, what the timeline cache kept deflated of it:
+  /// content.substr(deflated_at, deflated->size). Only the rest is then
+  /// deflated to store the blob, and *deflated grows to cover the content
+  /// from deflated_at to its end, for the next write (timelines.hpp).
+  DeflatedPiece* deflated = nullptr;
+  size_t deflated_at = 0;
+  /// Where commit() puts the id of the blob it stored, when given.
+  git_oid* stored_as = nullptr;
 };
 
 /// Paths of the work tree written with fewer permission bits than
@@ -207,6 +216,14 @@ class Repository {
   /// committed, so that irctl never overwrites what someone is editing.
   void require_clean(const std::string& path) const;
 
+  /// A file about to be rewritten, as read() reads it and refused as
+  /// require_clean() refuses, the file read and hashed once for both.
+  struct CleanText {
+    std::string text;
+    std::optional<git_oid> blob;  ///< its blob id, when known without hashing it again
+  };
+  std::optional<CleanText> read_clean(const std::string& path) const;
+
   /// Commits the files on tip() as `author` (with `merge_parent` as a second
   /// parent when given), then moves ref_name() there only if it still points
   /// at tip() (Errc::busy otherwise: someone else committed meanwhile), then,
@@ -279,6 +296,11 @@ class Repository {
   /// The tree of tip(), kept until the next commit; null before the first.
   const git_tree* tip_tree() const;
   std::optional<std::string> read_from_tip(const std::string& path) const;
+  /// require_clean; `read`, when given, gets the text of a regular file
+  /// with its blob id, read once for the check.
+  void require_clean(const std::string& path, CleanText* read) const;
+  /// Error(Errc::data) when outside_reason(path) has a reason.
+  void refuse_outside(const std::string& path) const;
   /// Journal, compare-and-swap, then the work tree: the end of every write.
   /// `written`: the files commit() stored for `to`, whose contents the work
   /// tree then gets without reading them back out of git.

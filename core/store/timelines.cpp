@@ -1,56 +1,130 @@
 #include "core/store/timelines.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <type_traits>
 
 #include "core/error.hpp"
-#include "core/model/event_binary.hpp"
+#include "core/util/file.hpp"
 
 namespace irctl {
 namespace {
 
-std::string prefix(const std::string& id) { return "timeline." + id + "."; }
+namespace fs = std::filesystem;
 
-std::string file_name(const std::string& id, const git_oid& blob) { return prefix(id) + git::oid_hex(blob); }
+// The first bytes of a .versions file. Changed with any change of the layout
+// (the record below, encode_events' bytes, the pieces of deflated.hpp), so
+// that an old log is ignored, never misread.
+constexpr std::string_view kLayout = "irctl timeline log 1\n";
 
-// The other versions' entries: the next write reads this version (or one
-// that is not cached), so two entries at most stay per incident: this one and
-// the one its write adds.
-void forget_other_versions(const Repository& repo, const std::string& id, const std::string& kept) {
-  std::error_code ec;
-  const std::string start = prefix(id);
-  for (const auto& entry : std::filesystem::directory_iterator(repo.git_dir() / "irctl", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(start, 0) == 0 && name != kept) std::filesystem::remove(entry.path(), ec);
+// One version of the file, as the .versions file keeps it: its blob id and
+// how much of the .events and .deflated files it covers. In the machine's
+// order: the log never leaves it.
+struct Version {
+  unsigned char blob[GIT_OID_RAWSZ];
+  uint32_t adler;
+  uint64_t timeline_offset;
+  uint64_t event_count;
+  uint64_t events_bytes;
+  uint64_t deflated_bytes;
+  uint64_t deflated_size;
+};
+static_assert(std::is_trivially_copyable_v<Version> && sizeof(Version) == 64);
+
+struct LogFiles {
+  fs::path events, deflated, versions;
+  LogFiles(const Repository& repo, const std::string& id) {
+    const fs::path base = repo.git_dir() / "irctl" / ("timeline." + id);
+    events = base.string() + ".events";
+    deflated = base.string() + ".deflated";
+    versions = base.string() + ".versions";
   }
+};
+
+// Every file of the incident's cache, of this layout or an older one.
+void forget(const Repository& repo, const std::string& id) {
+  std::error_code ec;
+  const std::string start = "timeline." + id + ".";
+  for (const auto& entry : fs::directory_iterator(repo.git_dir() / "irctl", ec))
+    if (entry.path().filename().string().rfind(start, 0) == 0) fs::remove(entry.path(), ec);
 }
+
+// `bytes` written at `at`, where the file is cut first: what followed
+// belonged to versions that are dropped.
+void write_at(const fs::path& path, uint64_t at, std::string_view bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  bool ok = fd >= 0 && ::ftruncate(fd, static_cast<off_t>(at)) == 0 &&
+            ::lseek(fd, static_cast<off_t>(at), SEEK_SET) == static_cast<off_t>(at) && write_all(fd, bytes);
+  if (fd >= 0 && ::close(fd) != 0) ok = false;
+  if (!ok) throw Error(Errc::failure, "cannot write " + path.string() + ": " + std::strerror(errno));
+}
+
+std::string_view bytes_of(const Version& v) { return {reinterpret_cast<const char*>(&v), sizeof v}; }
 
 }  // namespace
 
 std::optional<CachedTimeline> cached_timeline(const Repository& repo, const std::string& id, const git_oid& blob) {
-  const std::string name = file_name(id, blob);
-  forget_other_versions(repo, id, name);
-  try {
-    const MappedFile mapped = repo.map_private(name);
-    const std::string_view bytes = mapped.bytes();
-    uint64_t offset = 0;
-    if (bytes.size() < sizeof offset) return std::nullopt;
-    std::memcpy(&offset, bytes.data(), sizeof offset);
-    return CachedTimeline{static_cast<size_t>(offset), decode_events(bytes.substr(sizeof offset))};
-  } catch (const Error&) {
-    return std::nullopt;  // unreadable or damaged: the file is read whole
+  const LogFiles files(repo, id);
+  const MappedFile versions = map_file(files.versions);
+  std::string_view log = versions.bytes();
+  if (log.substr(0, kLayout.size()) != kLayout) return std::nullopt;
+  log.remove_prefix(kLayout.size());
+  // The newest first: that is the one a write reads, but after a reset. A
+  // record cut short by a kill is left out.
+  for (size_t i = log.size() / sizeof(Version); i-- > 0;) {
+    Version v;
+    std::memcpy(&v, log.data() + i * sizeof v, sizeof v);
+    if (std::memcmp(v.blob, blob.id, GIT_OID_RAWSZ) != 0) continue;
+    auto events = std::make_shared<MappedFile>(map_file(files.events));
+    const MappedFile deflated = map_file(files.deflated);
+    if (v.events_bytes > events->bytes().size() || v.deflated_bytes > deflated.bytes().size() || v.event_count == 0)
+      return std::nullopt;  // damaged
+    CachedTimeline out;
+    out.timeline_offset = v.timeline_offset;
+    out.event_count = v.event_count;
+    out.encoded_events = events->bytes().substr(0, v.events_bytes);
+    out.deflated = DeflatedPiece{std::string(deflated.bytes().substr(0, v.deflated_bytes)), v.adler, v.deflated_size};
+    out.kept_deflated_bytes = v.deflated_bytes;
+    out.storage = std::move(events);
+    out.version = i;
+    return out;
   }
+  return std::nullopt;
 }
 
-void remember_timeline(const Repository& repo, const std::string& id, const git_oid& blob, size_t timeline_offset,
-                       const std::vector<Event>& timeline) {
-  const uint64_t offset = timeline_offset;
-  const std::string events = encode_events(timeline);
+void remember_timeline(const Repository& repo, const std::string& id, const CachedTimeline* base, const git_oid& blob,
+                       size_t timeline_offset, size_t event_count, std::string_view events_after,
+                       const DeflatedPiece& deflated) {
+  const LogFiles files(repo, id);
+  Version v{};
+  std::memcpy(v.blob, blob.id, GIT_OID_RAWSZ);
+  v.adler = deflated.adler;
+  v.timeline_offset = timeline_offset;
+  v.event_count = event_count;
+  v.events_bytes = (base ? base->encoded_events.size() : 0) + events_after.size();
+  v.deflated_bytes = deflated.bytes.size();
+  v.deflated_size = deflated.size;
   try {
-    repo.write_private(file_name(id, blob),
-                       {std::string_view(reinterpret_cast<const char*>(&offset), sizeof offset), events});
+    if (!base) {
+      forget(repo, id);
+      write_file_atomically(files.events, events_after);
+      write_file_atomically(files.deflated, deflated.bytes);
+      write_file_atomically(files.versions, std::vector<std::string_view>{kLayout, bytes_of(v)});
+      return;
+    }
+    const size_t kept_deflated = base->kept_deflated_bytes;
+    if (deflated.bytes.size() < kept_deflated) throw Error(Errc::failure, "the deflated timeline does not grow");
+    write_at(files.events, base->encoded_events.size(), events_after);
+    write_at(files.deflated, kept_deflated, std::string_view(deflated.bytes).substr(kept_deflated));
+    // The record last: until it is there, the log names none of what was added.
+    write_at(files.versions, kLayout.size() + (base->version + 1) * sizeof v, bytes_of(v));
   } catch (const Error&) {
     // Not kept (a full disk, a read-only git directory): the next write reads the file whole.
+    forget(repo, id);
   }
 }
 

@@ -1,33 +1,51 @@
 #pragma once
 // Where an incident file irctl wrote splits into its state and its timeline,
-// and the timeline's events, cached in the git directory by the file's blob
-// id (.git/irctl/timeline.ID.BLOB), so that a write to a long incident reads
-// neither its timeline's TOML nor more than the state keys
-// (IncidentFile::from_split). Like the summary cache, an optimisation only:
-// delete the files at any time, and the next write reads the file whole.
+// the timeline's events, and the timeline's text deflated, kept in the git
+// directory for each version of the file (by its blob id), so that a write
+// to a long incident reads neither its timeline's TOML nor more than the
+// state keys (IncidentFile::from_split_encoded), decodes no event it does
+// not need, and deflates little more than what it adds (deflated.hpp).
+//
+// A timeline only grows, so each version's events and deflated text are a
+// start of the next one's: the cache of an incident is a log that a write
+// appends to (.git/irctl/timeline.ID.events, .deflated and .versions), not
+// a copy of it all. Like the summary cache, an optimisation only: delete the
+// files at any time, and the next write reads the file whole.
 
+#include <memory>
 #include <optional>
 #include <string>
-#include <vector>
+#include <string_view>
 
-#include "core/model/incident.hpp"
+#include "core/store/deflated.hpp"
 #include "core/store/repository.hpp"
 
 namespace irctl {
 
 struct CachedTimeline {
   size_t timeline_offset = 0;  ///< IncidentFile::timeline_offset of the file
-  std::vector<Event> timeline;
+  size_t event_count = 0;
+  std::string_view encoded_events;  ///< encode_events of them all, in `storage`
+  /// The timeline's text deflated, or a first part of it (FileWrite::deflated).
+  DeflatedPiece deflated;
+  size_t kept_deflated_bytes = 0;  ///< deflated.bytes.size() as kept (the write makes it grow)
+  std::shared_ptr<const void> storage;
+  size_t version = 0;  ///< its place in the log
 };
 
 /// What remember_timeline kept for the file of incident `id` whose blob id is
-/// `blob`; nullopt when nothing (or something damaged) is kept. Removes what
-/// is kept for the incident's other versions but this one.
+/// `blob`; nullopt when nothing (or something damaged) is kept.
 std::optional<CachedTimeline> cached_timeline(const Repository& repo, const std::string& id, const git_oid& blob);
 
-/// Keeps the split of the file of incident `id` whose blob id is `blob`;
-/// when it cannot, nothing is kept and nothing is said (an optimisation).
-void remember_timeline(const Repository& repo, const std::string& id, const git_oid& blob, size_t timeline_offset,
-                       const std::vector<Event>& timeline);
+/// Keeps the version `blob` of incident `id`'s file: the version `base`
+/// (from cached_timeline) and then the events `events_after` (encode_events
+/// of those after base's), or, with no base, a log that starts anew with
+/// `events_after` as every event. `deflated` is the whole timeline's text
+/// deflated, and starts with base's. Versions after base in the log (of a
+/// history that was left: a reset) are dropped. When it cannot keep it,
+/// nothing is said (an optimisation).
+void remember_timeline(const Repository& repo, const std::string& id, const CachedTimeline* base, const git_oid& blob,
+                       size_t timeline_offset, size_t event_count, std::string_view events_after,
+                       const DeflatedPiece& deflated);
 
 }  // namespace irctl

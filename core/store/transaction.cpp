@@ -111,6 +111,40 @@ void remove_orphaned_temporaries(const fs::path& dir, const std::string& name_pr
   }
 }
 
+// Whether what the timeline cache kept deflated is the content's, at the
+// place the write says: a damaged cache must cost speed, never an object.
+bool deflated_part_fits(const FileWrite& f) {
+  if (!f.deflated || f.deflated_at > f.content.size() || f.deflated->size > f.content.size() - f.deflated_at)
+    return false;
+  return deflate_checksum(std::string_view(f.content).substr(f.deflated_at, f.deflated->size)) == f.deflated->adler;
+}
+
+// A long incident file written by appending: its header and what was
+// appended are deflated, and the rest joined as the cache kept it
+// (deflated.hpp), where libgit2 would deflate all of it: most of a write to
+// a 2 MB file.
+git_oid store_appended_blob(git_repository* repo, const FileWrite& f) {
+  const std::string_view content = f.content;
+  DeflatedPiece& kept = *f.deflated;
+  const size_t kept_end = f.deflated_at + kept.size;
+  const std::string object_header = "blob " + std::to_string(content.size()) + std::string(1, '\0');
+  const DeflatedPiece head = deflate_piece(object_header + std::string(content.substr(0, f.deflated_at)));
+  const DeflatedPiece added = deflate_piece(content.substr(kept_end), content.substr(f.deflated_at, kept.size));
+  const git_oid id = git::blob_hash(f.content);
+  git::store_loose_object(repo, id, zlib_stream({&head, &kept, &added}));
+  append_piece(kept, added);
+  return id;
+}
+
+git_oid store_blob(git_repository* repo, const FileWrite& f) {
+  if (deflated_part_fits(f)) return store_appended_blob(repo, f);
+  // Covering nothing, the piece is still true: the next write deflates the timeline whole.
+  if (f.deflated) *f.deflated = DeflatedPiece{};
+  git_oid id;
+  git::check(git_blob_create_from_buffer(&id, repo, f.content.data(), f.content.size()), "cannot store " + f.path);
+  return id;
+}
+
 }  // namespace
 
 std::string age_of(const fs::path& lock) {
@@ -220,11 +254,8 @@ std::string Repository::commit(const std::vector<FileWrite>& files, const std::s
   for (const auto& f : files) {
     if (f.work_tree_perms != FileWrite::kDefaultPerms) perms[f.path] = f.work_tree_perms;
     std::optional<git_oid> blob;
-    if (!f.remove) {
-      git_oid id;
-      git::check(git_blob_create_from_buffer(&id, repo, f.content.data(), f.content.size()), "cannot store " + f.path);
-      blob = id;
-    }
+    if (!f.remove) blob = store_blob(repo, f);
+    if (blob && f.stored_as) *f.stored_as = *blob;
     const auto tree_id = git::tree_with_file(repo, tree.get(), f.path, blob ? &*blob : nullptr, f.mode);
     tree.reset();
     if (tree_id) {

@@ -85,7 +85,60 @@ std::optional<GitOperation> operation_in_progress(int state) {
 
 }  // namespace
 
-void Repository::require_clean(const std::string& path) const {
+void Repository::require_clean(const std::string& path) const { require_clean(path, nullptr); }
+
+std::optional<Repository::CleanText> Repository::read_clean(const std::string& path) const {
+  CleanText out;
+  if (layout() == Layout::checkout) {
+    require_clean(path, &out);
+    if (out.blob) return out;
+  } else if (const auto committed = git::blob_entry_at(tip_tree(), path)) {
+    out.blob = committed->id;
+  }
+  auto text = read(path);  // not a regular file of the work tree (a link, nothing), or the branch layout
+  if (!text) return std::nullopt;
+  out.text = std::move(*text);
+  return out;
+}
+
+namespace {
+
+// The blob id git's index has for `path` when its stat data vouches that
+// the file `st` describes is what was staged (as 'git status' trusts it);
+// nullopt when it does not, or the index is larger than the file: reading
+// the index must cost less than hashing the file (a long incident's 2 MB).
+std::optional<git_oid> staged_if_unchanged(const fs::path& index_path, const std::string& path,
+                                           const struct stat& st) {
+  struct stat index_st {};
+  if (::stat(index_path.c_str(), &index_st) != 0 || index_st.st_size >= st.st_size) return std::nullopt;
+  try {
+    const auto entries = git::IndexEntries::parse(read_file(index_path, &index_st));
+    const auto entry = entries ? entries->find(path) : std::nullopt;
+    if (entry && git::unchanged_since_staged(*entry, st, index_st.st_mtim)) return entry->id;
+  } catch (const Error&) {
+    // gone meanwhile, or unreadable: hashed
+  }
+  return std::nullopt;
+}
+
+// git::work_tree_entry, and for a regular file its text in `read`.
+std::optional<git::BlobEntry> entry_read_once(const fs::path& file, const fs::path& index_path,
+                                              const std::string& path, Repository::CleanText& read) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return git::work_tree_entry(file);
+  try {
+    read.text = read_file(file, &st, 64 * 1024);  // room to write the file anew in place
+  } catch (const ReadFailure&) {
+    return std::nullopt;
+  }
+  read.blob = staged_if_unchanged(index_path, path, st);
+  if (!read.blob) read.blob = git::blob_hash(read.text);
+  return git::BlobEntry{*read.blob, (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB};
+}
+
+}  // namespace
+
+void Repository::require_clean(const std::string& path, CleanText* read) const {
   if (layout() == Layout::branch) return;  // nothing is checked out, so nothing can be edited in place
   // The file against the commit, without reading git's index: the index of
   // a large repository costs more than the whole write (issue 7), and irctl
@@ -109,7 +162,9 @@ void Repository::require_clean(const std::string& path) const {
   }
   // As git judges it: a symbolic link by its target, and the executable bit
   // only where core.fileMode says the file system keeps it.
-  const auto on_disk_blob = git::work_tree_entry(on_disk);
+  if (read) refuse_outside(path);  // as read() would
+  const auto on_disk_blob =
+      read ? entry_read_once(on_disk, git_dir() / "index", path, *read) : git::work_tree_entry(on_disk);
   const auto same_mode = [&] {
     if (on_disk_blob->mode == committed_blob->mode) return true;
     const bool either_link = on_disk_blob->mode == GIT_FILEMODE_LINK || committed_blob->mode == GIT_FILEMODE_LINK;
@@ -246,9 +301,10 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
           if (f.path == p && !f.remove) return &f.content;
       return nullptr;
     };
+    std::string read_back;  // not `content ? *content : blob_content(...)`, which would copy a long file
     const std::string* content = was_written();
-    write_work_file(root_ / p, content ? *content : git::blob_content(repo_.get(), blob->id, p), blob->mode,
-                    limited == perms.end() ? FileWrite::kDefaultPerms : limited->second);
+    if (!content) content = &(read_back = git::blob_content(repo_.get(), blob->id, p));
+    write_work_file(root_ / p, *content, blob->mode, limited == perms.end() ? FileWrite::kDefaultPerms : limited->second);
     git::StagedFile f{p, blob->id, {}, static_cast<uint32_t>(blob->mode)};
     if (::lstat((root_ / p).c_str(), &f.st) != 0)
       throw Error(Errc::failure, "cannot read " + (root_ / p).string() + ": " + std::strerror(errno));

@@ -58,14 +58,17 @@ std::string ReadFailure::reason() const {
   return not_regular() ? "it is not a regular file" : std::strerror(error_);
 }
 
-std::string read_file(const fs::path& path, struct stat* stat_out) {
+std::string read_file(const fs::path& path, struct stat* stat_out, size_t room) {
   struct stat st {};
   ReadDescriptor file(path, st);
   if (stat_out) *stat_out = st;
   // Read straight into the string, sized by fstat: the summary cache is
   // megabytes, and a stream would copy it several times over. One byte more
   // than the size, so that the read that finds the end needs no room.
-  std::string out(st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096, '\0');
+  const size_t size = st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096;
+  std::string out;
+  out.reserve(size + room);
+  out.resize(size);
   size_t filled = 0;
   while (true) {
     if (filled == out.size()) out.resize(out.size() * 2);

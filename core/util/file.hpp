@@ -39,7 +39,9 @@ class ReadFailure : public Error {
 
 /// The whole content of the regular file `path`. `stat_out`, when given,
 /// receives the stat data of the file that was read.
-std::string read_file(const std::filesystem::path& path, struct stat* stat_out = nullptr);
+/// `room`: bytes of capacity beyond the file's, for a caller that will grow
+/// the text in place (IncidentFile::take_render), which then copies nothing.
+std::string read_file(const std::filesystem::path& path, struct stat* stat_out = nullptr, size_t room = 0);
 
 /// The same, handed to `take` a piece at a time, for a file that need not fit
 /// in memory (evidence is hashed this way).

@@ -109,6 +109,28 @@ teardown() { common_teardown; }
   head -c "$(wc -c <"$TEST_DIR/before.toml")" "$FILE" | cmp - "$TEST_DIR/before.toml"
 }
 
+@test "a long incident's versions are stored as git stores them: compressed, and read back by git" {
+  long=$(printf 'y%.0s' $(seq 1 1000))
+  for i in $(seq 1 45); do irctl -q note "$ID" "$i $long"; done
+  [ "$(wc -c <"$FILE")" -gt 40000 ]
+  for n in 0 1 2; do
+    run bash -c "git cat-file blob HEAD~$n:$FILE | git hash-object --stdin"
+    assert_status 0
+    [ "$output" = "$(git rev-parse "HEAD~$n:$FILE")" ]
+  done
+  git cat-file blob "HEAD:$FILE" | cmp - "$FILE"
+  blob=$(git rev-parse "HEAD:$FILE")
+  object=".git/objects/${blob:0:2}/${blob:2}"
+  [ -f "$object" ]
+  [ "$(stat -c %a "$object")" = 444 ]
+  [ "$(wc -c <"$object")" -lt "$(( $(wc -c <"$FILE") / 4 ))" ]  # deflated, not stored
+  run git fsck --strict --full --no-dangling
+  assert_status 0
+  run --separate-stderr irctl fsck
+  assert_status 0
+  assert_clean_repo
+}
+
 @test "a note by someone else with --as is authored by them" {
   irctl -q --as "Sam Oncall <sam@example.com>" note "$ID" "taking over"
   [ "$(git log -1 --format='%an <%ae>')" = "Sam Oncall <sam@example.com>" ]

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <memory>
+
 #include "core/error.hpp"
 #include "core/model/event_binary.hpp"
 #include "core/model/incident.hpp"
@@ -208,10 +210,70 @@ TEST_SUITE("split") {
     for (int n = 1; n <= 16; ++n) events.push_back(nth_event(n));
     events.back().details["when"] = TomlValue(toml::local_date(2026, toml::month_t::Dec, 24));
     events.back().details["nested"] = TomlValue(TomlTable{{"a", TomlValue(TomlArray{TomlValue(-7)})}});
-    CHECK(decode_events(encode_events(events)) == events);
+    const size_t n = events.size();
+    CHECK(decode_events(encode_events(events), n) == events);
     const std::string bytes = encode_events(events);
-    CHECK_THROWS_AS(decode_events(bytes.substr(0, bytes.size() - 1)), Error);
-    CHECK_THROWS_AS(decode_events(bytes + "x"), Error);
+    CHECK_THROWS_AS(decode_events(bytes.substr(0, bytes.size() - 1), n), Error);
+    CHECK_THROWS_AS(decode_events(bytes + "x", n), Error);
+    CHECK_THROWS_AS(decode_events(bytes, n + 1), Error);
+    CHECK_THROWS_AS(decode_events(bytes, n - 1), Error);
+    // Encodings one after another are the encoding of both lists: the cache appends.
+    const std::vector<Event> first(events.begin(), events.begin() + 5), rest(events.begin() + 5, events.end());
+    CHECK(encode_events(first) + encode_events(rest) == bytes);
+  }
+
+  TEST_CASE("events kept encoded: a write appends without decoding them, and the view asked for is a whole read's") {
+    std::string text = declared_text();
+    for (int n = 1; n <= 40; ++n) {
+      const Event e = nth_event(n);
+      IncidentFile whole = IncidentFile::parse(text, kPath);
+      const auto offset = whole.timeline_offset(text);
+      REQUIRE(offset);
+      const size_t earlier = whole.incident().timeline.size();
+      const auto encoded = std::make_shared<const std::string>(encode_events(whole.incident().timeline));
+      std::string read = text;
+      IncidentFile lazy = IncidentFile::from_split_encoded(read, *offset, *encoded, earlier, encoded, kPath);
+      CHECK(read.empty());  // its memory is the timeline's
+      CHECK(lazy.state().timeline.empty());
+      lazy.apply(e);
+      whole.apply(e);
+      CHECK(lazy.is_split());
+      CHECK(lazy.state().timeline == std::vector<Event>{e});  // nothing decoded
+      CHECK(lazy.state().severity == whole.incident().severity);
+      CHECK(lazy.state().status == whole.incident().status);
+      CHECK(lazy.event_count() == earlier + 1);
+      CHECK(lazy.render() == whole.render());
+      CHECK(lazy.encoded_events_from(earlier) == encode_events({e}));
+      CHECK(*encoded + lazy.encoded_events_from(earlier) == encode_events(whole.incident().timeline));
+      CHECK(lazy.incident() == whole.incident());
+      CHECK(lazy.encoded_events_from(earlier) == encode_events({e}));  // decoded now, the same
+      text = whole.render();
+    }
+  }
+
+  TEST_CASE("a text that is not split where the cache says is left as it was") {
+    const std::string text = declared_text();
+    const auto encoded = std::make_shared<const std::string>("");
+    for (const size_t offset : {size_t{10}, text.size(), text.size() + 5}) {
+      std::string read = text;
+      CHECK_THROWS_AS(IncidentFile::from_split_encoded(read, offset, *encoded, 1, encoded, kPath), Error);
+      CHECK(read == text);
+    }
+  }
+
+  TEST_CASE("events kept encoded but damaged: the view is read from the text, which holds them all") {
+    const std::string text = declared_text();
+    IncidentFile whole = IncidentFile::parse(text, kPath);
+    const auto offset = whole.timeline_offset(text);
+    REQUIRE(offset);
+    const auto damaged = std::make_shared<const std::string>("damaged");
+    std::string read = text;
+    IncidentFile lazy = IncidentFile::from_split_encoded(read, *offset, *damaged, 1, damaged, kPath);
+    const Event e = nth_event(2);
+    lazy.apply(e);
+    whole.apply(e);
+    CHECK(lazy.render() == whole.render());
+    CHECK(lazy.incident() == whole.incident());
   }
 }
 

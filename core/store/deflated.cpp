@@ -1,0 +1,95 @@
+#include "core/store/deflated.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "core/error.hpp"
+
+namespace irctl {
+namespace {
+
+// Deflate looks back at most this far (RFC 1951).
+constexpr size_t kWindow = 32 * 1024;
+
+struct RawDeflate {
+  z_stream z{};
+  RawDeflate() {
+    // Negative window bits: raw deflate, without zlib's header and trailer,
+    // which zlib_stream writes once around all the pieces.
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      throw Error(Errc::failure, "zlib could not start deflating (out of memory?)");
+  }
+  ~RawDeflate() { deflateEnd(&z); }
+  RawDeflate(const RawDeflate&) = delete;
+  RawDeflate& operator=(const RawDeflate&) = delete;
+};
+
+}  // namespace
+
+uint32_t deflate_checksum(std::string_view data) {
+  uLong a = adler32(0L, Z_NULL, 0);
+  // adler32 takes a uInt length: feed a large text in parts.
+  for (size_t at = 0; at < data.size();) {
+    const auto n = static_cast<uInt>(std::min<size_t>(data.size() - at, 1u << 30));
+    a = adler32(a, reinterpret_cast<const Bytef*>(data.data() + at), n);
+    at += n;
+  }
+  return static_cast<uint32_t>(a);
+}
+
+namespace {
+
+void put_big_endian(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+}  // namespace
+
+DeflatedPiece deflate_piece(std::string_view data, std::string_view preceding) {
+  RawDeflate d;
+  if (preceding.size() > kWindow) preceding.remove_prefix(preceding.size() - kWindow);
+  if (!preceding.empty() &&
+      deflateSetDictionary(&d.z, reinterpret_cast<const Bytef*>(preceding.data()), static_cast<uInt>(preceding.size())) !=
+          Z_OK)
+    throw Error(Errc::failure, "zlib refused a deflate dictionary");
+  DeflatedPiece out;
+  out.size = data.size();
+  out.adler = deflate_checksum(data);
+  // A sync flush at the end: it ends the piece on a byte boundary with a
+  // block that is not the last, so that more pieces may follow.
+  out.bytes.resize(deflateBound(&d.z, static_cast<uLong>(data.size())) + 16);
+  d.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  d.z.avail_in = static_cast<uInt>(data.size());
+  d.z.next_out = reinterpret_cast<Bytef*>(out.bytes.data());
+  d.z.avail_out = static_cast<uInt>(out.bytes.size());
+  if (deflate(&d.z, Z_SYNC_FLUSH) != Z_OK || d.z.avail_in != 0 || d.z.avail_out == 0)
+    throw Error(Errc::failure, "zlib could not deflate " + std::to_string(data.size()) + " bytes");
+  out.bytes.resize(out.bytes.size() - d.z.avail_out);
+  return out;
+}
+
+void append_piece(DeflatedPiece& first, const DeflatedPiece& then) {
+  first.bytes += then.bytes;
+  first.adler = static_cast<uint32_t>(adler32_combine(first.adler, then.adler, static_cast<z_off_t>(then.size)));
+  first.size += then.size;
+}
+
+std::string zlib_stream(std::initializer_list<const DeflatedPiece*> pieces) {
+  size_t size = 0;
+  for (const DeflatedPiece* p : pieces) size += p->bytes.size();
+  std::string out;
+  out.reserve(size + 8);
+  out += "\x78\x9c";  // deflate with a 32 KiB window, default level, checksum of the two bytes
+  uLong adler = adler32(0L, Z_NULL, 0);
+  for (const DeflatedPiece* p : pieces) {
+    out += p->bytes;
+    adler = adler32_combine(adler, p->adler, static_cast<z_off_t>(p->size));
+  }
+  out += std::string_view("\x03\x00", 2);  // an empty last block (fixed codes): the end of the data
+  put_big_endian(out, static_cast<uint32_t>(adler));
+  return out;
+}
+
+}  // namespace irctl

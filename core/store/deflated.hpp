@@ -1,0 +1,44 @@
+#pragma once
+// A zlib stream deflated a piece at a time, so that a write that appends to
+// a long file compresses only what it adds. git keeps every version of a
+// file as a zlib stream (a loose object), and compressing a 2 MB incident
+// file anew took most of a write to it; the pieces of its timeline that
+// were deflated before are kept in the timeline cache (timelines.hpp) and
+// joined to the new ones as they are (Repository::commit).
+//
+// Each piece is raw deflate ending on a byte boundary (a sync flush), so
+// pieces joined end to end are one valid deflate stream; a piece may refer
+// back into what precedes it in the stream only when it was deflated with
+// that text as its `preceding` (the last 32 KiB count).
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace irctl {
+
+struct DeflatedPiece {
+  std::string bytes;   ///< raw deflate, no zlib header, not final
+  uint32_t adler = 1;  ///< the Adler-32 of what it inflates to (1: of nothing)
+  uint64_t size = 0;   ///< how many bytes it inflates to
+
+  bool operator==(const DeflatedPiece&) const = default;
+};
+
+/// `data` deflated at zlib's default level. `preceding` is the text just
+/// before it in every stream the piece will be part of: references into its
+/// last 32 KiB make a short piece compress as well as in a whole file.
+DeflatedPiece deflate_piece(std::string_view data, std::string_view preceding = {});
+
+/// The Adler-32 of `data`, as DeflatedPiece::adler holds it.
+uint32_t deflate_checksum(std::string_view data);
+
+/// `first` followed by `then`, as one piece.
+void append_piece(DeflatedPiece& first, const DeflatedPiece& then);
+
+/// The zlib stream (RFC 1950) of the pieces in order: what inflates to the
+/// concatenation of what each inflates to.
+std::string zlib_stream(std::initializer_list<const DeflatedPiece*> pieces);
+
+}  // namespace irctl
