@@ -16,6 +16,7 @@
 // decimal integers; booleans; date-times in UTC with whole seconds; arrays
 // and inline tables on one line; and value_on_key_line's list of plain values,
 // one item a line. A CR, a byte order mark or a NUL never fits any of these.
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -49,12 +50,25 @@ struct Call {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-bool is_bare_key_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '-';
-}
+// The bytes that stand for themselves in a basic string, whatever comes
+// before or after them: printable ASCII but the quote and the backslash.
+// Tables, because these loops run over nearly every byte of a file.
+constexpr std::array<bool, 256> kPlainInString = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x7f; ++c) plain[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
 
-// What TOML forbids in a comment or a basic string (tab is allowed in both;
-// see read_basic_string for why strings refuse it anyway).
+// The bytes of a bare key.
+constexpr std::array<bool, 256> kInBareKey = [] {
+  std::array<bool, 256> bare{};
+  for (int c = 0; c < 256; ++c)
+    bare[static_cast<size_t>(c)] =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  return bare;
+}();
+
+// What TOML forbids in a comment (a tab is allowed).
 bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }
 
 int hex_digit(char c) {
@@ -240,7 +254,7 @@ bool CanonicalReader::read_comment() {
 // table defined twice, or either under a key the root already has, is
 // refused, as toml++ refuses the last two.
 bool CanonicalReader::read_header() {
-  const bool array = rest_.substr(0, 2) == "[[";
+  const bool array = rest_.starts_with("[[");
   rest_.remove_prefix(array ? 2 : 1);
   std::string_view name;
   if (!read_key(name) || !consume(array ? "]]" : "]")) return false;
@@ -263,7 +277,7 @@ bool CanonicalReader::read_header() {
 bool CanonicalReader::read_key_value() {
   std::string_view key;
   if (!read_key(key) || !consume(" = ") || !add_key(key)) return false;
-  if (rest_.substr(0, 2) == "[\n") return read_list_of_lines();
+  if (rest_.starts_with("[\n")) return read_list_of_lines();
   return read_value(0);
 }
 
@@ -272,7 +286,7 @@ bool CanonicalReader::read_key_value() {
 bool CanonicalReader::read_key(std::string_view& key) {
   if (!rest_.empty() && rest_.front() == '"') return read_basic_string(key) && !key.empty();
   size_t n = 0;
-  while (n < rest_.size() && is_bare_key_char(rest_[n])) ++n;
+  while (n < rest_.size() && kInBareKey[static_cast<unsigned char>(rest_[n])]) ++n;
   if (n == 0) return false;
   key = rest_.substr(0, n);
   rest_.remove_prefix(n);
@@ -297,11 +311,11 @@ bool CanonicalReader::read_scalar() {
     add(Call::Kind::string, text);
     return true;
   }
-  for (const bool value : {true, false}) {
-    if (consume(value ? "true" : "false")) {
-      add(Call::Kind::boolean, {}, value);
-      return true;
-    }
+  if (rest_.front() == 't' || rest_.front() == 'f') {
+    const bool value = rest_.front() == 't';
+    if (!consume(value ? "true" : "false")) return false;
+    add(Call::Kind::boolean, {}, value);
+    return true;
   }
   const bool looks_like_date = rest_.size() > 4 && rest_[4] == '-' && is_digit(rest_[0]);
   return looks_like_date ? read_date_time() : read_integer();
@@ -316,6 +330,9 @@ bool CanonicalReader::read_basic_string(std::string_view& text) {
   bool non_ascii = false;
   size_t n = 1;  // in rest_, which moves past each escape
   for (;;) {
+    const size_t plain = n;
+    while (n < rest_.size() && kPlainInString[static_cast<unsigned char>(rest_[n])]) ++n;
+    if (decoded) decoded->append(rest_.substr(plain, n - plain));
     if (n >= rest_.size()) return false;
     const auto c = static_cast<unsigned char>(rest_[n]);
     if (c == '"') break;
@@ -326,8 +343,8 @@ bool CanonicalReader::read_basic_string(std::string_view& text) {
       n = 0;
       continue;
     }
-    if (c < 0x20 || c == 0x7f) return false;
-    non_ascii |= c >= 0x80;
+    if (c < 0x80) return false;  // a control character
+    non_ascii = true;
     if (decoded) *decoded += static_cast<char>(c);
     ++n;
   }
@@ -462,7 +479,7 @@ bool CanonicalReader::read_list_of_lines() {
 }
 
 bool CanonicalReader::consume(std::string_view expected) {
-  if (rest_.substr(0, expected.size()) != expected) return false;
+  if (!rest_.starts_with(expected)) return false;
   rest_.remove_prefix(expected.size());
   return true;
 }
@@ -476,10 +493,12 @@ size_t CanonicalReader::add(Call::Kind kind, std::string_view text, int64_t numb
 }
 
 // The key, in the innermost open table; false when that table has it
-// already (compared as decoded, so that a and "a" are the same key).
+// already (compared as decoded, so that a and "a" are the same key). Never
+// empty: read_key refuses an empty key.
 bool CanonicalReader::add_key(std::string_view key) {
+  // Most keys differ in length or first letter: those are cheap to tell.
   for (size_t i = tables_.back().first_key; i < keys_.size(); ++i)
-    if (keys_[i] == key) return false;
+    if (keys_[i].size() == key.size() && keys_[i].front() == key.front() && keys_[i] == key) return false;
   keys_.push_back(key);
   add(Call::Kind::key, key);
   return true;
