@@ -78,7 +78,7 @@ int hex_digit(char c) {
   return -1;
 }
 
-// Up to U+FFFF: a \\uXXXX escape holds no more.
+// Up to U+FFFF: all that the four hex digits of an escape hold.
 void append_utf8(uint32_t code_point, std::string& out) {
   if (code_point < 0x80) {
     out += static_cast<char>(code_point);

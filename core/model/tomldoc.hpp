@@ -40,8 +40,8 @@ enum class FastTomlReader { canonical, tomlplusplus };
 std::optional<TomlValue> parse_toml_with(FastTomlReader reader, const std::string& text);
 
 /// `read` (a mapping from a document to what it means, which throws Error
-/// for what is wrong) over toml++'s document when toml++ reads the text,
-/// and over parse_toml's when it cannot or `read` throws: fast for every
+/// for what is wrong) over parse_toml_fast's document when it reads the
+/// text, and over parse_toml's when it cannot or `read` throws: fast for every
 /// text that is right, and every message keeps parse_toml's line and column.
 template <class Read>
 auto read_toml(const std::string& text, const std::string& path, Read&& read) {

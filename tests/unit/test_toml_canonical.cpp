@@ -73,6 +73,9 @@ TEST_SUITE("toml") {
     // Leap years, and the first and last second of a day.
     CHECK(canonical_json("a = 2024-02-29T23:59:59Z\nb = 2000-02-29T00:00:00Z\nc = 2023-12-31T00:00:00Z\n") ==
           R"({"a":"2024-02-29T23:59:59Z","b":"2000-02-29T00:00:00Z","c":"2023-12-31T00:00:00Z"})");
+    // The first and last years that four digits hold; a NUL in a key.
+    CHECK(reads("a = 0000-01-01T00:00:00Z\nb = 9999-12-31T23:59:59Z\n"));
+    CHECK(reads("\"a\\u0000b\" = 1\n"));
     CHECK(canonical_json("a = []\nb = [1]\nc = [1, \"x\", true, 2023-12-25T12:00:52Z, [2, []], {}, { k = 1 }]\n") ==
           R"({"a":[],"b":[1],"c":[1,"x",true,"2023-12-25T12:00:52Z",[2,[]],{},{"k":1}]})");
     CHECK(canonical_json("set = { \"roles.x\" = [\"a (b)\"], t = { u = [[1, 2], []], v = {} }, n = 1 }\n") ==
