@@ -34,15 +34,22 @@ using Json = nlohmann::ordered_json;
 TomlValue parse_toml(const std::string& text, const std::string& path);
 
 /// The same document as parse_toml, read many times faster by toml++
-/// (toml_sink.hpp), for reads that write nothing back: it has no comments
-/// and no source locations, and every string is a basic one. nullopt when
+/// (toml_sink.hpp), and faster still without it for the files that irctl
+/// wrote, for reads that write nothing back: it has no comments and no
+/// source locations, and every string is a basic one. nullopt when
 /// it cannot promise parse_toml's document: toml++ refuses the text (some
 /// that toml11 reads, such as a leap second), or the text has a CR.
 std::optional<TomlValue> parse_toml_fast(const std::string& text);
 
+/// The readers behind parse_toml_fast, which tries them in this order: one
+/// of only the layout that write_toml writes (toml_canonical.cpp), and
+/// toml++. Each alone, for the differential test of issue 16.
+enum class FastTomlReader { canonical, tomlplusplus };
+std::optional<TomlValue> parse_toml_with(FastTomlReader reader, const std::string& text);
+
 /// `read` (a mapping from a document to what it means, which throws Error
-/// for what is wrong) over toml++'s document when toml++ reads the text,
-/// and over parse_toml's when it cannot or `read` throws: fast for every
+/// for what is wrong) over parse_toml_fast's document when it reads the
+/// text, and over parse_toml's when it cannot or `read` throws: fast for every
 /// text that is right, and every message keeps parse_toml's line and column.
 template <class Read>
 auto read_toml(const std::string& text, const std::string& path, Read&& read) {

@@ -1,5 +1,6 @@
-// parse_toml_fast: toml++'s reading of a document (toml_sink.cpp), built into
-// toml11's types, so that one mapping to the model reads both.
+// parse_toml_fast: the canonical reader's (toml_canonical.cpp) or toml++'s
+// (toml_sink.cpp) reading of a document, built into toml11's types, so that
+// one mapping to the model reads both.
 #include <string_view>
 #include <vector>
 
@@ -84,15 +85,31 @@ class TomlValueBuilder final : public TomlSink {
   std::string key_;
 };
 
+bool walk_with(FastTomlReader reader, std::string_view text, TomlSink& sink) {
+  switch (reader) {
+    case FastTomlReader::canonical:
+      return walk_toml_canonical(text, sink);
+    case FastTomlReader::tomlplusplus:
+      // toml++ turns a CRLF in a multi-line string into LF; toml11 keeps it
+      // (both may: TOML leaves it to the parser). irctl writes no CR, so a
+      // file that has one was edited elsewhere, and is left to toml11.
+      return text.find('\r') == std::string_view::npos && walk_toml_fast(text, sink);
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<TomlValue> parse_toml_fast(const std::string& text) {
-  // toml++ turns a CRLF in a multi-line string into LF; toml11 keeps it (both
-  // may: TOML leaves it to the parser). irctl writes no CR, so a file that
-  // has one was edited elsewhere, and is left to toml11.
-  if (text.find('\r') != std::string::npos) return std::nullopt;
+  if (auto doc = parse_toml_with(FastTomlReader::canonical, text)) return doc;
+  return parse_toml_with(FastTomlReader::tomlplusplus, text);
+}
+
+std::optional<TomlValue> parse_toml_with(FastTomlReader reader, const std::string& text) {
+  // Both readers refuse a text before calling the sink, so a refused text
+  // leaves nothing behind for the next reader.
   TomlValueBuilder builder;
-  if (!walk_toml_fast(text, builder)) return std::nullopt;
+  if (!walk_with(reader, text, builder)) return std::nullopt;
   return builder.take();
 }
 

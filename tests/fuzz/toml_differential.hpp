@@ -1,17 +1,20 @@
 #pragma once
-// The differential check of issue 16: the fast reader of TOML (toml++,
-// parse_toml_fast, IncidentFile::read_fast) and the one that writes (toml11,
-// parse_toml, IncidentFile::parse) agree on every text. As incident files,
-// both refuse it with the same message, or both accept it with the same
-// Incident and the same to_json(), key order included; what toml++ reads as
-// a document, toml11 reads as the same data. The
-// fast reader leaves out what only writing needs (comments, and whether a
-// string was written 'literal'), so the toml11 document is compared without
-// them. Shared by the fuzz target and the unit tests.
+// The differential check of issue 16: the fast readers of TOML (the
+// canonical reader and toml++, parse_toml_fast, IncidentFile::read_fast) and
+// the one that writes (toml11, parse_toml, IncidentFile::parse) agree on
+// every text. As incident files, both refuse it with the same message, or
+// both accept it with the same Incident and the same to_json(), key order
+// included; what toml++ or the canonical reader reads as a document, toml11
+// reads as the same data, and the canonical reader reads nothing that
+// either library refuses. The fast readers leave out what only writing
+// needs (comments, and whether a string was written 'literal'), so the
+// toml11 document is compared without them. Shared by the fuzz target and
+// the unit tests.
 #include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/model/ids.hpp"
@@ -102,18 +105,26 @@ inline bool holds_nan(const TomlValue& v) {
   return false;
 }
 
-/// Empty when the two readers agree on `text`; else what differs. Where
-/// toml++ refuses a text, every reader falls back to toml11 (it reads a few
-/// texts that toml++ refuses, such as 23:59:60), so only what toml++ reads
-/// is compared as documents; as incident files, both must say the same in
-/// every case.
+/// Empty when the readers agree on `text`; else what differs. Where toml++
+/// refuses a text, every reader falls back to toml11 (it reads a few texts
+/// that toml++ refuses, such as 23:59:60), so only what toml++ reads is
+/// compared as documents; the canonical reader (toml_canonical.cpp), tried
+/// before toml++, must read only what both read, as both read it. As
+/// incident files, the fast and the slow path must say the same in every
+/// case.
 inline std::string disagreement(const std::string& text) {
   const std::optional<TomlValue> slow = parsed_by_toml11(text);
-  const std::optional<TomlValue> fast = parse_toml_fast(text);
-  if (fast && !slow) return "toml++ reads what toml11 refuses";
-  if (fast) {
-    if (toml_to_json(*slow).dump() != toml_to_json(*fast).dump()) return "the documents differ as JSON";
-    if (!same_data(*slow, *fast)) return "the documents differ";
+  const std::optional<TomlValue> plusplus = parse_toml_with(FastTomlReader::tomlplusplus, text);
+  const std::optional<TomlValue> canonical = parse_toml_with(FastTomlReader::canonical, text);
+  if (plusplus && !slow) return "toml++ reads what toml11 refuses";
+  // The canonical reader reads only what both libraries read.
+  if (canonical && !slow) return "the canonical reader reads what toml11 refuses";
+  if (canonical && !plusplus) return "the canonical reader reads what toml++ refuses";
+  for (const auto& [name, fast] : {std::pair{"toml++", &plusplus}, std::pair{"the canonical reader", &canonical}}) {
+    if (!*fast) continue;
+    if (toml_to_json(*slow).dump() != toml_to_json(**fast).dump())
+      return std::string("the documents of toml11 and ") + name + " differ as JSON";
+    if (!same_data(*slow, **fast)) return std::string("the documents of toml11 and ") + name + " differ";
   }
   const std::string path = path_for(slow);
   const Read parsed = read_with([&] { return IncidentFile::parse(text, path); });
