@@ -97,12 +97,14 @@ EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& f
   const std::string sha = repo.commit(extra_files, commit_message(file.state().id, event), rec.actor, rec.at);
   if (file.is_split() && written.content.size() >= kSplitFrom) {
     const std::string& id = file.state().id;
-    if (cached)
-      remember_timeline(repo, id, cached, stored, file.split_at(), file.event_count(),
-                        file.encoded_events_from(cached->event_count), cached->deflated);
-    else  // the file was too small to be cached before
-      remember_timeline(repo, id, nullptr, stored, file.split_at(), file.event_count(), file.encoded_events_from(0),
-                        deflate_piece(std::string_view(written.content).substr(file.split_at())));
+    if (cached) {
+      const TimelineVersion version{stored, written.content, file.split_at(), file.event_count(), cached->deflated};
+      remember_timeline(repo, id, cached, version, file.encoded_events_from(cached->event_count));
+    } else {  // the file was too small to be cached before
+      const DeflatedPiece deflated = deflate_piece(std::string_view(written.content).substr(file.split_at()));
+      remember_timeline(repo, id, nullptr, {stored, written.content, file.split_at(), file.event_count(), deflated},
+                        file.encoded_events_from(0));
+    }
   }
   lock.release();
   EventResult result{file.state().id, event, sha, file.path(), true, std::nullopt};
@@ -262,14 +264,40 @@ struct IncidentToWrite {
   std::optional<CachedTimeline> cached;
 };
 
+// A long file whose text the timeline cache has (the branch layout, where
+// reading it out of git inflates it and checks its hash): read from there.
+std::optional<IncidentToWrite> read_long_from_cache(const Repository& repo, const std::string& id,
+                                                    const std::string& path) {
+  if (repo.layout() != Layout::branch) return std::nullopt;  // the work tree's file is read: it may have changed
+  const auto blob = repo.committed_blob(path);
+  auto cached = blob ? cached_timeline(repo, id, *blob) : std::nullopt;
+  if (!cached) return std::nullopt;
+  std::string text;
+  text.reserve(cached->header.size() + cached->timeline.size() + 64 * 1024);  // room to write it anew in place
+  text.append(cached->header).append(cached->timeline);
+  // The blob's text, or the cache is damaged: hashing it costs a tenth of
+  // what reading it out of git does.
+  if (const git_oid hashed = git::blob_hash(text); !git_oid_equal(&*blob, &hashed)) return std::nullopt;
+  std::string header = cached->header;
+  try {
+    IncidentFile file = IncidentFile::from_split_encoded(text, cached->timeline_offset, cached->encoded_events,
+                                                         cached->event_count, cached->storage, path);
+    return IncidentToWrite{std::move(file), std::move(header), std::move(cached)};
+  } catch (const Error&) {
+    return std::nullopt;  // not what the cache said: read out of git
+  }
+}
+
 // Refuses (Repository::read_clean) a file with changes that are not committed.
 IncidentToWrite read_incident_to_write(const Repository& repo, const std::string& id) {
   const std::string path = incident_path(id);
+  if (auto from_cache = read_long_from_cache(repo, id, path)) return std::move(*from_cache);
   auto clean = repo.read_clean(path);
   if (!clean) return {read_incident_file(repo, id), "", std::nullopt};  // which says why
   const std::string& text = clean->text;
   if (text.size() < kSplitFrom) {
-    if (auto split = IncidentFile::split_fast(text, path)) return {std::move(*split), std::move(clean->text), std::nullopt};
+    if (auto split = IncidentFile::split_fast(text, path))
+      return {std::move(*split), std::move(clean->text), std::nullopt};
     return {IncidentFile::parse(text, path), std::move(clean->text), std::nullopt};
   }
   const git_oid blob = clean->blob ? *clean->blob : git::blob_hash(text);
@@ -289,8 +317,8 @@ IncidentToWrite read_incident_to_write(const Repository& repo, const std::string
   if (!offset) return {std::move(whole), std::move(clean->text), std::nullopt};
   // Once for the cache's life: every later write adds to it.
   const auto& events = whole.incident().timeline;
-  remember_timeline(repo, id, nullptr, blob, *offset, events.size(), encode_events(events),
-                    deflate_piece(std::string_view(text).substr(*offset)));
+  const DeflatedPiece deflated = deflate_piece(std::string_view(text).substr(*offset));
+  remember_timeline(repo, id, nullptr, {blob, text, *offset, events.size(), deflated}, encode_events(events));
   IncidentFile split =
       IncidentFile::from_split(text.substr(0, *offset), std::string_view(text).substr(*offset), events, path);
   return {std::move(split), std::move(clean->text), cached_timeline(repo, id, blob)};

@@ -50,9 +50,8 @@ void put_big_endian(std::string& out, uint32_t v) {
 DeflatedPiece deflate_piece(std::string_view data, std::string_view preceding) {
   RawDeflate d;
   if (preceding.size() > kWindow) preceding.remove_prefix(preceding.size() - kWindow);
-  if (!preceding.empty() &&
-      deflateSetDictionary(&d.z, reinterpret_cast<const Bytef*>(preceding.data()), static_cast<uInt>(preceding.size())) !=
-          Z_OK)
+  const auto* dictionary = reinterpret_cast<const Bytef*>(preceding.data());
+  if (!preceding.empty() && deflateSetDictionary(&d.z, dictionary, static_cast<uInt>(preceding.size())) != Z_OK)
     throw Error(Errc::failure, "zlib refused a deflate dictionary");
   DeflatedPiece out;
   out.size = data.size();

@@ -262,7 +262,11 @@ void Repository::refuse_outside(const std::string& path) const {
                 "replace the link with the file itself ('git rm " + path + "', copy the file there, 'git add' it)");
 }
 
-bool Repository::committed(const std::string& path) const { return git::blob_id_at(tip_tree(), path).has_value(); }
+bool Repository::committed(const std::string& path) const { return committed_blob(path).has_value(); }
+
+std::optional<git_oid> Repository::committed_blob(const std::string& path) const {
+  return git::blob_id_at(tip_tree(), path);
+}
 
 std::optional<std::string> Repository::read_committed(const std::string& path) const { return read_from_tip(path); }
 

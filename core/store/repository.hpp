@@ -170,6 +170,8 @@ class Repository {
   std::optional<std::string> outside_reason(const std::string& path) const;
   /// True when `path` is in HEAD's tree: committed, not merely on disk.
   bool committed(const std::string& path) const;
+  /// The blob id of `path` in HEAD's tree; nullopt when it is not committed.
+  std::optional<git_oid> committed_blob(const std::string& path) const;
   /// The content of `path` as committed in HEAD (not the work tree's);
   /// nullopt when HEAD has no file there.
   std::optional<std::string> read_committed(const std::string& path) const;

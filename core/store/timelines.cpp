@@ -19,29 +19,34 @@ namespace fs = std::filesystem;
 // The first bytes of a .versions file. Changed with any change of the layout
 // (the record below, encode_events' bytes, the pieces of deflated.hpp), so
 // that an old log is ignored, never misread.
-constexpr std::string_view kLayout = "irctl timeline log 1\n";
+constexpr std::string_view kLayout = "irctl timeline log 2\n";
 
 // One version of the file, as the .versions file keeps it: its blob id and
-// how much of the .events and .deflated files it covers. In the machine's
-// order: the log never leaves it.
+// how much of the other files it covers: its timeline's text (.text), its
+// events (.events), the text deflated (.deflated); its header is in
+// .headers, from header_at. In the machine's order: the log never leaves it.
 struct Version {
   unsigned char blob[GIT_OID_RAWSZ];
   uint32_t adler;
   uint64_t timeline_offset;
   uint64_t event_count;
+  uint64_t text_bytes;
   uint64_t events_bytes;
   uint64_t deflated_bytes;
   uint64_t deflated_size;
+  uint64_t header_at;
 };
-static_assert(std::is_trivially_copyable_v<Version> && sizeof(Version) == 64);
+static_assert(std::is_trivially_copyable_v<Version> && sizeof(Version) == 80);
 
 struct LogFiles {
-  fs::path events, deflated, versions;
+  fs::path text, events, deflated, headers, versions;
   LogFiles(const Repository& repo, const std::string& id) {
-    const fs::path base = repo.git_dir() / "irctl" / ("timeline." + id);
-    events = base.string() + ".events";
-    deflated = base.string() + ".deflated";
-    versions = base.string() + ".versions";
+    const std::string base = (repo.git_dir() / "irctl" / ("timeline." + id)).string();
+    text = base + ".text";
+    events = base + ".events";
+    deflated = base + ".deflated";
+    headers = base + ".headers";
+    versions = base + ".versions";
   }
 };
 
@@ -79,47 +84,68 @@ std::optional<CachedTimeline> cached_timeline(const Repository& repo, const std:
     Version v;
     std::memcpy(&v, log.data() + i * sizeof v, sizeof v);
     if (std::memcmp(v.blob, blob.id, GIT_OID_RAWSZ) != 0) continue;
-    auto events = std::make_shared<MappedFile>(map_file(files.events));
+    // One owner for the two mappings the file's view points into.
+    struct Storage {
+      MappedFile text, events;
+    };
+    auto storage = std::make_shared<Storage>(Storage{map_file(files.text), map_file(files.events)});
     const MappedFile deflated = map_file(files.deflated);
-    if (v.events_bytes > events->bytes().size() || v.deflated_bytes > deflated.bytes().size() || v.event_count == 0)
+    const MappedFile headers = map_file(files.headers);
+    const uint64_t header_bytes = v.timeline_offset;
+    if (v.text_bytes > storage->text.bytes().size() || v.events_bytes > storage->events.bytes().size() ||
+        v.deflated_bytes > deflated.bytes().size() || v.header_at > headers.bytes().size() ||
+        header_bytes > headers.bytes().size() - v.header_at || v.event_count == 0)
       return std::nullopt;  // damaged
     CachedTimeline out;
     out.timeline_offset = v.timeline_offset;
+    out.header = headers.bytes().substr(v.header_at, header_bytes);
+    out.timeline = storage->text.bytes().substr(0, v.text_bytes);
     out.event_count = v.event_count;
-    out.encoded_events = events->bytes().substr(0, v.events_bytes);
+    out.encoded_events = storage->events.bytes().substr(0, v.events_bytes);
     out.deflated = DeflatedPiece{std::string(deflated.bytes().substr(0, v.deflated_bytes)), v.adler, v.deflated_size};
     out.kept_deflated_bytes = v.deflated_bytes;
-    out.storage = std::move(events);
+    out.header_end = v.header_at + header_bytes;
+    out.storage = std::move(storage);
     out.version = i;
     return out;
   }
   return std::nullopt;
 }
 
-void remember_timeline(const Repository& repo, const std::string& id, const CachedTimeline* base, const git_oid& blob,
-                       size_t timeline_offset, size_t event_count, std::string_view events_after,
-                       const DeflatedPiece& deflated) {
+void remember_timeline(const Repository& repo, const std::string& id, const CachedTimeline* base,
+                       const TimelineVersion& version, std::string_view events_after) {
   const LogFiles files(repo, id);
+  const std::string_view header = version.text.substr(0, version.timeline_offset);
+  const std::string_view timeline = version.text.substr(version.timeline_offset);
   Version v{};
-  std::memcpy(v.blob, blob.id, GIT_OID_RAWSZ);
-  v.adler = deflated.adler;
-  v.timeline_offset = timeline_offset;
-  v.event_count = event_count;
+  std::memcpy(v.blob, version.blob.id, GIT_OID_RAWSZ);
+  v.adler = version.deflated.adler;
+  v.timeline_offset = version.timeline_offset;
+  v.event_count = version.event_count;
+  v.text_bytes = timeline.size();
   v.events_bytes = (base ? base->encoded_events.size() : 0) + events_after.size();
-  v.deflated_bytes = deflated.bytes.size();
-  v.deflated_size = deflated.size;
+  v.deflated_bytes = version.deflated.bytes.size();
+  v.deflated_size = version.deflated.size;
+  v.header_at = base ? base->header_end : 0;
   try {
     if (!base) {
       forget(repo, id);
+      write_file_atomically(files.text, timeline);
       write_file_atomically(files.events, events_after);
-      write_file_atomically(files.deflated, deflated.bytes);
+      write_file_atomically(files.deflated, version.deflated.bytes);
+      write_file_atomically(files.headers, header);
       write_file_atomically(files.versions, std::vector<std::string_view>{kLayout, bytes_of(v)});
       return;
     }
+    // What follows base's bytes in each file: the timeline only grew.
     const size_t kept_deflated = base->kept_deflated_bytes;
-    if (deflated.bytes.size() < kept_deflated) throw Error(Errc::failure, "the deflated timeline does not grow");
+    if (version.deflated.bytes.size() < kept_deflated || timeline.size() < base->timeline.size() ||
+        timeline.compare(0, 14, "\n[[timeline]]\n") != 0)
+      throw Error(Errc::failure, "the timeline does not grow");
+    write_at(files.text, base->timeline.size(), timeline.substr(base->timeline.size()));
     write_at(files.events, base->encoded_events.size(), events_after);
-    write_at(files.deflated, kept_deflated, std::string_view(deflated.bytes).substr(kept_deflated));
+    write_at(files.deflated, kept_deflated, std::string_view(version.deflated.bytes).substr(kept_deflated));
+    write_at(files.headers, base->header_end, header);
     // The record last: until it is there, the log names none of what was added.
     write_at(files.versions, kLayout.size() + (base->version + 1) * sizeof v, bytes_of(v));
   } catch (const Error&) {

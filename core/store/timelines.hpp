@@ -8,9 +8,11 @@
 //
 // A timeline only grows, so each version's events and deflated text are a
 // start of the next one's: the cache of an incident is a log that a write
-// appends to (.git/irctl/timeline.ID.events, .deflated and .versions), not
-// a copy of it all. Like the summary cache, an optimisation only: delete the
-// files at any time, and the next write reads the file whole.
+// appends to (.git/irctl/timeline.ID.text, .events, .deflated, .headers and
+// .versions), not a copy of it all; in the branch layout, a write reads the
+// file from it rather than out of git (inflated and hash-checked). Like the
+// summary cache, an optimisation only: delete the files at any time, and the
+// next write reads the file whole.
 
 #include <memory>
 #include <optional>
@@ -24,11 +26,14 @@ namespace irctl {
 
 struct CachedTimeline {
   size_t timeline_offset = 0;  ///< IncidentFile::timeline_offset of the file
+  std::string header;          ///< the file's text before it
+  std::string_view timeline;   ///< the file's text from it on, in `storage`
   size_t event_count = 0;
   std::string_view encoded_events;  ///< encode_events of them all, in `storage`
   /// The timeline's text deflated, or a first part of it (FileWrite::deflated).
   DeflatedPiece deflated;
   size_t kept_deflated_bytes = 0;  ///< deflated.bytes.size() as kept (the write makes it grow)
+  size_t header_end = 0;           ///< where its header ends in the log's .headers
   std::shared_ptr<const void> storage;
   size_t version = 0;  ///< its place in the log
 };
@@ -37,15 +42,24 @@ struct CachedTimeline {
 /// `blob`; nullopt when nothing (or something damaged) is kept.
 std::optional<CachedTimeline> cached_timeline(const Repository& repo, const std::string& id, const git_oid& blob);
 
-/// Keeps the version `blob` of incident `id`'s file: the version `base`
-/// (from cached_timeline) and then the events `events_after` (encode_events
-/// of those after base's), or, with no base, a log that starts anew with
-/// `events_after` as every event. `deflated` is the whole timeline's text
-/// deflated, and starts with base's. Versions after base in the log (of a
+/// What a version of the file holds, for remember_timeline: `text` split
+/// at `timeline_offset`, its `event_count` events, and its timeline's text
+/// deflated (which starts with the base version's).
+struct TimelineVersion {
+  git_oid blob;
+  std::string_view text;
+  size_t timeline_offset;
+  size_t event_count;
+  const DeflatedPiece& deflated;
+};
+
+/// Keeps `version` of incident `id`'s file: the version `base` (from
+/// cached_timeline) and then the events `events_after` (encode_events of
+/// those after base's), or, with no base, a log that starts anew with
+/// `events_after` as every event. Versions after base in the log (of a
 /// history that was left: a reset) are dropped. When it cannot keep it,
 /// nothing is said (an optimisation).
-void remember_timeline(const Repository& repo, const std::string& id, const CachedTimeline* base, const git_oid& blob,
-                       size_t timeline_offset, size_t event_count, std::string_view events_after,
-                       const DeflatedPiece& deflated);
+void remember_timeline(const Repository& repo, const std::string& id, const CachedTimeline* base,
+                       const TimelineVersion& version, std::string_view events_after);
 
 }  // namespace irctl

@@ -304,7 +304,8 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
     std::string read_back;  // not `content ? *content : blob_content(...)`, which would copy a long file
     const std::string* content = was_written();
     if (!content) content = &(read_back = git::blob_content(repo_.get(), blob->id, p));
-    write_work_file(root_ / p, *content, blob->mode, limited == perms.end() ? FileWrite::kDefaultPerms : limited->second);
+    write_work_file(root_ / p, *content, blob->mode,
+                    limited == perms.end() ? FileWrite::kDefaultPerms : limited->second);
     git::StagedFile f{p, blob->id, {}, static_cast<uint32_t>(blob->mode)};
     if (::lstat((root_ / p).c_str(), &f.st) != 0)
       throw Error(Errc::failure, "cannot read " + (root_ / p).string() + ": " + std::strerror(errno));

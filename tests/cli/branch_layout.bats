@@ -178,6 +178,35 @@ read_step() {
   [ "$(git rev-parse main)" = "$MAIN" ]
 }
 
+@test "branch layout: a long incident is written from its cached text, checked against git's blob; a damaged cache changes only the speed" {
+  irctl -q init --branch incidents
+  run --separate-stderr irctl -q declare "Long one" --severity SEV3
+  assert_status 0
+  id=$output
+  long=$(printf 'z%.0s' $(seq 1 1000))
+  for i in $(seq 1 40); do irctl -q note "$id" "$i $long"; done
+  path=$(git ls-tree -r --name-only refs/heads/incidents | grep "$id.toml")
+  [ "$(git cat-file -s "refs/heads/incidents:$path")" -gt 40000 ]
+  ls .git/irctl/timeline."$id".text
+  # the same length, other bytes: the hash against git's blob notices
+  sed -i 's/zzzz/qqqq/' ".git/irctl/timeline.$id.text"
+  grep -q qqqq ".git/irctl/timeline.$id.text"
+  run --separate-stderr irctl -q note "$id" "after the damage"
+  assert_status 0
+  run --separate-stderr irctl -q note "$id" "and after"
+  assert_status 0
+  git show "refs/heads/incidents:$path" >"$TEST_DIR/inc.toml"
+  run python3 -c 'import sys, tomllib; d = tomllib.load(open(sys.argv[1], "rb")); print(len(d["timeline"]), d["timeline"][1]["text"][:3], d["timeline"][-2]["text"], d["timeline"][-1]["text"])' "$TEST_DIR/inc.toml"
+  assert_status 0
+  [ "$output" = "43 1 z after the damage and after" ]
+  [ "$(git diff --numstat "refs/heads/incidents~1" refs/heads/incidents -- "$path" | cut -f2)" = 0 ]  # appended, nothing else changed
+  run git fsck --strict --full --no-dangling
+  assert_status 0
+  run --separate-stderr irctl fsck
+  assert_status 0
+  [ "$(git rev-parse main)" = "$MAIN" ]
+}
+
 @test "branch layout: a hook committed on the branch (through a git worktree) runs, in the code's root, and touches nothing" {
   irctl -q init --branch incidents
   git worktree add -q "$TEST_DIR/wt" incidents
