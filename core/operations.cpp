@@ -70,6 +70,31 @@ void refuse_to_drop_comments(const std::string& before, std::optional<size_t> sp
                 "again; nothing was written");
 }
 
+// Keeps what the timeline cache needs of a long file just written (stored as
+// `blob`): what the write added to what was cached, or all of it the first
+// time; a cache the write found damaged is dropped.
+void remember_written(const Repository& repo, const IncidentFile& file, const std::string& content,
+                      const git_oid& blob, const CachedTimeline* cached,
+                      const std::optional<DeflatedPiece>& deflated_rest) {
+  const std::string& id = file.state().id;
+  if (!cached) {  // the file was too small to be cached before
+    const DeflatedPiece deflated = deflate_piece(std::string_view(content).substr(file.split_at()));
+    remember_timeline(repo, id, nullptr,
+                      {blob, content, file.split_at(), file.event_count(), deflated.adler, deflated.size,
+                       deflated.bytes},
+                      file.encoded_events_from(0));
+  } else if (deflated_rest) {
+    const DeflatedSpan& kept = cached->deflated;
+    remember_timeline(repo, id, cached,
+                      {blob, content, file.split_at(), file.event_count(),
+                       combined_checksum(kept.adler, deflated_rest->adler, deflated_rest->size),
+                       kept.size + deflated_rest->size, deflated_rest->bytes},
+                      file.encoded_events_from(cached->event_count));
+  } else {
+    forget_timeline(repo, id);
+  }
+}
+
 // Appends the event, writes the file, commits it, then releases the lock and
 // runs the hook (which may itself run irctl): the one way anything is recorded.
 // `before`: the file's text as it was read (null for a new one).
@@ -87,25 +112,18 @@ EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& f
   if (before) refuse_to_drop_comments(*before, split_before, written, file);
   git_oid stored{};
   written.stored_as = &stored;
+  std::optional<DeflatedPiece> deflated_rest;
   if (file.is_split()) {
     written.appended = &file;
     if (cached) {
       written.deflated = &cached->deflated;
       written.deflated_at = file.split_at();
+      written.deflated_rest = &deflated_rest;
     }
   }
   const std::string sha = repo.commit(extra_files, commit_message(file.state().id, event), rec.actor, rec.at);
-  if (file.is_split() && written.content.size() >= kSplitFrom) {
-    const std::string& id = file.state().id;
-    if (cached) {
-      const TimelineVersion version{stored, written.content, file.split_at(), file.event_count(), cached->deflated};
-      remember_timeline(repo, id, cached, version, file.encoded_events_from(cached->event_count));
-    } else {  // the file was too small to be cached before
-      const DeflatedPiece deflated = deflate_piece(std::string_view(written.content).substr(file.split_at()));
-      remember_timeline(repo, id, nullptr, {stored, written.content, file.split_at(), file.event_count(), deflated},
-                        file.encoded_events_from(0));
-    }
-  }
+  if (file.is_split() && written.content.size() >= kSplitFrom)
+    remember_written(repo, file, written.content, stored, cached, deflated_rest);
   lock.release();
   EventResult result{file.state().id, event, sha, file.path(), true, std::nullopt};
   result.hook_warning = run_event_hook(
@@ -318,7 +336,8 @@ IncidentToWrite read_incident_to_write(const Repository& repo, const std::string
   // Once for the cache's life: every later write adds to it.
   const auto& events = whole.incident().timeline;
   const DeflatedPiece deflated = deflate_piece(std::string_view(text).substr(*offset));
-  remember_timeline(repo, id, nullptr, {blob, text, *offset, events.size(), deflated}, encode_events(events));
+  const TimelineVersion version{blob, text, *offset, events.size(), deflated.adler, deflated.size, deflated.bytes};
+  remember_timeline(repo, id, nullptr, version, encode_events(events));
   IncidentFile split =
       IncidentFile::from_split(text.substr(0, *offset), std::string_view(text).substr(*offset), events, path);
   return {std::move(split), std::move(clean->text), cached_timeline(repo, id, blob)};

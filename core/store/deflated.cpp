@@ -17,7 +17,7 @@ struct RawDeflate {
   z_stream z{};
   RawDeflate() {
     // Negative window bits: raw deflate, without zlib's header and trailer,
-    // which zlib_stream writes once around all the pieces.
+    // which ZlibStream writes once around all the pieces.
     if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
       throw Error(Errc::failure, "zlib could not start deflating (out of memory?)");
   }
@@ -48,7 +48,9 @@ void put_big_endian(std::string& out, uint32_t v) {
 }  // namespace
 
 DeflatedPiece deflate_piece(std::string_view data, std::string_view preceding) {
-  RawDeflate d;
+  // One stream, reset for each piece: its tables are a quarter of a megabyte.
+  thread_local RawDeflate d;
+  if (deflateReset(&d.z) != Z_OK) throw Error(Errc::failure, "zlib could not start deflating");
   if (preceding.size() > kWindow) preceding.remove_prefix(preceding.size() - kWindow);
   const auto* dictionary = reinterpret_cast<const Bytef*>(preceding.data());
   if (!preceding.empty() && deflateSetDictionary(&d.z, dictionary, static_cast<uInt>(preceding.size())) != Z_OK)
@@ -69,25 +71,32 @@ DeflatedPiece deflate_piece(std::string_view data, std::string_view preceding) {
   return out;
 }
 
+uint32_t combined_checksum(uint32_t first, uint32_t then, uint64_t then_size) {
+  return static_cast<uint32_t>(adler32_combine(first, then, static_cast<z_off_t>(then_size)));
+}
+
 void append_piece(DeflatedPiece& first, const DeflatedPiece& then) {
   first.bytes += then.bytes;
-  first.adler = static_cast<uint32_t>(adler32_combine(first.adler, then.adler, static_cast<z_off_t>(then.size)));
+  first.adler = combined_checksum(first.adler, then.adler, then.size);
   first.size += then.size;
 }
 
-std::string zlib_stream(std::initializer_list<const DeflatedPiece*> pieces) {
-  size_t size = 0;
-  for (const DeflatedPiece* p : pieces) size += p->bytes.size();
-  std::string out;
-  out.reserve(size + 8);
-  out += "\x78\x9c";  // deflate with a 32 KiB window, default level, checksum of the two bytes
-  uLong adler = adler32(0L, Z_NULL, 0);
-  for (const DeflatedPiece* p : pieces) {
-    out += p->bytes;
-    adler = adler32_combine(adler, p->adler, static_cast<z_off_t>(p->size));
+ZlibStream::ZlibStream(std::initializer_list<DeflatedSpan> pieces) {
+  static constexpr std::string_view kHeader = "\x78\x9c";  // deflate, a 32 KiB window, the default level
+  parts_.push_back(kHeader);
+  uint32_t adler = 1;
+  for (const DeflatedSpan& p : pieces) {
+    parts_.push_back(p.bytes);
+    adler = combined_checksum(adler, p.adler, p.size);
   }
-  out += std::string_view("\x03\x00", 2);  // an empty last block (fixed codes): the end of the data
-  put_big_endian(out, static_cast<uint32_t>(adler));
+  trailer_.assign("\x03\x00", 2);  // an empty last block (fixed codes): the end of the data
+  put_big_endian(trailer_, adler);
+  parts_.push_back(trailer_);
+}
+
+std::string ZlibStream::joined() const {
+  std::string out;
+  for (const auto part : parts_) out += part;
   return out;
 }
 

@@ -100,7 +100,7 @@ git_oid blob_hash(const std::string& content) {
   return id;
 }
 
-void store_loose_object(git_repository* repo, const git_oid& id, std::string_view zlib_stream) {
+void store_loose_object(git_repository* repo, const git_oid& id, const std::vector<std::string_view>& zlib_stream) {
   git_odb* raw = nullptr;
   check(git_repository_odb(&raw, repo), "cannot open the object database");
   const Owner<git_odb, git_odb_free> odb(raw);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <git2.h>
 
@@ -92,12 +93,12 @@ git_oid blob_hash(const std::string& content);
 /// The SHA-1 of the pieces one after another (20 bytes), with libcrypto:
 /// git's blob ids and its index checksum. Throws if libcrypto fails.
 std::string sha1(std::initializer_list<std::string_view> pieces);
-/// Stores the object `id` as a loose object whose file is `zlib_stream`
+/// Stores the object `id` as a loose object whose file is `zlib_stream`'s parts
 /// (the zlib stream of "blob SIZE", a NUL and the content), as git stores
 /// one, unless the repository has it already. For a caller that made the
 /// stream cheaper than libgit2 would (deflated.hpp); `id` must be its
 /// blob_hash.
-void store_loose_object(git_repository* repo, const git_oid& id, std::string_view zlib_stream);
+void store_loose_object(git_repository* repo, const git_oid& id, const std::vector<std::string_view>& zlib_stream);
 /// The content of a blob.
 std::string blob_content(git_repository* repo, const git_oid& id, const std::string& what);
 /// The tree of a commit.

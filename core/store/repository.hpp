@@ -52,10 +52,12 @@ struct FileWrite {
   const IncidentFile* appended = nullptr;
   /// For an appended file, what the timeline cache kept deflated of it:
   /// content.substr(deflated_at, deflated->size). Only the rest is then
-  /// deflated to store the blob, and *deflated grows to cover the content
-  /// from deflated_at to its end, for the next write (timelines.hpp).
-  DeflatedPiece* deflated = nullptr;
+  /// deflated to store the blob, into *deflated_rest (for the cache's next
+  /// version, timelines.hpp), which is left empty when the kept piece was
+  /// not the content's and the whole blob was deflated.
+  const DeflatedSpan* deflated = nullptr;
   size_t deflated_at = 0;
+  std::optional<DeflatedPiece>* deflated_rest = nullptr;
   /// Where commit() puts the id of the blob it stored, when given.
   git_oid* stored_as = nullptr;
 };

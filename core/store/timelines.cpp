@@ -50,13 +50,17 @@ struct LogFiles {
   }
 };
 
+}  // namespace
+
 // Every file of the incident's cache, of this layout or an older one.
-void forget(const Repository& repo, const std::string& id) {
+void forget_timeline(const Repository& repo, const std::string& id) {
   std::error_code ec;
   const std::string start = "timeline." + id + ".";
   for (const auto& entry : fs::directory_iterator(repo.git_dir() / "irctl", ec))
     if (entry.path().filename().string().rfind(start, 0) == 0) fs::remove(entry.path(), ec);
 }
+
+namespace {
 
 // `bytes` written at `at`, where the file is cut first: what followed
 // belonged to versions that are dropped.
@@ -86,14 +90,14 @@ std::optional<CachedTimeline> cached_timeline(const Repository& repo, const std:
     if (std::memcmp(v.blob, blob.id, GIT_OID_RAWSZ) != 0) continue;
     // One owner for the two mappings the file's view points into.
     struct Storage {
-      MappedFile text, events;
+      MappedFile text, events, deflated;
     };
-    auto storage = std::make_shared<Storage>(Storage{map_file(files.text), map_file(files.events)});
-    const MappedFile deflated = map_file(files.deflated);
+    auto storage =
+        std::make_shared<Storage>(Storage{map_file(files.text), map_file(files.events), map_file(files.deflated)});
     const MappedFile headers = map_file(files.headers);
     const uint64_t header_bytes = v.timeline_offset;
     if (v.text_bytes > storage->text.bytes().size() || v.events_bytes > storage->events.bytes().size() ||
-        v.deflated_bytes > deflated.bytes().size() || v.header_at > headers.bytes().size() ||
+        v.deflated_bytes > storage->deflated.bytes().size() || v.header_at > headers.bytes().size() ||
         header_bytes > headers.bytes().size() - v.header_at || v.event_count == 0)
       return std::nullopt;  // damaged
     CachedTimeline out;
@@ -102,8 +106,7 @@ std::optional<CachedTimeline> cached_timeline(const Repository& repo, const std:
     out.timeline = storage->text.bytes().substr(0, v.text_bytes);
     out.event_count = v.event_count;
     out.encoded_events = storage->events.bytes().substr(0, v.events_bytes);
-    out.deflated = DeflatedPiece{std::string(deflated.bytes().substr(0, v.deflated_bytes)), v.adler, v.deflated_size};
-    out.kept_deflated_bytes = v.deflated_bytes;
+    out.deflated = DeflatedSpan{storage->deflated.bytes().substr(0, v.deflated_bytes), v.adler, v.deflated_size};
     out.header_end = v.header_at + header_bytes;
     out.storage = std::move(storage);
     out.version = i;
@@ -119,38 +122,36 @@ void remember_timeline(const Repository& repo, const std::string& id, const Cach
   const std::string_view timeline = version.text.substr(version.timeline_offset);
   Version v{};
   std::memcpy(v.blob, version.blob.id, GIT_OID_RAWSZ);
-  v.adler = version.deflated.adler;
+  v.adler = version.deflated_adler;
   v.timeline_offset = version.timeline_offset;
   v.event_count = version.event_count;
   v.text_bytes = timeline.size();
   v.events_bytes = (base ? base->encoded_events.size() : 0) + events_after.size();
-  v.deflated_bytes = version.deflated.bytes.size();
-  v.deflated_size = version.deflated.size;
+  v.deflated_bytes = (base ? base->deflated.bytes.size() : 0) + version.deflated_after.size();
+  v.deflated_size = version.deflated_size;
   v.header_at = base ? base->header_end : 0;
   try {
     if (!base) {
-      forget(repo, id);
+      forget_timeline(repo, id);
       write_file_atomically(files.text, timeline);
       write_file_atomically(files.events, events_after);
-      write_file_atomically(files.deflated, version.deflated.bytes);
+      write_file_atomically(files.deflated, version.deflated_after);
       write_file_atomically(files.headers, header);
       write_file_atomically(files.versions, std::vector<std::string_view>{kLayout, bytes_of(v)});
       return;
     }
     // What follows base's bytes in each file: the timeline only grew.
-    const size_t kept_deflated = base->kept_deflated_bytes;
-    if (version.deflated.bytes.size() < kept_deflated || timeline.size() < base->timeline.size() ||
-        timeline.compare(0, 14, "\n[[timeline]]\n") != 0)
+    if (timeline.size() < base->timeline.size() || timeline.compare(0, 14, "\n[[timeline]]\n") != 0)
       throw Error(Errc::failure, "the timeline does not grow");
     write_at(files.text, base->timeline.size(), timeline.substr(base->timeline.size()));
     write_at(files.events, base->encoded_events.size(), events_after);
-    write_at(files.deflated, kept_deflated, std::string_view(version.deflated.bytes).substr(kept_deflated));
+    write_at(files.deflated, base->deflated.bytes.size(), version.deflated_after);
     write_at(files.headers, base->header_end, header);
     // The record last: until it is there, the log names none of what was added.
     write_at(files.versions, kLayout.size() + (base->version + 1) * sizeof v, bytes_of(v));
   } catch (const Error&) {
     // Not kept (a full disk, a read-only git directory): the next write reads the file whole.
-    forget(repo, id);
+    forget_timeline(repo, id);
   }
 }
 

@@ -30,10 +30,9 @@ struct CachedTimeline {
   std::string_view timeline;   ///< the file's text from it on, in `storage`
   size_t event_count = 0;
   std::string_view encoded_events;  ///< encode_events of them all, in `storage`
-  /// The timeline's text deflated, or a first part of it (FileWrite::deflated).
-  DeflatedPiece deflated;
-  size_t kept_deflated_bytes = 0;  ///< deflated.bytes.size() as kept (the write makes it grow)
-  size_t header_end = 0;           ///< where its header ends in the log's .headers
+  /// The timeline's text deflated (FileWrite::deflated), in `storage`.
+  DeflatedSpan deflated;
+  size_t header_end = 0;  ///< where its header ends in the log's .headers
   std::shared_ptr<const void> storage;
   size_t version = 0;  ///< its place in the log
 };
@@ -44,14 +43,20 @@ std::optional<CachedTimeline> cached_timeline(const Repository& repo, const std:
 
 /// What a version of the file holds, for remember_timeline: `text` split
 /// at `timeline_offset`, its `event_count` events, and its timeline's text
-/// deflated (which starts with the base version's).
+/// deflated: the Adler-32 and size of all of it, and the bytes that follow
+/// the base version's (all of them without a base).
 struct TimelineVersion {
   git_oid blob;
   std::string_view text;
   size_t timeline_offset;
   size_t event_count;
-  const DeflatedPiece& deflated;
+  uint32_t deflated_adler;
+  uint64_t deflated_size;
+  std::string_view deflated_after;
 };
+
+/// Drops what is kept for incident `id` (the next write starts anew).
+void forget_timeline(const Repository& repo, const std::string& id);
 
 /// Keeps `version` of incident `id`'s file: the version `base` (from
 /// cached_timeline) and then the events `events_after` (encode_events of

@@ -125,21 +125,20 @@ bool deflated_part_fits(const FileWrite& f) {
 // a 2 MB file.
 git_oid store_appended_blob(git_repository* repo, const FileWrite& f) {
   const std::string_view content = f.content;
-  DeflatedPiece& kept = *f.deflated;
+  const DeflatedSpan& kept = *f.deflated;
   const size_t kept_end = f.deflated_at + kept.size;
   const std::string object_header = "blob " + std::to_string(content.size()) + std::string(1, '\0');
   const DeflatedPiece head = deflate_piece(object_header + std::string(content.substr(0, f.deflated_at)));
-  const DeflatedPiece added = deflate_piece(content.substr(kept_end), content.substr(f.deflated_at, kept.size));
+  DeflatedPiece rest = deflate_piece(content.substr(kept_end), content.substr(f.deflated_at, kept.size));
   const git_oid id = git::blob_hash(f.content);
-  git::store_loose_object(repo, id, zlib_stream({&head, &kept, &added}));
-  append_piece(kept, added);
+  git::store_loose_object(repo, id, ZlibStream({span_of(head), kept, span_of(rest)}).parts());
+  *f.deflated_rest = std::move(rest);
   return id;
 }
 
 git_oid store_blob(git_repository* repo, const FileWrite& f) {
-  if (deflated_part_fits(f)) return store_appended_blob(repo, f);
-  // Covering nothing, the piece is still true: the next write deflates the timeline whole.
-  if (f.deflated) *f.deflated = DeflatedPiece{};
+  if (deflated_part_fits(f) && f.deflated_rest) return store_appended_blob(repo, f);
+  if (f.deflated_rest) f.deflated_rest->reset();
   git_oid id;
   git::check(git_blob_create_from_buffer(&id, repo, f.content.data(), f.content.size()), "cannot store " + f.path);
   return id;
