@@ -226,7 +226,10 @@ class Repository {
     std::string text;
     std::optional<git_oid> blob;  ///< its blob id, when known without hashing it again
   };
-  std::optional<CleanText> read_clean(const std::string& path) const;
+  /// Whether a text is known to be the blob's (a copy kept of it): a
+  /// comparison that spares hashing a long file.
+  using KnownText = std::function<bool(std::string_view text, const git_oid& blob)>;
+  std::optional<CleanText> read_clean(const std::string& path, const KnownText& known = {}) const;
 
   /// Commits the files on tip() as `author` (with `merge_parent` as a second
   /// parent when given), then moves ref_name() there only if it still points
@@ -302,7 +305,7 @@ class Repository {
   std::optional<std::string> read_from_tip(const std::string& path) const;
   /// require_clean; `read`, when given, gets the text of a regular file
   /// with its blob id, read once for the check.
-  void require_clean(const std::string& path, CleanText* read) const;
+  void require_clean(const std::string& path, CleanText* read, const KnownText& known = {}) const;
   /// Error(Errc::data) when outside_reason(path) has a reason.
   void refuse_outside(const std::string& path) const;
   /// Journal, compare-and-swap, then the work tree: the end of every write.

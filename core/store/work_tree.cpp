@@ -87,10 +87,10 @@ std::optional<GitOperation> operation_in_progress(int state) {
 
 void Repository::require_clean(const std::string& path) const { require_clean(path, nullptr); }
 
-std::optional<Repository::CleanText> Repository::read_clean(const std::string& path) const {
+std::optional<Repository::CleanText> Repository::read_clean(const std::string& path, const KnownText& known) const {
   CleanText out;
   if (layout() == Layout::checkout) {
-    require_clean(path, &out);
+    require_clean(path, &out, known);
     if (out.blob) return out;
   } else if (const auto committed = git::blob_entry_at(tip_tree(), path)) {
     out.blob = committed->id;
@@ -121,9 +121,12 @@ std::optional<git_oid> staged_if_unchanged(const fs::path& index_path, const std
   return std::nullopt;
 }
 
-// git::work_tree_entry, and for a regular file its text in `read`.
+// git::work_tree_entry, and for a regular file its text in `read`; its blob
+// id is `committed`'s without hashing the text when git's index or `known`
+// vouches for it.
 std::optional<git::BlobEntry> entry_read_once(const fs::path& file, const fs::path& index_path,
-                                              const std::string& path, Repository::CleanText& read) {
+                                              const std::string& path, const git_oid& committed,
+                                              const Repository::KnownText& known, Repository::CleanText& read) {
   struct stat st {};
   if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return git::work_tree_entry(file);
   try {
@@ -132,13 +135,14 @@ std::optional<git::BlobEntry> entry_read_once(const fs::path& file, const fs::pa
     return std::nullopt;
   }
   read.blob = staged_if_unchanged(index_path, path, st);
+  if (!read.blob && known && known(read.text, committed)) read.blob = committed;
   if (!read.blob) read.blob = git::blob_hash(read.text);
   return git::BlobEntry{*read.blob, (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB};
 }
 
 }  // namespace
 
-void Repository::require_clean(const std::string& path, CleanText* read) const {
+void Repository::require_clean(const std::string& path, CleanText* read, const KnownText& known) const {
   if (layout() == Layout::branch) return;  // nothing is checked out, so nothing can be edited in place
   // The file against the commit, without reading git's index: the index of
   // a large repository costs more than the whole write (issue 7), and irctl
@@ -164,7 +168,8 @@ void Repository::require_clean(const std::string& path, CleanText* read) const {
   // only where core.fileMode says the file system keeps it.
   if (read) refuse_outside(path);  // as read() would
   const auto on_disk_blob =
-      read ? entry_read_once(on_disk, git_dir() / "index", path, *read) : git::work_tree_entry(on_disk);
+      read ? entry_read_once(on_disk, git_dir() / "index", path, committed_blob->id, known, *read)
+           : git::work_tree_entry(on_disk);
   const auto same_mode = [&] {
     if (on_disk_blob->mode == committed_blob->mode) return true;
     const bool either_link = on_disk_blob->mode == GIT_FILEMODE_LINK || committed_blob->mode == GIT_FILEMODE_LINK;

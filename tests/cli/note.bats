@@ -144,6 +144,18 @@ teardown() { common_teardown; }
   run bash -c "ls .git/irctl/timeline.$ID.* | wc -l"
   assert_status 0
   [ "$output" -ge 1 ]
+  # an uncommitted edit of the same length, far into the timeline: refused
+  sed -i 's/xxxx/yyyy/' "$FILE"
+  run --separate-stderr irctl -q note "$ID" "refused"
+  assert_status 5
+  [[ "$stderr" == *"has changes that are not committed"* ]]
+  git checkout -q -- "$FILE"
+  # the cached text changed the same way: not taken for the committed one
+  sed -i 's/xxxx/yyyy/' .git/irctl/timeline."$ID".text
+  run --separate-stderr irctl -q note "$ID" "after the cached text changed"
+  assert_status 0
+  [ "$(git diff --numstat HEAD~1 -- "$FILE" | cut -f2)" = 0 ]
+  ! grep -q yyyy "$FILE"
   for f in .git/irctl/timeline."$ID".*; do printf 'damaged' >"$f"; done
   run --separate-stderr irctl -q note "$ID" "after the damage"
   assert_status 0
@@ -157,7 +169,7 @@ teardown() { common_teardown; }
   [ "$(git diff --numstat HEAD~1 -- "$FILE" | cut -f2)" = 1 ]  # the severity line, rewritten in place
   run toml_eval "$FILE" '[len(d["timeline"]), d["severity"], [e["text"] for e in d["timeline"][-3:-1]]]'
   assert_status 0
-  [ "$output" = '[44, "SEV1", ["after the damage", "after the removal"]]' ]
+  [ "$output" = '[45, "SEV1", ["after the damage", "after the removal"]]' ]
   run --separate-stderr irctl fsck
   assert_status 0
   assert_clean_repo
