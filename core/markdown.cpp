@@ -100,7 +100,8 @@ std::string escape_line_start(std::string_view line) {
   if (std::string_view("#>-+=:").find(out.front()) != std::string_view::npos) return "\\" + out;
   size_t digits = 0;
   while (digits < out.size() && is_digit(out[digits])) ++digits;
-  if (digits > 0 && digits < out.size() && (out[digits] == '.' || out[digits] == ')')) out.insert(digits, "\\");
+  if (digits > 0 && digits < out.size() && (out[digits] == '.' || out[digits] == ')'))
+    out.insert(out.begin() + static_cast<std::ptrdiff_t>(digits), '\\');
   return out;
 }
 
@@ -126,14 +127,20 @@ std::string escape_markdown_list_item(const std::string& text, size_t indent, bo
 std::string escape_markdown_heading(const std::string& text) {
   std::string one_line;
   for (const auto& line : lines_of(text, Ends::trimmed))
-    if (const auto words = trimmed(line); !words.empty()) one_line += (one_line.empty() ? "" : " ") + std::string(words);
+    if (const auto words = trimmed(line); !words.empty()) {
+      if (!one_line.empty()) one_line += ' ';
+      one_line += words;
+    }
   return escape_inline(one_line, true);
 }
 
 std::string escape_markdown_text(const std::string& text, bool at_line_start) {
   const auto lines = lines_of(text, Ends::kept);
   std::string out = at_line_start ? escape_line_start(lines.front()) : escape_inline(lines.front(), false);
-  for (size_t i = 1; i < lines.size(); ++i) out += "\n" + escape_line_start(lines[i]);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    out += '\n';
+    out += escape_line_start(lines[i]);
+  }
   return out;
 }
 

@@ -141,6 +141,11 @@ std::string printable_text(const std::string& s) {
   return out + printable(s.substr(start));
 }
 
-std::string quote(const std::string& s) { return "'" + printable(s) + "'"; }
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  out += printable(s);
+  out += '\'';
+  return out;
+}
 
 }  // namespace irctl
