@@ -77,7 +77,7 @@ void remember_written(const Repository& repo, const IncidentFile& file, const st
                       const git_oid& blob, const CachedTimeline* cached,
                       const std::optional<DeflatedPiece>& deflated_rest) {
   const std::string& id = file.state().id;
-  if (!cached) {  // the file was too small to be cached before
+  if (!cached) {  // nothing kept before: the file was too small, or the cache could not be written
     const DeflatedPiece deflated = deflate_piece(std::string_view(content).substr(file.split_at()));
     remember_timeline(repo, id, nullptr,
                       {blob, content, file.split_at(), file.event_count(), deflated.adler, deflated.size,

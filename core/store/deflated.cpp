@@ -3,7 +3,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <memory>
 
 #include "core/error.hpp"
 
@@ -73,12 +72,6 @@ DeflatedPiece deflate_piece(std::string_view data, std::string_view preceding) {
 
 uint32_t combined_checksum(uint32_t first, uint32_t then, uint64_t then_size) {
   return static_cast<uint32_t>(adler32_combine(first, then, static_cast<z_off_t>(then_size)));
-}
-
-void append_piece(DeflatedPiece& first, const DeflatedPiece& then) {
-  first.bytes += then.bytes;
-  first.adler = combined_checksum(first.adler, then.adler, then.size);
-  first.size += then.size;
 }
 
 ZlibStream::ZlibStream(std::initializer_list<DeflatedSpan> pieces) {

@@ -23,8 +23,6 @@ struct DeflatedPiece {
   std::string bytes;   ///< raw deflate, no zlib header, not final
   uint32_t adler = 1;  ///< the Adler-32 of what it inflates to (1: of nothing)
   uint64_t size = 0;   ///< how many bytes it inflates to
-
-  bool operator==(const DeflatedPiece&) const = default;
 };
 
 /// A piece kept elsewhere (the timeline cache's mapped file), used where it is.
@@ -46,9 +44,6 @@ uint32_t deflate_checksum(std::string_view data);
 /// The Adler-32 of a text whose first part's is `first` and whose second
 /// part, of `then_size` bytes, has `then`.
 uint32_t combined_checksum(uint32_t first, uint32_t then, uint64_t then_size);
-
-/// `first` followed by `then`, as one piece.
-void append_piece(DeflatedPiece& first, const DeflatedPiece& then);
 
 /// The zlib stream (RFC 1950) of the pieces in order, which inflates to the
 /// concatenation of what each inflates to, left where they are: parts() are

@@ -19,15 +19,20 @@ namespace fs = std::filesystem;
 // The first bytes of a .versions file. Changed with any change of the layout
 // (the record below, encode_events' bytes, the pieces of deflated.hpp), so
 // that an old log is ignored, never misread.
-constexpr std::string_view kLayout = "irctl timeline log 2\n";
+constexpr std::string_view kLayout = "irctl timeline log 3\n";
 
 // One version of the file, as the .versions file keeps it: its blob id and
 // how much of the other files it covers: its timeline's text (.text), its
 // events (.events), the text deflated (.deflated); its header is in
-// .headers, from header_at. In the machine's order: the log never leaves it.
+// .headers, from header_at. `adler` is the timeline's text's Adler-32, and
+// `deflated_bytes_adler` that of the deflated bytes themselves: they go into
+// git objects as they are, so damage to them must be seen before.
+// In the machine's order: the log never leaves it.
 struct Version {
   unsigned char blob[GIT_OID_RAWSZ];
   uint32_t adler;
+  uint32_t deflated_bytes_adler;
+  uint32_t unused;
   uint64_t timeline_offset;
   uint64_t event_count;
   uint64_t text_bytes;
@@ -36,7 +41,7 @@ struct Version {
   uint64_t deflated_size;
   uint64_t header_at;
 };
-static_assert(std::is_trivially_copyable_v<Version> && sizeof(Version) == 80);
+static_assert(std::is_trivially_copyable_v<Version> && sizeof(Version) == 88);
 
 struct LogFiles {
   fs::path text, events, deflated, headers, versions;
@@ -98,7 +103,8 @@ std::optional<CachedTimeline> cached_timeline(const Repository& repo, const std:
     const uint64_t header_bytes = v.timeline_offset;
     if (v.text_bytes > storage->text.bytes().size() || v.events_bytes > storage->events.bytes().size() ||
         v.deflated_bytes > storage->deflated.bytes().size() || v.header_at > headers.bytes().size() ||
-        header_bytes > headers.bytes().size() - v.header_at || v.event_count == 0)
+        header_bytes > headers.bytes().size() - v.header_at || v.event_count == 0 ||
+        deflate_checksum(storage->deflated.bytes().substr(0, v.deflated_bytes)) != v.deflated_bytes_adler)
       return std::nullopt;  // damaged
     CachedTimeline out;
     out.timeline_offset = v.timeline_offset;
@@ -108,6 +114,7 @@ std::optional<CachedTimeline> cached_timeline(const Repository& repo, const std:
     out.encoded_events = storage->events.bytes().substr(0, v.events_bytes);
     out.deflated = DeflatedSpan{storage->deflated.bytes().substr(0, v.deflated_bytes), v.adler, v.deflated_size};
     out.header_end = v.header_at + header_bytes;
+    out.deflated_bytes_adler = v.deflated_bytes_adler;
     out.storage = std::move(storage);
     out.version = i;
     return out;
@@ -128,6 +135,9 @@ void remember_timeline(const Repository& repo, const std::string& id, const Cach
   v.text_bytes = timeline.size();
   v.events_bytes = (base ? base->encoded_events.size() : 0) + events_after.size();
   v.deflated_bytes = (base ? base->deflated.bytes.size() : 0) + version.deflated_after.size();
+  const uint32_t after_adler = deflate_checksum(version.deflated_after);
+  v.deflated_bytes_adler =
+      base ? combined_checksum(base->deflated_bytes_adler, after_adler, version.deflated_after.size()) : after_adler;
   v.deflated_size = version.deflated_size;
   v.header_at = base ? base->header_end : 0;
   try {

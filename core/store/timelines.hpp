@@ -33,6 +33,7 @@ struct CachedTimeline {
   /// The timeline's text deflated (FileWrite::deflated), in `storage`.
   DeflatedSpan deflated;
   size_t header_end = 0;  ///< where its header ends in the log's .headers
+  uint32_t deflated_bytes_adler = 1;  ///< of deflated.bytes themselves (checked when read)
   std::shared_ptr<const void> storage;
   size_t version = 0;  ///< its place in the log
 };

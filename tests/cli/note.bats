@@ -156,6 +156,14 @@ teardown() { common_teardown; }
   assert_status 0
   [ "$(git diff --numstat HEAD~1 -- "$FILE" | cut -f2)" = 0 ]
   ! grep -q yyyy "$FILE"
+  # the kept compressed bytes changed, the same length: not joined into an object
+  deflated=.git/irctl/timeline."$ID".deflated
+  printf 'DAMAGED!' | dd of="$deflated" bs=1 seek=100 conv=notrunc status=none
+  run --separate-stderr irctl -q note "$ID" "after the compressed bytes changed"
+  assert_status 0
+  run git fsck --strict --full --no-dangling
+  assert_status 0
+  git cat-file blob HEAD:"$FILE" | cmp - "$FILE"
   for f in .git/irctl/timeline."$ID".*; do printf 'damaged' >"$f"; done
   run --separate-stderr irctl -q note "$ID" "after the damage"
   assert_status 0
@@ -169,7 +177,7 @@ teardown() { common_teardown; }
   [ "$(git diff --numstat HEAD~1 -- "$FILE" | cut -f2)" = 1 ]  # the severity line, rewritten in place
   run toml_eval "$FILE" '[len(d["timeline"]), d["severity"], [e["text"] for e in d["timeline"][-3:-1]]]'
   assert_status 0
-  [ "$output" = '[45, "SEV1", ["after the damage", "after the removal"]]' ]
+  [ "$output" = '[46, "SEV1", ["after the damage", "after the removal"]]' ]
   run --separate-stderr irctl fsck
   assert_status 0
   assert_clean_repo
