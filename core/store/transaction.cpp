@@ -330,10 +330,12 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
 
   const bool with_work_tree = layout() == Layout::checkout && !paths.empty();
   IndexLock index_lock(git_dir() / "index");
-  // The files as they were, to put back if the branch cannot move.
+  // The files as they were, to put back if the branch cannot move; the
+  // index gets their new stat data.
   const auto restore = [&] {
     const git::TreePtr before = from ? git::commit_tree(repo_.get(), *from) : git::TreePtr();
     sync_work_tree_locked(before.get(), paths, index_lock);
+    index_lock.commit();
   };
   if (with_work_tree) {
     try {
@@ -372,7 +374,14 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
                         "run the command again");
     git::fail(rc, "cannot move " + ref);
   }
-  index_lock.release();
+  try {
+    index_lock.commit();
+  } catch (const Error&) {
+    // The commit is made, so the write must not be reported as failed (a
+    // script would record it twice): the journal stays, and the next command
+    // puts the index in place.
+    return;
+  }
   drop_journal();
 }
 
