@@ -47,6 +47,14 @@ std::optional<TomlValue> parse_toml_fast(const std::string& text);
 enum class FastTomlReader { canonical, tomlplusplus };
 std::optional<TomlValue> parse_toml_with(FastTomlReader reader, const std::string& text);
 
+/// parse_toml's document of `text`, comments included, when `text` is
+/// exactly what write_toml writes of it and its only comments are those
+/// above its first key (the two lines irctl heads every incident file
+/// with): read by the canonical reader, many times faster than toml11, for
+/// the writes that rewrite the document. nullopt otherwise, and for every
+/// text a person has commented, which is left to parse_toml.
+std::optional<TomlValue> parse_toml_written(const std::string& text);
+
 /// `read` (a mapping from a document to what it means, which throws Error
 /// for what is wrong) over parse_toml_fast's document when it reads the
 /// text, and over parse_toml's when it cannot or `read` throws: fast for every

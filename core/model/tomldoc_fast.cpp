@@ -113,4 +113,29 @@ std::optional<TomlValue> parse_toml_with(FastTomlReader reader, const std::strin
   return builder.take();
 }
 
+std::optional<TomlValue> parse_toml_written(const std::string& text) {
+  // The comment lines that head the text: toml11 gives them to the first key
+  // when nothing else comes between. The canonical reader checks them as TOML
+  // does, and skips them, as it skips every other comment: writing its
+  // document back (write_toml writes comments above their key) then gives
+  // the text again only when there was no other.
+  std::vector<std::string> heading;
+  size_t at = 0;
+  while (at < text.size() && text[at] == '#') {
+    const size_t end = text.find('\n', at);
+    if (end == std::string::npos) return std::nullopt;
+    heading.push_back(text.substr(at + 1, end - at - 1));
+    at = end + 1;
+  }
+  auto doc = parse_toml_with(FastTomlReader::canonical, text);
+  if (!doc) return std::nullopt;
+  if (!heading.empty()) {
+    auto& root = doc->as_table();
+    if (root.empty()) return std::nullopt;
+    root.begin().value().comments().assign(heading.begin(), heading.end());
+  }
+  if (write_toml(*doc) != text) return std::nullopt;
+  return doc;
+}
+
 }  // namespace irctl

@@ -54,6 +54,28 @@ void check_each_read_by_the_canonical_reader(const std::vector<fs::path>& files)
   }
 }
 
+// parse_toml_written's promise: parse_toml's document, comments included,
+// or nothing.
+void check_written_as_toml11_reads_it(const std::string& text, bool expect_read) {
+  CAPTURE(text);
+  const auto doc = parse_toml_written(text);
+  CHECK(doc.has_value() == expect_read);
+  if (doc) CHECK(*doc == parse_toml(text, "t.toml"));
+}
+
+// Each incident file, whole and its header alone (as the writes read it),
+// read fast and as toml11 reads it.
+void check_each_written_as_toml11_reads_it(const std::vector<fs::path>& files) {
+  for (const auto& f : files) {
+    CAPTURE(f);
+    const std::string text = slurp(f);
+    check_written_as_toml11_reads_it(text, true);
+    const size_t timeline = text.find("\n[[timeline]]\n");
+    REQUIRE(timeline != std::string::npos);
+    check_written_as_toml11_reads_it(text.substr(0, timeline), true);
+  }
+}
+
 }  // namespace
 
 TEST_SUITE("toml") {
@@ -307,6 +329,7 @@ TEST_SUITE("toml") {
     const std::vector<fs::path> files = incident_files(dir.path());
     CHECK(files.size() == 2);
     check_each_read_by_the_canonical_reader(files);
+    check_each_written_as_toml11_reads_it(files);
   }
 
   TEST_CASE("the canonical reader reads every incident file that the bench generates") {
@@ -316,6 +339,30 @@ TEST_SUITE("toml") {
     const std::vector<fs::path> files = incident_files(dir.path());
     CHECK(files.size() == 40);
     check_each_read_by_the_canonical_reader(files);
+    check_each_written_as_toml11_reads_it(files);
+  }
+
+  TEST_CASE("parse_toml_written leaves every text a person has commented to toml11") {
+    const std::string head = "# irctl incident file\n# Edits by hand are kept\n";
+    const std::string body =
+        "schema = 1\nid = \"INC-1\"\ntasks = [\n  \"Preserve evidence before changing anything\",\n"
+        "  \"Identify the affected systems, accounts and data\",\n  \"Revoke and rotate exposed credentials\",\n]\n"
+        "\n[roles]\ncommander = \"alice\"\n";
+    check_written_as_toml11_reads_it(head + body, true);
+    check_written_as_toml11_reads_it(body, true);
+    for (const std::string& commented : std::vector<std::string>{
+             head + "\n" + body,                                    // the heading apart from the first key
+             head + body + "# at the end\n",                         // toml11 keeps it nowhere
+             head + "schema = 1\n# above id\nid = \"INC-1\"\n",  // above another key
+             head + "schema = 1\nid = \"INC-1\" # after a value\n",
+             head + "schema = 1\ntasks = [\n  # in a list\n  \"Preserve evidence before changing anything\",\n"
+                    "  \"Identify the affected systems, accounts and data\",\n]\n",
+             head + "schema = 1\n\n# above a table\n[roles]\ncommander = \"alice\"\n",
+             head,                                                   // no key to give it to
+             "#"s,                                                   // not even a line
+         }) {
+      check_written_as_toml11_reads_it(commented, false);
+    }
   }
 }
 
