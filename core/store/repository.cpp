@@ -95,7 +95,7 @@ Repository Repository::discover(const fs::path& start) {
                 "incidents:refs/remotes/origin/incidents'); otherwise run 'irctl init' there to add " +
                     std::string(kConfigPath) + ", or 'irctl init --branch incidents' to keep them on a new branch");
   }
-  if (fs::exists(r.journal_path(), ec)) {
+  if (r.write_in_flight()) {
     auto lock = r.lock();  // finishes the interrupted write before anything is read
   }
   return r;

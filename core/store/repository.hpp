@@ -321,6 +321,10 @@ class Repository {
   void sync_work_tree_locked(const git_tree* tree, const std::vector<std::string>& paths, class IndexLock& lock,
                              const WorkTreePerms& perms = {}, const std::vector<FileWrite>* written = nullptr);
   std::filesystem::path journal_path() const;
+  /// Whether a journal names a write that a killed irctl left (transaction.cpp).
+  bool write_in_flight() const;
+  /// Makes `text` the journal; "" empties it.
+  void write_journal(std::string_view text) const;
   /// Whether visit_incident_files stats each file in the checkout layout.
   enum class StatData { skipped, read };
   /// Calls `visit` with the ID and path of every incident file, in no order,

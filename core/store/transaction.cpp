@@ -42,6 +42,13 @@ std::string seconds_text(double s) {
 // process killed anywhere in between leaves enough behind for the next one to
 // finish the job. One line a fact: "ref REF", "from HEX" ("none" before the
 // first commit), "to HEX", "path PATH" and "perms OCTAL PATH".
+//
+// The file .git/irctl/journal stays from one write to the next, written in
+// place and emptied after: empty or missing, there is no write in flight.
+// Making and removing a file each time cost two of a write's dozen file
+// creations and deletions, which this file system makes slow. A journal torn
+// by a kill is one whose write never went further: it is dropped, and it
+// names at most files that are still as the branch has them.
 struct Journal {
   std::string ref;
   std::string from;
@@ -317,16 +324,30 @@ void Repository::fast_forward(const git_oid& to) {
 
 fs::path Repository::journal_path() const { return git_dir() / "irctl" / "journal"; }
 
+bool Repository::write_in_flight() const {
+  struct stat st {};
+  return ::stat(journal_path().c_str(), &st) == 0 && st.st_size > 0;
+}
+
+void Repository::write_journal(std::string_view text) const {
+  const fs::path path = journal_path();
+  if (text.empty()) {
+    std::error_code ignored;
+    if (::truncate(path.c_str(), 0) != 0) fs::remove(path, ignored);  // a folder in the way, say
+    return;
+  }
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  overwrite_file(path, text);
+}
+
 void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, const std::vector<std::string>& paths,
                          const std::string& reflog_message, const WorkTreePerms& perms,
                          const std::vector<FileWrite>* written) {
   const std::string ref = ref_name();
   const Journal journal{ref, from ? git::oid_hex(*from) : std::string("none"), git::oid_hex(to), paths, perms};
-  write_file_atomically(journal_path(), journal.text());
-  const auto drop_journal = [&] {
-    std::error_code ignored;
-    fs::remove(journal_path(), ignored);
-  };
+  write_journal(journal.text());
+  const auto drop_journal = [&] { write_journal(""); };
 
   const bool with_work_tree = layout() == Layout::checkout && !paths.empty();
   IndexLock index_lock(git_dir() / "index");
@@ -390,7 +411,7 @@ std::optional<std::string> Repository::recover_interrupted_write() {
   const fs::path journal_file = journal_path();
   remove_orphaned_temporaries(journal_file.parent_path(), "journal");
   remove_orphaned_temporaries(journal_file.parent_path(), "index.next");
-  if (!fs::exists(journal_file, ec)) return std::nullopt;
+  if (!write_in_flight()) return std::nullopt;
   const auto journal_time = fs::last_write_time(journal_file, ec);
   const Journal journal = Journal::parse(read_file(journal_file));
   const std::string& ref = journal.ref;
@@ -421,7 +442,7 @@ std::optional<std::string> Repository::recover_interrupted_write() {
       sync_work_tree(before.get(), journal.paths);
     }
   }
-  fs::remove(journal_file, ec);
+  write_journal("");
   tip_tree_loaded_ = false;
   return what;
 }

@@ -133,6 +133,14 @@ void write_file_atomically(const fs::path& path, std::string_view content, mode_
   write_file_atomically(path, std::vector<std::string_view>{content}, perms);
 }
 
+void overwrite_file(const fs::path& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, kDefaultFilePerms);
+  bool written = fd >= 0 && write_all(fd, content);
+  const int error = errno;
+  if (fd >= 0 && ::close(fd) != 0 && written) written = false;
+  if (!written) throw Error(Errc::failure, "cannot write " + path.string() + ": " + std::strerror(fd < 0 ? errno : error));
+}
+
 MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<void*>(data_), size_);
 }

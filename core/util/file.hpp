@@ -81,6 +81,11 @@ void write_file_atomically(const std::filesystem::path& path, const std::vector<
 void write_file_atomically(const std::filesystem::path& path, std::string_view content,
                            mode_t perms = kDefaultFilePerms);
 
+/// Makes `path`'s content `content`, in the file itself: no new file is
+/// made when it exists. Not atomic: for a file whose readers take a torn one
+/// for none (the write journal). Throws Error(Errc::failure) as above.
+void overwrite_file(const std::filesystem::path& path, std::string_view content);
+
 /// A file mapped into memory read-only: its pages are read when touched,
 /// and never copied.
 class MappedFile {

@@ -36,12 +36,16 @@ note_texts() { toml_eval "$FILE" '"\n".join(e["text"] for e in d["timeline"] if 
 # Fails unless nothing of an interrupted or running write is left behind.
 assert_no_leftovers() {
   local f
-  for f in "$GIT_DIR_ABS/index.lock" "$GIT_DIR_ABS/irctl/journal" "$GIT_DIR_ABS/HEAD.lock"; do
+  for f in "$GIT_DIR_ABS/index.lock" "$GIT_DIR_ABS/HEAD.lock"; do
     if [ -e "$f" ]; then
       echo "left behind: $f" >&2
       return 1
     fi
   done
+  if [ -s "$GIT_DIR_ABS/irctl/journal" ]; then
+    echo "left behind: a journal that names a write ($GIT_DIR_ABS/irctl/journal)" >&2
+    return 1
+  fi
   if compgen -G "$GIT_DIR_ABS/refs/heads/*.lock" >/dev/null; then
     echo "left behind: $(echo "$GIT_DIR_ABS"/refs/heads/*.lock)" >&2
     return 1
@@ -433,7 +437,7 @@ assert_in_step_with() {
   [ "$(stat -c %a "$stored")" = 600 ]
   cmp "$stored" "$TEST_DIR/shadow"
   [ -z "$(git status --porcelain --untracked-files=all)" ]
-  [ ! -e "$GIT_DIR_ABS/irctl/journal" ]
+  [ ! -s "$GIT_DIR_ABS/irctl/journal" ]
 }
 
 @test "a write killed after the compare-and-swap is finished by the next write (note), which then commits on top" {
@@ -474,7 +478,7 @@ assert_in_step_with() {
 
   run --separate-stderr irctl list --format ids
   assert_status 0
-  [ ! -e "$GIT_DIR_ABS/irctl/journal" ]
+  [ ! -s "$GIT_DIR_ABS/irctl/journal" ]
   if [ -e "$TEST_DIR/repo/$FILE.irctl-tmp-$zombie" ]; then
     echo "the temporary file of the killed (zombie) process $zombie was left in the work tree, and the journal that" >&2
     echo "would let a later command remove it is gone" >&2
@@ -501,7 +505,7 @@ assert_in_step_with() {
   [ "$(sha256sum <"$GIT_DIR_ABS/index")" = "$index_before" ]
   [ "$(git rev-parse HEAD)" = "$from" ]
   ! note_texts | grep -qxF "never committed"
-  [ ! -e "$GIT_DIR_ABS/irctl/journal" ]
+  [ ! -s "$GIT_DIR_ABS/irctl/journal" ]
   assert_no_leftovers
   assert_whole_repo
   # the branch can move again
@@ -534,6 +538,20 @@ $ID: action 1 added: Add a canary stage" ]
   assert_status 0
   [ "$stderr" = "irctl: warning: dropped an interrupted write that never reached $(git symbolic-ref HEAD)
 $ID: action 1 added: Add a canary stage" ]
+  assert_one_commit_since "$from"
+  assert_no_leftovers
+}
+
+@test "the journal stays between writes, emptied: an empty one names no write, and the next command says nothing of it" {
+  run --separate-stderr irctl note "$ID" "first"
+  assert_status 0
+  [ -f "$GIT_DIR_ABS/irctl/journal" ]
+  [ ! -s "$GIT_DIR_ABS/irctl/journal" ]
+  from=$(git rev-parse HEAD)
+
+  run --separate-stderr irctl action add "$ID" "Add a canary stage"
+  assert_status 0
+  [ "$stderr" = "$ID: action 1 added: Add a canary stage" ]
   assert_one_commit_since "$from"
   assert_no_leftovers
 }
