@@ -109,6 +109,7 @@ EventResult commit_event(Repository& repo, RepositoryLock& lock, IncidentFile& f
   file.apply(event);
   extra_files.insert(extra_files.begin(), FileWrite{.path = file.path(), .content = file.take_render()});
   FileWrite& written = extra_files.front();
+  if (before) written.work_tree_holds = file.unchanged_prefix();  // the file was read, and is as read
   if (before) refuse_to_drop_comments(*before, split_before, written, file);
   git_oid stored{};
   written.stored_as = &stored;

@@ -688,6 +688,7 @@ bool IncidentFile::append(const Event& event) {
   appended_text_ += changed.substr(header.size());
   doc.as_table().erase("timeline");
   doc_ = std::move(doc);
+  if (header != header_text_) header_changed_ = true;
   header_text_ = header;
   return true;
 }
@@ -761,7 +762,13 @@ std::string IncidentFile::take_render() {
   rendered_out_ = true;
   out.replace(0, timeline_at_, header_text_);  // in place when the headers are as long, or there is room
   out += appended_text_;
+  rendered_size_ = out.size();
   return out;
+}
+
+std::optional<size_t> IncidentFile::unchanged_prefix() const {
+  if (!rendered_out_ || header_changed_) return std::nullopt;
+  return rendered_size_ - appended_text_.size();
 }
 
 Json IncidentFile::to_json() const { return to_json(is_split() ? render() : std::string()); }

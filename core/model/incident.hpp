@@ -254,6 +254,10 @@ class IncidentFile {
   /// was read from becomes what is written, in place (a long file is not
   /// copied). It cannot render() after that; the rest of it stays.
   std::string take_render();
+  /// After take_render(): how much of what it gave is the text the file was
+  /// read from, unchanged, when the write only added to it (an event whose
+  /// fields leave the header as it was, as a note's); nullopt otherwise.
+  std::optional<size_t> unchanged_prefix() const;
   /// The whole document as JSON, with the repository-relative `path` added.
   Json to_json() const;
   /// The same, given what render() made (after take_render()).
@@ -296,6 +300,8 @@ class IncidentFile {
   /// string would copy it.
   std::string appended_text_;
   bool rendered_out_ = false;  ///< take_render() took text_
+  size_t rendered_size_ = 0;   ///< of what take_render() gave
+  bool header_changed_ = false;  ///< apply() wrote a header unlike the one read
 };
 
 /// A top-level field whose value in a file is not what its timeline produces.

@@ -60,6 +60,11 @@ struct FileWrite {
   std::optional<DeflatedPiece>* deflated_rest = nullptr;
   /// Where commit() puts the id of the blob it stored, when given.
   git_oid* stored_as = nullptr;
+  /// For a file the write only added to: how much of `content` the work
+  /// tree's file holds as it was read under the repository lock. The
+  /// checkout layout then appends the rest to it in place rather than write
+  /// it anew (megabytes, for an event added to a long timeline).
+  std::optional<size_t> work_tree_holds = std::nullopt;
 };
 
 /// Paths of the work tree written with fewer permission bits than

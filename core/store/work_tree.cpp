@@ -22,11 +22,37 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Appends content's bytes from `holds` on to the regular file at p when it
+// has exactly `holds` bytes, which the write read under the repository lock
+// (FileWrite::work_tree_holds): adding an event to a long timeline writes the
+// event, not the megabytes before it, and frees none. The journal covers it
+// as it covers a rename: a write killed half-way is put back from git by the
+// next command. False, with nothing written, when the file is not so.
+bool append_in_place(const fs::path& p, const std::string& content, size_t holds) {
+  const int fd = ::open(p.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  const bool as_read = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111) == 0 &&
+                       static_cast<uint64_t>(st.st_size) == holds && holds <= content.size();
+  bool written = as_read && write_all(fd, std::string_view(content).substr(holds));
+  int error = errno;
+  if (as_read && !written && ::ftruncate(fd, static_cast<off_t>(holds)) != 0) error = errno;
+  if (::close(fd) != 0 && written) {
+    written = false;
+    error = errno;
+  }
+  if (as_read && !written) throw Error(Errc::failure, "cannot write " + p.string() + ": " + std::strerror(error));
+  return as_read;
+}
+
 // What git's checkout writes for a blob of this mode: a symbolic link to the
 // blob's content, an executable file (executable by whoever may read it, as
-// git's 0777 under the umask), or a regular file; put in place by a rename.
+// git's 0777 under the umask), or a regular file; put in place by a rename,
+// or appended to in place (append_in_place) when the write says it holds
+// the content's first `holds` bytes.
 void write_work_file(const fs::path& p, const std::string& content, git_filemode_t mode,
-                     mode_t perms = kDefaultFilePerms) {
+                     mode_t perms = kDefaultFilePerms, std::optional<size_t> holds = std::nullopt) {
+  if (mode == GIT_FILEMODE_BLOB && holds && append_in_place(p, content, *holds)) return;
   if (mode != GIT_FILEMODE_LINK) {
     write_file_atomically(p, content, perms);
     if (mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
@@ -333,17 +359,18 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
     const auto limited = perms.find(p);
     // What commit() just stored, when it says so: reading a long file back
     // out of git (inflating it, checking its hash) costs more than writing it.
-    const auto was_written = [&]() -> const std::string* {
+    const auto was_written = [&]() -> const FileWrite* {
       if (written)
         for (const auto& f : *written)
-          if (f.path == p && !f.remove) return &f.content;
+          if (f.path == p && !f.remove) return &f;
       return nullptr;
     };
     std::string read_back;  // not `content ? *content : blob_content(...)`, which would copy a long file
-    const std::string* content = was_written();
-    if (!content) content = &(read_back = git::blob_content(repo_.get(), blob->id, p));
+    const FileWrite* write = was_written();
+    const std::string* content = write ? &write->content : &(read_back = git::blob_content(repo_.get(), blob->id, p));
     write_work_file(root_ / p, *content, blob->mode,
-                    limited == perms.end() ? FileWrite::kDefaultPerms : limited->second);
+                    limited == perms.end() ? FileWrite::kDefaultPerms : limited->second,
+                    write ? write->work_tree_holds : std::nullopt);
     git::StagedFile f{p, blob->id, {}, static_cast<uint32_t>(blob->mode)};
     if (::lstat((root_ / p).c_str(), &f.st) != 0)
       throw Error(Errc::failure, "cannot read " + (root_ / p).string() + ": " + std::strerror(errno));

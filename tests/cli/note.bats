@@ -131,6 +131,35 @@ teardown() { common_teardown; }
   assert_clean_repo
 }
 
+@test "a note only adds to the work tree's file, in place; a change to its header writes it anew" {
+  long=$(printf 'z%.0s' $(seq 1 1000))
+  for i in $(seq 1 40); do irctl -q note "$ID" "$i $long"; done
+  inode=$(stat -c %i "$FILE")
+  cp "$FILE" "$TEST_DIR/before.toml"
+  run --separate-stderr irctl -q note "$ID" "appended"
+  assert_status 0
+  [ "$(stat -c %i "$FILE")" = "$inode" ]  # the same file, not a new one renamed over it
+  head -c "$(wc -c <"$TEST_DIR/before.toml")" "$FILE" | cmp - "$TEST_DIR/before.toml"
+  git cat-file blob "HEAD:$FILE" | cmp - "$FILE"
+  [ "$(stat -c %a "$FILE")" = "$(stat -c %a "$TEST_DIR/before.toml")" ]
+  assert_clean_repo
+  # what changes the header (the severity line) rewrites the file whole
+  run --separate-stderr irctl -q severity "$ID" SEV1 --reason "worse"
+  assert_status 0
+  [ "$(stat -c %i "$FILE")" != "$inode" ]
+  git cat-file blob "HEAD:$FILE" | cmp - "$FILE"
+  # a file that is not what was committed is never appended to: refused, unchanged
+  printf 'extra\n' >>"$FILE"
+  cp "$FILE" "$TEST_DIR/edited.toml"
+  run --separate-stderr irctl -q note "$ID" "refused"
+  assert_status 5
+  cmp "$FILE" "$TEST_DIR/edited.toml"
+  git checkout -q -- "$FILE"
+  run --separate-stderr irctl fsck
+  assert_status 0
+  assert_clean_repo
+}
+
 @test "a note by someone else with --as is authored by them" {
   irctl -q --as "Sam Oncall <sam@example.com>" note "$ID" "taking over"
   [ "$(git log -1 --format='%an <%ae>')" = "Sam Oncall <sam@example.com>" ]
