@@ -331,3 +331,22 @@ EOF
   [[ "$stderr" != */etc/passwd* ]]
   [ "$(request_paths)" = $'/teams/incident\n/generic/incident' ]
 }
+
+@test "branch layout: the hook alone comes out of git, and IRCTL_NOTIFY_SCRIPT names notify.py installed outside" {
+  git init -q -b main "$TEST_DIR/code"
+  printf '[user]\n\tname = Alice Example\n\temail = alice@example.com\n' >>"$TEST_DIR/code/.git/config"
+  cd "$TEST_DIR/code"
+  irctl -q init --branch incidents
+  git worktree add -q "$TEST_DIR/wt" incidents
+  mkdir -p "$TEST_DIR/wt/.irctl/hooks"
+  cp "$IRCTL_SOURCE_DIR/examples/hooks/on-event" "$TEST_DIR/wt/.irctl/hooks/"
+  git -C "$TEST_DIR/wt" add .irctl/hooks
+  git -C "$TEST_DIR/wt" commit -qm "chat notifications"
+  git worktree remove "$TEST_DIR/wt"
+  mkdir -p "$TEST_DIR/lib"
+  cp "$IRCTL_SOURCE_DIR/examples/hooks/notify.py" "$TEST_DIR/lib/"
+  IRCTL_NOTIFY_SCRIPT="$TEST_DIR/lib/notify.py" run --separate-stderr irctl declare "Checkout API returns 503"
+  assert_status 0
+  [[ "$stderr" != *warning* ]]
+  [ "$(request_paths)" = $'/slack/incident\n/teams/incident\n/generic/incident' ]
+}
