@@ -79,7 +79,10 @@ for line in open(sys.argv[1]):
 # Usage: assert_requests <<'EOF' PYTHON EOF — the requests received, as a list
 # of {"method", "path", "content_type", "body"}, equal the list that the
 # Python expression on stdin evaluates to, with ID (the incident), EV (its
-# timeline's event IDs, in order) and LINK (its page) bound.
+# timeline's event IDs, in order) and LINK (its page) bound, and short names
+# for the parts of the documents that every message repeats: post (a
+# request), section and context (Slack blocks), card (a Teams message),
+# text_block, fact_set and open_url (parts of its Adaptive Card).
 assert_requests() {
   local id=${ID:-} file=${FILE:-}
   py -S -c '
@@ -88,6 +91,25 @@ requests = [json.loads(line) for line in open(sys.argv[1])]
 ID = sys.argv[2]
 EV = [e["id"] for e in tomllib.load(open(sys.argv[3], "rb"))["timeline"]] if sys.argv[3] else []
 LINK = "https://status.example.com/incidents/%s.html" % ID
+def post(path, body):
+    return {"method": "POST", "path": path, "content_type": "application/json; charset=utf-8", "body": body}
+def section(text):
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+def context(text):
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+def text_block(text, **style):
+    return {"type": "TextBlock", "text": text, **style, "wrap": True}
+def fact_set(*pairs):
+    return {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in pairs]}
+def open_url(url):
+    return {"type": "Action.OpenUrl", "title": "Open the incident page", "url": url}
+def card(body, actions=None):
+    content = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
+               "version": "1.4", "body": body}
+    if actions is not None:
+        content["actions"] = actions
+    return {"type": "message",
+            "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": content}]}
 expected = eval(sys.stdin.read())
 if requests != expected:
     print("requests received:", json.dumps(requests, indent=1, ensure_ascii=False), file=sys.stderr)
@@ -119,105 +141,78 @@ if requests != expected:
   assert_requests <<'EOF'
 [
  # irctl declare
- {"method": "POST", "path": "/slack/incident", "content_type": "application/json; charset=utf-8", "body": {
+ post("/slack/incident", {
   "text": "Incident declared: %s Checkout API returns 503" % ID,
   "blocks": [
-   {"type": "section", "text": {"type": "mrkdwn", "text": "*Incident declared*: <%s|%s>\nCheckout API returns 503" % (LINK, ID)}},
-   {"type": "section", "text": {"type": "mrkdwn", "text": "Half of the checkouts fail"}},
-   {"type": "context", "elements": [{"type": "mrkdwn", "text": "Severity: SEV3 \u00b7 Status: identification \u00b7 Services: checkout \u00b7 By: Alice Example &lt;alice@example.com&gt; \u00b7 At: 2026-11-28T16:05:00Z"}]}]}},
- {"method": "POST", "path": "/teams/incident", "content_type": "application/json; charset=utf-8", "body": {
-  "type": "message",
-  "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": {
-   "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
-   "body": [
-    {"type": "TextBlock", "text": "Incident declared", "weight": "Bolder", "size": "Medium", "wrap": True},
-    {"type": "TextBlock", "text": "Checkout API returns 503", "wrap": True},
-    {"type": "TextBlock", "text": "Half of the checkouts fail", "wrap": True},
-    {"type": "FactSet", "facts": [
-     {"title": "Incident", "value": ID}, {"title": "Severity", "value": "SEV3"},
-     {"title": "Status", "value": "identification"}, {"title": "Services", "value": "checkout"},
-     {"title": "By", "value": "Alice Example <alice@example.com>"}, {"title": "At", "value": "2026-11-28T16:05:00Z"}]}],
-   "actions": [{"type": "Action.OpenUrl", "title": "Open the incident page", "url": LINK}]}}]}},
- {"method": "POST", "path": "/generic/incident", "content_type": "application/json; charset=utf-8", "body": {
+   section("*Incident declared*: <%s|%s>\nCheckout API returns 503" % (LINK, ID)),
+   section("Half of the checkouts fail"),
+   context("Severity: SEV3 \u00b7 Status: identification \u00b7 Services: checkout \u00b7 By: Alice Example &lt;alice@example.com&gt; \u00b7 At: 2026-11-28T16:05:00Z")]}),
+ post("/teams/incident", card([
+    text_block("Incident declared", weight="Bolder", size="Medium"),
+    text_block("Checkout API returns 503"),
+    text_block("Half of the checkouts fail"),
+    fact_set(("Incident", ID), ("Severity", "SEV3"), ("Status", "identification"), ("Services", "checkout"), ("By", "Alice Example <alice@example.com>"), ("At", "2026-11-28T16:05:00Z"))],
+   [open_url(LINK)])),
+ post("/generic/incident", {
   "version": 1, "channel": "incident",
   "incident": {"id": ID, "title": "Checkout API returns 503", "severity": "SEV3", "status": "identification", "services": ["checkout"]},
   "event": {"id": EV[0], "type": "declare", "at": "2026-11-28T16:05:00Z", "text": "Checkout API returns 503", "by": "Alice Example <alice@example.com>"},
-  "url": LINK}},
+  "url": LINK}),
  # irctl severity
- {"method": "POST", "path": "/slack/incident", "content_type": "application/json; charset=utf-8", "body": {
+ post("/slack/incident", {
   "text": "Severity changed: SEV3 \u2192 SEV1: %s Checkout API returns 503" % ID,
   "blocks": [
-   {"type": "section", "text": {"type": "mrkdwn", "text": "*Severity changed: SEV3 \u2192 SEV1*: <%s|%s>\nCheckout API returns 503" % (LINK, ID)}},
-   {"type": "section", "text": {"type": "mrkdwn", "text": "all regions"}},
-   {"type": "context", "elements": [{"type": "mrkdwn", "text": "Severity: SEV1 \u00b7 Status: identification \u00b7 Services: checkout \u00b7 By: Alice Example &lt;alice@example.com&gt; \u00b7 At: 2026-11-28T16:10:00Z"}]}]}},
- {"method": "POST", "path": "/teams/incident", "content_type": "application/json; charset=utf-8", "body": {
-  "type": "message",
-  "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": {
-   "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
-   "body": [
-    {"type": "TextBlock", "text": "Severity changed: SEV3 \u2192 SEV1", "weight": "Bolder", "size": "Medium", "wrap": True},
-    {"type": "TextBlock", "text": "Checkout API returns 503", "wrap": True},
-    {"type": "TextBlock", "text": "all regions", "wrap": True},
-    {"type": "FactSet", "facts": [
-     {"title": "Incident", "value": ID}, {"title": "Severity", "value": "SEV1"},
-     {"title": "Status", "value": "identification"}, {"title": "Services", "value": "checkout"},
-     {"title": "By", "value": "Alice Example <alice@example.com>"}, {"title": "At", "value": "2026-11-28T16:10:00Z"}]}],
-   "actions": [{"type": "Action.OpenUrl", "title": "Open the incident page", "url": LINK}]}}]}},
- {"method": "POST", "path": "/generic/incident", "content_type": "application/json; charset=utf-8", "body": {
+   section("*Severity changed: SEV3 \u2192 SEV1*: <%s|%s>\nCheckout API returns 503" % (LINK, ID)),
+   section("all regions"),
+   context("Severity: SEV1 \u00b7 Status: identification \u00b7 Services: checkout \u00b7 By: Alice Example &lt;alice@example.com&gt; \u00b7 At: 2026-11-28T16:10:00Z")]}),
+ post("/teams/incident", card([
+    text_block("Severity changed: SEV3 \u2192 SEV1", weight="Bolder", size="Medium"),
+    text_block("Checkout API returns 503"),
+    text_block("all regions"),
+    fact_set(("Incident", ID), ("Severity", "SEV1"), ("Status", "identification"), ("Services", "checkout"), ("By", "Alice Example <alice@example.com>"), ("At", "2026-11-28T16:10:00Z"))],
+   [open_url(LINK)])),
+ post("/generic/incident", {
   "version": 1, "channel": "incident",
   "incident": {"id": ID, "title": "Checkout API returns 503", "severity": "SEV1", "status": "identification", "services": ["checkout"]},
   "event": {"id": EV[1], "type": "severity", "at": "2026-11-28T16:10:00Z", "text": "SEV3 -> SEV1: all regions",
             "from": "SEV3", "to": "SEV1", "by": "Alice Example <alice@example.com>"},
-  "url": LINK}},
+  "url": LINK}),
  # irctl update --audience external: no severity, no person
- {"method": "POST", "path": "/slack/status", "content_type": "application/json; charset=utf-8", "body": {
+ post("/slack/status", {
   "text": "Status update: %s Checkout API returns 503" % ID,
   "blocks": [
-   {"type": "section", "text": {"type": "mrkdwn", "text": "*Status update*: <%s|%s>\nCheckout API returns 503" % (LINK, ID)}},
-   {"type": "section", "text": {"type": "mrkdwn", "text": "We are investigating failed checkouts."}},
-   {"type": "context", "elements": [{"type": "mrkdwn", "text": "Status: identification \u00b7 Services: checkout \u00b7 At: 2026-11-28T16:15:00Z"}]}]}},
- {"method": "POST", "path": "/teams/status", "content_type": "application/json; charset=utf-8", "body": {
-  "type": "message",
-  "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": {
-   "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
-   "body": [
-    {"type": "TextBlock", "text": "Status update", "weight": "Bolder", "size": "Medium", "wrap": True},
-    {"type": "TextBlock", "text": "Checkout API returns 503", "wrap": True},
-    {"type": "TextBlock", "text": "We are investigating failed checkouts.", "wrap": True},
-    {"type": "FactSet", "facts": [
-     {"title": "Incident", "value": ID}, {"title": "Status", "value": "identification"},
-     {"title": "Services", "value": "checkout"}, {"title": "At", "value": "2026-11-28T16:15:00Z"}]}],
-   "actions": [{"type": "Action.OpenUrl", "title": "Open the incident page", "url": LINK}]}}]}},
- {"method": "POST", "path": "/generic/status", "content_type": "application/json; charset=utf-8", "body": {
+   section("*Status update*: <%s|%s>\nCheckout API returns 503" % (LINK, ID)),
+   section("We are investigating failed checkouts."),
+   context("Status: identification \u00b7 Services: checkout \u00b7 At: 2026-11-28T16:15:00Z")]}),
+ post("/teams/status", card([
+    text_block("Status update", weight="Bolder", size="Medium"),
+    text_block("Checkout API returns 503"),
+    text_block("We are investigating failed checkouts."),
+    fact_set(("Incident", ID), ("Status", "identification"), ("Services", "checkout"), ("At", "2026-11-28T16:15:00Z"))],
+   [open_url(LINK)])),
+ post("/generic/status", {
   "version": 1, "channel": "status",
   "incident": {"id": ID, "title": "Checkout API returns 503", "severity": "SEV1", "status": "identification", "services": ["checkout"]},
   "event": {"id": EV[4], "type": "update", "at": "2026-11-28T16:15:00Z", "text": "We are investigating failed checkouts."},
-  "url": LINK}},
+  "url": LINK}),
  # irctl resolve
- {"method": "POST", "path": "/slack/incident", "content_type": "application/json; charset=utf-8", "body": {
+ post("/slack/incident", {
   "text": "Incident resolved: %s Checkout API returns 503" % ID,
   "blocks": [
-   {"type": "section", "text": {"type": "mrkdwn", "text": "*Incident resolved*: <%s|%s>\nCheckout API returns 503" % (LINK, ID)}},
-   {"type": "section", "text": {"type": "mrkdwn", "text": "Rolled back the deploy"}},
-   {"type": "context", "elements": [{"type": "mrkdwn", "text": "Severity: SEV1 \u00b7 Status: resolved \u00b7 Services: checkout \u00b7 By: Alice Example &lt;alice@example.com&gt; \u00b7 At: 2026-11-28T16:40:00Z"}]}]}},
- {"method": "POST", "path": "/teams/incident", "content_type": "application/json; charset=utf-8", "body": {
-  "type": "message",
-  "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": {
-   "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
-   "body": [
-    {"type": "TextBlock", "text": "Incident resolved", "weight": "Bolder", "size": "Medium", "wrap": True},
-    {"type": "TextBlock", "text": "Checkout API returns 503", "wrap": True},
-    {"type": "TextBlock", "text": "Rolled back the deploy", "wrap": True},
-    {"type": "FactSet", "facts": [
-     {"title": "Incident", "value": ID}, {"title": "Severity", "value": "SEV1"},
-     {"title": "Status", "value": "resolved"}, {"title": "Services", "value": "checkout"},
-     {"title": "By", "value": "Alice Example <alice@example.com>"}, {"title": "At", "value": "2026-11-28T16:40:00Z"}]}],
-   "actions": [{"type": "Action.OpenUrl", "title": "Open the incident page", "url": LINK}]}}]}},
- {"method": "POST", "path": "/generic/incident", "content_type": "application/json; charset=utf-8", "body": {
+   section("*Incident resolved*: <%s|%s>\nCheckout API returns 503" % (LINK, ID)),
+   section("Rolled back the deploy"),
+   context("Severity: SEV1 \u00b7 Status: resolved \u00b7 Services: checkout \u00b7 By: Alice Example &lt;alice@example.com&gt; \u00b7 At: 2026-11-28T16:40:00Z")]}),
+ post("/teams/incident", card([
+    text_block("Incident resolved", weight="Bolder", size="Medium"),
+    text_block("Checkout API returns 503"),
+    text_block("Rolled back the deploy"),
+    fact_set(("Incident", ID), ("Severity", "SEV1"), ("Status", "resolved"), ("Services", "checkout"), ("By", "Alice Example <alice@example.com>"), ("At", "2026-11-28T16:40:00Z"))],
+   [open_url(LINK)])),
+ post("/generic/incident", {
   "version": 1, "channel": "incident",
   "incident": {"id": ID, "title": "Checkout API returns 503", "severity": "SEV1", "status": "resolved", "services": ["checkout"]},
   "event": {"id": EV[5], "type": "resolve", "at": "2026-11-28T16:40:00Z", "text": "Rolled back the deploy", "by": "Alice Example <alice@example.com>"},
-  "url": LINK}},
+  "url": LINK}),
 ]
 EOF
 }
@@ -232,28 +227,22 @@ EOF
   [[ "$stderr" != *warning* ]]
   assert_requests <<'EOF'
 [
- {"method": "POST", "path": "/slack/status", "content_type": "application/json; charset=utf-8", "body": {
+ post("/slack/status", {
   "text": "Status update: %s Checkout &lt;api&gt; &amp; \"payments\"" % ID,
   "blocks": [
-   {"type": "section", "text": {"type": "mrkdwn", "text": "*Status update*: %s\nCheckout &lt;api&gt; &amp; \"payments\"" % ID}},
-   {"type": "section", "text": {"type": "mrkdwn", "text": "Rolled back \"v2\" &lt;fast&gt; &amp; safe\nNext update at 17:00"}},
-   {"type": "context", "elements": [{"type": "mrkdwn", "text": "Status: identification \u00b7 At: 2026-11-28T16:15:00Z"}]}]}},
- {"method": "POST", "path": "/teams/status", "content_type": "application/json; charset=utf-8", "body": {
-  "type": "message",
-  "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": {
-   "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
-   "body": [
-    {"type": "TextBlock", "text": "Status update", "weight": "Bolder", "size": "Medium", "wrap": True},
-    {"type": "TextBlock", "text": "Checkout <api> & \"payments\"", "wrap": True},
-    {"type": "TextBlock", "text": "Rolled back \"v2\" <fast> & safe\nNext update at 17:00", "wrap": True},
-    {"type": "FactSet", "facts": [
-     {"title": "Incident", "value": ID}, {"title": "Status", "value": "identification"},
-     {"title": "At", "value": "2026-11-28T16:15:00Z"}]}]}}]}},
- {"method": "POST", "path": "/generic/status", "content_type": "application/json; charset=utf-8", "body": {
+   section("*Status update*: %s\nCheckout &lt;api&gt; &amp; \"payments\"" % ID),
+   section("Rolled back \"v2\" &lt;fast&gt; &amp; safe\nNext update at 17:00"),
+   context("Status: identification \u00b7 At: 2026-11-28T16:15:00Z")]}),
+ post("/teams/status", card([
+    text_block("Status update", weight="Bolder", size="Medium"),
+    text_block("Checkout <api> & \"payments\""),
+    text_block("Rolled back \"v2\" <fast> & safe\nNext update at 17:00"),
+    fact_set(("Incident", ID), ("Status", "identification"), ("At", "2026-11-28T16:15:00Z"))])),
+ post("/generic/status", {
   "version": 1, "channel": "status",
   "incident": {"id": ID, "title": "Checkout <api> & \"payments\"", "severity": "SEV3", "status": "identification", "services": []},
   "event": {"id": EV[-1], "type": "update", "at": "2026-11-28T16:15:00Z", "text": "Rolled back \"v2\" <fast> & safe\nNext update at 17:00"},
-  "url": None}},
+  "url": None}),
 ]
 EOF
 }
