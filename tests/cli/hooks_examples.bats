@@ -25,6 +25,7 @@ setup() {
 }
 teardown() {
   stop_server
+  if [ -n "${SILENT_PID:-}" ]; then kill "$SILENT_PID" 2>/dev/null || true; fi
   common_teardown
 }
 
@@ -338,4 +339,34 @@ EOF
   assert_status 0
   [[ "$stderr" != *warning* ]]
   [ "$(request_paths)" = $'/slack/incident\n/teams/incident\n/generic/incident' ]
+}
+
+@test "a webhook that does not answer within IRCTL_NOTIFY_TIMEOUT, and one nobody listens on, are warnings; the others still get theirs" {
+  # a port that takes connections and never answers (nobody accepts them)
+  py -S -c '
+import os, socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(120)' "$TEST_DIR/silent-port" </dev/null >/dev/null 2>&1 3>&- &
+  SILENT_PID=$!
+  for _ in $(seq 1 100); do [ -s "$TEST_DIR/silent-port" ] && break; sleep 0.05; done
+  export IRCTL_SLACK_INCIDENT_WEBHOOK="http://127.0.0.1:$(cat "$TEST_DIR/silent-port")/slack"
+  # a port nobody listens on: taken from the system and closed at once
+  closed=$(py -S -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  export IRCTL_TEAMS_INCIDENT_WEBHOOK="http://127.0.0.1:$closed/teams"
+  start=$(date +%s%N)
+  IRCTL_NOTIFY_TIMEOUT=0.5 run --separate-stderr irctl declare "Checkout API returns 503"
+  elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+  assert_status 0
+  [[ "$output" =~ $ID_RE ]]
+  [ "$elapsed_ms" -lt 5000 ] || { echo "took ${elapsed_ms} ms" >&2; false; }
+  [[ "$stderr" == *"notify.py: the slack webhook of the incident channel did not answer within 0.5 s"* ]]
+  [[ "$stderr" == *"notify.py: the teams webhook of the incident channel could not be reached: Connection refused"* ]]
+  [[ "$stderr" == *"on-event failed with exit status 1; the event is recorded"* ]]
+  [ "$(request_paths)" = /generic/incident ]
+  assert_clean_repo
 }
