@@ -42,6 +42,7 @@ EXIT_USAGE = 2
 EXIT_INPUT = 65
 EXIT_CONFIG = 78
 DEFAULT_TIMEOUT_SECONDS = 3.0
+USAGE = "usage: notify.py --to slack|teams|generic [--to ...]"
 CHANNELS = ("incident", "status")
 
 
@@ -282,6 +283,8 @@ def post(url, document, timeout, what):
     except (socket.timeout, TimeoutError):
         raise Problem("%s did not answer within %g s" % (what, timeout), EXIT_POST_FAILED)
     except urllib.error.URLError as e:
+        if isinstance(e.reason, (socket.timeout, TimeoutError)):  # while connecting
+            raise Problem("%s did not answer within %g s" % (what, timeout), EXIT_POST_FAILED)
         reason = e.reason.strerror if isinstance(e.reason, OSError) and e.reason.strerror else e.reason
         raise Problem("%s could not be reached: %s" % (what, reason), EXIT_POST_FAILED)
     except OSError as e:
@@ -307,9 +310,9 @@ def parse_targets(argv):
         elif arg == "--to" and args:
             targets.append(args.pop(0))
         else:
-            raise Problem("unknown argument %r; usage: %s --to slack|teams|generic [--to ...]" % (arg, PROGRAM), EXIT_USAGE)
+            raise Problem("unknown argument %r; %s" % (arg, USAGE), EXIT_USAGE)
     if not targets:
-        raise Problem("no target; usage: %s --to slack|teams|generic [--to ...]" % PROGRAM, EXIT_USAGE)
+        raise Problem("no target; %s" % USAGE, EXIT_USAGE)
     for target in targets:
         if target not in TARGETS:
             raise Problem("unknown target %r; the targets are slack, teams and generic" % target, EXIT_USAGE)
