@@ -122,6 +122,28 @@ std::string default_config_text() { return *embedded::find("templates/config.tom
 
 namespace {
 
+// [status_page]: how the public status page looks (irctl-status-page(1)).
+StatusPageConfig read_status_page(const FieldReader& r) {
+  r.reject_unknown({"title", "url", "logo", "color", "link", "history_days"});
+  StatusPageConfig p;
+  p.title = r.string_or("title", p.title);
+  p.url = r.string_or("url", "");
+  if (!p.url.empty() && p.url.rfind("https://", 0) != 0 && p.url.rfind("http://", 0) != 0)
+    r.fail(*r.find("url"), "status_page.url must be an http or https URL, such as \"https://status.example.com\"");
+  p.logo = r.string_or("logo", "");
+  p.color = r.string_or("color", p.color);
+  const bool hex = p.color.size() == 7 && p.color[0] == '#' &&
+                   p.color.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
+  if (!hex) r.fail(*r.find("color"), "status_page.color must be a colour such as \"#1f6feb\"");
+  for (const auto& l : r.tables("link")) {
+    l.reject_unknown({"name", "url"});
+    p.links.push_back({l.string("name"), l.string("url")});
+  }
+  p.history_days = r.integer_or("history_days", p.history_days, 1, 366);
+  return p;
+}
+
+
 Config config_from(const TomlValue& doc, const std::string& path) {
   const FieldReader root(doc, path, "fix " + path + " (see irctl-config(5)), then commit it");
   const int64_t schema = root.integer_or("schema", 1);
@@ -129,7 +151,8 @@ Config config_from(const TomlValue& doc, const std::string& path) {
     root.fail(*root.find("schema"), "schema " + std::to_string(schema) +
                                         " is not supported by this irctl (it reads schema 1); upgrade irctl");
 
-  root.reject_unknown({"schema", "defaults", "severity", "role", "kind", "escalation_policy", "service", "ingest"});
+  root.reject_unknown(
+      {"schema", "defaults", "severity", "role", "kind", "escalation_policy", "service", "ingest", "status_page"});
   Config c;
   UniqueNames severities("severity"), roles("role"), kinds("kind"), policies("escalation policy"), services("service");
   for (const auto& r : root.tables("severity")) {
@@ -174,8 +197,10 @@ Config config_from(const TomlValue& doc, const std::string& path) {
     c.policies.push_back(std::move(p));
   }
   for (const auto& r : root.tables("service")) {
-    r.reject_unknown({"name", "team", "escalation_policy"});
-    Service s{r.string("name"), r.string_or("team", ""), r.string_or("escalation_policy", "")};
+    r.reject_unknown({"name", "team", "escalation_policy", "title", "group", "description", "status_page"});
+    Service s{r.string("name"),         r.string_or("team", ""),        r.string_or("escalation_policy", ""),
+              r.string_or("title", ""), r.string_or("group", ""),       r.string_or("description", ""),
+              r.boolean_or("status_page", true)};
     check_name(r, s.name, "service");
     services.add(r, s.name);
     if (!s.escalation_policy.empty() && !c.find_policy(s.escalation_policy))
@@ -191,6 +216,8 @@ Config config_from(const TomlValue& doc, const std::string& path) {
     for (const auto& role : r.strings_or("requires_roles", {}))
       if (!c.find_role(role))
         r.fail(*r.find("requires_roles"), "severity " + quote(r.string("name")) + " requires the unknown role " + quote(role));
+
+  c.status_page = read_status_page(root.table_or_empty("status_page"));
 
   const FieldReader defaults = root.table_or_empty("defaults");
   defaults.reject_unknown({"severity", "kind", "escalation_policy"});

@@ -46,6 +46,29 @@ struct Service {
   std::string name;
   std::string team;
   std::string escalation_policy;
+  // What the public status page shows of it (irctl status-page):
+  std::string title;        ///< the name customers read; empty: `name`
+  std::string group;        ///< components of one group are shown together
+  std::string description;  ///< one line under its name
+  bool listed = true;       ///< false: left off the status page (`status_page = false`)
+
+  const std::string& public_title() const { return title.empty() ? name : title; }
+};
+
+/// A link of the status page's header ([[status_page.link]]).
+struct StatusPageLink {
+  std::string name;
+  std::string url;
+};
+
+/// The public status page ([status_page]).
+struct StatusPageConfig {
+  std::string title = "Status";
+  std::string url;    ///< where it is published, for the feeds' links; empty: links stay relative
+  std::string logo;   ///< an image's URL (or a path relative to the page)
+  std::string color = "#1f6feb";  ///< the brand colour of the header and links
+  std::vector<StatusPageLink> links;
+  int history_days = 90;  ///< the days of uptime bars shown per component
 };
 
 /// How `irctl ingest` turns an alert into an incident ([ingest]).
@@ -72,6 +95,7 @@ struct Config {
   std::string default_kind;
   std::string default_policy;
   IngestMapping ingest;
+  StatusPageConfig status_page;
 
   const Severity* find_severity(const std::string& name) const;  ///< case-insensitive
   const Role* find_role(const std::string& name) const;
