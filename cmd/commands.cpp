@@ -44,6 +44,7 @@ constexpr Command kCommands[] = {
     {"stats", register_stats},
     {"ingest", register_ingest},
     {"gate", register_gate},
+    {"status-page", register_status_page},
     {"show", register_show},
     {"timeline", register_timeline},
     {"list", register_list},

@@ -54,7 +54,8 @@ std::vector<ImpactWindow> impact_windows(const Config& config, const Incident& i
   const auto change_at = [&](Timestamp at) {
     const ComponentState next = state_for(config, severity, status, impact_ended);
     if (since && next == held) return;
-    if (since && held != ComponentState::operational && at > *since) out.push_back({*since, at, held});
+    // Kept however short (a state held for less than a second still names the incident).
+    if (since && held != ComponentState::operational) out.push_back({*since, std::max(at, *since), held});
     since = at;
     held = next;
   };
@@ -68,7 +69,7 @@ std::vector<ImpactWindow> impact_windows(const Config& config, const Incident& i
     if (!since && inc.started_at && *inc.started_at < at) at = *inc.started_at;
     change_at(at);
   }
-  if (since && held != ComponentState::operational && now > *since) out.push_back({*since, now, held});
+  if (since && held != ComponentState::operational) out.push_back({*since, std::max(now, *since), held});
   return out;
 }
 
@@ -97,11 +98,14 @@ std::string public_name(ComponentState worst_state, const std::vector<std::strin
 std::vector<PublicUpdate> public_updates(const Incident& inc) {
   std::vector<PublicUpdate> out;
   std::string status = "identification";
+  bool told_resolved = false;  // an external update written once it was resolved
   for (const auto& e : inc.timeline) {
     if (auto s = set_string(e, "status")) status = *s;
-    if (is_external_update(e)) out.push_back({e.id, e.at, public_incident_state(status), e.text});
+    if (!is_external_update(e)) continue;
+    out.push_back({e.id, e.at, public_incident_state(status), e.text});
+    told_resolved = is_finished(status);
   }
-  if (is_finished(inc.status) && inc.resolved_at && !out.empty() && out.back().at < *inc.resolved_at)
+  if (is_finished(inc.status) && inc.resolved_at && !out.empty() && !told_resolved)
     out.push_back({"resolved", *inc.resolved_at, "resolved", kResolvedText});
   return out;
 }
@@ -120,14 +124,14 @@ std::optional<PublicIncident> public_incident(const Config& config, const Incide
       titles.push_back(service.public_title());
     }
   p.windows = impact_windows(config, inc, now);
-  ComponentState worst_state = ComponentState::operational;
+  p.holds = state_for(config, inc.severity, inc.status, inc.impact_ended_at.has_value());
+  ComponentState worst_state = p.holds;
   for (const auto& w : p.windows) worst_state = worst(worst_state, w.state);
   p.impact = impact_of(worst_state);
   p.name = public_name(worst_state, titles);
   p.created_at = p.updates.front().at;
   p.updated_at = p.updates.back().at;
   if (is_finished(inc.status)) p.resolved_at = inc.resolved_at;
-  p.holds = state_for(config, inc.severity, inc.status, inc.impact_ended_at.has_value());
   return p;
 }
 
@@ -157,7 +161,9 @@ DayUptime day_of(const std::vector<Span>& spans, Timestamp from, Timestamp now) 
   if (to <= from) return d;
   std::vector<Timestamp> cuts{from, to};
   for (const auto& s : spans) {
-    if (s.window.to <= from || s.window.from >= to) continue;
+    // Touching the day is enough to mark it (a state held for less than a
+    // second); only the overlap counts for its uptime.
+    if (s.window.to < from || s.window.from > to || (s.window.to == from && s.window.from < from)) continue;
     cuts.push_back(std::max(s.window.from, from));
     cuts.push_back(std::min(s.window.to, to));
     d.worst = worst(d.worst, s.window.state);

@@ -115,4 +115,39 @@ struct StatusPage {
 StatusPage make_status_page(const Config& config, const std::vector<Incident>& incidents,
                             const std::vector<PublicMaintenance>& maintenance, Timestamp now);
 
+// --- the files (status_page_site.cpp) ---------------------------------------
+
+struct SiteFile {
+  std::string path;  ///< relative to the site's folder, with '/'
+  std::string content;
+};
+
+/// The page's files: index.html, incidents/ID.html, history/index.html and
+/// history/YYYY-MM.html (from templates/status-*.html.mustache, which
+/// .irctl/templates/ overrides, as status-page.css), feed.atom, feed.rss,
+/// api/v2/summary.json, status.json and incidents.json (Statuspage's
+/// shapes), and maintenance.ics when `calendar` is not empty.
+std::vector<SiteFile> render_status_page(const Repository& repo, const StatusPage& page, const std::string& calendar);
+
+struct SiteWrite {
+  size_t written = 0;    ///< new or changed
+  size_t unchanged = 0;  ///< the same bytes were there: not touched
+  size_t removed = 0;    ///< built before, not any more (an incident voided)
+};
+/// Writes the files into `dir` (made if missing), each only when its bytes
+/// changed, and removes what an earlier build wrote there and this one does
+/// not: the folder's .irctl-status-page lists them. Refuses a folder that
+/// is not empty and holds no such list (Errc::conflict).
+SiteWrite write_site(const std::string& dir, const std::vector<SiteFile>& files);
+
+/// Every incident with its timeline, read fast (the summary cache finds them).
+std::vector<Incident> read_incidents_with_timelines(Repository& repo);
+
+struct StatusPageBuild {
+  StatusPage page;
+  SiteWrite files;
+};
+/// irctl status-page DIR: the page as the repository says at `now`, written into `dir`.
+StatusPageBuild build_status_page(Repository& repo, const std::string& dir, Timestamp now);
+
 }  // namespace irctl

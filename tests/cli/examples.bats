@@ -327,19 +327,22 @@ run_cron_job() {
   done
   [ -n "${cmd:-}" ] || { echo "no crontab line runs $1" >&2; return 1; }
   for c in "${CRON_ENV[@]}"; do
-    case "$c" in PATH=* | INCIDENTS=*) ;; *) env+=("$c") ;; esac
+    case "$c" in PATH=* | INCIDENTS=* | STATUS_PAGE=*) ;; *) env+=("$c") ;; esac
   done
   cd "$HOME"
   run --separate-stderr env -i HOME="$HOME" PATH="$PATH" GIT_CONFIG_NOSYSTEM=1 "${env[@]}" INCIDENTS="$REPO" \
-    /bin/sh -c "$cmd"
+    STATUS_PAGE="$TEST_DIR/status" /bin/sh -c "$cmd"
   cd "$REPO"
 }
 
-@test "crontab: a variable for the repository, an actor, and two jobs: escalate --due and action list --overdue" {
+@test "crontab: a variable for the repository, an actor, and three jobs: escalate --due, action list --overdue, status-page" {
   read_crontab
-  [ "${#CRON_COMMANDS[@]}" -eq 2 ]
+  [ "${#CRON_COMMANDS[@]}" -eq 3 ]
   [[ "${CRON_COMMANDS[0]}" == *"irctl -q escalate --due"* ]]
   [[ "${CRON_COMMANDS[1]}" == *"irctl -q action list --overdue"* ]]
+  [[ "${CRON_COMMANDS[2]}" == *'irctl -q status-page "$STATUS_PAGE"'* ]]
+  grep -Eq '^\* \* \* \* \* +.*irctl -q status-page' "$EX/crontab"
+  printf '%s\n' "${CRON_ENV[@]}" | grep -q '^STATUS_PAGE=/'
   # escalation every minute (its timeouts are minutes), the overdue actions once a day
   grep -Eq '^\* \* \* \* \* +.*irctl -q escalate --due' "$EX/crontab"
   grep -Eq '^[0-9]+ [0-9]+ \* \* \* +.*irctl -q action list --overdue' "$EX/crontab"
@@ -353,6 +356,39 @@ run_cron_job() {
     }
     [[ "$line" != *%* ]] || { echo "a % in: $line" >&2; return 1; }
   done
+}
+
+@test "crontab: the status page job builds the page where STATUS_PAGE says, quietly, and again without writing what did not change" {
+  read_crontab
+  id=$(irctl -q declare "Checkout API returns 503" --service checkout)
+  irctl -q update "$id" "Checkout is failing; we are on it." --audience external
+  run_cron_job "status-page"
+  assert_status 0
+  [ -z "$output" ] && [ -z "$stderr" ]
+  grep -qF "Checkout is failing; we are on it." "$TEST_DIR/status/incidents/$id.html"
+  before=$(stat -c %Y.%i "$TEST_DIR/status/incidents/$id.html")
+  sleep 1
+  run_cron_job "status-page"
+  assert_status 0
+  [ "$(stat -c %Y.%i "$TEST_DIR/status/incidents/$id.html")" = "$before" ]
+  assert_clean_repo
+}
+
+@test "status-page.yml: it builds the page from the checked-out repository and publishes only the page to GitHub Pages" {
+  grep -Eq '^ +run: irctl -C incidents status-page "\$GITHUB_WORKSPACE/public"$' "$EX/status-page.yml"
+  grep -Eq '^ +path: public$' "$EX/status-page.yml"
+  grep -Eq 'uses: actions/upload-pages-artifact@v3$' "$EX/status-page.yml"
+  grep -Eq 'uses: actions/deploy-pages@v4$' "$EX/status-page.yml"
+  grep -Eq '^ +pages: write$' "$EX/status-page.yml"
+  # the step's command, run here against a repository with a public incident
+  id=$(irctl -q declare "Checkout API returns 503")
+  irctl -q update "$id" "We are investigating." --audience external
+  mkdir -p "$TEST_DIR/ws" && ln -s "$REPO" "$TEST_DIR/ws/incidents"
+  cd "$TEST_DIR/ws"
+  run --separate-stderr env GITHUB_WORKSPACE="$TEST_DIR/ws" sh -c "$(sed -n 's/^ *run: \(irctl -C incidents status-page .*\)$/\1/p' "$EX/status-page.yml")"
+  assert_status 0
+  [ -f "$TEST_DIR/ws/public/incidents/$id.html" ]
+  cd "$REPO"
 }
 
 @test "crontab: the escalation job escalates a due incident once, as the crontab's actor, and is quiet otherwise" {

@@ -1,0 +1,490 @@
+// The status page as files (irctl status-page DIR): HTML from templates a
+// repository may override, Atom and RSS feeds, and Statuspage's JSON, so
+// that aggregators and chat integrations read it unchanged.
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/model/embedded.hpp"
+#include "core/postmortem.hpp"
+#include "core/status_page.hpp"
+#include "core/store/repository.hpp"
+#include "core/store/summaries.hpp"
+#include "core/util/file.hpp"
+#include "core/util/text.hpp"
+
+namespace irctl {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kManifest = ".irctl-status-page";
+constexpr int kPastDays = 14;  // the index lists the incidents resolved in these days
+
+// "10 Mar 2026, 10:05 UTC"
+std::string page_time(Timestamp t) {
+  static const std::array<const char*, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const CivilTime c = to_civil(t);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%d %s %d, %02d:%02d UTC", c.day, months[static_cast<size_t>(c.month - 1)], c.year,
+                c.hour, c.minute);
+  return buf;
+}
+
+// "March 2026" for "2026-03"
+std::string month_label(const std::string& month) {
+  static const std::array<const char*, 12> names = {"January", "February", "March",     "April",   "May",      "June",
+                                                    "July",    "August",   "September", "October", "November", "December"};
+  return std::string(names[static_cast<size_t>(std::stoi(month.substr(5, 2)) - 1)]) + " " + month.substr(0, 4);
+}
+
+// RFC 822, as RSS 2.0 wants it: "Tue, 10 Mar 2026 10:05:00 +0000"
+std::string rss_time(Timestamp t) {
+  static const std::array<const char*, 7> days = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};  // 1970-01-01 was a Thursday
+  static const std::array<const char*, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto since_epoch = std::chrono::floor<std::chrono::days>(t).time_since_epoch().count();
+  const CivilTime c = to_civil(t);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %d %02d:%02d:%02d +0000", days[static_cast<size_t>(((since_epoch % 7) + 7) % 7)],
+                c.day, months[static_cast<size_t>(c.month - 1)], c.year, c.hour, c.minute, c.second);
+  return buf;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string percent_text(double fraction) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.2f %%", fraction * 100.0);
+  return buf;
+}
+
+std::string state_label(const std::string& state) {
+  if (state.empty()) return state;
+  std::string out = state;
+  out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+std::string incident_file(const std::string& id) { return "incidents/" + id + ".html"; }
+
+// The titles of the components an incident or a window affects.
+std::string components_text(const StatusPage& page, const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& c : page.components)
+    if (std::find(names.begin(), names.end(), c.name) != names.end()) out += (out.empty() ? "" : ", ") + c.title;
+  return out;
+}
+
+// Where a page's link goes: absolute when the page's URL is known (feeds
+// are read elsewhere), else relative to the site's root.
+std::string absolute(const StatusPage& page, const std::string& file) {
+  if (page.config.url.empty()) return file;
+  std::string base = page.config.url;
+  if (base.back() != '/') base += '/';
+  return base + file;
+}
+
+// What every HTML page shows in its header and footer. `updated`: when what
+// the page shows last changed, so that a rebuild leaves the bytes of every
+// page alone but those whose facts moved (the index: the time of the build).
+Json chrome(const StatusPage& page, const std::string& root, Timestamp updated) {
+  Json links = Json::array();
+  for (const auto& l : page.config.links) links.push_back({{"name", l.name}, {"url", l.url}});
+  return {{"title", page.config.title},     {"color", page.config.color},
+          {"logo", page.config.logo},       {"has_logo", !page.config.logo.empty()},
+          {"links", links},                 {"root", root},
+          {"generated", page_time(updated)}, {"generated_at", format_rfc3339(updated)}};
+}
+
+Json index_data(const StatusPage& page, bool has_calendar) {
+  Json d = chrome(page, "", page.generated_at);
+  d["overall_state"] = component_state_name(page.overall);
+  d["overall_description"] = page.description;
+  Json active = Json::array(), past = Json::array();
+  for (const auto& inc : page.incidents) {
+    if (!inc.resolved_at) {
+      const auto& latest = inc.updates.back();
+      active.push_back({{"id", inc.id},
+                        {"url", incident_file(inc.id)},
+                        {"name", inc.name},
+                        {"components_text", components_text(page, inc.components)},
+                        {"updated", page_time(inc.updated_at)},
+                        {"updated_at", format_rfc3339(inc.updated_at)},
+                        {"latest_state_label", state_label(latest.state)},
+                        {"latest_text", latest.text}});
+    } else if (*inc.resolved_at + std::chrono::days(kPastDays) >= page.generated_at) {
+      past.push_back({{"url", incident_file(inc.id)},
+                      {"name", inc.name},
+                      {"resolved", page_time(*inc.resolved_at)},
+                      {"resolved_at", format_rfc3339(*inc.resolved_at)}});
+    }
+  }
+  d["active"] = active;
+  d["has_active"] = !active.empty();
+  d["past"] = past;
+  d["has_past"] = !past.empty();
+  d["past_days"] = std::to_string(kPastDays);
+  Json maintenance = Json::array();
+  for (const auto& m : page.maintenance) {
+    if (m.state == "completed") continue;
+    maintenance.push_back({{"title", m.title},
+                           {"text", m.text},
+                           {"has_text", !m.text.empty()},
+                           {"state_label", m.state == "in_progress" ? "In progress" : "Scheduled"},
+                           {"starts", page_time(m.starts_at)},
+                           {"ends", page_time(m.ends_at)},
+                           {"starts_at", format_rfc3339(m.starts_at)},
+                           {"ends_at", format_rfc3339(m.ends_at)},
+                           {"components_text", components_text(page, m.components)}});
+  }
+  d["maintenance"] = maintenance;
+  d["has_maintenance"] = !maintenance.empty();
+  d["has_calendar"] = has_calendar;
+  // Components by group, in the order the configuration first names each group.
+  Json groups = Json::array();
+  std::map<std::string, size_t> group_at;
+  for (const auto& c : page.components) {
+    if (!group_at.count(c.group)) {
+      group_at[c.group] = groups.size();
+      groups.push_back({{"name", c.group}, {"has_name", !c.group.empty()}, {"components", Json::array()}});
+    }
+    Json days = Json::array();
+    for (const auto& day : c.days) {
+      const bool quiet = day.worst == ComponentState::operational;
+      std::string label = day.date + ": " + percent_text(day.uptime) + " up";
+      if (!quiet) label += ", " + std::string(component_state_label(day.worst));
+      days.push_back({{"class", component_state_name(day.worst)}, {"label", label}, {"eventful", !quiet}});
+    }
+    groups[group_at[c.group]]["components"].push_back({{"title", c.title},
+                                                        {"description", c.description},
+                                                        {"has_description", !c.description.empty()},
+                                                        {"state", component_state_name(c.state)},
+                                                        {"state_label", component_state_label(c.state)},
+                                                        {"uptime_text", percent_text(c.uptime)},
+                                                        {"days", days},
+                                                        {"days_count", std::to_string(c.days.size())}});
+  }
+  d["groups"] = groups;
+  return d;
+}
+
+Json incident_data(const StatusPage& page, const PublicIncident& inc) {
+  Json d = chrome(page, "../", inc.updated_at);
+  d["id"] = inc.id;
+  d["name"] = inc.name;
+  d["state_label"] = state_label(inc.state);
+  d["components_text"] = components_text(page, inc.components);
+  Json updates = Json::array();
+  for (auto it = inc.updates.rbegin(); it != inc.updates.rend(); ++it)  // newest first, as status pages show them
+    updates.push_back({{"state_label", state_label(it->state)},
+                       {"text", it->text},
+                       {"at", format_rfc3339(it->at)},
+                       {"when", page_time(it->at)}});
+  d["updates"] = updates;
+  return d;
+}
+
+Json history_item(const StatusPage& page, const PublicIncident& inc) {
+  return {{"url", "../" + incident_file(inc.id)},
+          {"name", inc.name},
+          {"state_label", state_label(inc.state)},
+          {"created", page_time(inc.created_at)},
+          {"created_at", format_rfc3339(inc.created_at)},
+          {"components_text", components_text(page, inc.components)}};
+}
+
+Json history_data(const StatusPage& page, const std::string& heading, Timestamp updated) {
+  Json d = chrome(page, "../", updated);
+  d["heading"] = heading;
+  d["months"] = Json::array();
+  d["incidents"] = Json::array();
+  d["has_months"] = false;
+  d["has_incidents"] = false;
+  d["is_month"] = false;
+  d["is_empty"] = false;
+  return d;
+}
+
+std::string month_of(Timestamp t) { return format_rfc3339(t).substr(0, 7); }
+
+Json statuspage_page(const StatusPage& page) {
+  return {{"id", "irctl"},
+          {"name", page.config.title},
+          {"url", page.config.url},
+          {"time_zone", "Etc/UTC"},
+          {"updated_at", format_rfc3339(page.generated_at)}};
+}
+
+Json statuspage_status(const StatusPage& page) {
+  return {{"indicator", page.indicator}, {"description", page.description}};
+}
+
+Json statuspage_incident(const StatusPage& page, const PublicIncident& inc) {
+  Json updates = Json::array();
+  for (auto it = inc.updates.rbegin(); it != inc.updates.rend(); ++it)
+    updates.push_back({{"id", it->id},
+                       {"incident_id", inc.id},
+                       {"status", it->state},
+                       {"body", it->text},
+                       {"created_at", format_rfc3339(it->at)},
+                       {"updated_at", format_rfc3339(it->at)},
+                       {"display_at", format_rfc3339(it->at)}});
+  Json components = Json::array();
+  for (const auto& c : page.components)
+    if (std::find(inc.components.begin(), inc.components.end(), c.name) != inc.components.end())
+      components.push_back({{"id", c.name}, {"name", c.title}, {"status", component_state_name(c.state)}});
+  return {{"id", inc.id},
+          {"name", inc.name},
+          {"status", inc.state},
+          {"impact", inc.impact},
+          {"created_at", format_rfc3339(inc.created_at)},
+          {"updated_at", format_rfc3339(inc.updated_at)},
+          {"started_at", format_rfc3339(inc.created_at)},
+          {"resolved_at", inc.resolved_at ? Json(format_rfc3339(*inc.resolved_at)) : Json(nullptr)},
+          {"shortlink", absolute(page, incident_file(inc.id))},
+          {"page_id", "irctl"},
+          {"incident_updates", updates},
+          {"components", components}};
+}
+
+// Statuspage's summary: what aggregators and chat integrations poll.
+Json statuspage_summary(const StatusPage& page) {
+  Json components = Json::array();
+  std::map<std::string, Json> groups;
+  int position = 1;
+  for (const auto& c : page.components) {
+    const std::string group_id = c.group.empty() ? "" : "group-" + c.group;
+    components.push_back({{"id", c.name},
+                          {"name", c.title},
+                          {"status", component_state_name(c.state)},
+                          {"description", c.description.empty() ? Json(nullptr) : Json(c.description)},
+                          {"position", position++},
+                          {"showcase", true},
+                          {"group", false},
+                          {"group_id", group_id.empty() ? Json(nullptr) : Json(group_id)},
+                          {"only_show_if_degraded", false},
+                          {"page_id", "irctl"},
+                          {"updated_at", format_rfc3339(page.generated_at)}});
+    if (!group_id.empty()) {
+      auto& g = groups[group_id];
+      if (g.is_null())
+        g = {{"id", group_id}, {"name", c.group}, {"group", true}, {"components", Json::array()},
+             {"status", "operational"}, {"page_id", "irctl"}, {"position", position++}};
+      g["components"].push_back(c.name);
+    }
+  }
+  for (auto& [id, g] : groups) components.push_back(std::move(g));
+  Json incidents = Json::array(), maintenance = Json::array();
+  for (const auto& inc : page.incidents)
+    if (!inc.resolved_at) incidents.push_back(statuspage_incident(page, inc));
+  for (const auto& m : page.maintenance) {
+    if (m.state == "completed") continue;
+    maintenance.push_back({{"id", m.id},
+                           {"name", m.title},
+                           {"status", m.state},
+                           {"scheduled_for", format_rfc3339(m.starts_at)},
+                           {"scheduled_until", format_rfc3339(m.ends_at)},
+                           {"incident_updates", Json::array({{{"body", m.text}, {"status", m.state}}})},
+                           {"components", m.components}});
+  }
+  return {{"page", statuspage_page(page)},
+          {"status", statuspage_status(page)},
+          {"components", components},
+          {"incidents", incidents},
+          {"scheduled_maintenances", maintenance}};
+}
+
+// Atom (RFC 4287): an entry per incident, its updates in its content.
+std::string atom_feed(const StatusPage& page) {
+  const std::string feed_id = page.config.url.empty() ? "urn:irctl:status-page" : absolute(page, "");
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n"
+      << "  <id>" << xml_escape(feed_id) << "</id>\n  <title>" << xml_escape(page.config.title) << " incidents</title>\n"
+      << "  <updated>" << format_rfc3339(page.incidents.empty() ? page.generated_at : page.incidents.front().updated_at)
+      << "</updated>\n  <link rel=\"alternate\" type=\"text/html\" href=\"" << xml_escape(absolute(page, "index.html"))
+      << "\"/>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"" << xml_escape(absolute(page, "feed.atom"))
+      << "\"/>\n  <author><name>" << xml_escape(page.config.title) << "</name></author>\n";
+  for (const auto& inc : page.incidents) {
+    std::string html;
+    for (auto it = inc.updates.rbegin(); it != inc.updates.rend(); ++it)
+      html += "<p><small>" + escape_html(page_time(it->at)) + "</small><br><strong>" + escape_html(state_label(it->state)) +
+              "</strong> - " + escape_html(it->text) + "</p>";
+    out << "  <entry>\n    <id>" << xml_escape(page.config.url.empty() ? "urn:irctl:incident:" + inc.id
+                                                                          : absolute(page, incident_file(inc.id)))
+        << "</id>\n    <title>" << xml_escape(inc.name) << "</title>\n    <published>" << format_rfc3339(inc.created_at)
+        << "</published>\n    <updated>" << format_rfc3339(inc.updated_at) << "</updated>\n    <link rel=\"alternate\" type=\"text/html\" href=\""
+        << xml_escape(absolute(page, incident_file(inc.id))) << "\"/>\n    <content type=\"html\">" << xml_escape(html)
+        << "</content>\n  </entry>\n";
+  }
+  out << "</feed>\n";
+  return out.str();
+}
+
+// RSS 2.0: an item per incident.
+std::string rss_feed(const StatusPage& page) {
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n  <title>"
+      << xml_escape(page.config.title) << " incidents</title>\n  <link>" << xml_escape(absolute(page, "index.html"))
+      << "</link>\n  <description>" << xml_escape("Incidents and their updates, from " + page.config.title)
+      << "</description>\n  <language>en</language>\n  <lastBuildDate>" << rss_time(page.generated_at)
+      << "</lastBuildDate>\n";
+  for (const auto& inc : page.incidents) {
+    std::string html;
+    for (auto it = inc.updates.rbegin(); it != inc.updates.rend(); ++it)
+      html += "<p><small>" + escape_html(page_time(it->at)) + "</small><br><strong>" + escape_html(state_label(it->state)) +
+              "</strong> - " + escape_html(it->text) + "</p>";
+    out << "  <item>\n    <title>" << xml_escape(inc.name) << "</title>\n    <link>"
+        << xml_escape(absolute(page, incident_file(inc.id))) << "</link>\n    <guid isPermaLink=\"false\">" << xml_escape(inc.id)
+        << "</guid>\n    <pubDate>" << rss_time(inc.created_at) << "</pubDate>\n    <description>" << xml_escape(html)
+        << "</description>\n  </item>\n";
+  }
+  out << "</channel>\n</rss>\n";
+  return out.str();
+}
+
+// A template of the page: the repository's .irctl/templates/FILE, else the built-in one.
+Template page_template(const Repository& repo, const std::string& file) {
+  const std::string own = ".irctl/templates/" + file;
+  if (auto text = repo.read(own)) return {own, *text, TemplateFormat::html};
+  return {file + " (built-in)", *embedded::find("templates/" + file), TemplateFormat::html};
+}
+
+std::string page_asset(const Repository& repo, const std::string& file) {
+  if (auto text = repo.read(".irctl/templates/" + file)) return *text;
+  return *embedded::find("templates/" + file);
+}
+
+}  // namespace
+
+std::vector<SiteFile> render_status_page(const Repository& repo, const StatusPage& page, const std::string& calendar) {
+  std::vector<SiteFile> files;
+  const Template index = page_template(repo, "status-page.html.mustache");
+  const Template incident = page_template(repo, "status-incident.html.mustache");
+  const Template history = page_template(repo, "status-history.html.mustache");
+  files.push_back({"index.html", render_template(index, index_data(page, !calendar.empty()))});
+  files.push_back({"status-page.css", page_asset(repo, "status-page.css")});
+  std::map<std::string, std::vector<const PublicIncident*>, std::greater<>> by_month;
+  for (const auto& inc : page.incidents) {
+    files.push_back({incident_file(inc.id), render_template(incident, incident_data(page, inc))});
+    by_month[month_of(inc.created_at)].push_back(&inc);
+  }
+  Timestamp last_update{};
+  for (const auto& inc : page.incidents) last_update = std::max(last_update, inc.updated_at);
+  Json archive = history_data(page, "Incident history", last_update);
+  for (const auto& [month, incidents] : by_month) {
+    archive["months"].push_back({{"url", month + ".html"}, {"label", month_label(month)}, {"count", std::to_string(incidents.size())}});
+    Timestamp month_update{};
+    for (const auto* inc : incidents) month_update = std::max(month_update, inc->updated_at);
+    Json d = history_data(page, month_label(month), month_update);
+    for (const auto* inc : incidents) d["incidents"].push_back(history_item(page, *inc));
+    d["has_incidents"] = true;
+    d["is_month"] = true;
+    files.push_back({"history/" + month + ".html", render_template(history, d)});
+  }
+  archive["has_months"] = !by_month.empty();
+  archive["is_empty"] = by_month.empty();
+  files.push_back({"history/index.html", render_template(history, archive)});
+  files.push_back({"feed.atom", atom_feed(page)});
+  files.push_back({"feed.rss", rss_feed(page)});
+  files.push_back({"api/v2/summary.json", statuspage_summary(page).dump(2) + "\n"});
+  files.push_back({"api/v2/status.json",
+                   Json{{"page", statuspage_page(page)}, {"status", statuspage_status(page)}}.dump(2) + "\n"});
+  Json all = Json::array();
+  for (const auto& inc : page.incidents) all.push_back(statuspage_incident(page, inc));
+  files.push_back({"api/v2/incidents.json", Json{{"page", statuspage_page(page)}, {"incidents", all}}.dump(2) + "\n"});
+  if (!calendar.empty()) files.push_back({"maintenance.ics", calendar});
+  return files;
+}
+
+SiteWrite write_site(const std::string& dir, const std::vector<SiteFile>& files) {
+  const fs::path root(dir);
+  std::error_code ec;
+  const fs::path manifest = root / kManifest;
+  std::set<std::string> before;
+  if (fs::exists(root, ec)) {
+    if (!fs::is_directory(root, ec))
+      throw Error(Errc::usage, dir + " is not a directory", "name a new or empty directory, or one irctl built before");
+    const bool ours = fs::exists(manifest, ec);
+    if (!ours && fs::directory_iterator(root, ec) != fs::directory_iterator())
+      throw Error(Errc::conflict, dir + " is not empty and was not built by irctl",
+                  "name a new or empty directory: irctl replaces and removes the files it built there");
+    if (ours) {
+      std::istringstream in(read_file(manifest));
+      for (std::string line; std::getline(in, line);)
+        if (!line.empty()) before.insert(line);
+    }
+  }
+  SiteWrite result;
+  std::string listed;
+  for (const auto& f : files) {
+    const fs::path p = root / f.path;
+    listed += f.path + "\n";
+    before.erase(f.path);
+    if (fs::is_regular_file(p, ec) && fs::file_size(p, ec) == f.content.size() && read_file(p) == f.content) {
+      ++result.unchanged;
+      continue;
+    }
+    write_file_atomically(p, f.content);
+    ++result.written;
+  }
+  // What an earlier build made and this one does not (an incident voided
+  // since): only files named in the manifest, never anything else.
+  for (const auto& gone : before) {
+    if (gone.find("..") != std::string::npos || gone.front() == '/') continue;
+    if (fs::remove(root / gone, ec)) ++result.removed;
+  }
+  write_file_atomically(manifest, listed);
+  return result;
+}
+
+std::vector<Incident> read_incidents_with_timelines(Repository& repo) {
+  std::vector<Incident> out;
+  const SummaryRead summaries = read_summaries(repo, SummaryDocuments::leave_out);
+  out.reserve(summaries.incidents.size());
+  for (const auto& s : summaries.incidents) {
+    const auto text = repo.read(s.path);
+    if (!text) continue;
+    out.push_back(IncidentFile::read_fast(*text, s.path).incident());
+  }
+  return out;
+}
+
+StatusPageBuild build_status_page(Repository& repo, const std::string& dir, Timestamp now) {
+  std::error_code ec;
+  const fs::path target = fs::weakly_canonical(fs::absolute(dir), ec);
+  const fs::path git_dir = fs::weakly_canonical(repo.git_dir(), ec);
+  const auto inside = [](const fs::path& p, const fs::path& folder) {
+    const auto [end, _] = std::mismatch(folder.begin(), folder.end(), p.begin(), p.end());
+    return end == folder.end();
+  };
+  if (inside(target, git_dir) || target == fs::weakly_canonical(repo.root(), ec))
+    throw Error(Errc::usage, "irctl will not build the status page into " + dir + ": it is the repository or its git folder",
+                "name a folder of its own, such as public/ or /srv/status");
+  StatusPageBuild out;
+  out.page = make_status_page(repo.config(), read_incidents_with_timelines(repo), {}, now);
+  out.files = write_site(dir, render_status_page(repo, out.page, ""));
+  return out;
+}
+
+}  // namespace irctl

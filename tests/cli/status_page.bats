@@ -1,0 +1,211 @@
+#!/usr/bin/env bats
+# irctl status-page DIR (issue 17): the public status page as static files.
+# Only what was written for customers reaches it: a test greps every file it
+# writes for every internal string of the incidents it is built from.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() { common_setup_file; }
+setup() {
+  common_setup
+  new_repo
+  cat >>.irctl/config.toml <<'EOF'
+
+[[service]]
+name = "checkout"
+title = "Checkout"
+group = "Shop"
+
+[[service]]
+name = "payments"
+title = "Payments"
+group = "Shop"
+
+[[service]]
+name = "batch"
+status_page = false
+
+[status_page]
+title = "Acme status"
+url = "https://status.example.com"
+EOF
+  git commit -q -am "services and the status page"
+  SITE="$TEST_DIR/public"
+}
+teardown() { common_teardown; }
+
+# Usage: page_json EXPR — EXPR over api/v2/summary.json.
+summary() { json_eval "$1" <"$SITE/api/v2/summary.json"; }
+
+# Usage: feed_eval FILE EXPR — EXPR over feedparser's reading of FILE (f),
+# after checking that it parsed without complaint.
+feed_eval() {
+  /usr/bin/python3 -c '
+import json, sys, feedparser
+f = feedparser.parse(sys.argv[1])
+if f.bozo:
+    sys.exit("feedparser: %s" % f.bozo_exception)
+r = eval(sys.argv[2])
+print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2"
+}
+
+# Every href and src of the site's HTML that stays on the site names a file it has.
+assert_links_resolve() {
+  run py -c '
+import os, re, sys
+root = sys.argv[1]
+missing = []
+for folder, _, files in os.walk(root):
+    for name in files:
+        if not name.endswith(".html"):
+            continue
+        path = os.path.join(folder, name)
+        for link in re.findall(r"(?:href|src)=\"([^\"]+)\"", open(path, encoding="utf-8").read()):
+            if re.match(r"^[a-z]+:", link) or link.startswith("#"):
+                continue
+            target = os.path.normpath(os.path.join(folder, link.split("#")[0]))
+            if not os.path.isfile(target):
+                missing.append("%s -> %s" % (os.path.relpath(path, root), link))
+print("\n".join(missing))
+sys.exit(1 if missing else 0)' "$SITE"
+  assert_status 0
+}
+
+@test "an incident declared, updated for customers and resolved: the page, its states and the feeds, in that order" {
+  ID=$(declare_incident "db-7 disk full on the primary" --severity SEV1 --service checkout --service batch)
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  [ "$output" = "$SITE/index.html" ]
+  # nothing was written for customers yet: no incident, every component operational
+  [ "$(summary 'd["status"]')" = '{"indicator": "none", "description": "All systems operational"}' ]
+  [ ! -e "$SITE/incidents/$ID.html" ]
+
+  irctl -q update "$ID" "We are investigating errors when paying at checkout." --audience external
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  [ "$(summary '[(c["id"], c["status"]) for c in d["components"] if not c["group"]]')" = '[["checkout", "major_outage"], ["payments", "operational"]]' ]
+  [ "$(summary 'd["status"]')" = '{"indicator": "critical", "description": "Major outage"}' ]
+  [ "$(summary '[(i["id"], i["name"], i["status"], i["impact"]) for i in d["incidents"]]')" = "[[\"$ID\", \"Major outage: Checkout\", \"investigating\", \"critical\"]]" ]
+
+  irctl -q contain "$ID" "Failed over to db-8"
+  irctl -q update "$ID" "We found the cause and are fixing it." --audience external
+  irctl -q recover "$ID" "Payments flow again"
+  irctl -q update "$ID" "A fix is in place; we are watching." --audience external
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  [ "$(summary '[(c["id"], c["status"]) for c in d["components"] if not c["group"]]')" = '[["checkout", "degraded_performance"], ["payments", "operational"]]' ]
+
+  irctl -q resolve "$ID" --summary "disk full" --root-cause "log rotation off"
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  [ "$(summary 'd["status"]["indicator"]')" = none ]
+  [ "$(summary 'd["incidents"]')" = '[]' ]  # only unresolved ones, as Statuspage's summary
+  run json_eval '[(u["status"], u["body"]) for u in d["incidents"][0]["incident_updates"]]' <"$SITE/api/v2/incidents.json"
+  assert_status 0
+  [ "$output" = '[["resolved", "This incident has been resolved."], ["monitoring", "A fix is in place; we are watching."], ["identified", "We found the cause and are fixing it."], ["investigating", "We are investigating errors when paying at checkout."]]' ]
+  # the incident's page, newest update first
+  run py -c '
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+print("\n".join(re.findall(r"<span class=\"state\">([^<]*)</span> — <span class=\"text\">([^<]*)</span>", html) and
+      ["%s: %s" % m for m in re.findall(r"<span class=\"state\">([^<]*)</span> — <span class=\"text\">([^<]*)</span>", html)]))' "$SITE/incidents/$ID.html"
+  assert_status 0
+  [ "$output" = "Resolved: This incident has been resolved.
+Monitoring: A fix is in place; we are watching.
+Identified: We found the cause and are fixing it.
+Investigating: We are investigating errors when paying at checkout." ]
+  # the feeds parse, with the incident and its updates
+  run feed_eval "$SITE/feed.atom" '[(e.title, e.link, e.id) for e in f.entries]'
+  assert_status 0
+  [ "$output" = "[[\"Major outage: Checkout\", \"https://status.example.com/incidents/$ID.html\", \"https://status.example.com/incidents/$ID.html\"]]" ]
+  run feed_eval "$SITE/feed.rss" '[f.version, [(e.title, e.link, e.id) for e in f.entries]]'
+  assert_status 0
+  [ "$output" = "[\"rss20\", [[\"Major outage: Checkout\", \"https://status.example.com/incidents/$ID.html\", \"$ID\"]]]" ]
+  run feed_eval "$SITE/feed.atom" '[s in f.entries[0].content[0].value for s in ["Investigating", "We found the cause", "watching", "resolved"]]'
+  assert_status 0
+  [ "$output" = '[true, true, true, true]' ]
+  # today's bar of checkout shows the outage
+  run py -c '
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+bars = re.findall(r"<ol class=\"bars\" aria-label=\"([^\"]*)\">(.*?)</ol>", html, re.S)
+for label, days in bars:
+    classes = re.findall(r"<li class=\"day-([a-z_]+)\"", days)
+    print(label, len(classes), classes[-1])' "$SITE/index.html"
+  assert_status 0
+  [ "$output" = "Checkout: the last 90 days 90 major_outage
+Payments: the last 90 days 90 operational" ]
+  assert_links_resolve
+  assert_clean_repo
+}
+
+@test "nothing internal reaches any file of the page: titles, notes, internal updates, people, severities, evidence, other incidents" {
+  ID=$(declare_incident "Secret-title: db-7 disk full" --severity SEV2 --service checkout --kind outage)
+  irctl -q assign "$ID" commander "Zed Commander <zed@example.com>"
+  irctl -q note "$ID" "Internal-note: the root password is in vault path kv/db7"
+  irctl -q update "$ID" "Internal-update: Bob is rebooting db-7" --audience internal
+  irctl -q set "$ID" --summary "Internal-summary: disk" --impact "Internal-impact: 3 customers named Foo"
+  irctl -q update "$ID" "Checkout is slow; we are on it." --audience external
+  OTHER=$(declare_incident "Other-internal: payments flake" --severity SEV1 --service payments)
+  irctl -q note "$OTHER" "Other-note: nobody outside should see this"
+  printf 'evidence bytes\n' >"$TEST_DIR/evidence-secret.log"
+  SEC=$(declare_incident "Breach-title: phishing of the CFO" --severity SEV1 --kind phishing --service payments)
+  irctl -q contain "$SEC" "Locked the mailbox" --evidence "$TEST_DIR/evidence-secret.log"
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  for secret in "Secret-title" "db-7" "Internal-note" "kv/db7" "Internal-update" "Bob" "Internal-summary" \
+                "Internal-impact" "Zed" "zed@example.com" "Alice" "alice@example.com" "SEV1" "SEV2" "commander" \
+                "Other-internal" "Other-note" "$OTHER" "Breach-title" "$SEC" "evidence-secret" "phishing" "batch"; do
+    if grep -rlF -- "$secret" "$SITE"; then
+      echo "the status page holds the internal string: $secret" >&2
+      return 1
+    fi
+  done
+  grep -qF "Checkout is slow; we are on it." "$SITE/index.html"
+  [ -f "$SITE/incidents/$ID.html" ]
+  # the internal incidents change no component: payments stays operational
+  [ "$(summary '[(c["id"], c["status"]) for c in d["components"] if not c["group"]]')" = '[["checkout", "partial_outage"], ["payments", "operational"]]' ]
+}
+
+@test "a rebuild writes only what changed, and removes the page of an incident voided since" {
+  ID=$(declare_incident "Checkout errors" --severity SEV3 --service checkout)
+  irctl -q update "$ID" "Some payments fail; we are looking into it." --audience external
+  run --separate-stderr irctl --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" status-page "$SITE"
+  assert_status 0
+  run --separate-stderr irctl --json --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" status-page "$SITE"
+  assert_status 0
+  [ "$(json_eval '[d["files"]["removed"], d["incidents"], d["open_incidents"], d["status"]]' <<<"$output")" = '[0, 1, 1, {"indicator": "minor", "description": "Degraded performance"}]' ]
+  [ -f "$SITE/incidents/$ID.html" ]
+  irctl -q void "$ID" --reason "a drill"
+  run --separate-stderr irctl --json status-page "$SITE"
+  assert_status 0
+  [ "$(json_eval '[d["files"]["removed"], d["incidents"]]' <<<"$output")" = '[2, 0]' ]  # its page and its month
+  [ ! -e "$SITE/incidents/$ID.html" ]
+  [ -f "$SITE/index.html" ]
+}
+
+@test "a folder that irctl did not build, or the repository itself, is refused and left as it was" {
+  mkdir -p "$TEST_DIR/mine" && printf 'keep me\n' >"$TEST_DIR/mine/notes.txt"
+  run --separate-stderr irctl status-page "$TEST_DIR/mine"
+  assert_status 5
+  assert_text_error
+  [[ "$stderr" == *"is not empty and was not built by irctl"* ]]
+  [ "$(ls "$TEST_DIR/mine")" = notes.txt ]
+  run_unchanged irctl status-page .
+  assert_status 2
+  run_unchanged irctl status-page .git/pages
+  assert_status 2
+  [ ! -e .git/pages ]
+}
+
+@test "the templates and the stylesheet can be overridden in .irctl/templates" {
+  mkdir -p .irctl/templates
+  printf '<!DOCTYPE html><title>{{title}}</title><p>{{overall_description}}</p>\n' >.irctl/templates/status-page.html.mustache
+  printf 'body { color: black; }\n' >.irctl/templates/status-page.css
+  git add .irctl/templates && git commit -q -m "our own status page"
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  [ "$(cat "$SITE/index.html")" = '<!DOCTYPE html><title>Acme status</title><p>All systems operational</p>' ]
+  [ "$(cat "$SITE/status-page.css")" = 'body { color: black; }' ]
+}
