@@ -163,6 +163,14 @@ Timestamp parse_time_unchecked(const std::string& text, Timestamp now) {
 
 }  // namespace
 
+Timestamp parse_planned_time(const std::string& text, Timestamp now) {
+  if (text.empty() || text[0] != '+') return parse_time(text, now);
+  Seconds ahead{};
+  if (!parse_duration_parts(text.substr(1), ahead))
+    throw bad_time(text, "a time ahead is + and a number and a unit (s, m, h, d, w), such as +2h");
+  return now + ahead;
+}
+
 Seconds parse_duration(const std::string& text) {
   Seconds d{};
   if (!parse_duration_parts(text, d))
