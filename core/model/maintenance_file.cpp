@@ -14,6 +14,12 @@ Timestamp required_time(const FieldReader& r, const char* key) {
   return *t;
 }
 
+// Where a message about `key` points: at the key, else at the whole table.
+const TomlValue& at_key_or_table(const FieldReader& r, const char* key) {
+  const TomlValue* v = r.find(key);
+  return v ? *v : r.value();
+}
+
 Maintenance maintenance_from(const TomlValue& doc, const std::string& path) {
   const FieldReader r(doc, path, "fix " + path + " (see irctl-format(5)), then commit it");
   r.reject_unknown({"schema", "id", "title", "text", "services", "starts_at", "ends_at", "created_at", "created_by",
@@ -31,7 +37,7 @@ Maintenance maintenance_from(const TomlValue& doc, const std::string& path) {
     r.fail(*r.find("title"), "'title' must be one line of text, not empty");
   m.text = r.string_or("text", "");
   m.services = r.strings_or("services", {});
-  if (m.services.empty()) r.fail("'services' must name at least one service");
+  if (m.services.empty()) r.fail(at_key_or_table(r, "services"), "'services' must name at least one service");
   for (const auto& s : m.services)
     if (s.empty()) r.fail(*r.find("services"), "'services' has an empty name");
   m.starts_at = required_time(r, "starts_at");
@@ -42,7 +48,8 @@ Maintenance maintenance_from(const TomlValue& doc, const std::string& path) {
   m.cancelled_at = r.time("cancelled_at");
   m.cancel_reason = r.string_or("cancel_reason", "");
   if (m.cancelled_at.has_value() != !m.cancel_reason.empty())
-    r.fail("'cancelled_at' and 'cancel_reason' go together: a cancelled window has both, any other neither");
+    r.fail(at_key_or_table(r, m.cancelled_at ? "cancelled_at" : "cancel_reason"),
+           "'cancelled_at' and 'cancel_reason' go together: a cancelled window has both, any other neither");
   return m;
 }
 
