@@ -1,9 +1,9 @@
 // irctl maintenance add|list|cancel|ical: scheduled maintenance windows and
 // their iCalendar feed.
 
+#include "core/maintenance.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
-#include "core/maintenance.hpp"
 #include "core/util/file.hpp"
 #include "core/util/text.hpp"
 
@@ -136,13 +136,15 @@ std::vector<Candidate> cancellable_windows(const CompletionQuery& q) {
 }  // namespace
 
 void register_maintenance(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("maintenance", "Schedule maintenance windows: add, list, cancel, ical (a calendar feed)");
+  auto* cmd =
+      app.add_subcommand("maintenance", "Schedule maintenance windows: add, list, cancel, ical (a calendar feed)");
   cmd->require_subcommand(1);
-  set_examples(cmd,
-               "  irctl maintenance add \"Database upgrade\" --service checkout --start 2026-12-05T02:00:00Z --end +1d\n"
-               "  irctl maintenance list\n"
-               "  irctl maintenance cancel K7Q --reason \"Postponed to January\"\n"
-               "  irctl maintenance ical --output public/maintenance.ics");
+  set_examples(
+      cmd,
+      "  irctl maintenance add \"Database upgrade\" --service checkout --start 2026-12-05T02:00:00Z --end +1d\n"
+      "  irctl maintenance list\n"
+      "  irctl maintenance cancel K7Q --reason \"Postponed to January\"\n"
+      "  irctl maintenance ical --output public/maintenance.ics");
 
   auto add = std::make_shared<MaintenanceAddOptions>();
   auto* a = cmd->add_subcommand("add", "Schedule a maintenance window and print its ID");

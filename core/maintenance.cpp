@@ -92,8 +92,8 @@ std::vector<std::string> known_services(const Config& config, const std::vector<
   std::string known;
   for (const auto& s : config.services) known += (known.empty() ? "" : ", ") + s.name;
   for (const auto& name : services) {
-    const bool found = std::any_of(config.services.begin(), config.services.end(),
-                                   [&](const Service& s) { return s.name == name; });
+    const bool found =
+        std::any_of(config.services.begin(), config.services.end(), [&](const Service& s) { return s.name == name; });
     if (!found)
       throw Error(Errc::usage, "unknown service " + quote(name),
                   known.empty() ? std::string("the configuration names no service: add a [[service]] to ") +
@@ -105,8 +105,8 @@ std::vector<std::string> known_services(const Config& config, const std::vector<
 
 MaintenanceResult commit_window(Repository& repo, const Maintenance& m, const std::string& change,
                                 const Recorder& rec) {
-  const std::string message = "maintenance " + m.id + ": " + change + " \"" + one_line(m.title, 72) +
-                              "\"\n\nMaintenance: " + m.id + "\n";
+  const std::string message =
+      "maintenance " + m.id + ": " + change + " \"" + one_line(m.title, 72) + "\"\n\nMaintenance: " + m.id + "\n";
   const std::string sha =
       repo.commit({FileWrite{.path = m.path, .content = render_maintenance(m)}}, message, rec.actor, rec.at);
   return {m, sha};
@@ -146,7 +146,8 @@ std::string maintenance_to_ical(const std::vector<Maintenance>& windows, Timesta
 }
 
 std::string resolve_maintenance_id(const Repository& repo, const std::string& query) {
-  if (trim(query).empty()) throw Error(Errc::usage, "the maintenance ID is empty", "give an ID or a unique part of one");
+  if (trim(query).empty())
+    throw Error(Errc::usage, "the maintenance ID is empty", "give an ID or a unique part of one");
   const auto found = match_ids(maintenance_ids(repo), trim(query));
   if (found.size() == 1) return found.front();
   if (found.empty())
@@ -154,7 +155,8 @@ std::string resolve_maintenance_id(const Repository& repo, const std::string& qu
                 "list them with 'irctl maintenance list --all'");
   std::string listed;
   for (const auto& id : found) listed += (listed.empty() ? "" : ", ") + id;
-  throw Error(Errc::usage, quote(query) + " matches " + std::to_string(found.size()) + " maintenance windows: " + listed,
+  throw Error(Errc::usage,
+              quote(query) + " matches " + std::to_string(found.size()) + " maintenance windows: " + listed,
               "type more of the ID");
 }
 

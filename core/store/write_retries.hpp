@@ -22,8 +22,7 @@ constexpr int kWriteAttempts = 8;
 // in a row.
 template <class Attempt>
 auto with_retries(Attempt&& attempt) -> decltype(attempt()) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(lock_timeout_seconds());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(lock_timeout_seconds());
   for (int n = 1;; ++n) {
     try {
       return attempt();

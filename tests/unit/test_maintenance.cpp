@@ -61,8 +61,8 @@ name = "search"
 // An incident repository whose configuration has the services checkout and search.
 Repository repository_with_services(const TempDir& dir, const NewRepository& options = {}) {
   Repository repo = new_repository(dir, options);
-  repo.commit({FileWrite{.path = kConfigPath, .content = *repo.read(kConfigPath) + kConfigServices}}, "services", kAlice,
-              now_utc());
+  repo.commit({FileWrite{.path = kConfigPath, .content = *repo.read(kConfigPath) + kConfigServices}}, "services",
+              kAlice, now_utc());
   return Repository::discover(dir.path());
 }
 
@@ -137,7 +137,8 @@ TEST_SUITE("maintenance") {
     CHECK(message_of(replace(good, "services = [\"checkout\", \"search\"]", "services = []"), path) ==
           path + ":6:12: 'services' must name at least one service");
     CHECK(message_of(good + "cancelled_at = 2026-12-02T00:00:00Z\n", path) ==
-          path + ":11:16: 'cancelled_at' and 'cancel_reason' go together: a cancelled window has both, any other neither");
+          path +
+              ":11:16: 'cancelled_at' and 'cancel_reason' go together: a cancelled window has both, any other neither");
     CHECK(message_of(good, "maintenance/2027/MNT-20261205-K7QXM4.toml") ==
           "maintenance/2027/MNT-20261205-K7QXM4.toml:3:6: 'id' must be the window's ID, which the file's name "
           "repeats (maintenance/2027/MNT-20261205-K7QXM4.toml)");
@@ -211,7 +212,8 @@ for e in events:
     if (!out.empty())  // python3-icalendar parsed it
       CHECK(out ==
             "Example maintenance\n"
-            "MNT-20261205-K7QXM4@irctl|Upgrade: db, cache; C:\\tmp|" + std::string(200, 'x') +
+            "MNT-20261205-K7QXM4@irctl|Upgrade: db, cache; C:\\tmp|" +
+                std::string(200, 'x') +
                 " ÄÖÜ äöü ß € 😀 end\n\nServices: checkout, search|CONFIRMED|2026-12-05T02:00:00+00:00|"
                 "2026-12-05T04:00:00+00:00\n"
                 "MNT-20261206-2B3C4D@irctl|Replacing the payment gateways database cluster in Frankfurt and Zürich "
@@ -228,9 +230,9 @@ for e in events:
     later.text = "Checkout may be slow.";
     later.services = {"checkout", "search", "checkout"};
     const MaintenanceResult added = add_maintenance(repo, later, PastWindow::refused, rec);
-    const MaintenanceResult past = add_maintenance(
-        repo, request("Cache flush", rec.now - std::chrono::hours(3), rec.now - std::chrono::hours(2)),
-        PastWindow::recorded, rec);
+    const MaintenanceResult past =
+        add_maintenance(repo, request("Cache flush", rec.now - std::chrono::hours(3), rec.now - std::chrono::hours(2)),
+                        PastWindow::recorded, rec);
     const MaintenanceResult soon = add_maintenance(
         repo, request("Load balancer swap", rec.now + std::chrono::hours(1), rec.now + std::chrono::hours(2)),
         PastWindow::refused, rec);
@@ -239,9 +241,17 @@ for e in events:
     Maintenance expected = added.window;
     CHECK(is_maintenance_id(expected.id));
     CHECK(expected.id.substr(4, 8) == id_date(in_a_day));
-    CHECK(expected == Maintenance{expected.id, "Database upgrade", "Checkout may be slow.", {"checkout", "search"},
-                                  in_a_day, in_a_day + std::chrono::hours(2), rec.at, kAlice.display(), std::nullopt,
-                                  "", maintenance_path(expected.id)});
+    CHECK(expected == Maintenance{expected.id,
+                                  "Database upgrade",
+                                  "Checkout may be slow.",
+                                  {"checkout", "search"},
+                                  in_a_day,
+                                  in_a_day + std::chrono::hours(2),
+                                  rec.at,
+                                  kAlice.display(),
+                                  std::nullopt,
+                                  "",
+                                  maintenance_path(expected.id)});
     Maintenance soon_cancelled = soon.window;
     soon_cancelled.cancelled_at = rec.at;
     soon_cancelled.cancel_reason = "The vendor postponed it";
@@ -277,8 +287,9 @@ for e in events:
     unknown.services = {"billing"};
     CHECK(code_of([&] { add_maintenance(repo, unknown, PastWindow::refused, rec); }) == Errc::usage);
     CHECK(code_of([&] { add_maintenance(repo, request("Upgrade", t, t), PastWindow::refused, rec); }) == Errc::usage);
-    CHECK(code_of([&] { add_maintenance(repo, request(" ", t, t + std::chrono::hours(1)), PastWindow::refused, rec); }) ==
-          Errc::usage);
+    CHECK(code_of([&] {
+            add_maintenance(repo, request(" ", t, t + std::chrono::hours(1)), PastWindow::refused, rec);
+          }) == Errc::usage);
     const Timestamp ago = rec.now - std::chrono::hours(2);
     CHECK(code_of([&] {
             add_maintenance(repo, request("Upgrade", ago, ago + std::chrono::hours(1)), PastWindow::refused, rec);
@@ -293,9 +304,9 @@ for e in events:
     const Timestamp ago = rec.now - std::chrono::hours(2);
     const auto over =
         add_maintenance(repo, request("Upgrade", ago, ago + std::chrono::hours(1)), PastWindow::recorded, rec);
-    const auto ahead = add_maintenance(
-        repo, request("Swap", rec.now + std::chrono::hours(1), rec.now + std::chrono::hours(2)), PastWindow::refused,
-        rec);
+    const auto ahead =
+        add_maintenance(repo, request("Swap", rec.now + std::chrono::hours(1), rec.now + std::chrono::hours(2)),
+                        PastWindow::refused, rec);
     cancel_maintenance(repo, ahead.window.id, "postponed", rec);
     const std::string before = head(dir);
     CHECK(code_of([&] { cancel_maintenance(repo, over.window.id, "too late", rec); }) == Errc::refused);
