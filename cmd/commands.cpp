@@ -41,6 +41,7 @@ constexpr Command kCommands[] = {
     {"edit", register_edit},
     {"postmortem", register_postmortem},
     {"action", register_action},
+    {"maintenance", register_maintenance},
     {"stats", register_stats},
     {"ingest", register_ingest},
     {"gate", register_gate},

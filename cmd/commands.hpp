@@ -253,6 +253,7 @@ void register_set(CLI::App& app, Context& ctx);
 void register_task(CLI::App& app, Context& ctx);
 void register_postmortem(CLI::App& app, Context& ctx);
 void register_action(CLI::App& app, Context& ctx);
+void register_maintenance(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
 void register_ingest(CLI::App& app, Context& ctx);
 void register_gate(CLI::App& app, Context& ctx);

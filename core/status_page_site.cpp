@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/maintenance.hpp"
 #include "core/model/embedded.hpp"
 #include "core/postmortem.hpp"
 #include "core/status_page.hpp"
@@ -375,6 +376,41 @@ std::string page_asset(const Repository& repo, const std::string& file) {
   return *embedded::find("templates/" + file);
 }
 
+// The maintenance windows as customers may see them: on the page, those not
+// cancelled; in the calendar, cancelled ones too (subscribers drop them).
+// Each names only its listed services, by the titles customers read; a
+// window on none of them is left out. The calendar's stamp is when a window
+// last changed, so that a rebuild leaves its bytes alone.
+struct PublicWindows {
+  std::vector<PublicMaintenance> shown;
+  std::vector<Maintenance> calendar_windows;
+  Timestamp changed{};
+  std::string calendar(const std::string& title) const {
+    return calendar_windows.empty() ? "" : maintenance_to_ical(calendar_windows, changed, title + " maintenance");
+  }
+};
+
+PublicWindows public_windows(const Config& config, const std::vector<Maintenance>& all, Timestamp now) {
+  PublicWindows out;
+  for (Maintenance m : all) {
+    std::vector<std::string> names, titles;
+    for (const auto& service : config.services)
+      if (service.listed && std::find(m.services.begin(), m.services.end(), service.name) != m.services.end()) {
+        names.push_back(service.name);
+        titles.push_back(service.public_title());
+      }
+    if (names.empty()) continue;
+    const std::string state = maintenance_state(m, now);
+    if (state != "cancelled") out.shown.push_back({m.id, m.title, m.text, names, m.starts_at, m.ends_at, state});
+    out.changed = std::max({out.changed, m.created_at, m.cancelled_at.value_or(Timestamp{})});
+    m.services = titles;
+    m.created_by.clear();
+    m.cancel_reason.clear();
+    out.calendar_windows.push_back(std::move(m));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<SiteFile> render_status_page(const Repository& repo, const StatusPage& page, const std::string& calendar) {
@@ -481,9 +517,11 @@ StatusPageBuild build_status_page(Repository& repo, const std::string& dir, Time
   if (inside(target, git_dir) || target == fs::weakly_canonical(repo.root(), ec))
     throw Error(Errc::usage, "irctl will not build the status page into " + dir + ": it is the repository or its git folder",
                 "name a folder of its own, such as public/ or /srv/status");
+  const Config& config = repo.config();
+  const PublicWindows windows = public_windows(config, list_maintenance(repo), now);
   StatusPageBuild out;
-  out.page = make_status_page(repo.config(), read_incidents_with_timelines(repo), {}, now);
-  out.files = write_site(dir, render_status_page(repo, out.page, ""));
+  out.page = make_status_page(config, read_incidents_with_timelines(repo), windows.shown, now);
+  out.files = write_site(dir, render_status_page(repo, out.page, windows.calendar(out.page.config.title)));
   return out;
 }
 

@@ -35,23 +35,43 @@ uint64_t random_u64() {
   return (static_cast<uint64_t>(rd()) << 32) ^ rd();
 }
 
-std::string make_incident_id(Timestamp declared, uint64_t random_bits) {
-  const CivilTime c = to_civil(declared);
+namespace {
+
+// "PREFIX-YYYYMMDD-" and kRandomChars characters of `random_bits`.
+std::string make_dated_id(const char* prefix, Timestamp t, uint64_t random_bits) {
+  const CivilTime c = to_civil(t);
   char date[16];
   std::snprintf(date, sizeof date, "%04d%02d%02d", c.year, c.month, c.day);
-  return std::string("INC-") + date + "-" + base32(random_bits, kRandomChars);
+  return std::string(prefix) + "-" + date + "-" + base32(random_bits, kRandomChars);
 }
 
-std::string make_event_id(uint64_t random_bits) { return base32(random_bits, 12); }
-
-bool is_incident_id(const std::string& s) {
-  if (s.size() != 13 + kRandomChars || s.compare(0, 4, "INC-") != 0 || s[12] != '-') return false;
+// `prefix` is three letters, as make_dated_id writes them.
+bool is_dated_id(const std::string& s, const char* prefix) {
+  if (s.size() != 13 + kRandomChars || s.compare(0, 3, prefix) != 0 || s[3] != '-' || s[12] != '-') return false;
   for (size_t i = 4; i < 12; ++i)
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
   for (size_t i = 13; i < s.size(); ++i)
     if (std::string_view(kAlphabet).find(s[i]) == std::string_view::npos) return false;
   return true;
 }
+
+// The name without ".toml" of a file under `folder` ("incidents/"); empty
+// for any other path.
+std::string toml_name_under(const std::string& path, const char* folder) {
+  if (path.rfind(folder, 0) != 0 || path.size() < 5 || path.compare(path.size() - 5, 5, ".toml") != 0) return "";
+  const std::string name = path.substr(path.rfind('/') + 1);
+  return name.substr(0, name.size() - 5);
+}
+
+}  // namespace
+
+std::string make_incident_id(Timestamp declared, uint64_t random_bits) {
+  return make_dated_id("INC", declared, random_bits);
+}
+
+std::string make_event_id(uint64_t random_bits) { return base32(random_bits, 12); }
+
+bool is_incident_id(const std::string& s) { return is_dated_id(s, "INC"); }
 
 std::string incident_dir(const std::string& id) {
   return "incidents/" + id.substr(4, 4) + "/" + id.substr(8, 2);
@@ -63,11 +83,21 @@ std::string postmortem_path(const std::string& id) { return "postmortems/" + id 
 
 std::string external_postmortem_path(const std::string& id) { return "postmortems/" + id + ".external.md"; }
 
+std::string make_maintenance_id(Timestamp starts, uint64_t random_bits) {
+  return make_dated_id("MNT", starts, random_bits);
+}
+
+bool is_maintenance_id(const std::string& s) { return is_dated_id(s, "MNT"); }
+
+std::string maintenance_path(const std::string& id) { return "maintenance/" + id.substr(4, 4) + "/" + id + ".toml"; }
+
+bool is_maintenance_file(const std::string& path) {
+  const std::string id = toml_name_under(path, "maintenance/");
+  return is_maintenance_id(id) && maintenance_path(id) == path;
+}
+
 bool is_incident_file(const std::string& path) {
-  if (path.rfind("incidents/", 0) != 0 || path.size() < 5 || path.compare(path.size() - 5, 5, ".toml") != 0)
-    return false;
-  const std::string name = path.substr(path.rfind('/') + 1);
-  const std::string id = name.substr(0, name.size() - 5);
+  const std::string id = toml_name_under(path, "incidents/");
   return is_incident_id(id) && incident_path(id) == path;
 }
 

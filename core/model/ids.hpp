@@ -39,6 +39,16 @@ std::string external_postmortem_path(const std::string& id);
 
 /// True for an incident's file at its place: incidents/YYYY/MM/ID.toml.
 bool is_incident_file(const std::string& path);
+
+/// "MNT-20261205-K7QXM4": a scheduled maintenance window's ID, made as an
+/// incident's, from the UTC date the window starts on.
+std::string make_maintenance_id(Timestamp starts, uint64_t random_bits);
+/// True for a well-formed maintenance ID such as MNT-20261205-K7QXM4.
+bool is_maintenance_id(const std::string& s);
+/// "maintenance/2026/MNT-20261205-K7QXM4.toml": by the year the window starts.
+std::string maintenance_path(const std::string& id);
+/// True for a maintenance window's file at its place: maintenance/YYYY/ID.toml.
+bool is_maintenance_file(const std::string& path);
 /// The incidents whose ID contains `query` (case-insensitive); an exact match
 /// alone when there is one.
 std::vector<std::string> match_ids(const std::vector<std::string>& ids, const std::string& query);

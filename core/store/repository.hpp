@@ -252,7 +252,8 @@ class Repository {
   void require_no_git_operation() const;
 
   /// Refuses (Errc::data) files that irctl could not read back: incident
-  /// files that do not parse, validate or have a severity on the scale, and a
+  /// files that do not parse, validate or have a severity on the scale,
+  /// maintenance windows' files that do not parse and validate, and a
   /// configuration that does not parse.
   void require_readable(const std::vector<FileWrite>& files);
   /// Writes each file to the work tree (in its mode) and stages it at stage

@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/model/ids.hpp"
 #include "core/model/incident.hpp"
+#include "core/model/maintenance_file.hpp"
 #include "core/store/repository.hpp"
 #include "core/store/repository_internal.hpp"
 #include "core/util/env.hpp"
@@ -197,6 +198,8 @@ void Repository::require_readable(const std::vector<FileWrite>& files) {
     std::optional<Config> new_config;
     for (const auto& f : files)
       if (!f.remove && f.path == kConfigPath) new_config = parse_config(f.content, f.path);
+    for (const auto& f : files)
+      if (!f.remove && is_maintenance_file(f.path)) parse_maintenance(f.content, f.path);
     for (const auto& f : files) {
       if (f.remove || !is_incident_file(f.path)) continue;
       if (f.appended)

@@ -163,6 +163,22 @@ Timestamp parse_time_unchecked(const std::string& text, Timestamp now) {
 
 }  // namespace
 
+Timestamp parse_planned_time(const std::string& text, Timestamp now) {
+  const char* const hint = "use RFC 3339 such as 2026-12-05T02:00:00Z, or a time from now such as +2h, +1d12h or -15m";
+  if (text.empty() || text[0] != '+') {
+    try {
+      return parse_time(text, now);
+    } catch (const Error& e) {
+      throw Error(e.code(), e.what(), hint);
+    }
+  }
+  Seconds ahead{};
+  if (!parse_duration_parts(text.substr(1), ahead))
+    throw Error(Errc::usage,
+                "invalid time " + quote(text) + ": a time ahead is + and a number and a unit (s, m, h, d, w)", hint);
+  return now + ahead;
+}
+
 Seconds parse_duration(const std::string& text) {
   Seconds d{};
   if (!parse_duration_parts(text, d))

@@ -17,6 +17,9 @@ Timestamp now_utc();
 /// `now` ("-15m", "-1h30m", "-2d", "now"). Throws Error(Errc::usage).
 Timestamp parse_time(const std::string& text, Timestamp now);
 
+/// parse_time, or a time ahead of `now` ("+2h", "+1d12h"): when planned
+/// work (a maintenance window) starts or ends.
+Timestamp parse_planned_time(const std::string& text, Timestamp now);
 /// parse_time, or a bare date ("2026-11-01") for the start of that day in
 /// UTC: the bounds of a period, where a whole day is what people mean.
 Timestamp parse_day_or_time(const std::string& text, Timestamp now);

@@ -18,7 +18,7 @@ VALIDATOR="$IRCTL_SOURCE_DIR/tests/cli/validate_json.py"
 # The $defs entries that are the output of a command (or the error object, or
 # the hook's input); the others are parts of them.
 OUTPUT_DEFS=(init declare event_result severity_list escalate_due task_list update_draft postmortem_text
-  postmortem_templates action_list stats ingest gate status_page fsck sync resolve_conflicts install_merge_driver merge_driver show timeline list log use completion
+  postmortem_templates action_list maintenance_write maintenance_list maintenance_ical stats ingest gate status_page fsck sync resolve_conflicts install_merge_driver merge_driver show timeline list log use completion
   task_results version
   error hook_input)
 
@@ -255,6 +255,20 @@ scenario() {
   $r list 0 list --status closed
   $r event_result 0 action done @ 1                                                   # closed incidents take actions
   $r action_list 0 action list --overdue
+  printf '\n[[service]]\nname = "checkout"\n' >>.irctl/config.toml
+  git commit -qm "the checkout service" .irctl/config.toml
+  $r maintenance_write 0 maintenance add "Database upgrade" --service checkout --start +1h --end +3h \
+    --text "Checkout may be slow."
+  $r maintenance_write 0 maintenance add "Cache flush" --service checkout --start -3h --end -2h --force
+  $r error 2 maintenance add "Cache flush" --service checkout --start -3h --end -2h     # over: refused
+  $r maintenance_list 0 maintenance list
+  $r maintenance_list 0 maintenance list --all
+  local window
+  window=$(irctl --json maintenance list | json_eval 'd["maintenance"][0]["id"]')
+  $r maintenance_write 0 maintenance cancel "${window: -6}" --reason "The vendor postponed it"
+  $r error 4 maintenance cancel "$window" --reason "again"                             # cancelled already
+  $r maintenance_ical 0 maintenance ical
+  $r maintenance_ical 0 maintenance ical --output "$TEST_DIR/maintenance.ics"
   $r event_result 0 reopen @ --reason "Errors are back after the cache expired"
   $r use 0 use
   $r use 0 use --clear

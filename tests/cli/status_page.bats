@@ -209,3 +209,40 @@ Payments: the last 90 days 90 operational" ]
   [ "$(cat "$SITE/index.html")" = '<!DOCTYPE html><title>Acme status</title><p>All systems operational</p>' ]
   [ "$(cat "$SITE/status-page.css")" = 'body { color: black; }' ]
 }
+
+@test "maintenance: shown ahead of time, its components under maintenance during it, in the calendar; cancelled and internal ones as they should be" {
+  MNT=$(irctl -q maintenance add "Database upgrade" --service checkout --service batch --start 2099-01-10T10:00:00Z \
+        --end 2099-01-10T12:00:00Z --text "Checkout may be slow for a few minutes.")
+  INTERNAL=$(irctl -q maintenance add "Batch-only window" --service batch --start 2099-01-11T10:00:00Z --end 2099-01-11T11:00:00Z)
+  GONE=$(irctl -q maintenance add "Payments move" --service payments --start 2099-01-12T10:00:00Z --end 2099-01-12T11:00:00Z)
+  irctl -q maintenance cancel "$GONE" --reason "Cancel-reason: vendor not ready"
+  run --separate-stderr irctl --at 2099-01-09T00:00:00Z status-page "$SITE"
+  assert_status 0
+  grep -qF "Database upgrade" "$SITE/index.html"
+  grep -qF "Checkout may be slow for a few minutes." "$SITE/index.html"
+  ! grep -qF "Payments move" "$SITE/index.html"
+  [ "$(summary '[(m["id"], m["name"], m["status"], m["components"]) for m in d["scheduled_maintenances"]]')" = "[[\"$MNT\", \"Database upgrade\", \"scheduled\", [\"checkout\"]]]" ]
+  [ "$(summary 'd["status"]["indicator"]')" = none ]
+  # the calendar: the public windows, the cancelled one marked so, nothing of batch or of who
+  run /usr/bin/python3 -c '
+import sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+for e in cal.walk("VEVENT"):
+    print(e["SUMMARY"], e["STATUS"], e["DTSTART"].dt.isoformat(), repr(str(e["DESCRIPTION"])))' "$SITE/maintenance.ics"
+  assert_status 0
+  [ "$output" = "Database upgrade CONFIRMED 2099-01-10T10:00:00+00:00 'Checkout may be slow for a few minutes.\n\nServices: Checkout'
+Payments move CANCELLED 2099-01-12T10:00:00+00:00 'Services: Payments'" ]
+  for secret in "Batch-only" "$INTERNAL" "batch" "Cancel-reason" "Alice" "alice@example.com"; do
+    if grep -rlF -- "$secret" "$SITE"; then
+      echo "the status page holds the internal string: $secret" >&2
+      return 1
+    fi
+  done
+  # during the window
+  run --separate-stderr irctl --at 2099-01-10T11:00:00Z status-page "$SITE"
+  assert_status 0
+  [ "$(summary '[(c["id"], c["status"]) for c in d["components"] if not c["group"]]')" = '[["checkout", "under_maintenance"], ["payments", "operational"]]' ]
+  [ "$(summary 'd["status"]')" = '{"indicator": "maintenance", "description": "Service under maintenance"}' ]
+  [ "$(summary '[m["status"] for m in d["scheduled_maintenances"]]')" = '["in_progress"]' ]
+  assert_links_resolve
+}
