@@ -111,10 +111,9 @@ std::vector<PublicUpdate> public_updates(const Incident& inc) {
 }
 
 std::optional<PublicIncident> public_incident(const Config& config, const Incident& inc, Timestamp now) {
-  if (inc.is_void()) return std::nullopt;
+  if (!is_public(inc)) return std::nullopt;  // nothing was written for customers
   PublicIncident p;
   p.updates = public_updates(inc);
-  if (p.updates.empty()) return std::nullopt;  // nothing was written for customers
   p.id = inc.id;
   p.state = public_incident_state(inc.status);
   std::vector<std::string> titles;
@@ -263,6 +262,10 @@ const char* component_state_label(ComponentState s) {
     case ComponentState::major_outage: return "Major outage";
   }
   return "Operational";
+}
+
+bool is_public(const Incident& inc) {
+  return !inc.is_void() && std::any_of(inc.timeline.begin(), inc.timeline.end(), is_external_update);
 }
 
 std::string public_incident_state(const std::string& lifecycle_status) {

@@ -42,6 +42,10 @@ const char* component_state_label(ComponentState s);
 /// investigating, identified, monitoring or resolved, from irctl's status.
 std::string public_incident_state(const std::string& lifecycle_status);
 
+/// Whether anything of the incident may reach the page: it is not void and
+/// has an external update.
+bool is_public(const Incident& inc);
+
 struct PublicUpdate {
   std::string id;  ///< the event's
   Timestamp at{};
@@ -140,8 +144,9 @@ struct SiteWrite {
 /// is not empty and holds no such list (Errc::conflict).
 SiteWrite write_site(const std::string& dir, const std::vector<SiteFile>& files);
 
-/// Every incident with its timeline, read fast (the summary cache finds them).
-std::vector<Incident> read_incidents_with_timelines(Repository& repo);
+/// Every public incident (is_public) with its timeline, read fast (the
+/// summary cache finds the files); the others are not kept.
+std::vector<Incident> read_public_incidents(Repository& repo);
 
 struct StatusPageBuild {
   StatusPage page;

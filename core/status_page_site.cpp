@@ -494,14 +494,15 @@ SiteWrite write_site(const std::string& dir, const std::vector<SiteFile>& files)
   return result;
 }
 
-std::vector<Incident> read_incidents_with_timelines(Repository& repo) {
+std::vector<Incident> read_public_incidents(Repository& repo) {
   std::vector<Incident> out;
   const SummaryRead summaries = read_summaries(repo, SummaryDocuments::leave_out);
-  out.reserve(summaries.incidents.size());
   for (const auto& s : summaries.incidents) {
+    if (s.incident.is_void()) continue;
     const auto text = repo.read(s.path);
     if (!text) continue;
-    out.push_back(IncidentFile::read_fast(*text, s.path).incident());
+    const IncidentFile file = IncidentFile::read_fast(*text, s.path);
+    if (is_public(file.incident())) out.push_back(file.incident());
   }
   return out;
 }
@@ -520,7 +521,7 @@ StatusPageBuild build_status_page(Repository& repo, const std::string& dir, Time
   const Config& config = repo.config();
   const PublicWindows windows = public_windows(config, list_maintenance(repo), now);
   StatusPageBuild out;
-  out.page = make_status_page(config, read_incidents_with_timelines(repo), windows.shown, now);
+  out.page = make_status_page(config, read_public_incidents(repo), windows.shown, now);
   out.files = write_site(dir, render_status_page(repo, out.page, windows.calendar(out.page.config.title)));
   return out;
 }

@@ -131,13 +131,24 @@ StatusPageConfig read_status_page(const FieldReader& r) {
   if (!p.url.empty() && p.url.rfind("https://", 0) != 0 && p.url.rfind("http://", 0) != 0)
     r.fail(*r.find("url"), "status_page.url must be an http or https URL, such as \"https://status.example.com\"");
   p.logo = r.string_or("logo", "");
+  if (p.logo.find(':') != std::string::npos && p.logo.rfind("https://", 0) != 0 && p.logo.rfind("http://", 0) != 0 &&
+      p.logo.find('/') > p.logo.find(':'))
+    r.fail(*r.find("logo"), "status_page.logo must be an http or https URL, or a path");
   p.color = r.string_or("color", p.color);
   const bool hex = p.color.size() == 7 && p.color[0] == '#' &&
                    p.color.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
   if (!hex) r.fail(*r.find("color"), "status_page.color must be a colour such as \"#1f6feb\"");
   for (const auto& l : r.tables("link")) {
     l.reject_unknown({"name", "url"});
-    p.links.push_back({l.string("name"), l.string("url")});
+    StatusPageLink link{l.string("name"), l.string("url")};
+    // A public page's links: the web, mail, or the page's own files; never a
+    // script (javascript:) or anything else a browser would run or open.
+    const auto colon = link.url.find(':');
+    const bool relative = colon == std::string::npos || link.url.find('/') < colon;
+    const std::string scheme = relative ? "" : link.url.substr(0, colon);
+    if (!relative && scheme != "https" && scheme != "http" && scheme != "mailto")
+      l.fail(*l.find("url"), "a status_page link must be an http, https or mailto URL, or a path");
+    p.links.push_back(std::move(link));
   }
   p.history_days = r.integer_or("history_days", p.history_days, 1, 366);
   return p;

@@ -246,3 +246,17 @@ Payments move CANCELLED 2099-01-12T10:00:00+00:00 'Services: Payments'" ]
   [ "$(summary '[m["status"] for m in d["scheduled_maintenances"]]')" = '["in_progress"]' ]
   assert_links_resolve
 }
+
+@test "what customers were told is text, escaped wherever it lands: HTML, the feeds, the JSON" {
+  ID=$(declare_incident "Checkout errors" --severity SEV3 --service checkout)
+  irctl -q update "$ID" '<script>alert("x")</script> & <img src=x onerror=alert(1)> "quoted"' --audience external
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  ! grep -rlF '<script>' "$SITE"
+  ! grep -rlF '<img src=x' "$SITE"
+  grep -qF '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;' "$SITE/incidents/$ID.html"
+  run feed_eval "$SITE/feed.rss" 'f.entries[0].description'
+  assert_status 0
+  [[ "$output" == *'&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'* ]]  # HTML in the feed, showing the text
+  [ "$(json_eval 'd["incidents"][0]["incident_updates"][0]["body"]' <"$SITE/api/v2/incidents.json")" = '<script>alert("x")</script> & <img src=x onerror=alert(1)> "quoted"' ]
+}

@@ -187,6 +187,18 @@ TEST_SUITE("status page") {
     CHECK_THROWS_WITH_AS(parse_config(default_config_text() + "\n[status_page]\nurl = \"status.example.com\"\n", "c.toml"),
                          doctest::Contains("status_page.url must be an http or https URL"), Error);
     CHECK_THROWS_AS(parse_config(default_config_text() + "\n[status_page]\ncolour = \"#000000\"\n", "c.toml"), Error);
+    CHECK_THROWS_WITH_AS(parse_config(default_config_text() +
+                                          "\n[[status_page.link]]\nname = \"x\"\nurl = \"javascript:alert(1)\"\n",
+                                      "c.toml"),
+                         doctest::Contains("a status_page link must be an http, https or mailto URL, or a path"), Error);
+    CHECK_THROWS_WITH_AS(parse_config(default_config_text() + "\n[status_page]\nlogo = \"data:image/svg+xml,x\"\n", "c.toml"),
+                         doctest::Contains("status_page.logo must be an http or https URL, or a path"), Error);
+    const Config ok = parse_config(default_config_text() +
+                                       "\n[[status_page.link]]\nname = \"Support\"\nurl = \"mailto:help@example.com\"\n"
+                                       "\n[[status_page.link]]\nname = \"Home\"\nurl = \"https://example.com/\"\n"
+                                       "\n[[status_page.link]]\nname = \"Terms\"\nurl = \"terms.html\"\n",
+                                   "c.toml");
+    CHECK(ok.status_page.links.size() == 3);
   }
 }
 
