@@ -13,6 +13,7 @@ struct UpdateOptions {
   std::string id;
   std::vector<std::string> text;
   std::string audience = "internal";
+  std::string public_title;
   bool render = false;
   std::string template_name;
   bool dry_run = false;
@@ -30,7 +31,7 @@ void run_update(const UpdateOptions& o, Context& ctx) {
   const std::string id = resolve_incident_id(repo, o.id);
   const std::string message = o.text.empty() ? "" : text_argument(o.text, ctx);
   if (!o.render) {
-    const EventResult r = post_update(repo, id, message, o.audience, ctx.recorder());
+    const EventResult r = post_update(repo, id, message, o.audience, ctx.recorder(), o.public_title);
     print_event_result(ctx, r, id + ": " + o.audience + " update recorded");
     return;
   }
@@ -45,7 +46,7 @@ void run_update(const UpdateOptions& o, Context& ctx) {
       ctx.io.out << printable_text(text);
     return;
   }
-  const EventResult r = post_update(repo, id, text, o.audience, ctx.recorder());
+  const EventResult r = post_update(repo, id, text, o.audience, ctx.recorder(), o.public_title);
   if (!ctx.json()) ctx.io.out << printable_text(text);
   print_event_result(ctx, r, id + ": " + o.audience + " update recorded (above)");
 }
@@ -61,6 +62,9 @@ void register_update(CLI::App& app, Context& ctx) {
                   "- reads stdin");
   one_of(cmd->add_option("-a,--audience", o->audience, audiences().described(o->audience))->option_text("AUDIENCE"),
          audiences(), ctx);
+  cmd->add_option("--title", o->public_title,
+                  "With --audience external: what the public status page calls the incident from now on")
+      ->option_text("TITLE");
   cmd->add_flag("-r,--render", o->render,
                 "Write the update from the update template (status, impact, times, roles), print it and record it");
   cmd->add_option("-t,--template", o->template_name, "With --render: this template (a name or a file) instead of update")
@@ -69,6 +73,7 @@ void register_update(CLI::App& app, Context& ctx) {
   set_examples(cmd,
                "  irctl update @ \"Checkout is failing for about a third of requests; rollback under way\"\n"
                "  irctl update @ --audience external \"We are investigating failed payments.\"\n"
+               "  irctl update @ -a external --title \"Payments failing\" \"A fix is rolling out.\"\n"
                "  irctl update @ -a external - < statuspage.txt\n"
                "  irctl update @ --render \"Next update at 17:00 UTC.\" | slack-post '#incident'\n"
                "  irctl update @ --render --dry-run              # a draft, nothing recorded");

@@ -273,16 +273,21 @@ const AllowedValues& audiences() {
 }
 
 EventResult post_update(Repository& repo, const std::string& id, const std::string& text,
-                        const std::string& audience, const Recorder& rec) {
+                        const std::string& audience, const Recorder& rec, const std::string& public_title) {
   const std::string body = require_text(text, "the update");
   if (!audiences().contains(audience))
     throw Error(Errc::usage, "unknown audience " + quote(audience), "use " + audiences().described());
+  if (!public_title.empty() && audience != "external")
+    throw Error(Errc::usage, "--title names the incident on the public status page: it goes with --audience external",
+                "irctl update " + id + " --audience external --title TITLE TEXT");
+  const std::string title = public_title.empty() ? "" : require_line(public_title, "the public title");
   return record_event(
       repo, id,
       [&](const Incident& inc) -> std::optional<Event> {
         require_not_closed(inc, "an update");
         Event e = make_event("update", body);
         e.details["audience"] = TomlValue(audience);
+        if (!title.empty()) e.details["public_title"] = TomlValue(title);
         return e;
       },
       rec);

@@ -124,8 +124,11 @@ EventResult close_incident(Repository& repo, const std::string& id, ClosePolicy 
 
 /// Who an update is for: internal (stakeholders) or external (customers).
 const AllowedValues& audiences();
+/// `public_title` (external updates only; "" for none): what the public
+/// status page calls the incident from then on, instead of a name made of
+/// what it did and where.
 EventResult post_update(Repository& repo, const std::string& id, const std::string& text,
-                        const std::string& audience, const Recorder& rec);
+                        const std::string& audience, const Recorder& rec, const std::string& public_title = "");
 
 struct SetRequest {
   std::optional<std::string> title;

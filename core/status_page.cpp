@@ -93,6 +93,18 @@ std::string public_name(ComponentState worst_state, const std::vector<std::strin
   return where.empty() ? what : what + ": " + where;
 }
 
+// The title comms gave it for customers (update --audience external
+// --title), the last one given.
+std::optional<std::string> public_title_of(const Incident& inc) {
+  std::optional<std::string> title;
+  for (const auto& e : inc.timeline) {
+    if (!is_external_update(e)) continue;
+    const auto t = e.details.find("public_title");
+    if (t != e.details.end() && t->second.is_string() && !t->second.as_string().str.empty()) title = t->second.as_string().str;
+  }
+  return title;
+}
+
 // The public updates: each external one with the state the incident was in
 // when it was written, and a resolution when no update came after it.
 std::vector<PublicUpdate> public_updates(const Incident& inc) {
@@ -127,7 +139,7 @@ std::optional<PublicIncident> public_incident(const Config& config, const Incide
   ComponentState worst_state = p.holds;
   for (const auto& w : p.windows) worst_state = worst(worst_state, w.state);
   p.impact = impact_of(worst_state);
-  p.name = public_name(worst_state, titles);
+  p.name = public_title_of(inc).value_or(public_name(worst_state, titles));
   p.created_at = p.updates.front().at;
   p.updated_at = p.updates.back().at;
   if (is_finished(inc.status)) p.resolved_at = inc.resolved_at;

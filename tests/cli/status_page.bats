@@ -260,3 +260,21 @@ Payments move CANCELLED 2099-01-12T10:00:00+00:00 'Services: Payments'" ]
   [[ "$output" == *'&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'* ]]  # HTML in the feed, showing the text
   [ "$(json_eval 'd["incidents"][0]["incident_updates"][0]["body"]' <"$SITE/api/v2/incidents.json")" = '<script>alert("x")</script> & <img src=x onerror=alert(1)> "quoted"' ]
 }
+
+@test "comms name the incident for customers with update --title; the last title wins; --title needs --audience external" {
+  ID=$(declare_incident "db-7 disk full" --severity SEV2 --service checkout)
+  irctl -q update "$ID" "We are looking into slow payments." --audience external --title "Slow payments"
+  irctl -q update "$ID" "Payments fail for some customers." --audience external --title "Payments failing"
+  irctl -q update "$ID" "A fix is rolling out." --audience external
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  [ "$(summary '[i["name"] for i in d["incidents"]]')" = '["Payments failing"]' ]
+  grep -qF '<h2>Payments failing</h2>' "$SITE/incidents/$ID.html"
+  run feed_eval "$SITE/feed.atom" '[e.title for e in f.entries]'
+  assert_status 0
+  [ "$output" = '["Payments failing"]' ]
+  [ "$(toml_eval "$(incident_path "$ID")" '[e.get("public_title") for e in d["timeline"] if e["type"] == "update"]')" = '["Slow payments", "Payments failing", null]' ]
+  run_unchanged irctl update "$ID" "internal" --title "Nope"
+  assert_status 2
+  [[ "$output" == *"--title names the incident on the public status page: it goes with --audience external"* ]]
+}
