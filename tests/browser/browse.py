@@ -84,6 +84,7 @@ class Chromium:
         args = [find_chromium(), "--headless", "--remote-debugging-pipe", "--user-data-dir=" + profile_dir,
                 "--no-first-run", "--no-default-browser-check", "--disable-gpu", "--disable-extensions",
                 "--hide-scrollbars", "--mute-audio", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-pings",
                 "--window-size=%d,%d" % WINDOW]
         # Chromium's sandbox refuses to start as root (containers, CI).
         if os.geteuid() == 0:
