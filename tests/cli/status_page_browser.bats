@@ -50,17 +50,8 @@ teardown_file() {
 }
 
 configure_services() {
+  add_shop_services
   cat >>.irctl/config.toml <<'EOF'
-
-[[service]]
-name = "checkout"
-title = "Checkout"
-group = "Shop"
-
-[[service]]
-name = "payments"
-title = "Payments"
-group = "Shop"
 
 [[service]]
 name = "search"
