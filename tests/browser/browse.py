@@ -113,7 +113,8 @@ class Chromium:
             self.events.append(reply)
 
     def receive(self, timeout=TIMEOUT_SECONDS):
-        """The next message; None when none came for TIMEOUT seconds below the limit."""
+        """The next message. Given a TIMEOUT below the limit, None when none
+        comes in that time; at the limit, silence is an error."""
         while b"\0" not in self.buffer:
             if not select.select([self.from_browser], [], [], timeout)[0]:
                 if timeout < TIMEOUT_SECONDS:
