@@ -160,7 +160,7 @@ double down_weight(ComponentState s) {
 
 struct Span {
   ImpactWindow window;
-  const std::string* incident;
+  const std::string* incident;  ///< null for a maintenance window
 };
 
 // One day of a component: its uptime over the part of the day that has
@@ -178,7 +178,7 @@ DayUptime day_of(const std::vector<Span>& spans, Timestamp from, Timestamp now) 
     cuts.push_back(std::max(s.window.from, from));
     cuts.push_back(std::min(s.window.to, to));
     d.worst = worst(d.worst, s.window.state);
-    if (std::find(d.incidents.begin(), d.incidents.end(), *s.incident) == d.incidents.end())
+    if (s.incident && std::find(d.incidents.begin(), d.incidents.end(), *s.incident) == d.incidents.end())
       d.incidents.push_back(*s.incident);
   }
   std::sort(cuts.begin(), cuts.end());
@@ -208,9 +208,14 @@ Component component_of(const Service& service, const StatusPageConfig& page,
     for (const auto& w : inc.windows) spans.push_back({w, &inc.id});
     c.state = worst(c.state, inc.holds);
   }
-  for (const auto& m : maintenance)
-    if (m.state == "in_progress" && std::find(m.components.begin(), m.components.end(), service.name) != m.components.end())
-      c.state = worst(c.state, ComponentState::under_maintenance);
+  for (const auto& m : maintenance) {
+    if (std::find(m.components.begin(), m.components.end(), service.name) == m.components.end()) continue;
+    if (m.state == "in_progress") c.state = worst(c.state, ComponentState::under_maintenance);
+    // The days it ran show it in their bars, though it costs no uptime; a
+    // window not yet begun touches no day that has passed.
+    if (m.starts_at <= now)
+      spans.push_back({{m.starts_at, std::min(m.ends_at, now), ComponentState::under_maintenance}, nullptr});
+  }
   double weighted = 0, seconds = 0;
   const Timestamp today = day_start(now);
   for (int back = page.history_days - 1; back >= 0; --back) {

@@ -377,3 +377,24 @@ assert_ancestor() {
 on_tty() {
   script -qec "$(printf '%q ' "$@")" /dev/null </dev/null
 }
+
+# ---------------------------------------------------------------------------
+# The status page's suites (status_page.bats, status_page_browser.bats).
+
+# Usage: add_shop_services — appends to .irctl/config.toml the services
+# checkout and payments, titled, in the group Shop; the caller adds its own
+# services and [status_page] after them, and commits.
+add_shop_services() {
+  cat >>.irctl/config.toml <<'EOF'
+
+[[service]]
+name = "checkout"
+title = "Checkout"
+group = "Shop"
+
+[[service]]
+name = "payments"
+title = "Payments"
+group = "Shop"
+EOF
+}

@@ -10,17 +10,8 @@ setup_file() { common_setup_file; }
 setup() {
   common_setup
   new_repo
+  add_shop_services
   cat >>.irctl/config.toml <<'EOF'
-
-[[service]]
-name = "checkout"
-title = "Checkout"
-group = "Shop"
-
-[[service]]
-name = "payments"
-title = "Payments"
-group = "Shop"
 
 [[service]]
 name = "batch"

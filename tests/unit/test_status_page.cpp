@@ -181,6 +181,27 @@ TEST_SUITE("status page") {
     CHECK(page.maintenance.size() == 1);
   }
 
+  TEST_CASE("maintenance that has begun marks the day bars of its components, counts as up, and is no incident") {
+    PublicMaintenance done{"MNT-20260310-EEEEEE", "Payments move",  "",         {"payments"},
+                           utc(3, 10, 2, 0),      utc(3, 10, 3, 0), "completed"};
+    PublicMaintenance running{"MNT-20260311-DDDDDD", "Database upgrade", "",           {"checkout", "payments"},
+                              utc(3, 11, 11, 30),    utc(3, 11, 13, 0),  "in_progress"};
+    PublicMaintenance later{"MNT-20260311-FFFFFF", "Search index",   "",         {"checkout"},
+                            utc(3, 12, 1, 0),      utc(3, 12, 2, 0), "scheduled"};
+    const StatusPage page =
+        make_status_page(config_with_services(), {open_degradation()}, {done, running, later}, utc(3, 11, 12, 0));
+    const Component& checkout = page.components[0];
+    CHECK(checkout.days[0].worst == ComponentState::operational);
+    CHECK(checkout.days[1].worst == ComponentState::under_maintenance);
+    CHECK(checkout.days[1].incidents.empty());
+    CHECK(checkout.uptime == 1.0);
+    const Component& payments = page.components[1];
+    CHECK(payments.days[0].worst == ComponentState::under_maintenance);
+    CHECK(payments.days[0].uptime == 1.0);
+    CHECK(payments.days[1].worst == ComponentState::degraded_performance);  // worse than the maintenance
+    CHECK(payments.days[1].incidents == std::vector<std::string>{"INC-20260311-CCCCCC"});
+  }
+
   TEST_CASE("a status_page table that is wrong is refused with its line") {
     CHECK_THROWS_WITH_AS(parse_config(default_config_text() + "\n[status_page]\ncolor = \"blue\"\n", "c.toml"),
                          doctest::Contains("status_page.color must be a colour"), Error);
