@@ -58,22 +58,6 @@ std::string rss_time(Timestamp t) {
   return buf;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string percent_text(double fraction) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.2f %%", fraction * 100.0);
@@ -317,25 +301,26 @@ Json statuspage_summary(const StatusPage& page) {
 }
 
 // Atom (RFC 4287): an entry per incident, its updates in its content.
+// escape_html's five escapes are XML's as well.
 std::string atom_feed(const StatusPage& page) {
   const std::string feed_id = page.config.url.empty() ? "urn:irctl:status-page" : absolute(page, "");
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n"
-      << "  <id>" << xml_escape(feed_id) << "</id>\n  <title>" << xml_escape(page.config.title) << " incidents</title>\n"
+      << "  <id>" << escape_html(feed_id) << "</id>\n  <title>" << escape_html(page.config.title) << " incidents</title>\n"
       << "  <updated>" << format_rfc3339(page.incidents.empty() ? page.generated_at : page.incidents.front().updated_at)
-      << "</updated>\n  <link rel=\"alternate\" type=\"text/html\" href=\"" << xml_escape(absolute(page, "index.html"))
-      << "\"/>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"" << xml_escape(absolute(page, "feed.atom"))
-      << "\"/>\n  <author><name>" << xml_escape(page.config.title) << "</name></author>\n";
+      << "</updated>\n  <link rel=\"alternate\" type=\"text/html\" href=\"" << escape_html(absolute(page, "index.html"))
+      << "\"/>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"" << escape_html(absolute(page, "feed.atom"))
+      << "\"/>\n  <author><name>" << escape_html(page.config.title) << "</name></author>\n";
   for (const auto& inc : page.incidents) {
     std::string html;
     for (auto it = inc.updates.rbegin(); it != inc.updates.rend(); ++it)
       html += "<p><small>" + escape_html(page_time(it->at)) + "</small><br><strong>" + escape_html(state_label(it->state)) +
               "</strong> - " + escape_html(it->text) + "</p>";
-    out << "  <entry>\n    <id>" << xml_escape(page.config.url.empty() ? "urn:irctl:incident:" + inc.id
+    out << "  <entry>\n    <id>" << escape_html(page.config.url.empty() ? "urn:irctl:incident:" + inc.id
                                                                           : absolute(page, incident_file(inc.id)))
-        << "</id>\n    <title>" << xml_escape(inc.name) << "</title>\n    <published>" << format_rfc3339(inc.created_at)
+        << "</id>\n    <title>" << escape_html(inc.name) << "</title>\n    <published>" << format_rfc3339(inc.created_at)
         << "</published>\n    <updated>" << format_rfc3339(inc.updated_at) << "</updated>\n    <link rel=\"alternate\" type=\"text/html\" href=\""
-        << xml_escape(absolute(page, incident_file(inc.id))) << "\"/>\n    <content type=\"html\">" << xml_escape(html)
+        << escape_html(absolute(page, incident_file(inc.id))) << "\"/>\n    <content type=\"html\">" << escape_html(html)
         << "</content>\n  </entry>\n";
   }
   out << "</feed>\n";
@@ -346,8 +331,8 @@ std::string atom_feed(const StatusPage& page) {
 std::string rss_feed(const StatusPage& page) {
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n  <title>"
-      << xml_escape(page.config.title) << " incidents</title>\n  <link>" << xml_escape(absolute(page, "index.html"))
-      << "</link>\n  <description>" << xml_escape("Incidents and their updates, from " + page.config.title)
+      << escape_html(page.config.title) << " incidents</title>\n  <link>" << escape_html(absolute(page, "index.html"))
+      << "</link>\n  <description>" << escape_html("Incidents and their updates, from " + page.config.title)
       << "</description>\n  <language>en</language>\n  <lastBuildDate>" << rss_time(page.generated_at)
       << "</lastBuildDate>\n";
   for (const auto& inc : page.incidents) {
@@ -355,9 +340,9 @@ std::string rss_feed(const StatusPage& page) {
     for (auto it = inc.updates.rbegin(); it != inc.updates.rend(); ++it)
       html += "<p><small>" + escape_html(page_time(it->at)) + "</small><br><strong>" + escape_html(state_label(it->state)) +
               "</strong> - " + escape_html(it->text) + "</p>";
-    out << "  <item>\n    <title>" << xml_escape(inc.name) << "</title>\n    <link>"
-        << xml_escape(absolute(page, incident_file(inc.id))) << "</link>\n    <guid isPermaLink=\"false\">" << xml_escape(inc.id)
-        << "</guid>\n    <pubDate>" << rss_time(inc.created_at) << "</pubDate>\n    <description>" << xml_escape(html)
+    out << "  <item>\n    <title>" << escape_html(inc.name) << "</title>\n    <link>"
+        << escape_html(absolute(page, incident_file(inc.id))) << "</link>\n    <guid isPermaLink=\"false\">" << escape_html(inc.id)
+        << "</guid>\n    <pubDate>" << rss_time(inc.created_at) << "</pubDate>\n    <description>" << escape_html(html)
         << "</description>\n  </item>\n";
   }
   out << "</channel>\n</rss>\n";
