@@ -65,8 +65,11 @@ void run_add(const MaintenanceAddOptions& o, Context& ctx) {
   req.title = text_argument(o.title, ctx);
   req.text = o.text;
   req.services = o.services;
-  req.starts_at = parse_planned_time(o.start, ctx.now());
-  req.ends_at = parse_planned_time(o.end, ctx.now());
+  // A time from now counts from --at when it is given, as everything that
+  // command records does (a window recorded afterwards, with --force).
+  const Timestamp from = ctx.global.at ? ctx.parse_time(*ctx.global.at) : ctx.now();
+  req.starts_at = parse_planned_time(o.start, from);
+  req.ends_at = parse_planned_time(o.end, from);
   const MaintenanceResult r =
       add_maintenance(repo, req, o.force ? PastWindow::recorded : PastWindow::refused, ctx.recorder());
   if (!ctx.json()) ctx.io.out << r.window.id << "\n";

@@ -55,10 +55,20 @@ created_at = 2026-01-02T09:30:00Z
 created_by = \"Alice Example <alice@example.com>\"" ]
 }
 
+@test "a time from now counts from --at when it is given: a window recorded afterwards (--force)" {
+  run --separate-stderr irctl -q --at 2026-03-10T10:00:00Z maintenance add "Failover drill" --service checkout \
+    --start -1h --end +30m --force
+  assert_status 0
+  id=$output
+  [ "$(grep -E '^(starts|ends)_at' "maintenance/2026/$id.toml")" = "starts_at = 2026-03-10T09:00:00Z
+ends_at = 2026-03-10T10:30:00Z" ]
+}
+
 @test "list shows the windows scheduled or in progress by start; --all adds completed and cancelled ones" {
   late=$(schedule "Search reindex" --service search --start 2099-12-06T01:00:00Z --end 2099-12-06T03:00:00Z)
   early=$(schedule "Database upgrade" --service checkout --start 2099-12-05T02:00:00Z --end 2099-12-05T04:00:00Z)
-  now=$(schedule "Cache flush" --service checkout --start -1h --end +1h)
+  # in progress now: times from now count from --at when given, so this one is recorded now
+  now=$(irctl -q maintenance add "Cache flush" --service checkout --start -1h --end +1h)
   past=$(schedule "Old migration" --service checkout --start 2020-03-01T22:00:00Z --end 2020-03-02T01:00:00Z --force)
   gone=$(schedule "Load balancer swap" --service search --start 2099-12-07T01:00:00Z --end 2099-12-07T02:00:00Z)
   run --separate-stderr irctl maintenance cancel "$gone" --reason "The vendor postponed it"

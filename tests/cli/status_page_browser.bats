@@ -83,8 +83,7 @@ record_incidents() {
   as "$bob" 2026-11-20T11:35:00Z update "$id" "Search answers slowly." --audience external
   id=$(as "$bob" 2026-11-20T11:40:00Z declare "Internal-only payments flake" --severity SEV1 --service payments)
   as "$bob" 2026-11-20T11:45:00Z note "$id" "nobody outside sees this"
-  # The window is over by the clock (its times, like --start -1h, are the
-  # clock's, not --at's): --force records it.
+  # The window is over by the clock, though not at --at: --force records it.
   irctl -q --at "$NOW" maintenance add "Load balancer swap" --service api --force \
     --start 2026-11-20T11:00:00Z --end 2026-11-20T13:00:00Z \
     --text "API calls may fail for a few seconds." >/dev/null
