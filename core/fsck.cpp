@@ -9,6 +9,7 @@
 #include "core/lifecycle.hpp"
 #include "core/model/ids.hpp"
 #include "core/model/incident.hpp"
+#include "core/model/maintenance_file.hpp"
 #include "core/model/tomldoc.hpp"
 #include "core/store/conflicts.hpp"
 #include "core/store/deletions.hpp"
@@ -117,6 +118,25 @@ void check_playbooks(const Repository& repo, const Config* config, FsckReport& r
       playbook_steps(repo, *config, kind);
     } catch (const Error& e) {
       report.problems.push_back({path, e.what(), e.hint()});
+    }
+  }
+}
+
+// Maintenance windows (irctl-maintenance(1)): only their own commands and
+// the status page read them, so a hand edit that breaks one is found here.
+void check_maintenance(const Repository& repo, FsckReport& report) {
+  for (const auto& path : repo.list_files("maintenance")) {
+    if (is_git_file(path)) continue;
+    const std::string fix = "fix it by hand (irctl-format(5)), or bring back a good version: 'git log -- " + path + "'";
+    if (!is_maintenance_file(path)) {
+      report.problems.push_back({path, "not a maintenance window's file (maintenance/YYYY/MNT-YYYYMMDD-XXXXXX.toml)",
+                                 "move or remove it: irctl reads only maintenance windows there"});
+      continue;
+    }
+    try {
+      if (const auto text = repo.read(path)) parse_maintenance(*text, path);
+    } catch (const Error& e) {
+      report.problems.push_back({path, e.what(), fix});
     }
   }
 }
@@ -274,6 +294,7 @@ FsckReport check_repository(Repository& repo) {
   const Config* config = fc::check_config(repo, report);
   fc::check_people(repo, report);
   fc::check_playbooks(repo, config, report);
+  fc::check_maintenance(repo, report);
 
   const std::vector<std::string> paths = repo.list_files("incidents");
   const std::set<std::string> all_paths(paths.begin(), paths.end());

@@ -29,7 +29,8 @@ struct FsckReport {
   bool ok() const { return problems.empty(); }
 };
 
-/// Checks the configuration and every file under incidents/ (the work tree,
+/// Checks the configuration, people, playbooks, the maintenance windows and
+/// every file under incidents/ (the work tree,
 /// committed or not). Reads only: never writes, locks or commits. Throws
 /// irctl::Error only for what stops the check as a whole (an unreadable
 /// work tree); problems with the files are in the report.

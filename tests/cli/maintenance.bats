@@ -317,3 +317,16 @@ hint: fix maintenance/2099/$id.toml (see irctl-format(5)), then commit it" ]
   [ "$(git rev-parse HEAD)" = "$head" ]
   [ "$(git status --porcelain)" = "$status_before" ]
 }
+
+@test "fsck checks the windows' files: one broken by hand, and a stray file, are named with a fix (exit 65)" {
+  id=$(schedule "Database upgrade" --service checkout --start 2099-12-05T02:00:00Z --end 2099-12-05T04:00:00Z)
+  run --separate-stderr irctl fsck
+  assert_status 0
+  sed -i 's/^ends_at = .*/ends_at = 2099-12-05T01:00:00Z/' "maintenance/2099/$id.toml"
+  printf 'stray\n' >maintenance/notes.txt
+  git add -A && git commit -qm "a hand edit, and a stray file"
+  run_unchanged --separate-stderr irctl --json fsck
+  assert_status 65
+  [ "$(json_eval '[p["path"] for p in d["problems"]]' <<<"$output")" = "[\"maintenance/2099/$id.toml\", \"maintenance/notes.txt\"]" ]
+  [ "$(json_eval 'd["problems"][0]["fix"]' <<<"$output")" = "fix it by hand (irctl-format(5)), or bring back a good version: 'git log -- maintenance/2099/$id.toml'" ]
+}
