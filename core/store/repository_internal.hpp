@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <string>
-#include <string_view>
 
 namespace irctl {
 
@@ -18,13 +17,16 @@ std::string age_of(const std::filesystem::path& lock);
 inline std::string subject_of(const std::string& message) { return message.substr(0, message.find('\n')); }
 
 /// git's own lock on the index, .git/index.lock, held by irctl while it
-/// writes the work tree and the index and moves the branch. As 'git commit'
-/// does, the new index is written into the lock file itself and renamed into
-/// place only after the branch has moved, which releases the lock: every git
-/// command that writes the index takes this lock first, so none of them can
-/// act on a half-done write, and one that read HEAD before it fails its own
-/// compare-and-swap on HEAD; a 'git commit' never commits a stale index on
-/// top of irctl's commit, and a 'git add' is never lost.
+/// writes the work tree and the index and moves the branch. The index is put
+/// in place before the branch moves, and the lock released after: git reads
+/// HEAD, then the index, before it takes the lock, so whatever it reads
+/// either fails its own compare-and-swap on HEAD or is irctl's finished
+/// state; a 'git commit' never commits a stale index on top of irctl's
+/// commit, and a 'git add' is never lost. (Not git's own order, index after
+/// HEAD: tried, and a 'git commit' that read HEAD after irctl moved it and
+/// the index before it was in place committed the old file back on top,
+/// concurrency.bats's 'git add, then git commit' stress. The new index is
+/// therefore a file of its own, index.next, renamed over the index.)
 class IndexLock {
  public:
   explicit IndexLock(std::filesystem::path index);
@@ -33,23 +35,15 @@ class IndexLock {
   ~IndexLock() { release(); }
   /// Waits for git to release its lock, up to IRCTL_LOCK_TIMEOUT seconds.
   void acquire();
-  /// Makes `bytes` the index that commit() puts in place.
-  void stage(std::string_view bytes);
-  /// Makes the index file at `next` (which it moves) the one commit() puts in place.
-  void stage_file(const std::filesystem::path& next);
-  /// Puts what was staged in place as the index, which releases the lock.
-  void commit();
-  /// Gives the lock up, leaving the index as it was.
+  /// Puts `next` in place as the index, still holding the lock.
+  void install(const std::filesystem::path& next);
   void release();
   bool held() const { return held_; }
 
  private:
-  void close_file();
   std::filesystem::path index_;
   std::filesystem::path lock_;
-  int fd_ = -1;  ///< the lock file, open from acquire() to stage_file(), commit() or release()
   bool held_ = false;
-  bool staged_ = false;
 };
 
 }  // namespace irctl

@@ -354,12 +354,10 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
 
   const bool with_work_tree = layout() == Layout::checkout && !paths.empty();
   IndexLock index_lock(git_dir() / "index");
-  // The files as they were, to put back if the branch cannot move; the
-  // index gets their new stat data.
+  // The files as they were, to put back if the branch cannot move.
   const auto restore = [&] {
     const git::TreePtr before = from ? git::commit_tree(repo_.get(), *from) : git::TreePtr();
     sync_work_tree_locked(before.get(), paths, index_lock);
-    index_lock.commit();
   };
   if (with_work_tree) {
     try {
@@ -398,14 +396,7 @@ void Repository::advance(const std::optional<git_oid>& from, const git_oid& to, 
                         "run the command again");
     git::fail(rc, "cannot move " + ref);
   }
-  try {
-    index_lock.commit();
-  } catch (const Error&) {
-    // The commit is made, so the write must not be reported as failed (a
-    // script would record it twice): the journal stays, and the next command
-    // puts the index in place.
-    return;
-  }
+  index_lock.release();
   drop_journal();
 }
 

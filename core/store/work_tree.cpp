@@ -252,10 +252,10 @@ IndexLock::IndexLock(fs::path index) : index_(std::move(index)), lock_(index_.st
 void IndexLock::acquire() {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(lock_timeout_seconds());
   while (true) {
-    fd_ = ::open(lock_.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
-    if (fd_ >= 0) {
+    const int fd = ::open(lock_.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+      ::close(fd);
       held_ = true;
-      staged_ = false;
       return;
     }
     if (errno != EEXIST) throw Error(Errc::failure, "cannot create " + lock_.string() + ": " + std::strerror(errno));
@@ -267,47 +267,14 @@ void IndexLock::acquire() {
   }
 }
 
-void IndexLock::stage(std::string_view bytes) {
-  // After stage_file() the lock is another inode: open it again.
-  if (fd_ < 0) fd_ = ::open(lock_.c_str(), O_WRONLY | O_CLOEXEC);
-  const bool written =
-      fd_ >= 0 && ::lseek(fd_, 0, SEEK_SET) == 0 && ::ftruncate(fd_, 0) == 0 && write_all(fd_, bytes);
-  if (!written) throw Error(Errc::failure, "cannot write " + lock_.string() + ": " + std::strerror(errno));
-  staged_ = true;
-}
-
-void IndexLock::stage_file(const fs::path& next) {
-  close_file();
-  if (::rename(next.c_str(), lock_.c_str()) != 0)
-    throw Error(Errc::failure, "cannot write " + lock_.string() + ": " + std::strerror(errno));
-  staged_ = true;
-}
-
-void IndexLock::commit() {
-  if (!held_) return;
-  if (!staged_) {  // nothing new to put in place
-    release();
-    return;
-  }
-  const bool closed = fd_ < 0 || ::close(fd_) == 0;
-  fd_ = -1;
-  if (!closed || ::rename(lock_.c_str(), index_.c_str()) != 0) {
-    const int error = errno;
-    release();
-    throw Error(Errc::failure, "cannot write " + index_.string() + ": " + std::strerror(error));
-  }
-  held_ = false;
+void IndexLock::install(const fs::path& next) {
+  if (::rename(next.c_str(), index_.c_str()) != 0)
+    throw Error(Errc::failure, "cannot write " + index_.string() + ": " + std::strerror(errno));
 }
 
 void IndexLock::release() {
-  close_file();
   if (held_) ::unlink(lock_.c_str());
   held_ = false;
-}
-
-void IndexLock::close_file() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
 }
 
 void Repository::sync_work_tree(const git_tree* tree, const std::vector<std::string>& paths,
@@ -316,7 +283,7 @@ void Repository::sync_work_tree(const git_tree* tree, const std::vector<std::str
   IndexLock lock(git_dir() / "index");
   lock.acquire();
   sync_work_tree_locked(tree, paths, lock, perms);
-  lock.commit();
+  lock.release();
 }
 
 bool Repository::in_step(const git_tree* tree, const std::vector<std::string>& paths) const {
@@ -377,25 +344,28 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
     staged.push_back(std::move(f));
   }
 
-  // Patched where it can be (git_index.hpp): only the staged entries change.
-  const fs::path index_path = git_dir() / "index";
-  struct stat index_st {};
-  if (removed.empty() && ::stat(index_path.c_str(), &index_st) == 0) {
-    const MappedFile old = map_file(index_path);
-    if (const auto patched = git::index_with_files(old.bytes(), staged, index_st.st_mtim)) {
-      lock.stage(*patched);
-      return;
-    }
-  }
-
-  // Otherwise libgit2 reads the whole index and writes it back, as a
-  // standalone file beside the lock (it would take index.lock itself to
-  // write the repository's), which then becomes the lock's content.
+  // The new index is written beside the lock and renamed into place, as a
+  // standalone file, because libgit2 would take index.lock itself to write
+  // the repository's.
   const fs::path next = git_dir() / "irctl" / "index.next";
+  const fs::path index_path = git_dir() / "index";
   fs::create_directories(next.parent_path(), ec);
   // Left by a killed write, if anything: this process holds index.lock.
   fs::remove(next, ec);
   fs::remove(next.string() + ".lock", ec);
+
+  // Patched where it can be (git_index.hpp): only the staged entries change.
+  struct stat index_st {};
+  if (removed.empty() && ::stat(index_path.c_str(), &index_st) == 0) {
+    const MappedFile old = map_file(index_path);
+    if (const auto patched = git::index_with_files(old.bytes(), staged, index_st.st_mtim)) {
+      write_file_atomically(next, *patched);
+      lock.install(next);
+      return;
+    }
+  }
+
+  // Otherwise libgit2 reads the whole index and writes it back.
   if (fs::exists(index_path, ec)) fs::copy_file(index_path, next, ec);
   if (ec) throw Error(Errc::failure, "cannot copy the index: " + ec.message());
   git_index* raw = nullptr;
@@ -411,7 +381,7 @@ void Repository::sync_work_tree_locked(const git_tree* tree, const std::vector<s
   }
   git::check(git_index_write(raw), "cannot write the index");
   index.reset();
-  lock.stage_file(next);
+  lock.install(next);
 }
 
 }  // namespace irctl
