@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 namespace irctl {
 namespace {
@@ -259,27 +260,19 @@ void describe_overall(StatusPage& page) {
 
 }  // namespace
 
-const char* component_state_name(ComponentState s) {
-  switch (s) {
-    case ComponentState::operational: return "operational";
-    case ComponentState::under_maintenance: return "under_maintenance";
-    case ComponentState::degraded_performance: return "degraded_performance";
-    case ComponentState::partial_outage: return "partial_outage";
-    case ComponentState::major_outage: return "major_outage";
-  }
-  return "operational";
-}
+namespace {
+// Statuspage's name and the words people read, in ComponentState's order.
+constexpr std::pair<const char*, const char*> kComponentStates[] = {
+    {"operational", "Operational"},
+    {"under_maintenance", "Under maintenance"},
+    {"degraded_performance", "Degraded performance"},
+    {"partial_outage", "Partial outage"},
+    {"major_outage", "Major outage"},
+};
+}  // namespace
 
-const char* component_state_label(ComponentState s) {
-  switch (s) {
-    case ComponentState::operational: return "Operational";
-    case ComponentState::under_maintenance: return "Under maintenance";
-    case ComponentState::degraded_performance: return "Degraded performance";
-    case ComponentState::partial_outage: return "Partial outage";
-    case ComponentState::major_outage: return "Major outage";
-  }
-  return "Operational";
-}
+const char* component_state_name(ComponentState s) { return kComponentStates[static_cast<size_t>(s)].first; }
+const char* component_state_label(ComponentState s) { return kComponentStates[static_cast<size_t>(s)].second; }
 
 bool is_public(const Incident& inc) {
   return !inc.is_void() && std::any_of(inc.timeline.begin(), inc.timeline.end(), is_external_update);

@@ -535,26 +535,31 @@ void IncidentFile::unset_field(const std::string& dotted_path) {
 
 namespace {
 
-// The header of a split file, parsed; Error when the timeline's text does not
-// begin where it ends. A header irctl wrote that reads as an incident's is
-// read fast; any other is read by toml11, which keeps its comments and gives
-// every message its line and column.
-TomlValue parse_split_header(const std::string& header, std::string_view timeline_text, const std::string& path) {
+// The header of a split file, parsed, and the state it reads as; Error when
+// the timeline's text does not begin where it ends. A header irctl wrote that
+// reads as an incident's is read fast; any other is read by toml11, which
+// keeps its comments and gives every message its line and column.
+struct SplitHeader {
+  TomlValue doc;
+  Incident state;  ///< read_view's Part::appended_only
+};
+
+SplitHeader parse_split_header(const std::string& header, std::string_view timeline_text, const std::string& path) {
   if (timeline_text.substr(0, 14) != "\n[[timeline]]\n")
     throw Error(Errc::data, path + ": not split where its timeline begins");
-  const auto without_timeline = [&](TomlValue doc) {
+  const auto read = [&](TomlValue doc) {
     if (doc.as_table().find("timeline") != doc.as_table().end())
       throw Error(Errc::data, path + ": not split where its timeline begins");
-    return doc;
+    Incident state = read_view(doc, path, {}, Part::appended_only);
+    return SplitHeader{std::move(doc), std::move(state)};
   };
   if (auto doc = parse_toml_written(header)) {
     try {
-      read_view(*doc, path, {}, Part::appended_only);
-      return without_timeline(std::move(*doc));
+      return read(std::move(*doc));
     } catch (const Error&) {
     }
   }
-  return without_timeline(parse_toml(header, path));
+  return read(parse_toml(header, path));
 }
 
 }  // namespace
@@ -570,9 +575,9 @@ IncidentFile IncidentFile::split_file(TomlValue doc, const std::string& path, In
 
 IncidentFile IncidentFile::from_split(const std::string& header, std::string_view timeline_text,
                                       std::vector<Event> timeline, const std::string& path) {
-  TomlValue doc = parse_split_header(header, timeline_text, path);
-  Incident view = read_incident_after(doc, path, std::move(timeline));
-  return split_file(std::move(doc), path, std::move(view), header, std::string(timeline_text), 0);
+  SplitHeader parsed = parse_split_header(header, timeline_text, path);
+  Incident view = read_incident_after(parsed.doc, path, std::move(timeline));
+  return split_file(std::move(parsed.doc), path, std::move(view), header, std::string(timeline_text), 0);
 }
 
 IncidentFile IncidentFile::from_split_encoded(std::string& text, size_t timeline_offset, std::string_view encoded,
@@ -580,9 +585,9 @@ IncidentFile IncidentFile::from_split_encoded(std::string& text, size_t timeline
                                               const std::string& path) {
   if (timeline_offset >= text.size()) throw Error(Errc::data, path + ": not split where its timeline begins");
   const std::string header = text.substr(0, timeline_offset);
-  TomlValue doc = parse_split_header(header, std::string_view(text).substr(timeline_offset), path);
-  Incident state = read_view(doc, path, {}, Part::appended_only);
-  IncidentFile f = split_file(std::move(doc), path, std::move(state), header, std::move(text), timeline_offset);
+  SplitHeader parsed = parse_split_header(header, std::string_view(text).substr(timeline_offset), path);
+  IncidentFile f =
+      split_file(std::move(parsed.doc), path, std::move(parsed.state), header, std::move(text), timeline_offset);
   text.clear();
   f.undecoded_ = Undecoded{encoded, count, std::move(owner)};
   return f;

@@ -136,9 +136,12 @@ void write_file_atomically(const fs::path& path, std::string_view content, mode_
 void overwrite_file(const fs::path& path, std::string_view content) {
   const int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, kDefaultFilePerms);
   bool written = fd >= 0 && write_all(fd, content);
-  const int error = errno;
-  if (fd >= 0 && ::close(fd) != 0 && written) written = false;
-  if (!written) throw Error(Errc::failure, "cannot write " + path.string() + ": " + std::strerror(fd < 0 ? errno : error));
+  int error = errno;  // of the open or the write, when one failed
+  if (fd >= 0 && ::close(fd) != 0 && written) {
+    written = false;
+    error = errno;
+  }
+  if (!written) throw Error(Errc::failure, "cannot write " + path.string() + ": " + std::strerror(error));
 }
 
 MappedFile::~MappedFile() {
