@@ -27,6 +27,7 @@
 
 #include "core/model/config.hpp"
 #include "core/model/incident.hpp"
+#include "core/static_site.hpp"
 #include "core/util/time.hpp"
 
 namespace irctl {
@@ -121,28 +122,12 @@ StatusPage make_status_page(const Config& config, const std::vector<Incident>& i
 
 // --- the files (status_page_site.cpp) ---------------------------------------
 
-struct SiteFile {
-  std::string path;  ///< relative to the site's folder, with '/'
-  std::string content;
-};
-
 /// The page's files: index.html, incidents/ID.html, history/index.html and
 /// history/YYYY-MM.html (from templates/status-*.html.mustache, which
 /// .irctl/templates/ overrides, as status-page.css), feed.atom, feed.rss,
 /// api/v2/summary.json, status.json and incidents.json (Statuspage's
 /// shapes), and maintenance.ics when `calendar` is not empty.
 std::vector<SiteFile> render_status_page(const Repository& repo, const StatusPage& page, const std::string& calendar);
-
-struct SiteWrite {
-  size_t written = 0;    ///< new or changed
-  size_t unchanged = 0;  ///< the same bytes were there: not touched
-  size_t removed = 0;    ///< built before, not any more (an incident voided)
-};
-/// Writes the files into `dir` (made if missing), each only when its bytes
-/// changed, and removes what an earlier build wrote there and this one does
-/// not: the folder's .irctl-status-page lists them. Refuses a folder that
-/// is not empty and holds no such list (Errc::conflict).
-SiteWrite write_site(const std::string& dir, const std::vector<SiteFile>& files);
 
 /// Every public incident (is_public) with its timeline, read fast (the
 /// summary cache finds the files); the others are not kept.
@@ -152,7 +137,8 @@ struct StatusPageBuild {
   StatusPage page;
   SiteWrite files;
 };
-/// irctl status-page DIR: the page as the repository says at `now`, written into `dir`.
+/// irctl status-page DIR: the page as the repository says at `now`, written
+/// into `dir` (write_site; the folder's manifest is .irctl-status-page).
 StatusPageBuild build_status_page(Repository& repo, const std::string& dir, Timestamp now);
 
 }  // namespace irctl

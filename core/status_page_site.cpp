@@ -438,47 +438,6 @@ std::vector<SiteFile> render_status_page(const Repository& repo, const StatusPag
   return files;
 }
 
-SiteWrite write_site(const std::string& dir, const std::vector<SiteFile>& files) {
-  const fs::path root(dir);
-  std::error_code ec;
-  const fs::path manifest = root / kManifest;
-  std::set<std::string> before;
-  if (fs::exists(root, ec)) {
-    if (!fs::is_directory(root, ec))
-      throw Error(Errc::usage, dir + " is not a directory", "name a new or empty directory, or one irctl built before");
-    const bool ours = fs::exists(manifest, ec);
-    if (!ours && fs::directory_iterator(root, ec) != fs::directory_iterator())
-      throw Error(Errc::conflict, dir + " is not empty and was not built by irctl",
-                  "name a new or empty directory: irctl replaces and removes the files it built there");
-    if (ours) {
-      std::istringstream in(read_file(manifest));
-      for (std::string line; std::getline(in, line);)
-        if (!line.empty()) before.insert(line);
-    }
-  }
-  SiteWrite result;
-  std::string listed;
-  for (const auto& f : files) {
-    const fs::path p = root / f.path;
-    listed += f.path + "\n";
-    before.erase(f.path);
-    if (fs::is_regular_file(p, ec) && fs::file_size(p, ec) == f.content.size() && read_file(p) == f.content) {
-      ++result.unchanged;
-      continue;
-    }
-    write_file_atomically(p, f.content);
-    ++result.written;
-  }
-  // What an earlier build made and this one does not (an incident voided
-  // since): only files named in the manifest, never anything else.
-  for (const auto& gone : before) {
-    if (gone.find("..") != std::string::npos || gone.front() == '/') continue;
-    if (fs::remove(root / gone, ec)) ++result.removed;
-  }
-  write_file_atomically(manifest, listed);
-  return result;
-}
-
 std::vector<Incident> read_public_incidents(Repository& repo) {
   std::vector<Incident> out;
   const SummaryRead summaries = read_summaries(repo, SummaryDocuments::leave_out);
@@ -493,21 +452,12 @@ std::vector<Incident> read_public_incidents(Repository& repo) {
 }
 
 StatusPageBuild build_status_page(Repository& repo, const std::string& dir, Timestamp now) {
-  std::error_code ec;
-  const fs::path target = fs::weakly_canonical(fs::absolute(dir), ec);
-  const fs::path git_dir = fs::weakly_canonical(repo.git_dir(), ec);
-  const auto inside = [](const fs::path& p, const fs::path& folder) {
-    const auto [end, _] = std::mismatch(folder.begin(), folder.end(), p.begin(), p.end());
-    return end == folder.end();
-  };
-  if (inside(target, git_dir) || target == fs::weakly_canonical(repo.root(), ec))
-    throw Error(Errc::usage, "irctl will not build the status page into " + dir + ": it is the repository or its git folder",
-                "name a folder of its own, such as public/ or /srv/status");
+  refuse_site_in_repository(repo, dir, "the status page");
   const Config& config = repo.config();
   const PublicWindows windows = public_windows(config, list_maintenance(repo), now);
   StatusPageBuild out;
   out.page = make_status_page(config, read_public_incidents(repo), windows.shown, now);
-  out.files = write_site(dir, render_status_page(repo, out.page, windows.calendar(out.page.config.title)));
+  out.files = write_site(dir, render_status_page(repo, out.page, windows.calendar(out.page.config.title)), kManifest);
   return out;
 }
 

@@ -1,0 +1,117 @@
+// A folder of static files built in place; see static_site.hpp.
+#include "core/static_site.hpp"
+
+#include <algorithm>
+#include <sstream>
+#include <system_error>
+
+#include "core/error.hpp"
+#include "core/store/repository.hpp"
+#include "core/util/file.hpp"
+
+namespace irctl {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Where a manifest's path may lead: inside the folder, never up or out (the
+// manifest is a file in a folder anyone may have written to).
+bool stays_inside(const std::string& path) {
+  if (path.empty() || path.front() == '/') return false;
+  for (const auto& part : fs::path(path))
+    if (part == "..") return false;
+  return true;
+}
+
+}  // namespace
+
+// "PATH\tSIZE\tKEY" lines, or a bare "PATH" (a manifest of an earlier
+// irctl, or a file built from no key).
+std::map<std::string, SiteFolder::Built> SiteFolder::read_manifest(const fs::path& file) {
+  std::map<std::string, Built> out;
+  std::istringstream in(read_file(file));
+  for (std::string line; std::getline(in, line);) {
+    const size_t tab = line.find('\t');
+    const std::string path = line.substr(0, tab);
+    if (!stays_inside(path)) continue;
+    Built b;
+    if (tab != std::string::npos) {
+      const size_t second = line.find('\t', tab + 1);
+      b.size = std::strtoull(line.c_str() + tab + 1, nullptr, 10);
+      if (second != std::string::npos) b.key = line.substr(second + 1);
+    }
+    out[path] = b;
+  }
+  return out;
+}
+
+SiteFolder::SiteFolder(fs::path dir, std::string manifest_name)
+    : root_(std::move(dir)), manifest_name_(std::move(manifest_name)) {
+  std::error_code ec;
+  if (!fs::exists(root_, ec)) return;
+  if (!fs::is_directory(root_, ec))
+    throw Error(Errc::usage, root_.string() + " is not a directory",
+                "name a new or empty directory, or one irctl built before");
+  const fs::path manifest = root_ / manifest_name_;
+  if (fs::exists(manifest, ec)) {
+    before_ = read_manifest(manifest);
+    return;
+  }
+  if (fs::directory_iterator(root_, ec) != fs::directory_iterator())
+    throw Error(Errc::conflict, root_.string() + " is not empty and was not built by irctl",
+                "name a new or empty directory: irctl replaces and removes the files it built there");
+}
+
+bool SiteFolder::holds(const std::string& path, const std::string& key) const {
+  const auto it = before_.find(path);
+  if (it == before_.end() || key.empty() || it->second.key != key) return false;
+  std::error_code ec;
+  const auto size = fs::file_size(root_ / path, ec);
+  return !ec && size == it->second.size && fs::is_regular_file(root_ / path, ec);
+}
+
+void SiteFolder::keep(const std::string& path) {
+  now_[path] = before_.at(path);
+  ++counts_.unchanged;
+}
+
+void SiteFolder::put(const std::string& path, const std::string& content, const std::string& key) {
+  now_[path] = {key, content.size()};
+  const fs::path p = root_ / path;
+  std::error_code ec;
+  if (fs::is_regular_file(p, ec) && fs::file_size(p, ec) == content.size() && read_file(p) == content) {
+    ++counts_.unchanged;
+    return;
+  }
+  write_file_atomically(p, content);
+  ++counts_.written;
+}
+
+SiteWrite SiteFolder::finish() {
+  std::error_code ec;
+  for (const auto& [path, built] : before_)
+    if (!now_.count(path) && fs::remove(root_ / path, ec)) ++counts_.removed;
+  std::string listed;
+  for (const auto& [path, built] : now_)
+    listed += path + '\t' + std::to_string(built.size) + '\t' + built.key + '\n';
+  write_file_atomically(root_ / manifest_name_, listed);
+  return counts_;
+}
+
+SiteWrite write_site(const std::string& dir, const std::vector<SiteFile>& files, const std::string& manifest_name) {
+  SiteFolder folder(dir, manifest_name);
+  for (const auto& f : files) folder.put(f.path, f.content);
+  return folder.finish();
+}
+
+void refuse_site_in_repository(const Repository& repo, const std::string& dir, const std::string& what) {
+  std::error_code ec;
+  const fs::path target = fs::weakly_canonical(fs::absolute(dir), ec);
+  const fs::path git_dir = fs::weakly_canonical(repo.git_dir(), ec);
+  const auto [end, _] = std::mismatch(git_dir.begin(), git_dir.end(), target.begin(), target.end());
+  if (end == git_dir.end() || target == fs::weakly_canonical(repo.root(), ec))
+    throw Error(Errc::usage, "irctl will not build " + what + " into " + dir + ": it is the repository or its git folder",
+                "name a folder of its own, such as public/ or /srv/status");
+}
+
+}  // namespace irctl
