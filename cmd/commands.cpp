@@ -46,6 +46,7 @@ constexpr Command kCommands[] = {
     {"ingest", register_ingest},
     {"gate", register_gate},
     {"status-page", register_status_page},
+    {"site", register_site},
     {"show", register_show},
     {"timeline", register_timeline},
     {"list", register_list},

@@ -1,7 +1,6 @@
 // The response phases (contain, eradicate, recover): their actions on the
 // timeline, and the evidence they collect, hashed and kept in the repository.
 
-#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -11,6 +10,7 @@
 #include "core/lifecycle.hpp"
 #include "core/lifecycle_internal.hpp"
 #include "core/model/validate.hpp"
+#include "core/util/digest.hpp"
 #include "core/util/file.hpp"
 
 namespace irctl {
@@ -56,9 +56,7 @@ auto read_evidence(const std::string& file, const Read& read) {
 }  // namespace
 
 Evidence hash_evidence(const std::string& file) {
-  const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> digesting(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_MD_CTX* ctx = digesting.get();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  Sha256 digest;
   Evidence ev;
   std::error_code ec;
   const auto absolute = std::filesystem::absolute(file, ec);
@@ -68,20 +66,13 @@ Evidence hash_evidence(const std::string& file) {
     read_file_in_pieces(
         file,
         [&](std::string_view piece) {
-          EVP_DigestUpdate(ctx, piece.data(), piece.size());
+          digest.update(piece);
           ev.size += piece.size();
         },
         &st);
   });
   ev.perms = st.st_mode & 07777;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx, digest, &length);
-  static const char hex[] = "0123456789abcdef";
-  for (unsigned i = 0; i < length; ++i) {
-    ev.sha256 += hex[digest[i] >> 4];
-    ev.sha256 += hex[digest[i] & 15];
-  }
+  ev.sha256 = digest.hex();
   return ev;
 }
 

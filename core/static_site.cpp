@@ -6,6 +6,8 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/model/embedded.hpp"
+#include "core/postmortem.hpp"
 #include "core/store/repository.hpp"
 #include "core/util/file.hpp"
 
@@ -102,6 +104,17 @@ SiteWrite write_site(const std::string& dir, const std::vector<SiteFile>& files,
   SiteFolder folder(dir, manifest_name);
   for (const auto& f : files) folder.put(f.path, f.content);
   return folder.finish();
+}
+
+Template site_template(const Repository& repo, const std::string& file) {
+  const std::string own = ".irctl/templates/" + file;
+  if (auto text = repo.read(own)) return {own, *text, TemplateFormat::html};
+  return {file + " (built-in)", *embedded::find("templates/" + file), TemplateFormat::html};
+}
+
+std::string site_asset(const Repository& repo, const std::string& file) {
+  if (auto text = repo.read(".irctl/templates/" + file)) return *text;
+  return *embedded::find("templates/" + file);
 }
 
 void refuse_site_in_repository(const Repository& repo, const std::string& dir, const std::string& what) {

@@ -16,6 +16,7 @@
 namespace irctl {
 
 class Repository;
+struct Template;
 
 struct SiteFile {
   std::string path;  ///< relative to the site's folder, with '/'
@@ -67,6 +68,12 @@ class SiteFolder {
 
 /// The files, put into `dir` in one build (what the status page does).
 SiteWrite write_site(const std::string& dir, const std::vector<SiteFile>& files, const std::string& manifest_name);
+
+/// A template of a site's pages: the repository's .irctl/templates/FILE, else
+/// the built-in templates/FILE; rendered as HTML (its values escaped so).
+Template site_template(const Repository& repo, const std::string& file);
+/// A file served as it is (a stylesheet, a script), overridable the same way.
+std::string site_asset(const Repository& repo, const std::string& file);
 
 /// Refuses (Errc::usage) to build `what` ("the status page") into the
 /// repository's work tree root or its git folder, where a rebuild would

@@ -11,7 +11,6 @@
 
 #include "core/error.hpp"
 #include "core/maintenance.hpp"
-#include "core/model/embedded.hpp"
 #include "core/postmortem.hpp"
 #include "core/status_page.hpp"
 #include "core/store/repository.hpp"
@@ -349,18 +348,6 @@ std::string rss_feed(const StatusPage& page) {
   return out.str();
 }
 
-// A template of the page: the repository's .irctl/templates/FILE, else the built-in one.
-Template page_template(const Repository& repo, const std::string& file) {
-  const std::string own = ".irctl/templates/" + file;
-  if (auto text = repo.read(own)) return {own, *text, TemplateFormat::html};
-  return {file + " (built-in)", *embedded::find("templates/" + file), TemplateFormat::html};
-}
-
-std::string page_asset(const Repository& repo, const std::string& file) {
-  if (auto text = repo.read(".irctl/templates/" + file)) return *text;
-  return *embedded::find("templates/" + file);
-}
-
 // The maintenance windows as customers may see them: on the page, those not
 // cancelled; in the calendar, cancelled ones too (subscribers drop them).
 // Each names only its listed services, by the titles customers read; a
@@ -400,11 +387,11 @@ PublicWindows public_windows(const Config& config, const std::vector<Maintenance
 
 std::vector<SiteFile> render_status_page(const Repository& repo, const StatusPage& page, const std::string& calendar) {
   std::vector<SiteFile> files;
-  const Template index = page_template(repo, "status-page.html.mustache");
-  const Template incident = page_template(repo, "status-incident.html.mustache");
-  const Template history = page_template(repo, "status-history.html.mustache");
+  const Template index = site_template(repo, "status-page.html.mustache");
+  const Template incident = site_template(repo, "status-incident.html.mustache");
+  const Template history = site_template(repo, "status-history.html.mustache");
   files.push_back({"index.html", render_template(index, index_data(page, !calendar.empty()))});
-  files.push_back({"status-page.css", page_asset(repo, "status-page.css")});
+  files.push_back({"status-page.css", site_asset(repo, "status-page.css")});
   std::map<std::string, std::vector<const PublicIncident*>, std::greater<>> by_month;
   for (const auto& inc : page.incidents) {
     files.push_back({incident_file(inc.id), render_template(incident, incident_data(page, inc))});

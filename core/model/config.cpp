@@ -154,6 +154,20 @@ StatusPageConfig read_status_page(const FieldReader& r) {
   return p;
 }
 
+// [site]: the internal incident site (irctl-site(1)).
+SiteConfig read_site(const FieldReader& r) {
+  r.reject_unknown({"title", "commit_url", "insight_months"});
+  SiteConfig s;
+  s.title = r.string_or("title", s.title);
+  s.commit_url = r.string_or("commit_url", "");
+  if (!s.commit_url.empty() && ((s.commit_url.rfind("https://", 0) != 0 && s.commit_url.rfind("http://", 0) != 0) ||
+                                s.commit_url.find("{commit}") == std::string::npos))
+    r.fail(*r.find("commit_url"),
+           "site.commit_url must be an http or https URL with {commit} where the commit's id goes, such as "
+           "\"https://github.com/acme/incidents/commit/{commit}\"");
+  s.insight_months = r.integer_or("insight_months", s.insight_months, 1, 120);
+  return s;
+}
 
 Config config_from(const TomlValue& doc, const std::string& path) {
   const FieldReader root(doc, path, "fix " + path + " (see irctl-config(5)), then commit it");
@@ -163,7 +177,8 @@ Config config_from(const TomlValue& doc, const std::string& path) {
                                         " is not supported by this irctl (it reads schema 1); upgrade irctl");
 
   root.reject_unknown(
-      {"schema", "defaults", "severity", "role", "kind", "escalation_policy", "service", "ingest", "status_page"});
+      {"schema", "defaults", "severity", "role", "kind", "escalation_policy", "service", "ingest", "status_page",
+                      "site"});
   Config c;
   UniqueNames severities("severity"), roles("role"), kinds("kind"), policies("escalation policy"), services("service");
   for (const auto& r : root.tables("severity")) {
@@ -229,6 +244,7 @@ Config config_from(const TomlValue& doc, const std::string& path) {
         r.fail(*r.find("requires_roles"), "severity " + quote(r.string("name")) + " requires the unknown role " + quote(role));
 
   c.status_page = read_status_page(root.table_or_empty("status_page"));
+  c.site = read_site(root.table_or_empty("site"));
 
   const FieldReader defaults = root.table_or_empty("defaults");
   defaults.reject_unknown({"severity", "kind", "escalation_policy"});

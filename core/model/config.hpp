@@ -71,6 +71,15 @@ struct StatusPageConfig {
   int history_days = 90;  ///< the days of uptime bars shown per component
 };
 
+/// The internal incident site ([site], irctl-site(1)).
+struct SiteConfig {
+  std::string title = "Incidents";
+  /// Where a commit is shown on the web: "{commit}" stands for its id. Empty:
+  /// from the default remote's URL when it is on GitHub, GitLab or Codeberg.
+  std::string commit_url;
+  int insight_months = 12;  ///< the months the insights' charts cover
+};
+
 /// How `irctl ingest` turns an alert into an incident ([ingest]).
 struct IngestMapping {
   std::vector<std::string> service_labels = {"service", "app", "job", "component"};
@@ -96,6 +105,7 @@ struct Config {
   std::string default_policy;
   IngestMapping ingest;
   StatusPageConfig status_page;
+  SiteConfig site;
 
   const Severity* find_severity(const std::string& name) const;  ///< case-insensitive
   const Role* find_role(const std::string& name) const;

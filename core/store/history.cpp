@@ -1,6 +1,9 @@
 // The commits that changed a file, newest first (an incident's history),
 // the commit that brought a text into a file, and a file as a commit had it.
 
+#include <sstream>
+
+#include "core/error.hpp"
 #include "core/store/repository.hpp"
 #include "core/store/repository_internal.hpp"
 
@@ -23,7 +26,65 @@ bool blob_holds(git_repository* repo, const std::optional<git_oid>& blob, const 
   return blob && git::blob_content(repo, *blob, path).find(needle) != std::string::npos;
 }
 
+// Adds the events each commit's message names ("Event: ID" lines) to `out`,
+// for the commits reachable from `from` but not from `known` (when set).
+void collect_event_commits(git_repository* repo, const git_oid& from, const std::optional<git_oid>& known,
+                           std::unordered_map<std::string, std::string>& out) {
+  git_revwalk* raw = nullptr;
+  git::check(git_revwalk_new(&raw, repo), "cannot walk the history");
+  git::RevwalkPtr walk(raw);
+  git::check(git_revwalk_push(raw, &from), "cannot walk the history");
+  if (known) git::check(git_revwalk_hide(raw, &*known), "cannot walk the history");
+  constexpr std::string_view trailer = "\nEvent: ";
+  git_oid id;
+  while (git_revwalk_next(&id, raw) == 0) {
+    git_commit* c = nullptr;
+    git::check(git_commit_lookup(&c, repo, &id), "cannot read a commit");
+    git::CommitPtr commit(c);
+    const std::string_view message = git_commit_message(c);
+    const std::string sha = git::oid_hex(id);
+    for (size_t at = message.find(trailer); at != std::string_view::npos; at = message.find(trailer, at + 1)) {
+      const size_t start = at + trailer.size();
+      const size_t end = std::min(message.find('\n', start), message.size());
+      // The walk goes from the newest: an event named again (a cherry-pick) keeps its first commit.
+      out.emplace(std::string(message.substr(start, end - start)), sha);
+    }
+  }
+}
+
 }  // namespace
+
+std::unordered_map<std::string, std::string> Repository::event_commits() const {
+  std::unordered_map<std::string, std::string> out;
+  const auto start = tip();
+  if (!start) return out;
+  const std::string tip_hex = git::oid_hex(*start);
+  constexpr const char* kCache = "event-commits";
+  // "TIP\n" then "EVENT COMMIT" lines.
+  std::optional<git_oid> known;
+  if (const auto kept = read_private(kCache)) {
+    std::istringstream in(*kept);
+    std::string first;
+    git_oid oid{};
+    if (std::getline(in, first) && git_oid_fromstr(&oid, first.c_str()) == 0 &&
+        (git_oid_equal(&oid, &*start) || git_graph_descendant_of(repo_.get(), &*start, &oid) == 1)) {
+      known = oid;
+      for (std::string event, commit; in >> event >> commit;) out.emplace(event, commit);
+    }
+  }
+  if (known && git_oid_equal(&*known, &*start)) return out;
+  std::unordered_map<std::string, std::string> added;
+  collect_event_commits(repo_.get(), *start, known, added);
+  std::string text = tip_hex + "\n";
+  for (auto& [event, commit] : added) out[event] = std::move(commit);
+  for (const auto& [event, commit] : out) text += event + ' ' + commit + '\n';
+  try {
+    write_private(kCache, text);
+  } catch (const Error&) {
+    // An optimisation only: a read-only git folder still gets the map.
+  }
+  return out;
+}
 
 std::vector<CommitInfo> Repository::history(const std::string& path) const {
   std::vector<CommitInfo> out;

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string_view>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/model/actor.hpp"
@@ -290,6 +291,13 @@ class Repository {
   /// through parents whose file still holds it, the first whose parents'
   /// files do not. nullopt when tip()'s file does not hold it.
   std::optional<std::string> commit_introducing(const std::string& path, const std::string& needle) const;
+  /// The commit that recorded each event (by event id), from the Event:
+  /// trailers of the commits reachable from tip(). Kept in
+  /// .git/irctl/event-commits with the tip it was read up to, so that the
+  /// next call reads only the commits made since (all again when the
+  /// history was rewritten). An event that no commit names (a file written
+  /// by hand or by a script) is not in it.
+  std::unordered_map<std::string, std::string> event_commits() const;
   /// The file at `path` in the commit `revision` names (what 'git rev-parse'
   /// takes: an id, "ID^"); nullopt when it has none or there is no such commit.
   std::optional<std::string> read_at(const std::string& revision, const std::string& path) const;

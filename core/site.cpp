@@ -1,0 +1,437 @@
+// The internal incident site (irctl site DIR); see site.hpp.
+#include "core/site.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/actions.hpp"
+#include "core/error.hpp"
+#include "core/markdown.hpp"
+#include "core/model/metrics.hpp"
+#include "core/model/validate.hpp"
+#include "core/postmortem.hpp"
+#include "core/store/repository.hpp"
+#include "core/store/summaries.hpp"
+#include "core/util/digest.hpp"
+#include "core/util/text.hpp"
+
+namespace irctl {
+
+namespace {
+
+constexpr const char* kSiteManifest = ".irctl-site";
+// Bumped when what a page is built from changes in a way the inputs' digest
+// does not see (a new field in a page's data), so that every page is
+// rendered again by the same irctl version during development too.
+constexpr const char* kPagesFormat = "site-pages-2";
+
+std::string incident_page(const std::string& id) { return "incidents/" + id + ".html"; }
+std::string postmortem_page(const std::string& id) { return "postmortems/" + id + ".html"; }
+
+// Where each lifecycle status sorts: in the order of the response.
+int status_rank(const std::string& status) {
+  int rank = 0;
+  for (const auto& s : statuses()) {
+    if (s.name == status) return rank;
+    ++rank;
+  }
+  return rank;
+}
+
+// Where each severity sorts: the scale's order, most severe first.
+int severity_rank(const Config& config, const std::string& severity) {
+  for (size_t i = 0; i < config.severities.size(); ++i)
+    if (config.severities[i].name == severity) return static_cast<int>(i);
+  return static_cast<int>(config.severities.size());
+}
+
+std::string text_or_dash(const std::string& s) { return s.empty() ? "—" : s; }
+
+// What every page shows in its header. `root`: the way back to the site's
+// folder from the page ("" or "../").
+Json site_chrome(const Config& config, const std::string& root, const std::string& page) {
+  return {{"site_title", config.site.title}, {"root", root}, {"page", page}};
+}
+
+// Everything every incident and postmortem page is built from but the
+// incident's own files: a change to any of them renders every page again.
+std::string shared_inputs(const Repository& repo, const std::string& generator, const std::string& commit_pattern) {
+  Sha256 digest;
+  digest.update(kPagesFormat).update("\n").update(generator).update("\n").update(commit_pattern).update("\n");
+  for (const char* file : {".irctl/config.toml", ".irctl/people.toml"})
+    digest.update(file).update("\n").update(repo.read(file).value_or("")).update("\n");
+  for (const char* tmpl : {"site-incident.html.mustache", "site-postmortem.html.mustache"})
+    digest.update(site_template(repo, tmpl).text).update("\n");
+  return digest.hex();
+}
+
+// --- incident pages -----------------------------------------------------------
+
+Json milestones_of(const Incident& inc) {
+  const std::pair<const char*, std::optional<Timestamp>> times[] = {
+      {"Impact started", inc.started_at},   {"Detected", inc.detected_at},
+      {"Declared", inc.declared_at},         {"Acknowledged", inc.acknowledged_at},
+      {"Escalated", inc.escalated_at},       {"Contained", inc.contained_at},
+      {"Eradicated", inc.eradicated_at},     {"Recovered", inc.recovered_at},
+      {"Impact ended", inc.impact_ended_at}, {"Resolved", inc.resolved_at},
+      {"Closed", inc.closed_at}};
+  std::vector<std::pair<Timestamp, const char*>> reached;
+  for (const auto& [name, at] : times)
+    if (at) reached.emplace_back(*at, name);
+  std::stable_sort(reached.begin(), reached.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Json out = Json::array();
+  for (const auto& [at, name] : reached) out.push_back({{"name", name}, {"at", format_rfc3339(at)}, {"time", human_time(at)}});
+  return out;
+}
+
+Json durations_of_incident(const Incident& inc) {
+  Json out = Json::array();
+  for (const auto& [name, key, value] : named_durations(durations_of(inc)))
+    if (value)
+      out.push_back({{"name", std::string(name) == "impact" ? std::string("Impact") : "Time to " + std::string(name)},
+                     {"value", format_duration(*value)},
+                     {"seconds", value->count()}});
+  return out;
+}
+
+Json actions_of(const Incident& inc, const People& people, const std::string& today) {
+  Json out = Json::array();
+  for (const auto& a : inc.actions)
+    out.push_back({{"number", std::to_string(a.number)},
+                   {"text", a.text},
+                   {"owner", text_or_dash(people.name_of(a.owner))},
+                   {"due", text_or_dash(a.due)},
+                   {"type", text_or_dash(a.type)},
+                   {"link", web_link(a.link).value_or("")},
+                   {"done", a.done},
+                   {"overdue", a.overdue(today)},
+                   {"status", a.done ? "done" : a.overdue(today) ? "overdue" : "open"}});
+  return out;
+}
+
+// Whether an incident's page says something that changes with the day: an
+// open action with a due date (overdue or not yet).
+bool depends_on_today(const Incident& inc) {
+  return std::any_of(inc.actions.begin(), inc.actions.end(), [](const FollowUp& a) { return !a.done && !a.due.empty(); });
+}
+
+// The commit of each event, with its short id and the page it is on.
+void add_commits(Json& events, const std::unordered_map<std::string, std::string>& commits, const std::string& pattern) {
+  for (auto& e : events) {
+    const auto it = commits.find(e.value("id", ""));
+    const std::string sha = it == commits.end() ? "" : it->second;
+    e["commit"] = sha;
+    e["commit_short"] = sha.substr(0, 10);
+    std::string url;
+    if (!sha.empty() && !pattern.empty()) {
+      const size_t at = pattern.find("{commit}");
+      url = pattern.substr(0, at) + sha + pattern.substr(at + 8);
+    }
+    e["commit_url"] = url;
+  }
+}
+
+// --- the index ------------------------------------------------------------------
+
+std::string commander_of(const Incident& inc, const People& people) {
+  const auto who = inc.people_in("commander");
+  return who.empty() ? "" : people.name_of(who.front());
+}
+
+Json site_index_row(const IncidentSummary& s, const Config& config, const People& people, bool has_postmortem,
+               const std::string& today) {
+  const Incident& inc = s.incident;
+  const auto resolve = durations_of(inc).to_resolve;
+  const auto open_actions = std::count_if(inc.actions.begin(), inc.actions.end(), [](const FollowUp& a) { return !a.done; });
+  const auto overdue =
+      std::count_if(inc.actions.begin(), inc.actions.end(), [&](const FollowUp& a) { return a.overdue(today); });
+  std::string services;
+  for (const auto& sv : inc.services) services += (services.empty() ? "" : ", ") + sv;
+  std::string service_keys = "|";
+  for (const auto& sv : inc.services) service_keys += sv + "|";
+  return {{"id", inc.id},
+          {"url", incident_page(inc.id)},
+          {"title", inc.title},
+          {"status", inc.status},
+          {"status_rank", status_rank(inc.status)},
+          {"open", !inc.resolved_at},
+          {"severity", inc.severity},
+          {"severity_rank", severity_rank(config, inc.severity)},
+          {"kind", inc.kind},
+          {"services_text", text_or_dash(services)},
+          {"service_keys", service_keys},
+          {"declared", human_time(inc.declared_at)},
+          {"declared_at", format_rfc3339(inc.declared_at)},
+          {"resolve", resolve ? format_duration(*resolve) : "—"},
+          {"resolve_seconds", resolve ? resolve->count() : -1},
+          {"commander", text_or_dash(commander_of(inc, people))},
+          {"actions_open", std::to_string(open_actions)},
+          {"actions_overdue", std::to_string(overdue)},
+          {"has_overdue", overdue > 0},
+          {"has_postmortem", has_postmortem},
+          {"postmortem_url", postmortem_page(inc.id)}};
+}
+
+Json filter_options(const std::vector<std::string>& names) {
+  Json out = Json::array();
+  for (const auto& n : names) out.push_back({{"value", n}});
+  return out;
+}
+
+// No time of the build on it: the index's bytes change only when what it lists does.
+Json site_index_data(const Config& config, const std::vector<Json>& rows, const std::set<std::string>& services) {
+  Json d = site_chrome(config, "", "index");
+  d["incidents"] = rows;
+  const auto open = std::count_if(rows.begin(), rows.end(), [](const Json& r) { return r["open"].get<bool>(); });
+  d["count_text"] = std::to_string(rows.size()) + (rows.size() == 1 ? " incident" : " incidents") + ", " +
+                    std::to_string(open) + " open";
+  std::vector<std::string> status_names, severity_names;
+  for (const auto& s : statuses()) status_names.push_back(s.name);
+  for (const auto& s : config.severities) severity_names.push_back(s.name);
+  d["status_options"] = filter_options(status_names);
+  d["severity_options"] = filter_options(severity_names);
+  d["service_options"] = filter_options({services.begin(), services.end()});
+  return d;
+}
+
+// --- follow-up actions across incidents -------------------------------------------
+
+Json site_actions_data(const Config& config, const People& people, const std::vector<IncidentSummary>& incidents,
+                  const std::string& today, SiteBuild& build) {
+  struct Row {
+    const Incident* inc;
+    const FollowUp* action;
+    std::string owner;
+  };
+  std::vector<Row> open;
+  size_t done = 0;
+  for (const auto& s : incidents)
+    for (const auto& a : s.incident.actions) {
+      if (a.done) {
+        ++done;
+        continue;
+      }
+      open.push_back({&s.incident, &a, people.name_of(a.owner)});
+    }
+  // Overdue first, then by due date (none last), then by incident and number.
+  std::sort(open.begin(), open.end(), [&](const Row& x, const Row& y) {
+    const auto key = [&](const Row& r) {
+      return std::make_tuple(!r.action->overdue(today), r.action->due.empty(), r.action->due, r.inc->id, r.action->number);
+    };
+    return key(x) < key(y);
+  });
+  const auto row_json = [&](const Row& r) {
+    return Json{{"incident", r.inc->id},
+                {"incident_title", r.inc->title},
+                {"url", incident_page(r.inc->id)},
+                {"number", std::to_string(r.action->number)},
+                {"text", r.action->text},
+                {"owner", text_or_dash(r.owner)},
+                {"due", text_or_dash(r.action->due)},
+                {"type", text_or_dash(r.action->type)},
+                {"link", web_link(r.action->link).value_or("")},
+                {"overdue", r.action->overdue(today)},
+                {"added", format_rfc3339(r.action->added_at).substr(0, 10)}};
+  };
+  Json all = Json::array();
+  std::map<std::string, Json> by_owner;  // "" (no owner) sorts first; moved last below
+  for (const auto& r : open) {
+    Json row = row_json(r);
+    all.push_back(row);
+    auto& group = by_owner[r.owner];
+    if (group.is_null()) group = {{"owner", text_or_dash(r.owner)}, {"actions", Json::array()}, {"overdue_count", 0}};
+    group["actions"].push_back(row);
+    if (r.action->overdue(today)) group["overdue_count"] = group["overdue_count"].get<int>() + 1;
+  }
+  Json owners = Json::array();
+  for (auto& [owner, group] : by_owner)
+    if (!owner.empty()) owners.push_back(group);
+  if (by_owner.count("")) owners.push_back(by_owner[""]);
+  for (auto& g : owners) {
+    g["count"] = std::to_string(g["actions"].size());
+    g["has_overdue"] = g["overdue_count"].get<int>() > 0;
+    g["overdue_count"] = std::to_string(g["overdue_count"].get<int>());
+  }
+  const size_t overdue =
+      std::count_if(open.begin(), open.end(), [&](const Row& r) { return r.action->overdue(today); });
+  build.actions_open = open.size();
+  build.actions_overdue = overdue;
+  Json d = site_chrome(config, "", "actions");
+  d["actions"] = all;
+  d["owners"] = owners;
+  d["has_actions"] = !open.empty();
+  d["open_count"] = std::to_string(open.size());
+  d["overdue_count"] = std::to_string(overdue);
+  d["done_count"] = std::to_string(done);
+  d["today"] = today;
+  return d;
+}
+
+// --- building ---------------------------------------------------------------------
+
+class SiteBuilder {
+ public:
+  SiteBuilder(Repository& repo, const SiteRequest& req)
+      : repo_(repo),
+        req_(req),
+        config_(repo.config()),
+        people_(repo.people()),
+        today_(date_of(req.now)),
+        commit_pattern_(commit_url_pattern(repo)),
+        inputs_(shared_inputs(repo, req.generator, commit_pattern_)),
+        folder_(req.dir, kSiteManifest) {}
+
+  SiteBuild run() {
+    const SummaryRead summaries = read_summaries(repo_, SummaryDocuments::leave_out);
+    if (!summaries.problems.empty()) {
+      const auto& p = summaries.problems.front();
+      throw Error(Errc::data, p.path + ": " + p.message,
+                  "fix the file (irctl fsck lists every problem), then build the site again");
+    }
+    std::vector<IncidentSummary> shown;
+    for (const auto& s : summaries.incidents)
+      if (!s.incident.is_void()) shown.push_back(s);
+    // Newest first, as irctl list shows them.
+    std::stable_sort(shown.begin(), shown.end(), [](const IncidentSummary& a, const IncidentSummary& b) {
+      return a.incident.declared_at > b.incident.declared_at;
+    });
+    std::vector<Json> rows;
+    std::set<std::string> services;
+    for (const auto& s : shown) {
+      const bool has_postmortem = build_postmortem_page(s.incident);
+      build_incident_page(s, has_postmortem);
+      rows.push_back(site_index_row(s, config_, people_, has_postmortem, today_));
+      services.insert(s.incident.services.begin(), s.incident.services.end());
+    }
+    build_.incidents = shown.size();
+    put_page("index.html", "site-index.html.mustache", site_index_data(config_, rows, services));
+    put_page("actions.html", "site-actions.html.mustache", site_actions_data(config_, people_, shown, today_, build_));
+    folder_.put("site.css", site_asset(repo_, "site.css"));
+    folder_.put("site.js", site_asset(repo_, "site.js"));
+    build_.files = folder_.finish();
+    return build_;
+  }
+
+ private:
+  void put_page(const std::string& path, const std::string& tmpl, const Json& data) {
+    folder_.put(path, render_template(site_template(repo_, tmpl), data));
+  }
+
+  void build_incident_page(const IncidentSummary& s, bool has_postmortem) {
+    const auto text = repo_.read(s.path);
+    if (!text) return;
+    const std::string path = incident_page(s.incident.id);
+    Sha256 key;
+    key.update(inputs_).update("\n").update(has_postmortem ? "postmortem\n" : "\n").update(*text);
+    if (depends_on_today(s.incident)) key.update("\n").update(today_);
+    const std::string k = key.hex();
+    if (folder_.holds(path, k)) {
+      folder_.keep(path);
+      return;
+    }
+    const IncidentFile file = IncidentFile::read_fast(*text, s.path);
+    Json d = template_data(file, config_, people_);
+    add_commits(d["timeline_all"], event_commits(), commit_pattern_);
+    const Json site = site_chrome(config_, "../", "incident");
+    for (const auto& [name, value] : site.items()) d[name] = value;
+    d["milestones"] = milestones_of(file.incident());
+    d["durations_list"] = durations_of_incident(file.incident());
+    d["has_durations"] = !d["durations_list"].empty();
+    d["site_actions"] = actions_of(file.incident(), people_, today_);
+    d["has_postmortem"] = has_postmortem;
+    const Incident& inc = file.incident();
+    d["has_channels"] = !inc.channels.empty();
+    d["has_roles"] = !inc.roles.empty();
+    d["has_evidence"] = !d["evidence"].empty();
+    d["has_tasks"] = !inc.tasks.empty();
+    d["postmortem_url"] = "../" + postmortem_page(s.incident.id);
+    d["events_count"] = std::to_string(d["timeline_all"].size());
+    d["has_commit_links"] = !commit_pattern_.empty();
+    folder_.put(path, render_template(site_template(repo_, "site-incident.html.mustache"), d), k);
+    ++build_.rendered;
+  }
+
+  // The postmortem's page, when the incident has a postmortem document in
+  // the repository; false when it has none.
+  bool build_postmortem_page(const Incident& inc) {
+    if (inc.postmortem.empty()) return false;
+    const auto text = repo_.read(inc.postmortem);
+    if (!text) return false;
+    ++build_.postmortems;
+    const std::string path = postmortem_page(inc.id);
+    const std::string k = Sha256().update(inputs_).update("\n").update(inc.title).update("\n").update(*text).hex();
+    if (folder_.holds(path, k)) {
+      folder_.keep(path);
+      return true;
+    }
+    Json d = site_chrome(config_, "../", "postmortem");
+    d["id"] = inc.id;
+    d["title"] = inc.title;
+    d["url"] = "../" + incident_page(inc.id);
+    d["source"] = inc.postmortem;
+    d["html"] = markdown_to_html(*text);
+    folder_.put(path, render_template(site_template(repo_, "site-postmortem.html.mustache"), d), k);
+    ++build_.rendered;
+    return true;
+  }
+
+  // Read once, and only when a page needs it: a rebuild that renders no
+  // incident page walks no history.
+  const std::unordered_map<std::string, std::string>& event_commits() {
+    if (!commits_) commits_ = repo_.event_commits();
+    return *commits_;
+  }
+
+  Repository& repo_;
+  const SiteRequest& req_;
+  const Config& config_;
+  const People& people_;
+  const std::string today_;
+  const std::string commit_pattern_;
+  const std::string inputs_;
+  SiteFolder folder_;
+  SiteBuild build_;
+  std::optional<std::unordered_map<std::string, std::string>> commits_;
+};
+
+}  // namespace
+
+std::string commit_url_from_remote(const std::string& remote_url) {
+  std::string host, path;
+  std::string url = remote_url;
+  if (const auto scheme = url.find("://"); scheme != std::string::npos) {
+    url = url.substr(scheme + 3);
+    if (const auto at = url.find('@'); at != std::string::npos && at < url.find('/')) url = url.substr(at + 1);
+    const auto slash = url.find('/');
+    if (slash == std::string::npos) return "";
+    host = url.substr(0, slash);
+    path = url.substr(slash + 1);
+    if (const auto colon = host.find(':'); colon != std::string::npos) host = host.substr(0, colon);  // a port
+  } else {  // scp-like: git@github.com:acme/incidents.git
+    const auto colon = url.find(':');
+    if (colon == std::string::npos) return "";
+    host = url.substr(0, colon);
+    if (const auto at = host.find('@'); at != std::string::npos) host = host.substr(at + 1);
+    path = url.substr(colon + 1);
+  }
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".git") == 0) path.resize(path.size() - 4);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  if (path.empty() || path.find_first_of(" \"<>\\?#") != std::string::npos) return "";
+  if (host == "github.com" || host == "codeberg.org") return "https://" + host + "/" + path + "/commit/{commit}";
+  if (host == "gitlab.com") return "https://" + host + "/" + path + "/-/commit/{commit}";
+  return "";
+}
+
+std::string commit_url_pattern(Repository& repo) {
+  if (!repo.config().site.commit_url.empty()) return repo.config().site.commit_url;
+  const auto url = repo.git_config_value("remote." + repo.default_remote() + ".url");
+  return url ? commit_url_from_remote(*url) : "";
+}
+
+SiteBuild build_site(Repository& repo, const SiteRequest& req) {
+  refuse_site_in_repository(repo, req.dir, "the incident site");
+  return SiteBuilder(repo, req).run();
+}
+
+}  // namespace irctl
