@@ -311,6 +311,12 @@ std::string Context::user_path(const std::string& path) const {
   return dir_after_c_options() + "/" + path;
 }
 
+std::string Context::user_folder(const std::string& path) const {
+  std::string out = std::filesystem::path(user_path(path)).lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
 Timestamp Context::parse_time(const std::string& text) const { return irctl::parse_time(text, now_); }
 
 Actor Context::actor(const Repository& r) const { return resolve_actor(global.as, env.irctl_actor, r); }

@@ -133,6 +133,9 @@ class Context {
   /// A path the user typed, as git -C would read it: relative to -C DIR when
   /// given, else to the current directory.
   std::string user_path(const std::string& path) const;
+  /// user_path of a folder, normalised ("a/./b/" -> "a/b"), as messages
+  /// and the output name it.
+  std::string user_folder(const std::string& path) const;
   /// The wall clock, read once per run so that every time in it agrees.
   Timestamp now() const { return now_; }
   Timestamp parse_time(const std::string& text) const;

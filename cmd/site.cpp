@@ -1,7 +1,5 @@
 // irctl site DIR: the internal incident site, as static files.
 
-#include <filesystem>
-
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "core/site.hpp"
@@ -21,7 +19,7 @@ void run_site(const SiteOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   // --at builds the site as of then: which actions are overdue, the insights' months.
   const Timestamp at = ctx.global.at ? ctx.parse_time(*ctx.global.at) : ctx.now();
-  const std::string dir = std::filesystem::path(ctx.user_path(o.dir)).lexically_normal().string();
+  const std::string dir = ctx.user_folder(o.dir);
   const SiteBuild built = build_site(repo, {dir, at, irctl_version()});
   if (ctx.json()) {
     ctx.print_json({{"dir", dir},

@@ -1,7 +1,5 @@
 // irctl status-page DIR: the public status page, as static files.
 
-#include <filesystem>
-
 #include "cmd/commands.hpp"
 #include "cmd/output.hpp"
 #include "core/status_page.hpp"
@@ -17,7 +15,7 @@ void run_status_page(const StatusPageOptions& o, Context& ctx) {
   Repository& repo = ctx.repo();
   // --at builds the page as it stood then (what a test or a post-mortem needs).
   const Timestamp at = ctx.global.at ? ctx.parse_time(*ctx.global.at) : ctx.now();
-  const std::string dir = std::filesystem::path(ctx.user_path(o.dir)).lexically_normal().string();
+  const std::string dir = ctx.user_folder(o.dir);
   const StatusPageBuild built = build_status_page(repo, dir, at);
   const StatusPage& page = built.page;
   size_t open = 0;

@@ -577,7 +577,7 @@ std::string squeeze_blank_lines(const std::string& text) {
 std::string render_template(const Template& tmpl, const Json& data) {
   // Checked before kainjow-mustache reads it: its reading recurses (and
   // copies) once per level of nested sections, which the checks bound.
-  check_tags(tmpl, data);
+  const std::set<std::string> names = check_tags(tmpl, data);
   require_no_value_marks(tmpl);
   kainjow::mustache::mustache m(tmpl.text);
   if (!m.is_valid()) {
@@ -594,7 +594,11 @@ std::string render_template(const Template& tmpl, const Json& data) {
     throw Error(Errc::data, place + ": " + message, "fix the template; irctl-templates(5) describes its data");
   }
   m.set_custom_escape(value_escape(tmpl.format));  // template_escape.cpp says how
-  Json values = data;
+  // Only what the template can look up is prepared for it: the site's pages
+  // use a few of the many lists a postmortem's data has.
+  Json values = Json::object();
+  for (const auto& [key, value] : data.items())
+    if (names.count(key)) values[key] = value;
   defuse_markers_in(values);
   const Data root = to_data(values);
   NoPartials context(&root, tmpl.name);

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,10 @@ std::string where(const std::string& text, size_t offset);
 
 /// Checks every tag of `tmpl` against `data`: Error(Errc::data) naming the
 /// template, line and tag for an unknown name, a partial, an unclosed tag or
-/// section, or sections nested too deeply.
-void check_tags(const Template& tmpl, const Json& data);
+/// section, or sections nested too deeply. Returns the names the tags
+/// start with ("timeline" for {{#timeline}} and {{timeline.0}}): the keys
+/// of the data the rendering may look up, at any depth.
+std::set<std::string> check_tags(const Template& tmpl, const Json& data);
 
 /// What the '<' of a prose marker in the incident's own text is while the
 /// template renders (defuse_markers_in): a control character, which no text

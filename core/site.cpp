@@ -2,6 +2,10 @@
 #include "core/site.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <set>
 
@@ -304,6 +308,7 @@ class SiteBuilder {
       rows.push_back(site_index_row(s, config_, people_, has_postmortem, today_));
       services.insert(s.incident.services.begin(), s.incident.services.end());
     }
+    render_queued_pages();
     build_.incidents = shown.size();
     put_page("index.html", "site-index.html.mustache", site_index_data(config_, rows, services));
     put_page("actions.html", "site-actions.html.mustache", site_actions_data(config_, people_, shown, today_, build_));
@@ -318,38 +323,91 @@ class SiteBuilder {
     folder_.put(path, render_template(site_template(repo_, tmpl), data));
   }
 
+  // An incident page to render: its inputs changed since the last build.
+  struct PageJob {
+    std::string id;
+    std::string path;  ///< of the incident's file
+    std::string text;  ///< the file
+    std::string key;
+    bool has_postmortem = false;
+    std::string html;  ///< rendered
+  };
+
+  // Keeps the incident's page when what it is built from has not changed;
+  // otherwise queues it, rendering a batch at a time.
   void build_incident_page(const IncidentSummary& s, bool has_postmortem) {
-    const auto text = repo_.read(s.path);
+    auto text = repo_.read(s.path);
     if (!text) return;
-    const std::string path = incident_page(s.incident.id);
+    const std::string page = incident_page(s.incident.id);
     Sha256 key;
     key.update(inputs_).update("\n").update(has_postmortem ? "postmortem\n" : "\n").update(*text);
     if (depends_on_today(s.incident)) key.update("\n").update(today_);
-    const std::string k = key.hex();
-    if (folder_.holds(path, k)) {
-      folder_.keep(path);
+    std::string k = key.hex();
+    if (folder_.holds(page, k)) {
+      folder_.keep(page);
       return;
     }
-    const IncidentFile file = IncidentFile::read_fast(*text, s.path);
+    jobs_.push_back({s.incident.id, s.path, std::move(*text), std::move(k), has_postmortem, {}});
+    if (jobs_.size() == kBatch) render_queued_pages();
+  }
+
+  // Rendering is what a first build of many incidents spends its time on,
+  // and each page is independent of the others: a thread per core renders
+  // the batch (bounded, so that the pages waiting to be written stay few),
+  // then the pages are written in order.
+  static constexpr size_t kBatch = 256;
+  void render_queued_pages() {
+    if (jobs_.empty()) return;
+    const auto& commits = event_commits();
+    const Template tmpl = site_template(repo_, "site-incident.html.mustache");
+    std::atomic<size_t> next{0};
+    std::vector<std::exception_ptr> failures;
+    std::mutex failing;
+    const auto work = [&] {
+      for (size_t i = next++; i < jobs_.size(); i = next++) {
+        try {
+          jobs_[i].html = render_template(tmpl, incident_page_data(jobs_[i], commits));
+        } catch (...) {
+          const std::lock_guard<std::mutex> hold(failing);
+          failures.push_back(std::current_exception());
+          next = jobs_.size();
+        }
+      }
+    };
+    const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < std::min(workers, jobs_.size()); ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    if (!failures.empty()) std::rethrow_exception(failures.front());
+    for (auto& job : jobs_) folder_.put(incident_page(job.id), job.html, job.key);
+    build_.rendered += jobs_.size();
+    jobs_.clear();
+  }
+
+  // What the incident page's template sees: a postmortem template's data
+  // and the site's own fields. Reads nothing but `job` and the builder's
+  // constants: it runs on several threads.
+  Json incident_page_data(const PageJob& job, const std::unordered_map<std::string, std::string>& commits) const {
+    const IncidentFile file = IncidentFile::read_fast(job.text, job.path);
+    const Incident& inc = file.incident();
     Json d = template_data(file, config_, people_);
-    add_commits(d["timeline_all"], event_commits(), commit_pattern_);
+    add_commits(d["timeline_all"], commits, commit_pattern_);
     const Json site = site_chrome(config_, "../", "incident");
     for (const auto& [name, value] : site.items()) d[name] = value;
-    d["milestones"] = milestones_of(file.incident());
-    d["durations_list"] = durations_of_incident(file.incident());
+    d["milestones"] = milestones_of(inc);
+    d["durations_list"] = durations_of_incident(inc);
     d["has_durations"] = !d["durations_list"].empty();
-    d["site_actions"] = actions_of(file.incident(), people_, today_);
-    d["has_postmortem"] = has_postmortem;
-    const Incident& inc = file.incident();
+    d["site_actions"] = actions_of(inc, people_, today_);
+    d["has_postmortem"] = job.has_postmortem;
     d["has_channels"] = !inc.channels.empty();
     d["has_roles"] = !inc.roles.empty();
     d["has_evidence"] = !d["evidence"].empty();
     d["has_tasks"] = !inc.tasks.empty();
-    d["postmortem_url"] = "../" + postmortem_page(s.incident.id);
+    d["postmortem_url"] = "../" + postmortem_page(inc.id);
     d["events_count"] = std::to_string(d["timeline_all"].size());
     d["has_commit_links"] = !commit_pattern_.empty();
-    folder_.put(path, render_template(site_template(repo_, "site-incident.html.mustache"), d), k);
-    ++build_.rendered;
+    return d;
   }
 
   // The postmortem's page, when the incident has a postmortem document in
@@ -393,6 +451,7 @@ class SiteBuilder {
   SiteFolder folder_;
   SiteBuild build_;
   std::optional<std::unordered_map<std::string, std::string>> commits_;
+  std::vector<PageJob> jobs_;
 };
 
 }  // namespace

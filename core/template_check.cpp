@@ -172,7 +172,8 @@ constexpr size_t kMaxSectionDepth = 64;
 // Checks every tag against the data, so that a misspelt name is an error and
 // not an empty spot in a postmortem. Linear in the size of the template: a
 // tag's line and column are counted only for an error.
-void check_tags(const Template& tmpl, const Json& data) {
+std::set<std::string> check_tags(const Template& tmpl, const Json& data) {
+  std::set<std::string> names;
   const auto at = [&](const Tag& tag) { return tmpl.name + ":" + where(tmpl.text, tag.offset); };
   // A deque, so that the stack's pointers stay valid as contexts come and go.
   std::deque<Json> contexts;
@@ -196,6 +197,7 @@ void check_tags(const Template& tmpl, const Json& data) {
       continue;
     }
     if (!resolves(stack, tag->name)) throw Error(Errc::data, at(*tag) + ": unknown tag " + quote(tag->name), kDataHint);
+    names.insert(tag->name.substr(0, tag->name.find('.')));
     if (tag->kind == '#' || tag->kind == '^') {
       if (open.size() == kMaxSectionDepth)
         throw Error(
@@ -210,6 +212,7 @@ void check_tags(const Template& tmpl, const Json& data) {
   if (!open.empty())
     throw Error(Errc::data, at(open.back()) + ": unclosed section \"" + open.back().name + "\"",
                 "close it with " + reader.spelled('/', open.back().name));
+  return names;
 }
 
 }  // namespace irctl

@@ -18,7 +18,7 @@ VALIDATOR="$IRCTL_SOURCE_DIR/tests/cli/validate_json.py"
 # The $defs entries that are the output of a command (or the error object, or
 # the hook's input); the others are parts of them.
 OUTPUT_DEFS=(init declare event_result severity_list escalate_due task_list update_draft postmortem_text
-  postmortem_templates action_list maintenance_write maintenance_list maintenance_ical stats ingest gate status_page fsck sync resolve_conflicts install_merge_driver merge_driver show timeline list log use completion
+  postmortem_templates action_list maintenance_write maintenance_list maintenance_ical stats ingest gate status_page site fsck sync resolve_conflicts install_merge_driver merge_driver show timeline list log use completion
   task_results version
   error hook_input)
 
@@ -293,6 +293,8 @@ scenario() {
   $r gate 0 gate --severity SEV1 --service checkout
   $r status_page 0 status-page "$TEST_DIR/status"
   $r status_page 0 status-page "$TEST_DIR/status"                                      # again: nothing written
+  $r site 0 site "$TEST_DIR/site"
+  $r site 0 site "$TEST_DIR/site"                                                      # again: nothing rendered
   $r stats 0 stats
   $r stats 0 stats --by severity --since 2020-01-01 --until 2099-12-31
   $r stats 0 stats --by service

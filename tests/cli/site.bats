@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# irctl site DIR (issue 17): the internal incident site as static files.
+# tests/site/site_facts.py reads the pages as a browser reads their markup;
+# the tests compare what they show whole.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() { common_setup_file; }
+setup() {
+  common_setup
+  new_repo
+  add_shop_services
+  git commit -q -am "services"
+  SITE="$TEST_DIR/site"
+  SAM="Sam Oncall <sam@example.com>"
+}
+teardown() { common_teardown; }
+
+facts() { py "$IRCTL_SOURCE_DIR/tests/site/site_facts.py" "$@"; }
+
+# Usage: site_json [ARGS...] — irctl site "$SITE" --json, its status checked.
+site_json() {
+  run --separate-stderr irctl "$@" site "$SITE" --json
+  assert_status 0
+}
+
+# An incident from declaration to postmortem, at fixed times; sets ID.
+respond_to_incident() {
+  ID=$(irctl -q --at 2026-03-10T10:00:00Z declare "Checkout returns 503" --severity SEV2 --service checkout \
+    --started-at 2026-03-10T09:50:00Z)
+  irctl -q --at 2026-03-10T10:02:00Z --as "$SAM" ack "$ID"
+  irctl -q --at 2026-03-10T10:03:00Z assign "$ID" commander "Alice Example"
+  irctl -q --at 2026-03-10T10:05:00Z --as "$SAM" note "$ID" "Error rate at 38%"
+  echo "pool exhausted (500/500)" >"$TEST_DIR/pool.log"
+  irctl -q --at 2026-03-10T10:10:00Z contain "$ID" "Rolled back deploy 4711" --evidence "$TEST_DIR/pool.log"
+  irctl -q --at 2026-03-10T10:30:00Z resolve "$ID" --resolution "Pool drained after the rollback"
+  irctl -q --at 2026-03-10T10:40:00Z action add "$ID" "Alert on pool saturation" --owner "$SAM" --due 2026-03-20 \
+    --type detect
+  irctl -q --at 2026-03-10T10:45:00Z postmortem "$ID" >/dev/null
+}
+
+# Every href and src of the site's HTML that stays on the site names a file it has.
+assert_links_resolve() {
+  run py -c '
+import os, re, sys
+root = sys.argv[1]
+missing = []
+for folder, _, files in os.walk(root):
+    for name in files:
+        if not name.endswith(".html"):
+            continue
+        path = os.path.join(folder, name)
+        for link in re.findall(r"(?:href|src)=\"([^\"]+)\"", open(path, encoding="utf-8").read()):
+            if re.match(r"^[a-z]+:", link) or link.startswith("#"):
+                continue
+            target = os.path.normpath(os.path.join(folder, link.split("#")[0]))
+            if not os.path.isfile(target):
+                missing.append("%s -> %s" % (os.path.relpath(path, root), link))
+print("\n".join(missing))
+sys.exit(1 if missing else 0)' "$SITE"
+  assert_status 0
+}
+
+@test "an incident's whole record: the index row, its page (roles, milestones, durations, timeline with commits, evidence, actions), the actions page" {
+  respond_to_incident
+  run --separate-stderr irctl --at 2026-03-25T00:00:00Z site "$SITE"
+  assert_status 0
+  [ "$output" = "$SITE/index.html" ]
+  [ "$stderr" = "site: 1 incident, 1 postmortem, 1 open action (1 overdue); 2 pages rendered, 8 files written, 0 unchanged" ]
+
+  run facts index "$SITE/index.html"
+  assert_status 0
+  [ "$(json_eval 'd' <<<"$output")" = "[{\"data\": {\"status\": \"resolved\", \"open\": \"0\", \"severity\": \"SEV2\", \"services\": \"|checkout|\"}, \"href\": \"incidents/$ID.html\", \"cells\": [\"$ID\", \"Checkout returns 503 postmortem\", \"resolved\", \"SEV2\", \"checkout\", \"2026-03-10 10:00 UTC\", \"30m 00s\", \"Alice Example\", \"1 (1 overdue)\"]}]" ]
+
+  run facts incident "$SITE/incidents/$ID.html"
+  assert_status 0
+  page=$output
+  [ "$(json_eval '[d["title"], d["badges"], d["facts"]]' <<<"$page")" = "[\"Checkout returns 503\", \"resolved SEV2 \\u00b7 Major outage \\u00b7 Service outage Postmortem\", {\"ID\": \"$ID\", \"Services\": \"checkout\", \"Escalation\": \"default, level 1\", \"File\": \"$(incident_path "$ID")\"}]" ]
+  [ "$(json_eval 'd["roles"]' <<<"$page")" = '[["Incident commander", "Alice Example", "", ""]]' ]
+  [ "$(json_eval 'd["milestones"]' <<<"$page")" = '["Impact started 2026-03-10 09:50 UTC", "Declared 2026-03-10 10:00 UTC", "Escalated 2026-03-10 10:00 UTC", "Acknowledged 2026-03-10 10:02 UTC", "Contained 2026-03-10 10:10 UTC", "Resolved 2026-03-10 10:30 UTC"]' ]
+  [ "$(json_eval 'd["durations"]' <<<"$page")" = '[["Time to declare", "10m 00s"], ["Time to acknowledge", "2m 00s"], ["Time to contain", "10m 00s"], ["Time to resolve", "30m 00s"], ["Impact", "40m 00s"]]' ]
+  [ "$(json_eval '[[e["time"], e["type"], e["by"], e["text"]] for e in d["timeline"]]' <<<"$page")" = '[["2026-03-10 10:00", "declare", "Alice Example", "Checkout returns 503"], ["2026-03-10 10:02", "ack", "Sam Oncall", "acknowledged"], ["2026-03-10 10:03", "assign", "Alice Example", "commander: Alice Example"], ["2026-03-10 10:05", "note", "Sam Oncall", "Error rate at 38%"], ["2026-03-10 10:10", "contain", "Alice Example", "Rolled back deploy 4711"], ["2026-03-10 10:30", "resolve", "Alice Example", "Pool drained after the rollback"], ["2026-03-10 10:40", "action", "Alice Example", "Alert on pool saturation"]]' ]
+  # each event names the commit that recorded it, as git log's Event: trailers say
+  expected=$(git log --format='%(trailers:key=Event,valueonly,separator=) %H' | sort)
+  [ "$(json_eval '"\n".join(sorted(e["id"] + " " + e["commit"] for e in d["timeline"]))' <<<"$page")" = "$(grep -v '^MVP\|postmortem' <<<"$expected" | grep -F "$(json_eval '"\n".join(e["id"] for e in d["timeline"])' <<<"$page")")" ]
+  [ "$(json_eval 'len(d["timeline"])' <<<"$page")" = 7 ]
+  sha=$(sha256sum "$TEST_DIR/pool.log" | cut -d' ' -f1)
+  [ "$(json_eval 'd["evidence"]' <<<"$page")" = "[[\"$sha\", \"25\", \"$TEST_DIR/pool.log\", \"Alice Example <alice@example.com>\", \"2026-03-10T10:10:00Z\", \"evidence/${sha:0:2}/$sha\", \"Rolled back deploy 4711\"]]" ]
+  [ "$(json_eval 'd["follow-up actions"]' <<<"$page")" = '[["1", "Alert on pool saturation", "Sam Oncall", "2026-03-20", "detect", "overdue"]]' ]
+
+  run facts actions "$SITE/actions.html"
+  assert_status 0
+  [ "$(json_eval 'd' <<<"$output")" = "{\"meta\": \"1 open, 1 overdue (due before 2026-03-25), 0 done.\", \"rows\": [[\"$ID Checkout returns 503\", \"1\", \"Alert on pool saturation\", \"Sam Oncall\", \"2026-03-20 overdue\", \"detect\", \"2026-03-10\"]], \"owners\": [\"Sam Oncall (1 open, 1 overdue)\"]}" ]
+  assert_links_resolve
+  assert_clean_repo
+}
+
+@test "the postmortem's page is the committed document through the renderer of postmortem --format html" {
+  respond_to_incident
+  run --separate-stderr irctl site "$SITE"
+  assert_status 0
+  run --separate-stderr irctl postmortem "$ID" --format html
+  assert_status 0
+  body=$(sed -n '/<body>/,/<\/body>/p' <<<"$output" | sed '1d;$d')
+  [ -n "$body" ]
+  run facts article "$SITE/postmortems/$ID.html"
+  assert_status 0
+  [ "$output" = "$body" ]
+}
+
+@test "a rebuild renders and writes only what changed: nothing, one incident's page, every page after a configuration change" {
+  respond_to_incident
+  OTHER=$(irctl -q --at 2026-03-11T08:00:00Z declare "Payments slow" --severity SEV3 --service payments)
+  site_json --at 2026-03-12T00:00:00Z
+  [ "$(json_eval '[d["incidents"], d["postmortems"], d["rendered"], d["files"]]' <<<"$output")" = '[2, 1, 3, {"written": 9, "unchanged": 0, "removed": 0}]' ]
+
+  site_json --at 2026-03-12T00:00:00Z
+  [ "$(json_eval '[d["rendered"], d["files"]]' <<<"$output")" = '[0, {"written": 0, "unchanged": 9, "removed": 0}]' ]
+
+  # a note changes one page and nothing the other pages show
+  before=$(stat -c %Y.%i "$SITE/incidents/$ID.html" "$SITE/index.html")
+  irctl -q --at 2026-03-11T09:00:00Z note "$OTHER" "Latency back under 300 ms"
+  site_json --at 2026-03-12T00:00:00Z
+  [ "$(json_eval '[d["rendered"], d["files"]]' <<<"$output")" = '[1, {"written": 1, "unchanged": 8, "removed": 0}]' ]
+  [ "$(stat -c %Y.%i "$SITE/incidents/$ID.html" "$SITE/index.html")" = "$before" ]
+  grep -q "Latency back under 300 ms" "$SITE/incidents/$OTHER.html"
+
+  # the day moves past a due date: the page that shows it, and the actions page
+  site_json --at 2026-03-25T00:00:00Z
+  [ "$(json_eval '[d["rendered"], d["actions"], d["files"]]' <<<"$output")" = '[1, {"open": 1, "overdue": 1}, {"written": 3, "unchanged": 6, "removed": 0}]' ]
+
+  # the configuration is an input of every page
+  printf '\n[site]\ntitle = "Acme incidents"\ncommit_url = "https://git.example.com/acme/incidents/commit/{commit}"\n' >>.irctl/config.toml
+  git commit -q -am "site"
+  site_json --at 2026-03-25T00:00:00Z
+  [ "$(json_eval '[d["rendered"], d["files"]]' <<<"$output")" = '[3, {"written": 5, "unchanged": 4, "removed": 0}]' ]
+  commit=$(git log --format=%H -1 --grep "^Event: $(toml_eval "$(incident_path "$OTHER")" 'd["timeline"][-1]["id"]')$")
+  grep -q "href=\"https://git.example.com/acme/incidents/commit/$commit\"" "$SITE/incidents/$OTHER.html"
+  grep -q "<title>Acme incidents</title>" "$SITE/index.html"
+}
+
+@test "a voided incident leaves the site; the files it had are removed, nothing else" {
+  respond_to_incident
+  OTHER=$(declare_incident "Declared by mistake" --severity SEV4)
+  echo "mine" >"$TEST_DIR/keep.txt"
+  site_json
+  [ -f "$SITE/incidents/$OTHER.html" ]
+  cp "$TEST_DIR/keep.txt" "$SITE/notes.txt"
+  irctl -q void "$OTHER" --reason "a drill"
+  site_json
+  [ "$(json_eval '[d["incidents"], d["files"]["removed"]]' <<<"$output")" = '[1, 1]' ]
+  [ ! -e "$SITE/incidents/$OTHER.html" ]
+  [ "$(cat "$SITE/notes.txt")" = mine ]
+  [ "$(facts index "$SITE/index.html" | json_eval '[r["cells"][0] for r in d]')" = "[\"$ID\"]" ]
+}
+
+@test "the site is never built over someone's files, the repository or its git folder; the repository is left as it was" {
+  declare_incident "Checkout returns 503" --severity SEV2 >/dev/null
+  mkdir -p "$TEST_DIR/theirs" && echo "keep" >"$TEST_DIR/theirs/index.html"
+  run_unchanged irctl site "$TEST_DIR/theirs"
+  assert_status 5
+  assert_output_contains "is not empty and was not built by irctl"
+  [ "$(cat "$TEST_DIR/theirs/index.html")" = keep ]
+  for dir in . .git/ .git/irctl; do
+    run_unchanged irctl site "$dir"
+    assert_status 2
+    assert_output_contains "irctl will not build the incident site into $(realpath "$dir"): it is the repository or its git folder"
+  done
+  echo x >"$TEST_DIR/file"
+  run_unchanged irctl site "$TEST_DIR/file"
+  assert_status 2
+  assert_output_contains "$TEST_DIR/file is not a directory"
+  [ ! -e .irctl-site ]
+}
+
+@test "what people wrote is text on every page: markup is escaped, a postmortem's raw HTML and script links are left out" {
+  ID=$(declare_incident '<script>alert("title")</script> & co' --severity SEV2 --service '<b>svc</b>')
+  irctl -q note "$ID" '<img src=x onerror=alert(1)>'
+  irctl -q action add "$ID" '<i>fix</i>' --owner '<u>bob</u>'
+  irctl -q postmortem "$ID" >/dev/null
+  pm=$(toml_eval "$(incident_path "$ID")" 'd["postmortem"]')
+  printf '\n<script>alert("pm")</script>\n\n[click](javascript:alert(1))\n' >>"$pm"
+  git commit -q -am "an edit"
+  site_json
+  run grep -rlE '<script>alert|<img src=x|<b>svc|<i>fix|<u>bob|javascript:' "$SITE"
+  assert_status 1
+  grep -qF '&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; co' "$SITE/index.html"
+  grep -qF '&lt;img src=x onerror=alert(1)&gt;' "$SITE/incidents/$ID.html"
+}
+
+@test "a repository's own template replaces a page's; one that names no field stops the build with the template's name" {
+  declare_incident "Checkout returns 503" --severity SEV2 >/dev/null
+  mkdir -p .irctl/templates
+  printf '<!DOCTYPE html><title>{{site_title}}</title><p>{{count_text}}</p>\n' >.irctl/templates/site-index.html.mustache
+  git add .irctl/templates && git commit -q -m "our index"
+  site_json
+  [ "$(cat "$SITE/index.html")" = '<!DOCTYPE html><title>Incidents</title><p>1 incident, 1 open</p>' ]
+  printf '{{no_such_field}}\n' >.irctl/templates/site-actions.html.mustache
+  git add .irctl/templates && git commit -q -m "a broken one"
+  run --separate-stderr irctl site "$SITE"
+  assert_status 65
+  [[ $stderr == *".irctl/templates/site-actions.html.mustache"*"no_such_field"* ]]
+}
+
+@test "commit links follow a GitHub, GitLab or Codeberg remote; [site] commit_url is checked" {
+  ID=$(declare_incident "Checkout returns 503" --severity SEV2)
+  git remote add origin git@github.com:acme/incidents.git
+  site_json
+  commit=$(git rev-parse HEAD)
+  grep -q "href=\"https://github.com/acme/incidents/commit/$commit\"" "$SITE/incidents/$ID.html"
+  printf '\n[site]\ncommit_url = "https://example.com/commit"\n' >>.irctl/config.toml
+  git commit -q -am "a commit_url without {commit}"
+  run_unchanged irctl site "$SITE"
+  assert_status 65
+  assert_output_contains 'site.commit_url must be an http or https URL with {commit} where the commit'
+}
