@@ -101,6 +101,7 @@ struct PublicMaintenance {
   Timestamp starts_at{};
   Timestamp ends_at{};
   std::string state;  ///< scheduled, in_progress or completed
+  Timestamp announced_at{};  ///< when it was added: its one update in Statuspage's JSON
 };
 
 struct StatusPage {

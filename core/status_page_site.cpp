@@ -225,6 +225,15 @@ Json statuspage_status(const StatusPage& page) {
   return {{"indicator", page.indicator}, {"description", page.description}};
 }
 
+// The components an incident or a window affects, as Statuspage lists them.
+Json statuspage_components(const StatusPage& page, const std::vector<std::string>& names) {
+  Json components = Json::array();
+  for (const auto& c : page.components)
+    if (std::find(names.begin(), names.end(), c.name) != names.end())
+      components.push_back({{"id", c.name}, {"name", c.title}, {"status", component_state_name(c.state)}});
+  return components;
+}
+
 Json statuspage_incident(const StatusPage& page, const PublicIncident& inc) {
   Json updates = Json::array();
   for (auto it = inc.updates.rbegin(); it != inc.updates.rend(); ++it)
@@ -235,10 +244,6 @@ Json statuspage_incident(const StatusPage& page, const PublicIncident& inc) {
                        {"created_at", format_rfc3339(it->at)},
                        {"updated_at", format_rfc3339(it->at)},
                        {"display_at", format_rfc3339(it->at)}});
-  Json components = Json::array();
-  for (const auto& c : page.components)
-    if (std::find(inc.components.begin(), inc.components.end(), c.name) != inc.components.end())
-      components.push_back({{"id", c.name}, {"name", c.title}, {"status", component_state_name(c.state)}});
   return {{"id", inc.id},
           {"name", inc.name},
           {"status", inc.state},
@@ -250,7 +255,27 @@ Json statuspage_incident(const StatusPage& page, const PublicIncident& inc) {
           {"shortlink", absolute(page, incident_file(inc.id))},
           {"page_id", "irctl"},
           {"incident_updates", updates},
-          {"components", components}};
+          {"components", statuspage_components(page, inc.components)}};
+}
+
+// A scheduled maintenance as Statuspage writes one: its text is its one
+// update, from when it was announced.
+Json statuspage_maintenance(const StatusPage& page, const PublicMaintenance& m) {
+  const std::string announced = format_rfc3339(m.announced_at);
+  const Json update = {{"id", m.id + "-scheduled"}, {"incident_id", m.id},   {"status", m.state},
+                       {"body", m.text},            {"created_at", announced}, {"updated_at", announced},
+                       {"display_at", announced}};
+  return {{"id", m.id},
+          {"name", m.title},
+          {"status", m.state},
+          {"impact", "maintenance"},
+          {"scheduled_for", format_rfc3339(m.starts_at)},
+          {"scheduled_until", format_rfc3339(m.ends_at)},
+          {"created_at", announced},
+          {"updated_at", announced},
+          {"page_id", "irctl"},
+          {"incident_updates", Json::array({update})},
+          {"components", statuspage_components(page, m.components)}};
 }
 
 // Statuspage's summary: what aggregators and chat integrations poll.
@@ -274,8 +299,18 @@ Json statuspage_summary(const StatusPage& page) {
     if (!group_id.empty()) {
       auto& g = groups[group_id];
       if (g.is_null())
-        g = {{"id", group_id}, {"name", c.group}, {"group", true}, {"components", Json::array()},
-             {"status", "operational"}, {"page_id", "irctl"}, {"position", position++}};
+        g = {{"id", group_id},
+             {"name", c.group},
+             {"status", "operational"},
+             {"description", nullptr},
+             {"position", position++},
+             {"showcase", false},
+             {"group", true},
+             {"group_id", nullptr},
+             {"only_show_if_degraded", false},
+             {"page_id", "irctl"},
+             {"updated_at", format_rfc3339(page.generated_at)},
+             {"components", Json::array()}};
       g["components"].push_back(c.name);
     }
   }
@@ -283,16 +318,8 @@ Json statuspage_summary(const StatusPage& page) {
   Json incidents = Json::array(), maintenance = Json::array();
   for (const auto& inc : page.incidents)
     if (!inc.resolved_at) incidents.push_back(statuspage_incident(page, inc));
-  for (const auto& m : page.maintenance) {
-    if (m.state == "completed") continue;
-    maintenance.push_back({{"id", m.id},
-                           {"name", m.title},
-                           {"status", m.state},
-                           {"scheduled_for", format_rfc3339(m.starts_at)},
-                           {"scheduled_until", format_rfc3339(m.ends_at)},
-                           {"incident_updates", Json::array({{{"body", m.text}, {"status", m.state}}})},
-                           {"components", m.components}});
-  }
+  for (const auto& m : page.maintenance)
+    if (m.state != "completed") maintenance.push_back(statuspage_maintenance(page, m));
   return {{"page", statuspage_page(page)},
           {"status", statuspage_status(page)},
           {"components", components},
@@ -386,7 +413,7 @@ PublicWindows public_windows(const Config& config, const std::vector<Maintenance
       }
     if (names.empty()) continue;
     const std::string state = maintenance_state(m, now);
-    if (state != "cancelled") out.shown.push_back({m.id, m.title, m.text, names, m.starts_at, m.ends_at, state});
+    if (state != "cancelled") out.shown.push_back({m.id, m.title, m.text, names, m.starts_at, m.ends_at, state, m.created_at});
     out.changed = std::max({out.changed, m.created_at, m.cancelled_at.value_or(Timestamp{})});
     m.services = titles;
     m.created_by.clear();
