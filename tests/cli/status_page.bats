@@ -365,3 +365,50 @@ invalid: $BROKEN/maintenance.ics: VEVENT 1: no DTSTAMP (RFC 5545, 3.6.1)" ]
 invalid: $BROKEN/api/v2/summary.json: components/0/status: 'down' is not one of ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance']
 invalid: $BROKEN/api/v2/summary.json: page: 'time_zone' is a required property" ]
 }
+
+@test "a page per component: its state, its uptime over the history and month by month, the incidents that touched it" {
+  ID=$(as "Bob Example <bob@example.com>" 2026-11-10T10:05:00Z declare "db-7 disk full" --severity SEV1 \
+       --service checkout --started-at 2026-11-10T10:00:00Z)
+  as "Bob Example <bob@example.com>" 2026-11-10T10:10:00Z update "$ID" "Checkout is down." --audience external
+  as "Bob Example <bob@example.com>" 2026-11-10T16:00:00Z resolve "$ID" --summary "disk"
+  run --separate-stderr irctl --at 2026-11-20T12:00:00Z status-page "$SITE"
+  assert_status 0
+  # the index links each component's name to its page; batch is not listed, and has none
+  run py -c '
+import re, sys
+print(re.findall(r"<a class=\"name\" href=\"([^\"]*)\">([^<]*)</a>", open(sys.argv[1], encoding="utf-8").read()))' "$SITE/index.html"
+  assert_status 0
+  [ "$output" = "[('components/checkout.html', 'Checkout'), ('components/payments.html', 'Payments')]" ]
+  [ "$(cd "$SITE/components" && ls)" = "checkout.html
+payments.html" ]
+  # Six hours of major outage on 10 November: 75 % that day, 6 h of the 89.5
+  # days of the window in all, and 19.75 of November's 20 days
+  run py -c '
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+print(re.search(r"<h2>([^<]*)</h2>", html).group(1))
+print(re.sub(r"<[^>]+>", "", re.search(r"<p class=\"meta\">(.*?)</p>", html).group(1)))
+bars = re.findall(r"<li class=\"day-([a-z_]+)\" title=\"([^\"]*)\"", html)
+print(len(bars), bars[0][1], "|", [b for b in bars if b[0] != "operational"])
+print(re.search(r"<span class=\"uptime\">([^<]*)</span>", html).group(1))
+for month, uptime, days in re.findall(r"<h4 id=\"month-[0-9-]+\">([^:]*): <span class=\"uptime\">([^<]*)</span> uptime</h4>\s*<ol class=\"month\"[^>]*>(.*?)</ol>", html, re.S):
+    rows = re.findall(r"<li class=\"day-([a-z_]+)\"><time datetime=\"([0-9-]+)\">([0-9]+)</time> <span class=\"day-text\">([^<]*)</span>", days)
+    print(month, uptime, len(rows), [r for r in rows if r[0] != "operational"])
+print(re.findall(r"<li><a href=\"([^\"]*)\">([^<]*)</a> <span class=\"muted\">— ([^,]*),", html))' "$SITE/components/checkout.html"
+  assert_status 0
+  [ "$output" = "Checkout
+Shop · Operational
+90 2026-08-23: 100.00 % up | [('major_outage', '2026-11-10: 75.00 % up, Major outage')]
+99.72 % uptime
+September 2026 100.00 % 30 []
+October 2026 100.00 % 31 []
+November 2026 98.75 % 20 [('major_outage', '2026-11-10', '10', '75.00 % · Major outage')]
+[('../incidents/$ID.html', 'Major outage: Checkout', 'Resolved')]" ]
+  run py -c '
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+print(re.search(r"<h3 id=\"incidents\">Incidents</h3>\s*<p class=\"muted\">([^<]*)</p>", html).group(1))' "$SITE/components/payments.html"
+  assert_status 0
+  [ "$output" = "No incident has touched Payments." ]
+  assert_links_resolve
+}
