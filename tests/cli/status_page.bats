@@ -309,7 +309,7 @@ break_copy() {
   py -c 'import re, sys; t = open(sys.argv[1], newline="").read(); open(sys.argv[2], "w", newline="").write(eval(sys.argv[3]))' \
     "$SITE/$1" "$BROKEN/$1" "$2"
 }
-validate() { run py "$IRCTL_SOURCE_DIR/tests/schemas/validate_feeds.py" "$@"; }
+run_validator() { run py "$IRCTL_SOURCE_DIR/tests/schemas/validate_feeds.py" "$@"; }
 
 @test "the validators catch a broken copy of each feed, so that a green run means something" {
   ID=$(declare_incident "Checkout errors" --severity SEV2 --service checkout)
@@ -321,45 +321,45 @@ validate() { run py "$IRCTL_SOURCE_DIR/tests/schemas/validate_feeds.py" "$@"; }
   # Atom: the RELAX NG schema (an entry without its id; a date that is not
   # xsd:dateTime), then its Schematron rules (no author anywhere)
   break_copy feed.atom 're.sub(r"(<entry>\s*)<id>[^<]*</id>", r"\1", t)'
-  validate atom "$BROKEN/feed.atom"
+  run_validator atom "$BROKEN/feed.atom"
   assert_status 1
   [[ "$output" == *"invalid: $BROKEN/feed.atom: "*"element entry: Relax-NG validity error"* ]]
   break_copy feed.atom 're.sub(r"<published>[^<]*</published>", "<published>10 Mar 2026</published>", t)'
-  validate atom "$BROKEN/feed.atom"
+  run_validator atom "$BROKEN/feed.atom"
   assert_status 1
   [[ "$output" == *"Type dateTime doesn't allow value '10 Mar 2026'"* ]]
   break_copy feed.atom 're.sub(r"<author>.*</author>\n", "", t)'
-  validate atom "$BROKEN/feed.atom"
+  run_validator atom "$BROKEN/feed.atom"
   assert_status 1
   [ "$output" = "invalid: $BROKEN/feed.atom: entry 1: an atom:entry must have an atom:author if its feed does not" ]
   # RSS 2.0
   break_copy feed.rss 're.sub(r"  <description>[^<]*</description>\n  <language>", "  <language>", t)'
-  validate rss "$BROKEN/feed.rss"
+  run_validator rss "$BROKEN/feed.rss"
   assert_status 1
   [ "$output" = "invalid: $BROKEN/feed.rss: channel: <description> is required, once (RSS 2.0 specification, \"Required channel elements\")" ]
   break_copy feed.rss 're.sub(r"<pubDate>(\w+, \d+ \w+ )\d\d(\d\d)", r"<pubDate>\1\2", t).replace("isPermaLink=\"false\"", "").replace("<language>", "<status>bad</status><language>")'
-  validate rss "$BROKEN/feed.rss" --url https://status.example.com
+  run_validator rss "$BROKEN/feed.rss" --url https://status.example.com
   assert_status 1
   [ "$output" = "invalid: $BROKEN/feed.rss: channel: <status> is not an element of RSS 2.0 (RSS 2.0 specification: elements in no namespace are the specification's; extensions live in a namespace)
 invalid: $BROKEN/feed.rss: item 1 <pubDate>: '$(grep -o '<pubDate>[^<]*' "$SITE/feed.rss" | sed -E 's/<pubDate>//; s/ 20([0-9][0-9]) / \1 /')' is not an RFC 822 date with a four-digit year (RSS 2.0 specification, \"pubDate\"; RSS Advisory Board's RSS profile, \"pubDate\")
 invalid: $BROKEN/feed.rss: item 1 <guid>: '$ID' is a permalink (isPermaLink is true unless it says false) but not a URL (RSS 2.0 specification, \"<guid> sub-element of <item>\")" ]
   break_copy feed.rss 't.replace("https://status.example.com/incidents/", "incidents/")'
-  validate rss "$BROKEN/feed.rss" --url https://status.example.com
+  run_validator rss "$BROKEN/feed.rss" --url https://status.example.com
   assert_status 1
   [ "$output" = "invalid: $BROKEN/feed.rss: item 1 <link>: 'incidents/$ID.html' is not an absolute URL (RSS Advisory Board's RSS profile, \"link\")" ]
   # iCalendar: LF line ends and an event without DTSTAMP; a line of 80 octets
   break_copy maintenance.ics 're.sub(r"DTSTAMP:[^\r]*\r\n", "", t).replace("\r\n", "\n")'
-  validate ics "$BROKEN/maintenance.ics"
+  run_validator ics "$BROKEN/maintenance.ics"
   assert_status 1
   [ "$output" = "invalid: $BROKEN/maintenance.ics: lines do not all end in CRLF (RFC 5545, 3.1)
 invalid: $BROKEN/maintenance.ics: VEVENT 1: no DTSTAMP (RFC 5545, 3.6.1)" ]
   break_copy maintenance.ics 't.replace("SUMMARY:Database upgrade", "SUMMARY:" + "x" * 72)'
-  validate ics "$BROKEN/maintenance.ics"
+  run_validator ics "$BROKEN/maintenance.ics"
   assert_status 1
   [ "$output" = "invalid: $BROKEN/maintenance.ics: line $(grep -n '^SUMMARY' "$SITE/maintenance.ics" | cut -d: -f1) is 80 octets long: at most 75 before the CRLF (RFC 5545, 3.1)" ]
   # Statuspage's JSON: a status it does not have, a missing field, a wrong type
   break_copy api/v2/summary.json 't.replace("\"partial_outage\"", "\"down\"", 1).replace("\"time_zone\"", "\"zone\"").replace("\"position\": 1", "\"position\": \"1\"")'
-  validate json "$BROKEN/api/v2/summary.json"
+  run_validator json "$BROKEN/api/v2/summary.json"
   assert_status 1
   [ "$output" = "invalid: $BROKEN/api/v2/summary.json: components/0/position: '1' is not of type 'integer'
 invalid: $BROKEN/api/v2/summary.json: components/0/status: 'down' is not one of ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance']
