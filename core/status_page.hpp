@@ -101,6 +101,7 @@ struct PublicMaintenance {
   Timestamp starts_at{};
   Timestamp ends_at{};
   std::string state;  ///< scheduled, in_progress or completed
+  Timestamp announced_at{};  ///< when it was added: its one update in Statuspage's JSON
 };
 
 struct StatusPage {
@@ -122,8 +123,9 @@ StatusPage make_status_page(const Config& config, const std::vector<Incident>& i
 
 // --- the files (status_page_site.cpp) ---------------------------------------
 
-/// The page's files: index.html, incidents/ID.html, history/index.html and
-/// history/YYYY-MM.html (from templates/status-*.html.mustache, which
+/// The page's files: index.html, incidents/ID.html, components/NAME.html,
+/// history/index.html and history/YYYY-MM.html (from
+/// templates/status-*.html.mustache, which
 /// .irctl/templates/ overrides, as status-page.css), feed.atom, feed.rss,
 /// api/v2/summary.json, status.json and incidents.json (Statuspage's
 /// shapes), and maintenance.ics when `calendar` is not empty.

@@ -72,6 +72,10 @@ std::string state_label(const std::string& state) {
 
 std::string incident_file(const std::string& id) { return "incidents/" + id + ".html"; }
 
+// A service's name is letters, digits, '-', '_' and '.' (the configuration
+// checks it) and unique without regard to case: a safe file name as it is.
+std::string component_file(const std::string& name) { return "components/" + name + ".html"; }
+
 // The titles of the components an incident or a window affects.
 std::string components_text(const StatusPage& page, const std::vector<std::string>& names) {
   std::string out;
@@ -99,6 +103,19 @@ Json chrome(const StatusPage& page, const std::string& root, Timestamp updated) 
           {"logo", page.config.logo},       {"has_logo", !page.config.logo.empty()},
           {"links", links},                 {"root", root},
           {"generated", page_time(updated)}, {"generated_at", format_rfc3339(updated)}};
+}
+
+// A component's days as bars: each with its state as a class and its uptime
+// in words, for the title and, on a day that was not quiet, for screen readers.
+Json day_bars(const std::vector<DayUptime>& days) {
+  Json bars = Json::array();
+  for (const auto& day : days) {
+    const bool quiet = day.worst == ComponentState::operational;
+    std::string label = day.date + ": " + percent_text(day.uptime) + " up";
+    if (!quiet) label += ", " + std::string(component_state_label(day.worst));
+    bars.push_back({{"class", component_state_name(day.worst)}, {"label", label}, {"eventful", !quiet}});
+  }
+  return bars;
 }
 
 Json index_data(const StatusPage& page, bool has_calendar) {
@@ -153,20 +170,14 @@ Json index_data(const StatusPage& page, bool has_calendar) {
       group_at[c.group] = groups.size();
       groups.push_back({{"name", c.group}, {"has_name", !c.group.empty()}, {"components", Json::array()}});
     }
-    Json days = Json::array();
-    for (const auto& day : c.days) {
-      const bool quiet = day.worst == ComponentState::operational;
-      std::string label = day.date + ": " + percent_text(day.uptime) + " up";
-      if (!quiet) label += ", " + std::string(component_state_label(day.worst));
-      days.push_back({{"class", component_state_name(day.worst)}, {"label", label}, {"eventful", !quiet}});
-    }
     groups[group_at[c.group]]["components"].push_back({{"title", c.title},
+                                                        {"url", component_file(c.name)},
                                                         {"description", c.description},
                                                         {"has_description", !c.description.empty()},
                                                         {"state", component_state_name(c.state)},
                                                         {"state_label", component_state_label(c.state)},
                                                         {"uptime_text", percent_text(c.uptime)},
-                                                        {"days", days},
+                                                        {"days", day_bars(c.days)},
                                                         {"days_count", std::to_string(c.days.size())}});
   }
   d["groups"] = groups;
@@ -198,6 +209,60 @@ Json history_item(const StatusPage& page, const PublicIncident& inc) {
           {"components_text", components_text(page, inc.components)}};
 }
 
+constexpr size_t kComponentMonths = 3;  // a component's page shows its days month by month, these many
+
+// The last kComponentMonths months of a component's days, oldest first, each
+// with its uptime (the mean of its days': every day counts alike).
+Json component_months(const Component& c) {
+  std::map<std::string, std::vector<const DayUptime*>> by_month;
+  for (const auto& day : c.days) by_month[day.date.substr(0, 7)].push_back(&day);
+  while (by_month.size() > kComponentMonths) by_month.erase(by_month.begin());
+  Json months = Json::array();
+  for (const auto& [month, days] : by_month) {
+    double total = 0;
+    Json rows = Json::array();
+    for (const auto* day : days) {
+      total += day->uptime;
+      rows.push_back({{"date", day->date},
+                      {"day", std::to_string(std::stoi(day->date.substr(8, 2)))},
+                      {"class", component_state_name(day->worst)},
+                      {"uptime_text", percent_text(day->uptime)},
+                      {"state_label", component_state_label(day->worst)},
+                      {"eventful", day->worst != ComponentState::operational}});
+    }
+    months.push_back({{"month", month},
+                      {"label", month_label(month)},
+                      {"uptime_text", percent_text(total / static_cast<double>(days.size()))},
+                      {"days", rows}});
+  }
+  return months;
+}
+
+// components/NAME.html: what the index says of a component, its days month
+// by month, and the public incidents that touched it. Its bars move with
+// the day, so it is as new as the build, as the index.
+Json component_data(const StatusPage& page, const Component& c) {
+  Json d = chrome(page, "../", page.generated_at);
+  d["component_title"] = c.title;
+  d["group"] = c.group;
+  d["has_group"] = !c.group.empty();
+  d["description"] = c.description;
+  d["has_description"] = !c.description.empty();
+  d["state"] = component_state_name(c.state);
+  d["state_label"] = component_state_label(c.state);
+  d["uptime_text"] = percent_text(c.uptime);
+  d["days"] = day_bars(c.days);
+  d["days_count"] = std::to_string(c.days.size());
+  d["months"] = component_months(c);
+  Json incidents = Json::array();
+  for (const auto& inc : page.incidents)
+    if (std::find(inc.components.begin(), inc.components.end(), c.name) != inc.components.end())
+      incidents.push_back(history_item(page, inc));
+  d["has_incidents"] = !incidents.empty();
+  d["incidents"] = incidents;
+  return d;
+}
+
 Json history_data(const StatusPage& page, const std::string& heading, Timestamp updated) {
   Json d = chrome(page, "../", updated);
   d["heading"] = heading;
@@ -224,6 +289,15 @@ Json statuspage_status(const StatusPage& page) {
   return {{"indicator", page.indicator}, {"description", page.description}};
 }
 
+// The components an incident or a window affects, as Statuspage lists them.
+Json statuspage_components(const StatusPage& page, const std::vector<std::string>& names) {
+  Json components = Json::array();
+  for (const auto& c : page.components)
+    if (std::find(names.begin(), names.end(), c.name) != names.end())
+      components.push_back({{"id", c.name}, {"name", c.title}, {"status", component_state_name(c.state)}});
+  return components;
+}
+
 Json statuspage_incident(const StatusPage& page, const PublicIncident& inc) {
   Json updates = Json::array();
   for (auto it = inc.updates.rbegin(); it != inc.updates.rend(); ++it)
@@ -234,10 +308,6 @@ Json statuspage_incident(const StatusPage& page, const PublicIncident& inc) {
                        {"created_at", format_rfc3339(it->at)},
                        {"updated_at", format_rfc3339(it->at)},
                        {"display_at", format_rfc3339(it->at)}});
-  Json components = Json::array();
-  for (const auto& c : page.components)
-    if (std::find(inc.components.begin(), inc.components.end(), c.name) != inc.components.end())
-      components.push_back({{"id", c.name}, {"name", c.title}, {"status", component_state_name(c.state)}});
   return {{"id", inc.id},
           {"name", inc.name},
           {"status", inc.state},
@@ -249,7 +319,27 @@ Json statuspage_incident(const StatusPage& page, const PublicIncident& inc) {
           {"shortlink", absolute(page, incident_file(inc.id))},
           {"page_id", "irctl"},
           {"incident_updates", updates},
-          {"components", components}};
+          {"components", statuspage_components(page, inc.components)}};
+}
+
+// A scheduled maintenance as Statuspage writes one: its text is its one
+// update, from when it was announced.
+Json statuspage_maintenance(const StatusPage& page, const PublicMaintenance& m) {
+  const std::string announced = format_rfc3339(m.announced_at);
+  const Json update = {{"id", m.id + "-scheduled"}, {"incident_id", m.id},   {"status", m.state},
+                       {"body", m.text},            {"created_at", announced}, {"updated_at", announced},
+                       {"display_at", announced}};
+  return {{"id", m.id},
+          {"name", m.title},
+          {"status", m.state},
+          {"impact", "maintenance"},
+          {"scheduled_for", format_rfc3339(m.starts_at)},
+          {"scheduled_until", format_rfc3339(m.ends_at)},
+          {"created_at", announced},
+          {"updated_at", announced},
+          {"page_id", "irctl"},
+          {"incident_updates", Json::array({update})},
+          {"components", statuspage_components(page, m.components)}};
 }
 
 // Statuspage's summary: what aggregators and chat integrations poll.
@@ -273,8 +363,18 @@ Json statuspage_summary(const StatusPage& page) {
     if (!group_id.empty()) {
       auto& g = groups[group_id];
       if (g.is_null())
-        g = {{"id", group_id}, {"name", c.group}, {"group", true}, {"components", Json::array()},
-             {"status", "operational"}, {"page_id", "irctl"}, {"position", position++}};
+        g = {{"id", group_id},
+             {"name", c.group},
+             {"status", "operational"},
+             {"description", nullptr},
+             {"position", position++},
+             {"showcase", false},
+             {"group", true},
+             {"group_id", nullptr},
+             {"only_show_if_degraded", false},
+             {"page_id", "irctl"},
+             {"updated_at", format_rfc3339(page.generated_at)},
+             {"components", Json::array()}};
       g["components"].push_back(c.name);
     }
   }
@@ -282,16 +382,8 @@ Json statuspage_summary(const StatusPage& page) {
   Json incidents = Json::array(), maintenance = Json::array();
   for (const auto& inc : page.incidents)
     if (!inc.resolved_at) incidents.push_back(statuspage_incident(page, inc));
-  for (const auto& m : page.maintenance) {
-    if (m.state == "completed") continue;
-    maintenance.push_back({{"id", m.id},
-                           {"name", m.title},
-                           {"status", m.state},
-                           {"scheduled_for", format_rfc3339(m.starts_at)},
-                           {"scheduled_until", format_rfc3339(m.ends_at)},
-                           {"incident_updates", Json::array({{{"body", m.text}, {"status", m.state}}})},
-                           {"components", m.components}});
-  }
+  for (const auto& m : page.maintenance)
+    if (m.state != "completed") maintenance.push_back(statuspage_maintenance(page, m));
   return {{"page", statuspage_page(page)},
           {"status", statuspage_status(page)},
           {"components", components},
@@ -373,7 +465,7 @@ PublicWindows public_windows(const Config& config, const std::vector<Maintenance
       }
     if (names.empty()) continue;
     const std::string state = maintenance_state(m, now);
-    if (state != "cancelled") out.shown.push_back({m.id, m.title, m.text, names, m.starts_at, m.ends_at, state});
+    if (state != "cancelled") out.shown.push_back({m.id, m.title, m.text, names, m.starts_at, m.ends_at, state, m.created_at});
     out.changed = std::max({out.changed, m.created_at, m.cancelled_at.value_or(Timestamp{})});
     m.services = titles;
     m.created_by.clear();
@@ -390,8 +482,11 @@ std::vector<SiteFile> render_status_page(const Repository& repo, const StatusPag
   const Template index = site_template(repo, "status-page.html.mustache");
   const Template incident = site_template(repo, "status-incident.html.mustache");
   const Template history = site_template(repo, "status-history.html.mustache");
+  const Template component = site_template(repo, "status-component.html.mustache");
   files.push_back({"index.html", render_template(index, index_data(page, !calendar.empty()))});
   files.push_back({"status-page.css", site_asset(repo, "status-page.css")});
+  for (const auto& c : page.components)
+    files.push_back({component_file(c.name), render_template(component, component_data(page, c))});
   std::map<std::string, std::vector<const PublicIncident*>, std::greater<>> by_month;
   for (const auto& inc : page.incidents) {
     files.push_back({incident_file(inc.id), render_template(incident, incident_data(page, inc))});

@@ -41,6 +41,14 @@ r = eval(sys.argv[2])
 print(r if isinstance(r, str) else json.dumps(r))' "$1" "$2"
 }
 
+# Usage: assert_feeds_valid [URL] — every feed of $SITE validates against
+# its format (tests/schemas/validate_feeds.py says what checks what); URL is
+# the page's configured url, which the RSS links must then start with.
+assert_feeds_valid() {
+  run py "$IRCTL_SOURCE_DIR/tests/schemas/validate_feeds.py" "$SITE" ${1:+--url "$1"}
+  assert_status 0
+}
+
 # Every href and src of the site's HTML that stays on the site names a file it has.
 assert_links_resolve() {
   run py -c '
@@ -116,6 +124,7 @@ Investigating: We are investigating errors when paying at checkout." ]
   run feed_eval "$SITE/feed.atom" '[s in f.entries[0].content[0].value for s in ["Investigating", "We found the cause", "watching", "resolved"]]'
   assert_status 0
   [ "$output" = '[true, true, true, true]' ]
+  assert_feeds_valid https://status.example.com
   # today's bar of checkout shows the outage
   run py -c '
 import re, sys
@@ -212,7 +221,7 @@ Payments: the last 90 days 90 operational" ]
   grep -qF "Database upgrade" "$SITE/index.html"
   grep -qF "Checkout may be slow for a few minutes." "$SITE/index.html"
   ! grep -qF "Payments move" "$SITE/index.html"
-  [ "$(summary '[(m["id"], m["name"], m["status"], m["components"]) for m in d["scheduled_maintenances"]]')" = "[[\"$MNT\", \"Database upgrade\", \"scheduled\", [\"checkout\"]]]" ]
+  [ "$(summary '[(m["id"], m["name"], m["status"], [c["id"] for c in m["components"]]) for m in d["scheduled_maintenances"]]')" = "[[\"$MNT\", \"Database upgrade\", \"scheduled\", [\"checkout\"]]]" ]
   [ "$(summary 'd["status"]["indicator"]')" = none ]
   # the calendar: the public windows, the cancelled one marked so, nothing of batch or of who
   run /usr/bin/python3 -c '
@@ -235,6 +244,7 @@ Payments move CANCELLED 2099-01-12T10:00:00+00:00 'Services: Payments'" ]
   [ "$(summary '[(c["id"], c["status"]) for c in d["components"] if not c["group"]]')" = '[["checkout", "under_maintenance"], ["payments", "operational"]]' ]
   [ "$(summary 'd["status"]')" = '{"indicator": "maintenance", "description": "Service under maintenance"}' ]
   [ "$(summary '[m["status"] for m in d["scheduled_maintenances"]]')" = '["in_progress"]' ]
+  assert_feeds_valid https://status.example.com
   assert_links_resolve
 }
 
@@ -250,6 +260,7 @@ Payments move CANCELLED 2099-01-12T10:00:00+00:00 'Services: Payments'" ]
   assert_status 0
   [[ "$output" == *'&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'* ]]  # HTML in the feed, showing the text
   [ "$(json_eval 'd["incidents"][0]["incident_updates"][0]["body"]' <"$SITE/api/v2/incidents.json")" = '<script>alert("x")</script> & <img src=x onerror=alert(1)> "quoted"' ]
+  assert_feeds_valid https://status.example.com
 }
 
 @test "comms name the incident for customers with update --title; the last title wins; --title needs --audience external" {
@@ -268,4 +279,136 @@ Payments move CANCELLED 2099-01-12T10:00:00+00:00 'Services: Payments'" ]
   run_unchanged irctl update "$ID" "internal" --title "Nope"
   assert_status 2
   [[ "$output" == *"--title names the incident on the public status page: it goes with --audience external"* ]]
+}
+
+@test "the feeds validate without [status_page] url too: relative links, URNs for ids" {
+  sed -i '/^url = /d' .irctl/config.toml
+  git commit -q -am "no url"
+  ID=$(declare_incident "Checkout errors" --severity SEV2 --service checkout)
+  irctl -q update "$ID" "Checkout is slow." --audience external
+  irctl -q maintenance add "Database upgrade" --service checkout --start 2099-01-10T10:00:00Z --end 2099-01-10T12:00:00Z >/dev/null
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  run feed_eval "$SITE/feed.atom" '[f.feed.id, [(e.id, e.link) for e in f.entries]]'
+  assert_status 0
+  [ "$output" = "[\"urn:irctl:status-page\", [[\"urn:irctl:incident:$ID\", \"incidents/$ID.html\"]]]" ]
+  run py "$IRCTL_SOURCE_DIR/tests/schemas/validate_feeds.py" "$SITE"
+  assert_status 0
+  [ "$output" = "ok: feed.atom
+ok: feed.rss
+ok: maintenance.ics
+ok: api/v2/summary.json
+ok: api/v2/status.json
+ok: api/v2/incidents.json" ]
+}
+
+# Usage: break_copy FILE PYTHON-EXPR — $BROKEN/FILE: $SITE/FILE's text (t)
+# changed by the expression.
+break_copy() {
+  mkdir -p "$BROKEN/$(dirname "$1")"
+  py -c 'import re, sys; t = open(sys.argv[1], newline="").read(); open(sys.argv[2], "w", newline="").write(eval(sys.argv[3]))' \
+    "$SITE/$1" "$BROKEN/$1" "$2"
+}
+run_validator() { run py "$IRCTL_SOURCE_DIR/tests/schemas/validate_feeds.py" "$@"; }
+
+@test "the validators catch a broken copy of each feed, so that a green run means something" {
+  ID=$(declare_incident "Checkout errors" --severity SEV2 --service checkout)
+  irctl -q update "$ID" "Checkout is slow." --audience external
+  irctl -q maintenance add "Database upgrade" --service checkout --start 2099-01-10T10:00:00Z --end 2099-01-10T12:00:00Z >/dev/null
+  run --separate-stderr irctl status-page "$SITE"
+  assert_status 0
+  BROKEN="$TEST_DIR/broken"
+  # Atom: the RELAX NG schema (an entry without its id; a date that is not
+  # xsd:dateTime), then its Schematron rules (no author anywhere)
+  break_copy feed.atom 're.sub(r"(<entry>\s*)<id>[^<]*</id>", r"\1", t)'
+  run_validator atom "$BROKEN/feed.atom"
+  assert_status 1
+  [[ "$output" == *"invalid: $BROKEN/feed.atom: "*"element entry: Relax-NG validity error"* ]]
+  break_copy feed.atom 're.sub(r"<published>[^<]*</published>", "<published>10 Mar 2026</published>", t)'
+  run_validator atom "$BROKEN/feed.atom"
+  assert_status 1
+  [[ "$output" == *"Type dateTime doesn't allow value '10 Mar 2026'"* ]]
+  break_copy feed.atom 're.sub(r"<author>.*</author>\n", "", t)'
+  run_validator atom "$BROKEN/feed.atom"
+  assert_status 1
+  [ "$output" = "invalid: $BROKEN/feed.atom: entry 1: an atom:entry must have an atom:author if its feed does not" ]
+  # RSS 2.0
+  break_copy feed.rss 're.sub(r"  <description>[^<]*</description>\n  <language>", "  <language>", t)'
+  run_validator rss "$BROKEN/feed.rss"
+  assert_status 1
+  [ "$output" = "invalid: $BROKEN/feed.rss: channel: <description> is required, once (RSS 2.0 specification, \"Required channel elements\")" ]
+  break_copy feed.rss 're.sub(r"<pubDate>(\w+, \d+ \w+ )\d\d(\d\d)", r"<pubDate>\1\2", t).replace("isPermaLink=\"false\"", "").replace("<language>", "<status>bad</status><language>")'
+  run_validator rss "$BROKEN/feed.rss" --url https://status.example.com
+  assert_status 1
+  [ "$output" = "invalid: $BROKEN/feed.rss: channel: <status> is not an element of RSS 2.0 (RSS 2.0 specification: elements in no namespace are the specification's; extensions live in a namespace)
+invalid: $BROKEN/feed.rss: item 1 <pubDate>: '$(grep -o '<pubDate>[^<]*' "$SITE/feed.rss" | sed -E 's/<pubDate>//; s/ 20([0-9][0-9]) / \1 /')' is not an RFC 822 date with a four-digit year (RSS 2.0 specification, \"pubDate\"; RSS Advisory Board's RSS profile, \"pubDate\")
+invalid: $BROKEN/feed.rss: item 1 <guid>: '$ID' is a permalink (isPermaLink is true unless it says false) but not a URL (RSS 2.0 specification, \"<guid> sub-element of <item>\")" ]
+  break_copy feed.rss 't.replace("https://status.example.com/incidents/", "incidents/")'
+  run_validator rss "$BROKEN/feed.rss" --url https://status.example.com
+  assert_status 1
+  [ "$output" = "invalid: $BROKEN/feed.rss: item 1 <link>: 'incidents/$ID.html' is not an absolute URL (RSS Advisory Board's RSS profile, \"link\")" ]
+  # iCalendar: LF line ends and an event without DTSTAMP; a line of 80 octets
+  break_copy maintenance.ics 're.sub(r"DTSTAMP:[^\r]*\r\n", "", t).replace("\r\n", "\n")'
+  run_validator ics "$BROKEN/maintenance.ics"
+  assert_status 1
+  [ "$output" = "invalid: $BROKEN/maintenance.ics: lines do not all end in CRLF (RFC 5545, 3.1)
+invalid: $BROKEN/maintenance.ics: VEVENT 1: no DTSTAMP (RFC 5545, 3.6.1)" ]
+  break_copy maintenance.ics 't.replace("SUMMARY:Database upgrade", "SUMMARY:" + "x" * 72)'
+  run_validator ics "$BROKEN/maintenance.ics"
+  assert_status 1
+  [ "$output" = "invalid: $BROKEN/maintenance.ics: line $(grep -n '^SUMMARY' "$SITE/maintenance.ics" | cut -d: -f1) is 80 octets long: at most 75 before the CRLF (RFC 5545, 3.1)" ]
+  # Statuspage's JSON: a status it does not have, a missing field, a wrong type
+  break_copy api/v2/summary.json 't.replace("\"partial_outage\"", "\"down\"", 1).replace("\"time_zone\"", "\"zone\"").replace("\"position\": 1", "\"position\": \"1\"")'
+  run_validator json "$BROKEN/api/v2/summary.json"
+  assert_status 1
+  [ "$output" = "invalid: $BROKEN/api/v2/summary.json: components/0/position: '1' is not of type 'integer'
+invalid: $BROKEN/api/v2/summary.json: components/0/status: 'down' is not one of ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance']
+invalid: $BROKEN/api/v2/summary.json: page: 'time_zone' is a required property" ]
+}
+
+@test "a page per component: its state, its uptime over the history and month by month, the incidents that touched it" {
+  ID=$(as "Bob Example <bob@example.com>" 2026-11-10T10:05:00Z declare "db-7 disk full" --severity SEV1 \
+       --service checkout --started-at 2026-11-10T10:00:00Z)
+  as "Bob Example <bob@example.com>" 2026-11-10T10:10:00Z update "$ID" "Checkout is down." --audience external
+  as "Bob Example <bob@example.com>" 2026-11-10T16:00:00Z resolve "$ID" --summary "disk"
+  run --separate-stderr irctl --at 2026-11-20T12:00:00Z status-page "$SITE"
+  assert_status 0
+  # the index links each component's name to its page; batch is not listed, and has none
+  run py -c '
+import re, sys
+print(re.findall(r"<a class=\"name\" href=\"([^\"]*)\">([^<]*)</a>", open(sys.argv[1], encoding="utf-8").read()))' "$SITE/index.html"
+  assert_status 0
+  [ "$output" = "[('components/checkout.html', 'Checkout'), ('components/payments.html', 'Payments')]" ]
+  [ "$(cd "$SITE/components" && ls)" = "checkout.html
+payments.html" ]
+  # Six hours of major outage on 10 November: 75 % that day, 6 h of the 89.5
+  # days of the window in all, and 19.75 of November's 20 days
+  run py -c '
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+print(re.search(r"<h2>([^<]*)</h2>", html).group(1))
+print(re.sub(r"<[^>]+>", "", re.search(r"<p class=\"meta\">(.*?)</p>", html).group(1)))
+bars = re.findall(r"<li class=\"day-([a-z_]+)\" title=\"([^\"]*)\"", html)
+print(len(bars), bars[0][1], "|", [b for b in bars if b[0] != "operational"])
+print(re.search(r"<span class=\"uptime\">([^<]*)</span>", html).group(1))
+for month, uptime, days in re.findall(r"<h4 id=\"month-[0-9-]+\">([^:]*): <span class=\"uptime\">([^<]*)</span> uptime</h4>\s*<ol class=\"month\"[^>]*>(.*?)</ol>", html, re.S):
+    rows = re.findall(r"<li class=\"day-([a-z_]+)\"><time datetime=\"([0-9-]+)\">([0-9]+)</time> <span class=\"day-text\">([^<]*)</span>", days)
+    print(month, uptime, len(rows), [r for r in rows if r[0] != "operational"])
+print(re.findall(r"<li><a href=\"([^\"]*)\">([^<]*)</a> <span class=\"muted\">— ([^,]*),", html))' "$SITE/components/checkout.html"
+  assert_status 0
+  [ "$output" = "Checkout
+Shop · Operational
+90 2026-08-23: 100.00 % up | [('major_outage', '2026-11-10: 75.00 % up, Major outage')]
+99.72 % uptime
+September 2026 100.00 % 30 []
+October 2026 100.00 % 31 []
+November 2026 98.75 % 20 [('major_outage', '2026-11-10', '10', '75.00 % · Major outage')]
+[('../incidents/$ID.html', 'Major outage: Checkout', 'Resolved')]" ]
+  run py -c '
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+print(re.search(r"<h3 id=\"incidents\">Incidents</h3>\s*<p class=\"muted\">([^<]*)</p>", html).group(1))' "$SITE/components/payments.html"
+  assert_status 0
+  [ "$output" = "No incident has touched Payments." ]
+  assert_links_resolve
 }
