@@ -247,11 +247,12 @@ Json insights_to_json(const Insights& in) {
 namespace {
 
 // Colours: the Okabe-Ito palette's blue, bluish green and vermillion, and for
-// the severities a ramp from dark red to light whose steps differ in lightness
-// as well as hue, so that they stay apart for every common colour
-// blindness; each has at least 3:1 contrast on white but the spread's band,
-// which the median's line and dots (5.2:1) draw over.
-constexpr std::array<const char*, 5> kSeverityFills = {"#7f1d1d", "#c0392b", "#d55e00", "#cc79a7", "#8a8a8a"};
+// the severities, most severe first, a ramp from dark red to light whose
+// steps differ in lightness as well as hue, so that they stay apart for every
+// common colour blindness (levels past the fifth share its colour; their
+// classes still differ). Each has at least 3:1 contrast on white but the
+// spread's band, which the median's line and dots (5.2:1) draw over.
+constexpr std::array<const char*, 5> kSeverityFills = {"#7f1d1d", "#c0392b", "#d55e00", "#8a8a8a", "#cc79a7"};
 constexpr const char* kBlue = "#0072b2";
 constexpr const char* kBand = "#a6d3f0";
 constexpr const char* kGreen = "#009e73";
@@ -273,7 +274,7 @@ constexpr double kMonthChartHeight = 262;
 // One decimal at most, the same bytes for the same figure ("12", "12.5").
 std::string num(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v + 0.0);
+  std::snprintf(buf, sizeof buf, "%.1f", v);
   std::string s = buf;
   if (s == "-0.0") return "0";
   if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
@@ -527,7 +528,7 @@ std::string median_lines(const std::vector<std::pair<double, double>>& points, c
   size_t in_run = 0;
   const auto flush = [&] {
     if (in_run > 1)
-      out += "<polyline class=\"median\" fill=\"none\" stroke=\"" + std::string(kBlue) +
+      out += "<polyline class=\"median-line\" fill=\"none\" stroke=\"" + std::string(kBlue) +
              "\" stroke-width=\"2\" points=\"" + run + "\"/>\n";
     run.clear();
     in_run = 0;
@@ -616,8 +617,6 @@ std::string shortened(const std::string& s, size_t most) {
 }
 
 struct ServiceBars {
-  const char* unit_one;  ///< of the tooltip: "incident"
-  const char* unit_many;
   std::function<long long(const ServiceLoad&)> value;
   std::function<std::string(const ServiceLoad&)> label;  ///< at the bar's end
 };

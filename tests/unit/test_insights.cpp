@@ -306,7 +306,7 @@ TEST_SUITE("insights") {
     }
     const Chart c = insights_charts(make_insights(list, kScale, kToday, 4))[1];
     CHECK(occurrences(c.svg, "<circle class=\"median\"") == 3);
-    CHECK(occurrences(c.svg, "<polyline class=\"median\"") == 1);
+    CHECK(occurrences(c.svg, "<polyline class=\"median-line\"") == 1);
     CHECK(occurrences(c.svg, "<rect class=\"spread\"") == 3);
     CHECK(occurrences(c.svg, "<title>2026-04: median 40m 00s over 1 incident</title>") == 1);
     // the longest is 40 minutes: an axis in minutes, 0 to 40 in steps of 10
