@@ -11,6 +11,7 @@
 
 #include "core/actions.hpp"
 #include "core/error.hpp"
+#include "core/insights.hpp"
 #include "core/markdown.hpp"
 #include "core/model/metrics.hpp"
 #include "core/model/validate.hpp"
@@ -272,6 +273,24 @@ Json site_actions_data(const Config& config, const People& people, const std::ve
   return d;
 }
 
+// --- insights ---------------------------------------------------------------------
+
+Json insights_page_data(const Config& config, const std::vector<Chart>& charts, const Insights& insights) {
+  Json d = site_chrome(config, "", "insights");
+  Json list = Json::array();
+  for (const auto& c : charts)
+    list.push_back({{"id", c.id},
+                    {"title", c.title},
+                    {"summary", c.summary},
+                    {"svg", c.svg},
+                    {"table", c.table_html},
+                    {"json_url", "insights/" + c.id + ".json"}});
+  d["charts"] = list;
+  d["first_month"] = insights.months.front();
+  d["last_month"] = insights.months.back();
+  return d;
+}
+
 // --- building ---------------------------------------------------------------------
 
 class SiteBuilder {
@@ -312,6 +331,7 @@ class SiteBuilder {
     build_.incidents = shown.size();
     put_page("index.html", "site-index.html.mustache", site_index_data(config_, rows, services));
     put_page("actions.html", "site-actions.html.mustache", site_actions_data(config_, people_, shown, today_, build_));
+    build_insights(shown);
     folder_.put("site.css", site_asset(repo_, "site.css"));
     folder_.put("site.js", site_asset(repo_, "site.js"));
     build_.files = folder_.finish();
@@ -432,6 +452,20 @@ class SiteBuilder {
     folder_.put(path, render_template(site_template(repo_, "site-postmortem.html.mustache"), d), k);
     ++build_.rendered;
     return true;
+  }
+
+  // The charts of the months that end with today's, from the summaries.
+  void build_insights(const std::vector<IncidentSummary>& shown) {
+    std::vector<Incident> incidents;
+    incidents.reserve(shown.size());
+    for (const auto& s : shown) incidents.push_back(s.incident);
+    std::vector<std::string> severities;
+    for (const auto& s : config_.severities) severities.push_back(s.name);
+    const Insights insights = make_insights(incidents, severities, today_, config_.site.insight_months);
+    const std::vector<Chart> charts = insights_charts(insights);
+    put_page("insights.html", "site-insights.html.mustache", insights_page_data(config_, charts, insights));
+    for (const auto& c : charts) folder_.put("insights/" + c.id + ".json", c.data.dump(2) + "\n");
+    folder_.put("insights.json", insights_to_json(insights).dump(2) + "\n");
   }
 
   // Read once, and only when a page needs it: a rebuild that renders no

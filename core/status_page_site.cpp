@@ -275,8 +275,6 @@ Json history_data(const StatusPage& page, const std::string& heading, Timestamp 
   return d;
 }
 
-std::string month_of(Timestamp t) { return format_rfc3339(t).substr(0, 7); }
-
 Json statuspage_page(const StatusPage& page) {
   return {{"id", "irctl"},
           {"name", page.config.title},
@@ -490,7 +488,7 @@ std::vector<SiteFile> render_status_page(const Repository& repo, const StatusPag
   std::map<std::string, std::vector<const PublicIncident*>, std::greater<>> by_month;
   for (const auto& inc : page.incidents) {
     files.push_back({incident_file(inc.id), render_template(incident, incident_data(page, inc))});
-    by_month[month_of(inc.created_at)].push_back(&inc);
+    by_month[year_month(inc.created_at)].push_back(&inc);
   }
   Timestamp last_update{};
   for (const auto& inc : page.incidents) last_update = std::max(last_update, inc.updated_at);

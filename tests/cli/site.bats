@@ -67,7 +67,7 @@ sys.exit(1 if missing else 0)' "$SITE"
   run --separate-stderr irctl --at 2026-03-25T00:00:00Z site "$SITE"
   assert_status 0
   [ "$output" = "$SITE/index.html" ]
-  [ "$stderr" = "site: 1 incident, 1 postmortem, 1 open action (1 overdue); 2 pages rendered, 8 files written, 0 unchanged" ]
+  [ "$stderr" = "site: 1 incident, 1 postmortem, 1 open action (1 overdue); 2 pages rendered, 16 files written, 0 unchanged" ]
 
   run facts index "$SITE/index.html"
   assert_status 0
@@ -80,10 +80,15 @@ sys.exit(1 if missing else 0)' "$SITE"
   [ "$(json_eval 'd["roles"]' <<<"$page")" = '[["Incident commander", "Alice Example", "", ""]]' ]
   [ "$(json_eval 'd["milestones"]' <<<"$page")" = '["Impact started 2026-03-10 09:50 UTC", "Declared 2026-03-10 10:00 UTC", "Escalated 2026-03-10 10:00 UTC", "Acknowledged 2026-03-10 10:02 UTC", "Contained 2026-03-10 10:10 UTC", "Resolved 2026-03-10 10:30 UTC"]' ]
   [ "$(json_eval 'd["durations"]' <<<"$page")" = '[["Time to declare", "10m 00s"], ["Time to acknowledge", "2m 00s"], ["Time to contain", "10m 00s"], ["Time to resolve", "30m 00s"], ["Impact", "40m 00s"]]' ]
-  [ "$(json_eval '[[e["time"], e["type"], e["by"], e["text"]] for e in d["timeline"]]' <<<"$page")" = '[["2026-03-10 10:00", "declare", "Alice Example", "Checkout returns 503"], ["2026-03-10 10:02", "ack", "Sam Oncall", "acknowledged"], ["2026-03-10 10:03", "assign", "Alice Example", "commander: Alice Example"], ["2026-03-10 10:05", "note", "Sam Oncall", "Error rate at 38%"], ["2026-03-10 10:10", "contain", "Alice Example", "Rolled back deploy 4711"], ["2026-03-10 10:30", "resolve", "Alice Example", "Pool drained after the rollback"], ["2026-03-10 10:40", "action", "Alice Example", "Alert on pool saturation"]]' ]
-  # each event names the commit that recorded it, as git log's Event: trailers say
-  expected=$(git log --format='%(trailers:key=Event,valueonly,separator=) %H' | sort)
-  [ "$(json_eval '"\n".join(sorted(e["id"] + " " + e["commit"] for e in d["timeline"]))' <<<"$page")" = "$(grep -v '^MVP\|postmortem' <<<"$expected" | grep -F "$(json_eval '"\n".join(e["id"] for e in d["timeline"])' <<<"$page")")" ]
+  # each author with the roles they held
+  [ "$(json_eval '[[e["time"], e["type"], e["by"], e["text"]] for e in d["timeline"]]' <<<"$page")" = '[["2026-03-10 10:00", "declare", "Alice Example Incident commander", "Checkout returns 503"], ["2026-03-10 10:02", "ack", "Sam Oncall", "acknowledged"], ["2026-03-10 10:03", "assign", "Alice Example Incident commander", "commander: Alice Example"], ["2026-03-10 10:05", "note", "Sam Oncall", "Error rate at 38%"], ["2026-03-10 10:10", "contain", "Alice Example Incident commander", "Rolled back deploy 4711"], ["2026-03-10 10:30", "resolve", "Alice Example Incident commander", "Pool drained after the rollback"], ["2026-03-10 10:40", "action", "Alice Example Incident commander", "Alert on pool saturation"]]' ]
+  # each event names the commit that recorded it, as git log's Event: trailers
+  # say; the postmortem's own event is the one left out
+  page_commits=$(json_eval '"\n".join(sorted(e["id"] + " " + e["commit"] for e in d["timeline"]))' <<<"$page")
+  git_commits=$(git log --format='%(trailers:key=Event,valueonly,separator=) %H' | grep -v '^ ' | sort)
+  [ "$(grep -cvxF -f <(printf '%s\n' "$page_commits") <<<"$git_commits")" = 1 ]
+  grep -qxF "$(git log -1 --format='%(trailers:key=Event,valueonly,separator=) %H' --grep '^postmortem ')" <<<"$git_commits"
+  [ "$(grep -xF -f <(printf '%s\n' "$page_commits") <<<"$git_commits")" = "$page_commits" ]
   [ "$(json_eval 'len(d["timeline"])' <<<"$page")" = 7 ]
   sha=$(sha256sum "$TEST_DIR/pool.log" | cut -d' ' -f1)
   [ "$(json_eval 'd["evidence"]' <<<"$page")" = "[[\"$sha\", \"25\", \"$TEST_DIR/pool.log\", \"Alice Example <alice@example.com>\", \"2026-03-10T10:10:00Z\", \"evidence/${sha:0:2}/$sha\", \"Rolled back deploy 4711\"]]" ]
@@ -113,28 +118,29 @@ sys.exit(1 if missing else 0)' "$SITE"
   respond_to_incident
   OTHER=$(irctl -q --at 2026-03-11T08:00:00Z declare "Payments slow" --severity SEV3 --service payments)
   site_json --at 2026-03-12T00:00:00Z
-  [ "$(json_eval '[d["incidents"], d["postmortems"], d["rendered"], d["files"]]' <<<"$output")" = '[2, 1, 3, {"written": 9, "unchanged": 0, "removed": 0}]' ]
+  [ "$(json_eval '[d["incidents"], d["postmortems"], d["rendered"], d["files"]]' <<<"$output")" = '[2, 1, 3, {"written": 17, "unchanged": 0, "removed": 0}]' ]
 
   site_json --at 2026-03-12T00:00:00Z
-  [ "$(json_eval '[d["rendered"], d["files"]]' <<<"$output")" = '[0, {"written": 0, "unchanged": 9, "removed": 0}]' ]
+  [ "$(json_eval '[d["rendered"], d["files"]]' <<<"$output")" = '[0, {"written": 0, "unchanged": 17, "removed": 0}]' ]
 
   # a note changes one page and nothing the other pages show
   before=$(stat -c %Y.%i "$SITE/incidents/$ID.html" "$SITE/index.html")
   irctl -q --at 2026-03-11T09:00:00Z note "$OTHER" "Latency back under 300 ms"
   site_json --at 2026-03-12T00:00:00Z
-  [ "$(json_eval '[d["rendered"], d["files"]]' <<<"$output")" = '[1, {"written": 1, "unchanged": 8, "removed": 0}]' ]
+  [ "$(json_eval '[d["rendered"], d["files"]]' <<<"$output")" = '[1, {"written": 1, "unchanged": 16, "removed": 0}]' ]
   [ "$(stat -c %Y.%i "$SITE/incidents/$ID.html" "$SITE/index.html")" = "$before" ]
   grep -q "Latency back under 300 ms" "$SITE/incidents/$OTHER.html"
 
-  # the day moves past a due date: the page that shows it, and the actions page
+  # the day moves past a due date: the incident's page, the index, the actions
+  # page and the insights' figures of actions say it is overdue
   site_json --at 2026-03-25T00:00:00Z
-  [ "$(json_eval '[d["rendered"], d["actions"], d["files"]]' <<<"$output")" = '[1, {"open": 1, "overdue": 1}, {"written": 3, "unchanged": 6, "removed": 0}]' ]
+  [ "$(json_eval '[d["rendered"], d["actions"], d["files"]]' <<<"$output")" = '[1, {"open": 1, "overdue": 1}, {"written": 6, "unchanged": 11, "removed": 0}]' ]
 
-  # the configuration is an input of every page
+  # the configuration is an input of every page; the JSON does not show the title
   printf '\n[site]\ntitle = "Acme incidents"\ncommit_url = "https://git.example.com/acme/incidents/commit/{commit}"\n' >>.irctl/config.toml
   git commit -q -am "site"
   site_json --at 2026-03-25T00:00:00Z
-  [ "$(json_eval '[d["rendered"], d["files"]]' <<<"$output")" = '[3, {"written": 5, "unchanged": 4, "removed": 0}]' ]
+  [ "$(json_eval '[d["rendered"], d["files"]]' <<<"$output")" = '[3, {"written": 6, "unchanged": 11, "removed": 0}]' ]
   commit=$(git log --format=%H -1 --grep "^Event: $(toml_eval "$(incident_path "$OTHER")" 'd["timeline"][-1]["id"]')$")
   grep -q "href=\"https://git.example.com/acme/incidents/commit/$commit\"" "$SITE/incidents/$OTHER.html"
   grep -q "<title>Acme incidents</title>" "$SITE/index.html"
@@ -183,8 +189,10 @@ sys.exit(1 if missing else 0)' "$SITE"
   printf '\n<script>alert("pm")</script>\n\n[click](javascript:alert(1))\n' >>"$pm"
   git commit -q -am "an edit"
   site_json
-  run grep -rlE '<script>alert|<img src=x|<b>svc|<i>fix|<u>bob|javascript:' "$SITE"
+  run grep -rlE --include='*.html' '<script>alert|<img src=x|<b>svc|<i>fix|<u>bob|javascript:' "$SITE"
   assert_status 1
+  # in the charts too, which irctl draws
+  grep -qF '&lt;b&gt;svc&lt;/b&gt;' "$SITE/insights.html"
   grep -qF '&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; co' "$SITE/index.html"
   grep -qF '&lt;img src=x onerror=alert(1)&gt;' "$SITE/incidents/$ID.html"
 }
@@ -214,4 +222,45 @@ sys.exit(1 if missing else 0)' "$SITE"
   run_unchanged irctl site "$SITE"
   assert_status 65
   assert_output_contains 'site.commit_url must be an http or https URL with {commit} where the commit'
+}
+
+@test "insights: the figures of the months that end with the build's, as SVG charts that parse, tables and JSON" {
+  printf '\n[site]\ninsight_months = 3\n' >>.irctl/config.toml
+  git commit -q -am "three months of insights"
+  for at in 2026-02-03T10:00:00Z 2026-03-10T10:00:00Z 2026-03-20T08:00:00Z; do
+    id=$(irctl -q --at "$at" declare "Checkout down at $at" --severity SEV2 --service checkout)
+    irctl -q --at "${at%T*}T11:00:00Z" resolve "$id"
+  done
+  irctl -q --at 2026-03-21T09:00:00Z declare "Payments slow" --severity SEV1 --service payments >/dev/null
+  irctl -q --at 2025-12-01T09:00:00Z declare "Too old for the window" --severity SEV1 --service payments >/dev/null
+  site_json --at 2026-03-25T00:00:00Z
+  json_eval '[[m["month"], m["by_severity"]] for m in d]' <"$SITE/insights/incidents-by-severity.json" >"$TEST_DIR/by_severity"
+  [ "$(cat "$TEST_DIR/by_severity")" = '[["2026-01", {"SEV1": 0, "SEV2": 0, "SEV3": 0, "SEV4": 0}], ["2026-02", {"SEV1": 0, "SEV2": 1, "SEV3": 0, "SEV4": 0}], ["2026-03", {"SEV1": 1, "SEV2": 2, "SEV3": 0, "SEV4": 0}]]' ]
+  # March's resolved after 1 h and 3 h: the median 2 h, the 25th and 75th
+  # percentiles (between the ranks, as R's type 7) 1 h 30 m and 2 h 30 m
+  [ "$(json_eval '[[m["month"], m["count"], m["low"], m["median"], m["high"]] for m in d["months"]]' <"$SITE/insights/time-to-resolve.json")" = '[["2026-01", 0, null, null, null], ["2026-02", 1, 3600, 3600, 3600], ["2026-03", 2, 5400, 7200, 9000]]' ]
+  [ "$(json_eval '[[s["service"], s["incidents"]] for s in d]' <"$SITE/insights/services-by-count.json")" = '[["checkout", 3], ["payments", 1]]' ]
+  # insights.json has every chart's numbers
+  [ "$(json_eval 'sorted(d)' <"$SITE/insights.json")" = '["actions", "incidents_by_severity", "measures", "months", "services_by_count", "services_by_impact", "severities", "today"]' ]
+  run py -c '
+import re, sys, xml.etree.ElementTree as ET
+page = open(sys.argv[1], encoding="utf-8").read()
+svgs = re.findall(r"<svg.*?</svg>", page, re.S)
+out = []
+for svg in svgs:
+    root = ET.fromstring(svg)
+    title = root.find("{http://www.w3.org/2000/svg}title").text
+    out.append("%s %s" % (root.get("role"), title))
+print("\n".join(out))
+print(len(re.findall(r"<table", page)))' "$SITE/insights.html"
+  assert_status 0
+  [ "$output" = "img Incidents per month by severity
+img Time to acknowledge (MTTA)
+img Time to contain
+img Time to resolve
+img Impact
+img Top services by incidents
+img Top services by impact
+img Follow-up actions by month added
+8" ]
 }
