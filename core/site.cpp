@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
-#include <mutex>
-#include <thread>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "core/actions.hpp"
 #include "core/error.hpp"
@@ -55,8 +55,8 @@ std::string text_or_dash(const std::string& s) { return s.empty() ? "—" : s; }
 
 // What every page shows in its header. `root`: the way back to the site's
 // folder from the page ("" or "../").
-Json site_chrome(const Config& config, const std::string& root, const std::string& page) {
-  return {{"site_title", config.site.title}, {"root", root}, {"page", page}};
+Json site_chrome(const Config& config, const std::string& root) {
+  return {{"site_title", config.site.title}, {"root", root}};
 }
 
 // Everything every incident and postmortem page is built from but the
@@ -100,18 +100,24 @@ Json durations_of_incident(const Incident& inc) {
   return out;
 }
 
+// A follow-up action as the incident's page and the actions page show it;
+// a link only when it is one irctl accepts (a hand edit may hold any text).
+Json action_view(const FollowUp& a, const People& people, const std::string& today) {
+  return {{"number", std::to_string(a.number)},
+          {"text", a.text},
+          {"owner", text_or_dash(people.name_of(a.owner))},
+          {"due", text_or_dash(a.due)},
+          {"type", text_or_dash(a.type)},
+          {"link", web_link(a.link).value_or("")},
+          {"done", a.done},
+          {"overdue", a.overdue(today)},
+          {"status", a.done ? "done" : a.overdue(today) ? "overdue" : "open"},
+          {"added", format_rfc3339(a.added_at).substr(0, 10)}};
+}
+
 Json actions_of(const Incident& inc, const People& people, const std::string& today) {
   Json out = Json::array();
-  for (const auto& a : inc.actions)
-    out.push_back({{"number", std::to_string(a.number)},
-                   {"text", a.text},
-                   {"owner", text_or_dash(people.name_of(a.owner))},
-                   {"due", text_or_dash(a.due)},
-                   {"type", text_or_dash(a.type)},
-                   {"link", web_link(a.link).value_or("")},
-                   {"done", a.done},
-                   {"overdue", a.overdue(today)},
-                   {"status", a.done ? "done" : a.overdue(today) ? "overdue" : "open"}});
+  for (const auto& a : inc.actions) out.push_back(action_view(a, people, today));
   return out;
 }
 
@@ -186,7 +192,7 @@ Json filter_options(const std::vector<std::string>& names) {
 
 // No time of the build on it: the index's bytes change only when what it lists does.
 Json site_index_data(const Config& config, const std::vector<Json>& rows, const std::set<std::string>& services) {
-  Json d = site_chrome(config, "", "index");
+  Json d = site_chrome(config, "");
   d["incidents"] = rows;
   const auto open = std::count_if(rows.begin(), rows.end(), [](const Json& r) { return r["open"].get<bool>(); });
   d["count_text"] = std::to_string(rows.size()) + (rows.size() == 1 ? " incident" : " incidents") + ", " +
@@ -203,7 +209,7 @@ Json site_index_data(const Config& config, const std::vector<Json>& rows, const 
 // --- follow-up actions across incidents -------------------------------------------
 
 Json site_actions_data(const Config& config, const People& people, const std::vector<IncidentSummary>& incidents,
-                  const std::string& today, SiteBuild& build) {
+                       const std::string& today, SiteBuild& build) {
   struct Row {
     const Incident* inc;
     const FollowUp* action;
@@ -227,17 +233,11 @@ Json site_actions_data(const Config& config, const People& people, const std::ve
     return key(x) < key(y);
   });
   const auto row_json = [&](const Row& r) {
-    return Json{{"incident", r.inc->id},
-                {"incident_title", r.inc->title},
-                {"url", incident_page(r.inc->id)},
-                {"number", std::to_string(r.action->number)},
-                {"text", r.action->text},
-                {"owner", text_or_dash(r.owner)},
-                {"due", text_or_dash(r.action->due)},
-                {"type", text_or_dash(r.action->type)},
-                {"link", web_link(r.action->link).value_or("")},
-                {"overdue", r.action->overdue(today)},
-                {"added", format_rfc3339(r.action->added_at).substr(0, 10)}};
+    Json row = action_view(*r.action, people, today);
+    row["incident"] = r.inc->id;
+    row["incident_title"] = r.inc->title;
+    row["url"] = incident_page(r.inc->id);
+    return row;
   };
   Json all = Json::array();
   std::map<std::string, Json> by_owner;  // "" (no owner) sorts first; moved last below
@@ -262,7 +262,7 @@ Json site_actions_data(const Config& config, const People& people, const std::ve
       std::count_if(open.begin(), open.end(), [&](const Row& r) { return r.action->overdue(today); });
   build.actions_open = open.size();
   build.actions_overdue = overdue;
-  Json d = site_chrome(config, "", "actions");
+  Json d = site_chrome(config, "");
   d["actions"] = all;
   d["owners"] = owners;
   d["has_actions"] = !open.empty();
@@ -276,7 +276,7 @@ Json site_actions_data(const Config& config, const People& people, const std::ve
 // --- insights ---------------------------------------------------------------------
 
 Json insights_page_data(const Config& config, const std::vector<Chart>& charts, const Insights& insights) {
-  Json d = site_chrome(config, "", "insights");
+  Json d = site_chrome(config, "");
   Json list = Json::array();
   for (const auto& c : charts)
     list.push_back({{"id", c.id},
@@ -413,7 +413,7 @@ class SiteBuilder {
     const Incident& inc = file.incident();
     Json d = template_data(file, config_, people_);
     add_commits(d["timeline_all"], commits, commit_pattern_);
-    const Json site = site_chrome(config_, "../", "incident");
+    const Json site = site_chrome(config_, "../");
     for (const auto& [name, value] : site.items()) d[name] = value;
     d["milestones"] = milestones_of(inc);
     d["durations_list"] = durations_of_incident(inc);
@@ -443,7 +443,7 @@ class SiteBuilder {
       folder_.keep(path);
       return true;
     }
-    Json d = site_chrome(config_, "../", "postmortem");
+    Json d = site_chrome(config_, "../");
     d["id"] = inc.id;
     d["title"] = inc.title;
     d["url"] = "../" + incident_page(inc.id);
