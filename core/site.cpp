@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/insights.hpp"
 #include "core/markdown.hpp"
+#include "core/model/ids.hpp"
 #include "core/model/metrics.hpp"
 #include "core/model/validate.hpp"
 #include "core/postmortem.hpp"
@@ -431,10 +432,11 @@ class SiteBuilder {
   }
 
   // The postmortem's page, when the incident has a postmortem document in
-  // the repository; false when it has none.
+  // the repository: the one irctl postmortem wrote, else one written by
+  // hand where irctl would write it. False when it has none.
   bool build_postmortem_page(const Incident& inc) {
-    if (inc.postmortem.empty()) return false;
-    const auto text = repo_.read(inc.postmortem);
+    const std::string source = inc.postmortem.empty() ? postmortem_path(inc.id) : inc.postmortem;
+    const auto text = repo_.read(source);
     if (!text) return false;
     ++build_.postmortems;
     const std::string path = postmortem_page(inc.id);
@@ -447,7 +449,7 @@ class SiteBuilder {
     d["id"] = inc.id;
     d["title"] = inc.title;
     d["url"] = "../" + incident_page(inc.id);
-    d["source"] = inc.postmortem;
+    d["source"] = source;
     d["html"] = markdown_to_html(*text);
     folder_.put(path, render_template(site_template(repo_, "site-postmortem.html.mustache"), d), k);
     ++build_.rendered;
