@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# The incident site (irctl site, issue 17) in a real browser: headless
+# Chromium opens every page the build wrote, served on 127.0.0.1 by
+# tests/browser/browse.py, and runs the index's filters and sorting through
+# tests/browser/evaluate.py.
+#
+# One repository and one site are built once for the whole file, and browsed
+# once; each test checks one side of it and starts at most one Chromium of
+# its own. Without Chromium the suite is skipped, except where CI is set
+# (.ci/run sets it): there it fails.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+# The moment the site is built at, and every event's time, fixed: which
+# action is overdue does not depend on when the suite runs.
+NOW=2026-11-20T14:00:00Z
+
+setup_file() {
+  if ! command -v chromium >/dev/null; then
+    if [ -n "${CI:-}" ] && [ "$CI" != false ]; then
+      echo "chromium is not installed, and CI must run the browser tests: run scripts/install-deps" >&2
+      return 1
+    fi
+    # bats skips in setup, not in setup_file
+    export NO_BROWSER="chromium is not installed (scripts/install-deps installs it)"
+    return 0
+  fi
+  common_setup_file
+  common_setup
+  export TEST_DIR
+  new_repo
+  configure_services
+  record_incidents
+  SITE="$TEST_DIR/site"
+  BROWSED="$TEST_DIR/browsed"
+  export SITE BROWSED
+  irctl -q --at "$NOW" site "$SITE" >/dev/null
+  # Its status and output are the subject of a test; they are kept for it.
+  py "$IRCTL_SOURCE_DIR/tests/browser/browse.py" "$SITE" "$BROWSED" >"$TEST_DIR/browse.out" 2>&1 &&
+    echo 0 >"$TEST_DIR/browse.status" || echo $? >"$TEST_DIR/browse.status"
+}
+setup() {
+  if [ -n "${NO_BROWSER:-}" ]; then skip "$NO_BROWSER"; fi
+}
+teardown_file() {
+  if [ -n "${TEST_DIR:-}" ]; then common_teardown; fi
+}
+
+configure_services() {
+  add_shop_services
+  cat >>.irctl/config.toml <<'EOF'
+
+[[service]]
+name = "search"
+title = "Search"
+
+[[service]]
+name = "login"
+title = "Sign-in"
+EOF
+  git commit -q -am "services"
+}
+
+# Five incidents, newest first:
+#   CHECKOUT  SEV1 checkout, payments  containment (evidence)       20 Nov
+#   SIGNUP    SEV4 login               recovery                     19 Nov
+#   SEARCH    SEV3 search              identification               18 Nov
+#   GATEWAY   SEV2 payments            resolved, an overdue action  10 Nov
+#   LOGIN     SEV1 login               resolved, a postmortem, an
+#                                      action due later              2 Nov
+# Their IDs are exported under these names.
+record_incidents() {
+  local bob="Bob Example <bob@example.com>" sam="Sam Oncall <sam@example.com>"
+  LOGIN=$(as "$bob" 2026-11-02T06:20:00Z declare "Customers cannot sign in" --severity SEV1 --service login)
+  as "$sam" 2026-11-02T06:25:00Z ack "$LOGIN"
+  as "$bob" 2026-11-02T06:55:00Z resolve "$LOGIN" --summary "identity provider certificate renewed"
+  as "$bob" 2026-11-03T09:00:00Z action add "$LOGIN" "Alert on certificate expiry" --owner "$sam" --due 2026-11-30
+  as "$bob" 2026-11-03T10:00:00Z postmortem "$LOGIN" >/dev/null
+
+  GATEWAY=$(as "$bob" 2026-11-10T09:00:00Z declare "Payments gateway timeouts" --severity SEV2 --service payments)
+  as "$sam" 2026-11-10T09:05:00Z note "$GATEWAY" "Timeouts at 12% of card payments"
+  echo "pool exhausted (500/500)" >"$TEST_DIR/pool.log"
+  as "$sam" 2026-11-10T09:20:00Z contain "$GATEWAY" "Raised the pool to 800" --evidence "$TEST_DIR/pool.log"
+  as "$bob" 2026-11-10T10:00:00Z resolve "$GATEWAY" --summary "gateway pool exhausted"
+  as "$bob" 2026-11-10T10:10:00Z action add "$GATEWAY" "Alert on pool saturation" --owner "$sam" --due 2026-11-15
+
+  SEARCH=$(as "$sam" 2026-11-18T13:40:00Z declare "Search index lag" --severity SEV3 --service search)
+
+  SIGNUP=$(as "$sam" 2026-11-19T08:00:00Z declare "Sign-up emails delayed" --severity SEV4 --service login)
+  as "$sam" 2026-11-19T08:30:00Z contain "$SIGNUP" "Paused the newsletter queue"
+  as "$sam" 2026-11-19T09:00:00Z recover "$SIGNUP" "Draining the backlog"
+
+  CHECKOUT=$(as "$bob" 2026-11-20T12:58:00Z declare "Checkout returns 503" --severity SEV1 \
+    --service checkout --service payments)
+  as "$bob" 2026-11-20T13:00:00Z assign "$CHECKOUT" commander "Alice Example"
+  echo "HTTP 503 from 40% of checkout pods" >"$TEST_DIR/pods.log"
+  as "$bob" 2026-11-20T13:20:00Z contain "$CHECKOUT" "Rolled back deploy 4711" --evidence "$TEST_DIR/pods.log"
+  export LOGIN GATEWAY SEARCH SIGNUP CHECKOUT
+}
+
+# Usage: in_browser [--no-script] PAGE EXPRESSION [PAGE EXPRESSION]... —
+# evaluate.py over the site: one JSON line per PAGE.
+in_browser() {
+  local options=()
+  if [ "${1:-}" = --no-script ]; then
+    options=(--no-script)
+    shift
+  fi
+  py "$IRCTL_SOURCE_DIR/tests/browser/evaluate.py" "${options[@]}" "$SITE" "$@"
+}
+
+# What the index shows: the IDs of the rows a reader sees, in order, the
+# <output>'s text and the address's fragment.
+SHOWN='({rows: Array.from(document.querySelectorAll("#incidents tbody tr"), r => r).filter(r => r.getClientRects().length > 0).map(r => r.cells[0].textContent), output: document.getElementById("shown").textContent, hash: location.hash})'
+
+# Usage: shown_lines <<<"$output" — each line's rows, output and fragment as
+# "ROWS | OUTPUT | HASH", the problems of its page after them.
+shown_lines() {
+  while IFS= read -r line; do
+    json_eval '" ".join(d["value"]["rows"]) + " | " + d["value"]["output"] + " | " + d["value"]["hash"] + "".join(" problem: " + p for p in d["problems"])' <<<"$line"
+  done
+}
+
+@test "every page loads without a console error, a failed request or text of too low a contrast, light or dark; every link resolves to a file the build wrote" {
+  [ "$(cat "$TEST_DIR/browse.status")" = 0 ] || { cat "$TEST_DIR/browse.out" >&2; return 1; }
+  run cat "$TEST_DIR/browse.out"
+  assert_status 0
+  [[ "$output" =~ ^[0-9]+\ pages,\ [0-9]+\ other\ files:\ no\ problem$ ]]
+  # every page the build wrote was reached from the index by following links
+  run json_eval '"\n".join(sorted(d["pages"]))' <"$BROWSED/report.json"
+  assert_status 0
+  [ "$output" = "$(cd "$SITE" && find . -name '*.html' | sed 's|^\./||' | LC_ALL=C sort)" ]
+  [ "$(grep -c . <<<"$output")" = 9 ]  # index, actions, insights, five incidents, one postmortem
+  # and every other file the pages link to: the stylesheet, the script, the insights' JSON
+  run json_eval '" ".join(f"{k}={v}" for k, v in sorted(d["links"].items()))' <"$BROWSED/report.json"
+  assert_status 0
+  [ "$output" = "$(cd "$SITE" && find . -type f ! -name '*.html' ! -name .irctl-site | sed 's|^\./||;s|$|=200|' |
+    LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" ]
+}
+
+@test "the index's filters in the address show exactly the matching rows, and say how many" {
+  run in_browser "index.html#status=open" "$SHOWN" "index.html#severity=SEV1" "$SHOWN" \
+    "index.html#service=payments" "$SHOWN" "index.html#q=GATEWAY" "$SHOWN" \
+    "index.html#status=open&service=payments" "$SHOWN" "index.html#status=resolved" "$SHOWN" "index.html" "$SHOWN"
+  assert_status 0
+  [ "$(shown_lines <<<"$output")" = "$CHECKOUT $SIGNUP $SEARCH | 3 of 5 shown | #status=open
+$CHECKOUT $LOGIN | 2 of 5 shown | #severity=SEV1
+$CHECKOUT $GATEWAY | 2 of 5 shown | #service=payments
+$GATEWAY | 1 of 5 shown | #q=GATEWAY
+$CHECKOUT | 1 of 5 shown | #status=open&service=payments
+$GATEWAY $LOGIN | 2 of 5 shown | #status=resolved
+$CHECKOUT $SIGNUP $SEARCH $GATEWAY $LOGIN | 5 of 5 shown | " ]
+}
+
+@test "changing a filter shows its rows and puts it in the address; emptying it again shows every row" {
+  # shellcheck disable=SC2016
+  local change='(name, value) => { const f = document.getElementById("filters").elements[name]; f.value = value; f.dispatchEvent(new Event("input", {bubbles: true})); return '"$SHOWN"'; }'
+  run in_browser "index.html" "(() => { const change = $change; return change(\"severity\", \"SEV2\"); })()" \
+    "index.html#severity=SEV1" "(() => { const change = $change; change(\"service\", \"login\"); return change(\"severity\", \"\"); })()" \
+    "index.html" "(() => { const change = $change; return change(\"q\", \"Alice\"); })()"
+  assert_status 0
+  [ "$(shown_lines <<<"$output")" = "$GATEWAY | 1 of 5 shown | #severity=SEV2
+$SIGNUP $LOGIN | 2 of 5 shown | #service=login
+$CHECKOUT | 1 of 5 shown | #q=Alice" ]
+}
+
+@test "the Severity and Declared headings sort the rows both ways and say so in aria-sort" {
+  local click='(name) => { Array.from(document.querySelectorAll("#incidents thead th")).find(th => th.textContent === name).querySelector("button").click(); return Array.from(document.querySelectorAll("#incidents tbody tr"), r => r.cells[0].textContent).join(" ") + " | " + Array.from(document.querySelectorAll("#incidents thead th[aria-sort]"), th => th.textContent + "=" + th.getAttribute("aria-sort")).join(" "); }'
+  run in_browser "index.html" "(() => { const click = $click; return [click(\"Severity\"), click(\"Severity\")]; })()" \
+    "index.html" "(() => { const click = $click; return [click(\"Declared\"), click(\"Declared\")]; })()"
+  assert_status 0
+  [ "$(while IFS= read -r line; do json_eval '"\n".join(d["value"] + d["problems"])' <<<"$line"; done <<<"$output")" = \
+    "$SIGNUP $SEARCH $GATEWAY $CHECKOUT $LOGIN | Severity=descending
+$CHECKOUT $LOGIN $GATEWAY $SEARCH $SIGNUP | Severity=ascending
+$LOGIN $GATEWAY $SEARCH $SIGNUP $CHECKOUT | Declared=ascending
+$CHECKOUT $SIGNUP $SEARCH $GATEWAY $LOGIN | Declared=descending" ]
+}
+
+@test "without JavaScript the index lists every incident, newest first, and the filter form stays hidden" {
+  run in_browser --no-script "index.html#status=open" '({rows: Array.from(document.querySelectorAll("#incidents tbody tr"), r => r).filter(r => r.getClientRects().length > 0).map(r => r.cells[0].textContent), form: document.getElementById("filters").getClientRects().length, buttons: document.querySelectorAll("#incidents th button").length})'
+  assert_status 0
+  [ "$(json_eval 'd' <<<"$output")" = "{\"value\": {\"rows\": [\"$CHECKOUT\", \"$SIGNUP\", \"$SEARCH\", \"$GATEWAY\", \"$LOGIN\"], \"form\": 0, \"buttons\": 0}, \"problems\": []}" ]
+}
