@@ -303,7 +303,7 @@ class SiteBuilder {
     std::vector<Json> rows;
     std::set<std::string> services;
     for (const auto& s : shown) {
-      const bool has_postmortem = build_postmortem_page(s.incident);
+      const bool has_postmortem = build_postmortem_page(s);
       build_incident_page(s, has_postmortem);
       rows.push_back(site_index_row(s, config_, people_, has_postmortem, today_));
       services.insert(s.incident.services.begin(), s.incident.services.end());
@@ -412,8 +412,17 @@ class SiteBuilder {
 
   // The postmortem's page, when the incident has a postmortem document in
   // the repository; false when it has none.
-  bool build_postmortem_page(const Incident& inc) {
+  bool build_postmortem_page(const IncidentSummary& s) {
+    const Incident& inc = s.incident;
     if (inc.postmortem.empty()) return false;
+    // A key edited by hand may name any file; the site shows only a document
+    // where irctl postmortem could have written it.
+    if (!safe_output_path(inc.postmortem))
+      throw Error(Errc::data,
+                  s.path + ": postmortem = " + quote(inc.postmortem) + " is not a postmortem irctl writes: it is not a "
+                  "path inside the repository outside .git, .irctl, incidents and evidence",
+                  "fix or remove the postmortem key (irctl postmortem " + inc.id +
+                      " writes the document and the key), then build the site again");
     const auto text = repo_.read(inc.postmortem);
     if (!text) return false;
     ++build_.postmortems;

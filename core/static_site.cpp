@@ -25,6 +25,27 @@ bool stays_inside(const std::string& path) {
   return true;
 }
 
+// Whether `p` is a file of its own, not a symbolic link: a link planted in
+// the folder is neither read nor kept as a page.
+bool is_plain_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(fs::symlink_status(p, ec));
+}
+
+// The first folder on the way from `root` to `path` (a path inside it) that
+// is a symbolic link, or an empty path: a build writes and removes only
+// through folders of the site's own, never through a link to elsewhere.
+fs::path link_on_the_way(const fs::path& root, const std::string& path) {
+  fs::path at = root;
+  const fs::path folders = fs::path(path).parent_path();
+  for (const auto& part : folders) {
+    at /= part;
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(at, ec))) return at;
+  }
+  return {};
+}
+
 }  // namespace
 
 // "PATH\tSIZE\tKEY" lines, or a bare "PATH" (a manifest of an earlier
@@ -68,8 +89,9 @@ bool SiteFolder::holds(const std::string& path, const std::string& key) const {
   const auto it = before_.find(path);
   if (it == before_.end() || key.empty() || it->second.key != key) return false;
   std::error_code ec;
+  if (!is_plain_file(root_ / path) || !link_on_the_way(root_, path).empty()) return false;
   const auto size = fs::file_size(root_ / path, ec);
-  return !ec && size == it->second.size && fs::is_regular_file(root_ / path, ec);
+  return !ec && size == it->second.size;
 }
 
 void SiteFolder::keep(const std::string& path) {
@@ -80,8 +102,11 @@ void SiteFolder::keep(const std::string& path) {
 void SiteFolder::put(const std::string& path, const std::string& content, const std::string& key) {
   now_[path] = {key, content.size()};
   const fs::path p = root_ / path;
+  if (const fs::path link = link_on_the_way(root_, path); !link.empty())
+    throw Error(Errc::conflict, "irctl will not write " + p.string() + ": " + link.string() + " is a symbolic link",
+                "remove the link: irctl builds the site in folders of its own, never through a link to elsewhere");
   std::error_code ec;
-  if (fs::is_regular_file(p, ec) && fs::file_size(p, ec) == content.size() && read_file(p) == content) {
+  if (is_plain_file(p) && fs::file_size(p, ec) == content.size() && read_file(p) == content) {
     ++counts_.unchanged;
     return;
   }
@@ -92,7 +117,7 @@ void SiteFolder::put(const std::string& path, const std::string& content, const 
 SiteWrite SiteFolder::finish() {
   std::error_code ec;
   for (const auto& [path, built] : before_)
-    if (!now_.count(path) && fs::remove(root_ / path, ec)) ++counts_.removed;
+    if (!now_.count(path) && link_on_the_way(root_, path).empty() && fs::remove(root_ / path, ec)) ++counts_.removed;
   std::string listed;
   for (const auto& [path, built] : now_)
     listed += path + '\t' + std::to_string(built.size) + '\t' + built.key + '\n';
