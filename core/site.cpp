@@ -483,8 +483,8 @@ std::string commit_url_from_remote(const std::string& remote_url) {
     if (const auto at = host.find('@'); at != std::string::npos) host = host.substr(at + 1);
     path = url.substr(colon + 1);
   }
-  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".git") == 0) path.resize(path.size() - 4);
   while (!path.empty() && path.back() == '/') path.pop_back();
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".git") == 0) path.resize(path.size() - 4);
   if (path.empty() || path.find_first_of(" \"<>\\?#") != std::string::npos) return "";
   if (host == "github.com" || host == "codeberg.org") return "https://" + host + "/" + path + "/commit/{commit}";
   if (host == "gitlab.com") return "https://" + host + "/" + path + "/-/commit/{commit}";

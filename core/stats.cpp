@@ -9,16 +9,10 @@
 namespace irctl {
 namespace {
 
-// Halves round up, as people round.
-Seconds rounded_div(Seconds total, size_t n) {
-  const auto count = static_cast<Seconds::rep>(n);
-  return Seconds((2 * total.count() + count) / (2 * count));
-}
-
 std::vector<std::string> group_keys(const Incident& inc, const std::string& by) {
   if (by == "severity") return {inc.severity};
   if (by == "kind") return {inc.kind};
-  if (by == "month") return {format_rfc3339(inc.declared_at).substr(0, 7)};
+  if (by == "month") return {year_month(inc.declared_at)};
   if (by == "service") {
     if (inc.services.empty()) return {"(none)"};
     // Once per service: a file edited by hand may name a service twice, and
@@ -63,6 +57,11 @@ void finish(StatsGroup& g, Samples& s) {
 }
 
 }  // namespace
+
+Seconds rounded_div(Seconds total, size_t n) {
+  const auto count = static_cast<Seconds::rep>(n);
+  return Seconds((2 * total.count() + count) / (2 * count));
+}
 
 DurationSummary summarize_durations(std::vector<Seconds> values) {
   DurationSummary out;

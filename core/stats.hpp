@@ -19,6 +19,8 @@ struct DurationSummary {
   std::optional<Seconds> median;   ///< the mean of the middle two for an even count
 };
 DurationSummary summarize_durations(std::vector<Seconds> values);
+/// total / n in whole seconds, halves rounded up, as people round (total >= 0, n > 0).
+Seconds rounded_div(Seconds total, size_t n);
 
 struct StatsGroup {
   std::string key;  ///< the severity, service, kind or month (YYYY-MM); "all" for the total

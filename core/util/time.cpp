@@ -204,6 +204,8 @@ std::string format_short(Timestamp t) {
 
 std::string human_time(Timestamp t) { return format_short(t) + " UTC"; }
 
+std::string year_month(Timestamp t) { return format_rfc3339(t).substr(0, 7); }
+
 std::string format_duration(Seconds d) {
   const bool negative = d.count() < 0;
   long long s = negative ? -d.count() : d.count();

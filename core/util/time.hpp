@@ -34,6 +34,8 @@ std::string format_short(Timestamp t);
 /// "2026-11-28 16:05 UTC": the one way a time appears in a sentence read by
 /// people (messages, event texts); JSON and the files keep RFC 3339.
 std::string human_time(Timestamp t);
+/// "2026-11", the month (UTC) a time falls in: the key of figures by month.
+std::string year_month(Timestamp t);
 /// "1h 05m", "3d 2h", "45s", for durations read by people.
 std::string format_duration(Seconds d);
 
