@@ -46,6 +46,22 @@ fs::path link_on_the_way(const fs::path& root, const std::string& path) {
   return {};
 }
 
+// Whether `path` is `folder` or inside it (both canonical).
+bool is_within(const fs::path& path, const fs::path& folder) {
+  const auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+  return end == folder.end();
+}
+
+// Whether a site built into `target` could replace or remove the
+// repository's files: it holds the work tree, or is in one of irctl's own
+// folders there (the ones no postmortem is written to either).
+bool holds_repository_or_its_files(const fs::path& root, const fs::path& target) {
+  if (is_within(root, target)) return true;
+  for (const char* own : {".irctl", "incidents", "evidence"})
+    if (is_within(target, root / own)) return true;
+  return false;
+}
+
 }  // namespace
 
 // "PATH\tSIZE\tKEY" lines, or a bare "PATH" (a manifest of an earlier
@@ -145,10 +161,16 @@ std::string site_asset(const Repository& repo, const std::string& file) {
 void refuse_site_in_repository(const Repository& repo, const std::string& dir, const std::string& what) {
   std::error_code ec;
   const fs::path target = fs::weakly_canonical(fs::absolute(dir), ec);
-  const fs::path git_dir = fs::weakly_canonical(repo.git_dir(), ec);
-  const auto [end, _] = std::mismatch(git_dir.begin(), git_dir.end(), target.begin(), target.end());
-  if (end == git_dir.end() || target == fs::weakly_canonical(repo.root(), ec))
+  const fs::path root = fs::weakly_canonical(repo.root(), ec);
+  if (is_within(target, fs::weakly_canonical(repo.git_dir(), ec)) || target == root)
     throw Error(Errc::usage, "irctl will not build " + what + " into " + dir + ": it is the repository or its git folder",
+                "name a folder of its own, such as public/ or /srv/status");
+  // A manifest there (stale, or planted) could name the repository's files
+  // for the build to remove.
+  if (holds_repository_or_its_files(root, target))
+    throw Error(Errc::usage,
+                "irctl will not build " + what + " into " + dir + ": it holds the repository or is one of irctl's own "
+                "folders in it",
                 "name a folder of its own, such as public/ or /srv/status");
 }
 

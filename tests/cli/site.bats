@@ -279,3 +279,17 @@ hint: fix or remove the postmortem key (irctl postmortem $ID writes the document
   done
   [ ! -e "$SITE" ]
 }
+
+@test "a folder that holds the repository, or one of irctl's own folders in it, is refused even with a manifest that names the repository's files" {
+  ID=$(declare_incident "Checkout returns 503" --severity SEV2)
+  file=$(incident_path "$ID")
+  for dir in "$TEST_DIR" "$TEST_DIR/repo/incidents" "$TEST_DIR/repo/.irctl"; do
+    printf 'repo/%s\t1\t\n%s\t1\t\nconfig.toml\t1\t\n' "$file" "${file#incidents/}" >"$dir/.irctl-site"
+    run_unchanged irctl site "$dir"
+    [ "$status" -eq 2 ] || { echo "$dir: $output"; return 1; }
+    [ "$output" = "irctl: error: irctl will not build the incident site into $dir: it holds the repository or is one of irctl's own folders in it
+hint: name a folder of its own, such as public/ or /srv/status" ]
+    rm "$dir/.irctl-site"
+  done
+  [ -f "$file" ] && [ -f .irctl/config.toml ]
+}
