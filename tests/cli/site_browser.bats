@@ -17,15 +17,8 @@ bats_require_minimum_version 1.5.0
 NOW=2026-11-20T14:00:00Z
 
 setup_file() {
-  if ! command -v chromium >/dev/null; then
-    if [ -n "${CI:-}" ] && [ "$CI" != false ]; then
-      echo "chromium is not installed, and CI must run the browser tests: run scripts/install-deps" >&2
-      return 1
-    fi
-    # bats skips in setup, not in setup_file
-    export NO_BROWSER="chromium is not installed (scripts/install-deps installs it)"
-    return 0
-  fi
+  check_chromium || return 1
+  [ -z "${NO_BROWSER:-}" ] || return 0
   common_setup_file
   common_setup
   export TEST_DIR
@@ -36,13 +29,9 @@ setup_file() {
   BROWSED="$TEST_DIR/browsed"
   export SITE BROWSED
   irctl -q --at "$NOW" site "$SITE" >/dev/null
-  # Its status and output are the subject of a test; they are kept for it.
-  py "$IRCTL_SOURCE_DIR/tests/browser/browse.py" "$SITE" "$BROWSED" >"$TEST_DIR/browse.out" 2>&1 &&
-    echo 0 >"$TEST_DIR/browse.status" || echo $? >"$TEST_DIR/browse.status"
+  browse_site
 }
-setup() {
-  if [ -n "${NO_BROWSER:-}" ]; then skip "$NO_BROWSER"; fi
-}
+setup() { skip_without_chromium; }
 teardown_file() {
   if [ -n "${TEST_DIR:-}" ]; then common_teardown; fi
 }
@@ -123,15 +112,8 @@ shown_lines() {
 }
 
 @test "every page loads without a console error, a failed request or text of too low a contrast, light or dark; every link resolves to a file the build wrote" {
-  [ "$(cat "$TEST_DIR/browse.status")" = 0 ] || { cat "$TEST_DIR/browse.out" >&2; return 1; }
-  run cat "$TEST_DIR/browse.out"
-  assert_status 0
-  [[ "$output" =~ ^[0-9]+\ pages,\ [0-9]+\ other\ files:\ no\ problem$ ]]
-  # every page the build wrote was reached from the index by following links
-  run json_eval '"\n".join(sorted(d["pages"]))' <"$BROWSED/report.json"
-  assert_status 0
-  [ "$output" = "$(cd "$SITE" && find . -name '*.html' | sed 's|^\./||' | LC_ALL=C sort)" ]
-  [ "$(grep -c . <<<"$output")" = 9 ]  # index, actions, insights, five incidents, one postmortem
+  assert_browsed_clean
+  [ "$(find "$SITE" -name "*.html" | wc -l)" = 9 ]  # index, actions, insights, five incidents, one postmortem
   # and every other file the pages link to: the stylesheet, the script, the insights' JSON
   run json_eval '" ".join(f"{k}={v}" for k, v in sorted(d["links"].items()))' <"$BROWSED/report.json"
   assert_status 0
