@@ -87,12 +87,21 @@ std::map<std::string, SiteFolder::Built> SiteFolder::read_manifest(const fs::pat
 SiteFolder::SiteFolder(fs::path dir, std::string manifest_name)
     : root_(std::move(dir)), manifest_name_(std::move(manifest_name)) {
   std::error_code ec;
-  if (!fs::exists(root_, ec)) return;
+  if (!fs::exists(root_, ec)) {
+    if (fs::is_symlink(fs::symlink_status(root_, ec)))
+      throw Error(Errc::usage,
+                  root_.string() + " is a symbolic link to " + fs::read_symlink(root_, ec).string() +
+                      ", which does not exist",
+                  "make the folder it points to, or name a new or empty directory");
+    return;
+  }
   if (!fs::is_directory(root_, ec))
     throw Error(Errc::usage, root_.string() + " is not a directory",
                 "name a new or empty directory, or one irctl built before");
   const fs::path manifest = root_ / manifest_name_;
-  if (fs::exists(manifest, ec)) {
+  // A link in its place is no manifest irctl wrote, and would have it read elsewhere.
+  const fs::file_status manifest_status = fs::symlink_status(manifest, ec);
+  if (fs::exists(manifest_status) && !fs::is_symlink(manifest_status)) {
     before_ = read_manifest(manifest);
     return;
   }

@@ -36,8 +36,9 @@ struct SiteWrite {
 class SiteFolder {
  public:
   /// Opens `dir` (made on the first put) for a build. Refuses a path that is
-  /// not a directory (Errc::usage), and a folder that is not empty and holds
-  /// no manifest of this name (Errc::conflict).
+  /// not a directory or a symbolic link to nothing (Errc::usage), and a folder
+  /// that is not empty and holds no manifest of this name (Errc::conflict; a
+  /// symbolic link in the manifest's place is none).
   SiteFolder(std::filesystem::path dir, std::string manifest_name);
 
   /// Whether the last build wrote `path` from `key` and the file is still

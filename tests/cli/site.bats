@@ -293,3 +293,19 @@ hint: name a folder of its own, such as public/ or /srv/status" ]
   done
   [ -f "$file" ] && [ -f .irctl/config.toml ]
 }
+
+@test "a manifest that is a symbolic link is not read: the folder is not irctl's; a DIR that is a link to nowhere is named as such" {
+  declare_incident "Checkout returns 503" --severity SEV2 >/dev/null
+  mkdir -p "$TEST_DIR/outside" "$SITE"
+  printf 'index.html\t1\t\n' >"$TEST_DIR/outside/list"
+  ln -s "$TEST_DIR/outside/list" "$SITE/.irctl-site"
+  run_unchanged irctl site "$SITE"
+  assert_status 5
+  assert_output_contains "$SITE is not empty and was not built by irctl"
+  [ -L "$SITE/.irctl-site" ] && [ "$(ls -A "$SITE")" = .irctl-site ]
+  ln -s "$TEST_DIR/nowhere" "$TEST_DIR/dangling"
+  run_unchanged irctl site "$TEST_DIR/dangling"
+  assert_status 2
+  [ "$output" = "irctl: error: $TEST_DIR/dangling is a symbolic link to $TEST_DIR/nowhere, which does not exist
+hint: make the folder it points to, or name a new or empty directory" ]
+}
