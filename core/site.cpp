@@ -162,6 +162,9 @@ Json site_index_row(const IncidentSummary& s, const Config& config, const People
           {"open", !inc.resolved_at},
           {"severity", inc.severity},
           {"severity_rank", severity_rank(config, inc.severity)},
+          // How severe, for sorting: the most severe is the largest, as the
+          // most open actions or the longest time to resolve are.
+          {"severity_weight", static_cast<int>(config.severities.size()) - severity_rank(config, inc.severity)},
           {"kind", inc.kind},
           {"services_text", text_or_dash(services)},
           {"service_keys", service_keys},
