@@ -55,7 +55,8 @@ EOF
 #   CHECKOUT  SEV1 checkout, payments  containment (evidence)       20 Nov
 #   SIGNUP    SEV4 login               recovery                     19 Nov
 #   SEARCH    SEV3 search              identification               18 Nov
-#   GATEWAY   SEV2 payments            resolved, an overdue action  10 Nov
+#   GATEWAY   SEV2 payments            resolved, an overdue action, 10 Nov
+#                                      a note of markup
 #   LOGIN     SEV1 login               resolved, a postmortem, an
 #                                      action due later              2 Nov
 # Their IDs are exported under these names.
@@ -69,6 +70,10 @@ record_incidents() {
 
   GATEWAY=$(as "$bob" 2026-11-10T09:00:00Z declare "Payments gateway timeouts" --severity SEV2 --service payments)
   as "$sam" 2026-11-10T09:05:00Z note "$GATEWAY" "Timeouts at 12% of card payments"
+  # Markup that would run or load something, were it not text: the crawl
+  # fails on the console error or the failed request it would make.
+  as "$sam" 2026-11-10T09:06:00Z note "$GATEWAY" \
+    '<img src=x onerror="console.error(1)"> <script>console.error(2)</script> <a href="javascript:alert(3)">a</a>'
   echo "pool exhausted (500/500)" >"$TEST_DIR/pool.log"
   as "$sam" 2026-11-10T09:20:00Z contain "$GATEWAY" "Raised the pool to 800" --evidence "$TEST_DIR/pool.log"
   as "$bob" 2026-11-10T10:00:00Z resolve "$GATEWAY" --summary "gateway pool exhausted"
