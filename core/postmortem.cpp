@@ -132,14 +132,6 @@ Json events_of(const std::vector<Event>& events, const std::string& type, const 
   return list;
 }
 
-bool safe_output_path(const std::string& path) {
-  if (path.empty() || path[0] == '/' || has_control(path)) return false;
-  const fs::path p = fs::path(path).lexically_normal();
-  if (p.empty() || *p.begin() == ".." || p.string() != path) return false;
-  const std::string top = p.begin()->string();
-  return top != ".git" && top != ".irctl" && top != "incidents" && top != "evidence";
-}
-
 bool exists_in_repository(const Repository& repo, const std::string& path) {
   if (repo.committed(path)) return true;
   if (repo.layout() == Layout::branch) return false;  // only git's objects are written
@@ -325,6 +317,14 @@ void redact_mentions(Json& data, const std::vector<Mention>& mentions) {
 }
 
 }  // namespace
+
+bool safe_output_path(const std::string& path) {
+  if (path.empty() || path[0] == '/' || has_control(path)) return false;
+  const fs::path p = fs::path(path).lexically_normal();
+  if (p.empty() || *p.begin() == ".." || p.string() != path) return false;
+  const std::string top = p.begin()->string();
+  return top != ".git" && top != ".irctl" && top != "incidents" && top != "evidence";
+}
 
 bool in_postmortem_timeline(const Event& e, const Incident& inc) {
   if (inc.is_hidden(e.id)) return false;

@@ -57,6 +57,11 @@ std::string default_template_for(const Incident& inc, const Config& config);
 /// `people` gives them.
 Json template_data(const IncidentFile& file, const Config& config, const People& people);
 
+/// Whether `path` is where irctl may write a postmortem: a relative path
+/// inside the repository, written plainly (no "..", no "./"), outside
+/// .git, .irctl, incidents and evidence.
+bool safe_output_path(const std::string& path);
+
 /// Whether the postmortem's `timeline` shows the event: a key event
 /// (key_event_types()) or a pinned one, never a hidden one.
 bool in_postmortem_timeline(const Event& e, const Incident& inc);

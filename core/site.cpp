@@ -170,6 +170,9 @@ Json site_index_row(const IncidentSummary& s, const Config& config, const People
           {"open", !inc.resolved_at},
           {"severity", inc.severity},
           {"severity_rank", severity_rank(config, inc.severity)},
+          // How severe, for sorting: the most severe is the largest, as the
+          // most open actions or the longest time to resolve are.
+          {"severity_weight", static_cast<int>(config.severities.size()) - severity_rank(config, inc.severity)},
           {"kind", inc.kind},
           {"services_text", text_or_dash(services)},
           {"service_keys", service_keys},
@@ -323,7 +326,7 @@ class SiteBuilder {
     std::vector<Json> rows;
     std::set<std::string> services;
     for (const auto& s : shown) {
-      const bool has_postmortem = build_postmortem_page(s.incident);
+      const bool has_postmortem = build_postmortem_page(s);
       build_incident_page(s, has_postmortem);
       rows.push_back(site_index_row(s, config_, people_, has_postmortem, today_));
       services.insert(s.incident.services.begin(), s.incident.services.end());
@@ -434,7 +437,16 @@ class SiteBuilder {
   // The postmortem's page, when the incident has a postmortem document in
   // the repository: the one irctl postmortem wrote, else one written by
   // hand where irctl would write it. False when it has none.
-  bool build_postmortem_page(const Incident& inc) {
+  bool build_postmortem_page(const IncidentSummary& s) {
+    const Incident& inc = s.incident;
+    // A key edited by hand may name any file; the site shows only a document
+    // where irctl postmortem could have written it.
+    if (!inc.postmortem.empty() && !safe_output_path(inc.postmortem))
+      throw Error(Errc::data,
+                  s.path + ": postmortem = " + quote(inc.postmortem) + " is not a postmortem irctl writes: it is not a "
+                  "path inside the repository outside .git, .irctl, incidents and evidence",
+                  "fix or remove the postmortem key (irctl postmortem " + inc.id +
+                      " writes the document and the key), then build the site again");
     const std::string source = inc.postmortem.empty() ? postmortem_path(inc.id) : inc.postmortem;
     const auto text = repo_.read(source);
     if (!text) return false;

@@ -25,6 +25,43 @@ bool stays_inside(const std::string& path) {
   return true;
 }
 
+// Whether `p` is a file of its own, not a symbolic link: a link planted in
+// the folder is neither read nor kept as a page.
+bool is_plain_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(fs::symlink_status(p, ec));
+}
+
+// The first folder on the way from `root` to `path` (a path inside it) that
+// is a symbolic link, or an empty path: a build writes and removes only
+// through folders of the site's own, never through a link to elsewhere.
+fs::path link_on_the_way(const fs::path& root, const std::string& path) {
+  fs::path at = root;
+  const fs::path folders = fs::path(path).parent_path();
+  for (const auto& part : folders) {
+    at /= part;
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(at, ec))) return at;
+  }
+  return {};
+}
+
+// Whether `path` is `folder` or inside it (both canonical).
+bool is_within(const fs::path& path, const fs::path& folder) {
+  const auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+  return end == folder.end();
+}
+
+// Whether a site built into `target` could replace or remove the
+// repository's files: it holds the work tree, or is in one of irctl's own
+// folders there (the ones no postmortem is written to either).
+bool holds_repository_or_its_files(const fs::path& root, const fs::path& target) {
+  if (is_within(root, target)) return true;
+  for (const char* own : {".irctl", "incidents", "evidence"})
+    if (is_within(target, root / own)) return true;
+  return false;
+}
+
 }  // namespace
 
 // "PATH\tSIZE\tKEY" lines, or a bare "PATH" (a manifest of an earlier
@@ -50,12 +87,21 @@ std::map<std::string, SiteFolder::Built> SiteFolder::read_manifest(const fs::pat
 SiteFolder::SiteFolder(fs::path dir, std::string manifest_name)
     : root_(std::move(dir)), manifest_name_(std::move(manifest_name)) {
   std::error_code ec;
-  if (!fs::exists(root_, ec)) return;
+  if (!fs::exists(root_, ec)) {
+    if (fs::is_symlink(fs::symlink_status(root_, ec)))
+      throw Error(Errc::usage,
+                  root_.string() + " is a symbolic link to " + fs::read_symlink(root_, ec).string() +
+                      ", which does not exist",
+                  "make the folder it points to, or name a new or empty directory");
+    return;
+  }
   if (!fs::is_directory(root_, ec))
     throw Error(Errc::usage, root_.string() + " is not a directory",
                 "name a new or empty directory, or one irctl built before");
   const fs::path manifest = root_ / manifest_name_;
-  if (fs::exists(manifest, ec)) {
+  // A link in its place is no manifest irctl wrote, and would have it read elsewhere.
+  const fs::file_status manifest_status = fs::symlink_status(manifest, ec);
+  if (fs::exists(manifest_status) && !fs::is_symlink(manifest_status)) {
     before_ = read_manifest(manifest);
     return;
   }
@@ -68,8 +114,9 @@ bool SiteFolder::holds(const std::string& path, const std::string& key) const {
   const auto it = before_.find(path);
   if (it == before_.end() || key.empty() || it->second.key != key) return false;
   std::error_code ec;
+  if (!is_plain_file(root_ / path) || !link_on_the_way(root_, path).empty()) return false;
   const auto size = fs::file_size(root_ / path, ec);
-  return !ec && size == it->second.size && fs::is_regular_file(root_ / path, ec);
+  return !ec && size == it->second.size;
 }
 
 void SiteFolder::keep(const std::string& path) {
@@ -80,8 +127,11 @@ void SiteFolder::keep(const std::string& path) {
 void SiteFolder::put(const std::string& path, const std::string& content, const std::string& key) {
   now_[path] = {key, content.size()};
   const fs::path p = root_ / path;
+  if (const fs::path link = link_on_the_way(root_, path); !link.empty())
+    throw Error(Errc::conflict, "irctl will not write " + p.string() + ": " + link.string() + " is a symbolic link",
+                "remove the link: irctl builds the site in folders of its own, never through a link to elsewhere");
   std::error_code ec;
-  if (fs::is_regular_file(p, ec) && fs::file_size(p, ec) == content.size() && read_file(p) == content) {
+  if (is_plain_file(p) && fs::file_size(p, ec) == content.size() && read_file(p) == content) {
     ++counts_.unchanged;
     return;
   }
@@ -92,7 +142,7 @@ void SiteFolder::put(const std::string& path, const std::string& content, const 
 SiteWrite SiteFolder::finish() {
   std::error_code ec;
   for (const auto& [path, built] : before_)
-    if (!now_.count(path) && fs::remove(root_ / path, ec)) ++counts_.removed;
+    if (!now_.count(path) && link_on_the_way(root_, path).empty() && fs::remove(root_ / path, ec)) ++counts_.removed;
   std::string listed;
   for (const auto& [path, built] : now_)
     listed += path + '\t' + std::to_string(built.size) + '\t' + built.key + '\n';
@@ -120,10 +170,16 @@ std::string site_asset(const Repository& repo, const std::string& file) {
 void refuse_site_in_repository(const Repository& repo, const std::string& dir, const std::string& what) {
   std::error_code ec;
   const fs::path target = fs::weakly_canonical(fs::absolute(dir), ec);
-  const fs::path git_dir = fs::weakly_canonical(repo.git_dir(), ec);
-  const auto [end, _] = std::mismatch(git_dir.begin(), git_dir.end(), target.begin(), target.end());
-  if (end == git_dir.end() || target == fs::weakly_canonical(repo.root(), ec))
+  const fs::path root = fs::weakly_canonical(repo.root(), ec);
+  if (is_within(target, fs::weakly_canonical(repo.git_dir(), ec)) || target == root)
     throw Error(Errc::usage, "irctl will not build " + what + " into " + dir + ": it is the repository or its git folder",
+                "name a folder of its own, such as public/ or /srv/status");
+  // A manifest there (stale, or planted) could name the repository's files
+  // for the build to remove.
+  if (holds_repository_or_its_files(root, target))
+    throw Error(Errc::usage,
+                "irctl will not build " + what + " into " + dir + ": it holds the repository or is one of irctl's own "
+                "folders in it",
                 "name a folder of its own, such as public/ or /srv/status");
 }
 

@@ -36,20 +36,25 @@ struct SiteWrite {
 class SiteFolder {
  public:
   /// Opens `dir` (made on the first put) for a build. Refuses a path that is
-  /// not a directory (Errc::usage), and a folder that is not empty and holds
-  /// no manifest of this name (Errc::conflict).
+  /// not a directory or a symbolic link to nothing (Errc::usage), and a folder
+  /// that is not empty and holds no manifest of this name (Errc::conflict; a
+  /// symbolic link in the manifest's place is none).
   SiteFolder(std::filesystem::path dir, std::string manifest_name);
 
   /// Whether the last build wrote `path` from `key` and the file is still
-  /// there, of the size it was written with.
+  /// there, a file of its own (not a symbolic link) of the size it was
+  /// written with.
   bool holds(const std::string& path, const std::string& key) const;
   /// Keeps the file the last build wrote (holds() was true): it counts as unchanged.
   void keep(const std::string& path);
   /// Writes the file, unless the folder has these bytes there already.
   /// `key`: what it was built from, for the next build's holds(); empty: none.
+  /// Refuses (Errc::conflict) to write through a folder of `dir` that is a
+  /// symbolic link; a link where the file goes is replaced, never read.
   void put(const std::string& path, const std::string& content, const std::string& key = {});
   /// Removes what the last build wrote and this one neither put nor kept
-  /// (only files the manifest names, never anything else), then writes the
+  /// (only files the manifest names, never anything else, never through a
+  /// folder that is a symbolic link), then writes the
   /// manifest. A build that throws before finish() leaves the last manifest.
   SiteWrite finish();
 

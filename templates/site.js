@@ -51,7 +51,8 @@
   }
 
   // Sorting: each column's cells sort by their data-value when they have
-  // one (a rank, seconds, an RFC 3339 time), else by their text.
+  // one (a status's rank, a severity's weight, seconds, an RFC 3339 time),
+  // else by their text.
   function sortBy(th, index) {
     const descending = th.getAttribute("aria-sort") !== "descending";
     for (const other of table.tHead.rows[0].cells) other.removeAttribute("aria-sort");

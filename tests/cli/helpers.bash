@@ -398,3 +398,40 @@ title = "Payments"
 group = "Shop"
 EOF
 }
+
+# The browser suites without Chromium: skipped, except where CI is set
+# (.ci/run sets it): there they fail. Usage, first in setup_file:
+#   check_chromium || return 1
+#   [ -z "${NO_BROWSER:-}" ] || return 0
+# and in setup: skip_without_chromium.
+check_chromium() {
+  command -v chromium >/dev/null && return 0
+  if [ -n "${CI:-}" ] && [ "$CI" != false ]; then
+    echo "chromium is not installed, and CI must run the browser tests: run scripts/install-deps" >&2
+    return 1
+  fi
+  # bats skips in setup, not in setup_file
+  export NO_BROWSER="chromium is not installed (scripts/install-deps installs it)"
+}
+skip_without_chromium() {
+  if [ -n "${NO_BROWSER:-}" ]; then skip "$NO_BROWSER"; fi
+}
+
+# Usage: browse_site [--screenshot PAGE]... — in setup_file, after SITE and
+# BROWSED are set: tests/browser/browse.py over $SITE into $BROWSED, its
+# output and status kept for assert_browsed_clean.
+browse_site() {
+  py "$IRCTL_SOURCE_DIR/tests/browser/browse.py" "$SITE" "$BROWSED" "$@" >"$TEST_DIR/browse.out" 2>&1 &&
+    echo 0 >"$TEST_DIR/browse.status" || echo $? >"$TEST_DIR/browse.status"
+}
+# Usage: assert_browsed_clean — browse_site found no problem on any page, and
+# reached every HTML file of $SITE by following links from the index.
+assert_browsed_clean() {
+  [ "$(cat "$TEST_DIR/browse.status")" = 0 ] || { cat "$TEST_DIR/browse.out" >&2; return 1; }
+  run cat "$TEST_DIR/browse.out"
+  assert_status 0
+  [[ "$output" =~ ^[0-9]+\ pages,\ [0-9]+\ other\ files:\ no\ problem$ ]]
+  run json_eval '"\n".join(sorted(d["pages"]))' <"$BROWSED/report.json"
+  assert_status 0
+  [ "$output" = "$(cd "$SITE" && find . -name '*.html' | sed 's|^\./||' | LC_ALL=C sort)" ]
+}

@@ -264,3 +264,97 @@ img Top services by impact
 img Follow-up actions by month added
 8" ]
 }
+
+@test "a symbolic link planted in the site's folder to a folder outside is never written through: the build names it and writes nothing" {
+  ID=$(declare_incident "Checkout returns 503" --severity SEV2)
+  site_json
+  mkdir "$TEST_DIR/outside"
+  rm -r "$SITE/incidents"
+  ln -s "$TEST_DIR/outside" "$SITE/incidents"
+  run_unchanged irctl site "$SITE"
+  assert_status 5
+  assert_output_contains "irctl will not write $SITE/incidents/$ID.html: $SITE/incidents is a symbolic link"
+  [ "$(ls -A "$TEST_DIR/outside")" = "" ]
+}
+
+@test "a file the manifest lists behind a symbolic link planted in the site's folder is not removed" {
+  declare_incident "Checkout returns 503" --severity SEV2 >/dev/null
+  site_json
+  mkdir "$TEST_DIR/outside"
+  echo "theirs" >"$TEST_DIR/outside/victim"
+  ln -s "$TEST_DIR/outside" "$SITE/elsewhere"
+  printf 'elsewhere/victim\t7\t\n' >>"$SITE/.irctl-site"
+  site_json
+  [ "$(json_eval 'd["files"]' <<<"$output")" = '{"written": 0, "unchanged": 15, "removed": 0}' ]
+  [ "$(cat "$TEST_DIR/outside/victim")" = theirs ]
+  run grep -c elsewhere "$SITE/.irctl-site"
+  assert_status 1
+}
+
+@test "a page replaced by a symbolic link to a file outside is not read through: the build puts the page back in its place" {
+  ID=$(declare_incident "Checkout returns 503" --severity SEV2)
+  site_json
+  for page in index.html "incidents/$ID.html"; do
+    cp "$SITE/$page" "$TEST_DIR/copy-${page##*/}"
+    ln -sf "$TEST_DIR/copy-${page##*/}" "$SITE/$page"
+  done
+  site_json
+  [ "$(json_eval 'd["files"]' <<<"$output")" = '{"written": 2, "unchanged": 13, "removed": 0}' ]
+  [ ! -L "$SITE/index.html" ] && [ ! -L "$SITE/incidents/$ID.html" ]
+  cmp "$SITE/index.html" "$TEST_DIR/copy-index.html"
+}
+
+@test "a stale manifest's paths that lead out of the folder, absolute ones and absurd sizes are ignored" {
+  declare_incident "Checkout returns 503" --severity SEV2 >/dev/null
+  mkdir -p "$TEST_DIR/outside" "$SITE"
+  echo "theirs" >"$TEST_DIR/outside/victim"
+  printf '../outside/victim\t7\t\n%s\t7\t\nindex.html\t99999999999999999999999999\tkey\n' "$TEST_DIR/outside/victim" \
+    >"$SITE/.irctl-site"
+  site_json
+  [ "$(json_eval 'd["files"]' <<<"$output")" = '{"written": 15, "unchanged": 0, "removed": 0}' ]
+  [ "$(cat "$TEST_DIR/outside/victim")" = theirs ]
+}
+
+@test "a postmortem key edited by hand to lead outside the repository or into its own files stops the build, naming the file" {
+  ID=$(declare_incident "Checkout returns 503" --severity SEV2)
+  file=$(incident_path "$ID")
+  for target in ../../etc/passwd /etc/passwd .git/config .irctl/config.toml; do
+    sed -i "/^escalation_policy/i postmortem = \"$target\"" "$file"
+    run_unchanged irctl site "$SITE"
+    [ "$status" -eq 65 ] || { echo "$target: $output"; return 1; }
+    [ "$output" = "irctl: error: $file: postmortem = '$target' is not a postmortem irctl writes: it is not a path inside the repository outside .git, .irctl, incidents and evidence
+hint: fix or remove the postmortem key (irctl postmortem $ID writes the document and the key), then build the site again" ]
+    sed -i '/^postmortem = /d' "$file"
+  done
+  [ ! -e "$SITE" ]
+}
+
+@test "a folder that holds the repository, or one of irctl's own folders in it, is refused even with a manifest that names the repository's files" {
+  ID=$(declare_incident "Checkout returns 503" --severity SEV2)
+  file=$(incident_path "$ID")
+  for dir in "$TEST_DIR" "$TEST_DIR/repo/incidents" "$TEST_DIR/repo/.irctl"; do
+    printf 'repo/%s\t1\t\n%s\t1\t\nconfig.toml\t1\t\n' "$file" "${file#incidents/}" >"$dir/.irctl-site"
+    run_unchanged irctl site "$dir"
+    [ "$status" -eq 2 ] || { echo "$dir: $output"; return 1; }
+    [ "$output" = "irctl: error: irctl will not build the incident site into $dir: it holds the repository or is one of irctl's own folders in it
+hint: name a folder of its own, such as public/ or /srv/status" ]
+    rm "$dir/.irctl-site"
+  done
+  [ -f "$file" ] && [ -f .irctl/config.toml ]
+}
+
+@test "a manifest that is a symbolic link is not read: the folder is not irctl's; a DIR that is a link to nowhere is named as such" {
+  declare_incident "Checkout returns 503" --severity SEV2 >/dev/null
+  mkdir -p "$TEST_DIR/outside" "$SITE"
+  printf 'index.html\t1\t\n' >"$TEST_DIR/outside/list"
+  ln -s "$TEST_DIR/outside/list" "$SITE/.irctl-site"
+  run_unchanged irctl site "$SITE"
+  assert_status 5
+  assert_output_contains "$SITE is not empty and was not built by irctl"
+  [ -L "$SITE/.irctl-site" ] && [ "$(ls -A "$SITE")" = .irctl-site ]
+  ln -s "$TEST_DIR/nowhere" "$TEST_DIR/dangling"
+  run_unchanged irctl site "$TEST_DIR/dangling"
+  assert_status 2
+  [ "$output" = "irctl: error: $TEST_DIR/dangling is a symbolic link to $TEST_DIR/nowhere, which does not exist
+hint: make the folder it points to, or name a new or empty directory" ]
+}

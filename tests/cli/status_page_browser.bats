@@ -16,15 +16,8 @@ bats_require_minimum_version 1.5.0
 NOW=2026-11-20T12:00:00Z
 
 setup_file() {
-  if ! command -v chromium >/dev/null; then
-    if [ -n "${CI:-}" ] && [ "$CI" != false ]; then
-      echo "chromium is not installed, and CI must run the browser tests: run scripts/install-deps" >&2
-      return 1
-    fi
-    # bats skips in setup, not in setup_file
-    export NO_BROWSER="chromium is not installed (scripts/install-deps installs it)"
-    return 0
-  fi
+  check_chromium || return 1
+  [ -z "${NO_BROWSER:-}" ] || return 0
   common_setup_file
   common_setup
   export TEST_DIR
@@ -37,14 +30,9 @@ setup_file() {
   irctl -q --at "$NOW" status-page "$SITE" >/dev/null
   RESOLVED_PAGE="incidents/$(cat "$TEST_DIR/resolved-id").html"
   export RESOLVED_PAGE
-  # Its status and output are the subject of a test; they are kept for it.
-  py "$IRCTL_SOURCE_DIR/tests/browser/browse.py" "$SITE" "$BROWSED" \
-    --screenshot index.html --screenshot "$RESOLVED_PAGE" >"$TEST_DIR/browse.out" 2>&1 &&
-    echo 0 >"$TEST_DIR/browse.status" || echo $? >"$TEST_DIR/browse.status"
+  browse_site --screenshot index.html --screenshot "$RESOLVED_PAGE"
 }
-setup() {
-  if [ -n "${NO_BROWSER:-}" ]; then skip "$NO_BROWSER"; fi
-}
+setup() { skip_without_chromium; }
 teardown_file() {
   if [ -n "${TEST_DIR:-}" ]; then common_teardown; fi
 }
@@ -103,14 +91,7 @@ component: (no group) / Public API | Under maintenance (label-under_maintenance)
 }
 
 @test "every page loads without a console error or a failed request, and every link resolves to a file the build wrote" {
-  [ "$(cat "$TEST_DIR/browse.status")" = 0 ] || { cat "$TEST_DIR/browse.out" >&2; return 1; }
-  run cat "$TEST_DIR/browse.out"
-  assert_status 0
-  [[ "$output" =~ ^[0-9]+\ pages,\ [0-9]+\ other\ files:\ no\ problem$ ]]
-  # every page the build wrote was reached from the index by following links
-  run json_eval '"\n".join(sorted(d["pages"]))' <"$BROWSED/report.json"
-  assert_status 0
-  [ "$output" = "$(cd "$SITE" && find . -name '*.html' | sed 's|^\./||' | LC_ALL=C sort)" ]
+  assert_browsed_clean
   # and the other files they link to: stylesheet, feeds, JSON, calendar
   run json_eval '" ".join(f"{k}={v}" for k, v in sorted(d["links"].items()))' <"$BROWSED/report.json"
   assert_status 0
