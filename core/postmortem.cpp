@@ -574,10 +574,12 @@ std::string squeeze_blank_lines(const std::string& text) {
 
 }  // namespace
 
-std::string render_template(const Template& tmpl, const Json& data) {
-  // Checked before kainjow-mustache reads it: its reading recurses (and
-  // copies) once per level of nested sections, which the checks bound.
-  const std::set<std::string> names = check_tags(tmpl, data);
+namespace {
+
+// The template read by kainjow-mustache, its values escaped for its format.
+// Called after check_tags: kainjow's reading recurses (and copies) once per
+// level of nested sections, which the checks bound.
+kainjow::mustache::mustache parse_template(const Template& tmpl) {
   require_no_value_marks(tmpl);
   kainjow::mustache::mustache m(tmpl.text);
   if (!m.is_valid()) {
@@ -594,6 +596,13 @@ std::string render_template(const Template& tmpl, const Json& data) {
     throw Error(Errc::data, place + ": " + message, "fix the template; irctl-templates(5) describes its data");
   }
   m.set_custom_escape(value_escape(tmpl.format));  // template_escape.cpp says how
+  return m;
+}
+
+// Renders the parsed template `m` over `data`, of which only the keys in
+// `names` (what check_tags found the tags name) can be looked up.
+std::string render_parsed(kainjow::mustache::mustache& m, const Template& tmpl, const Json& data,
+                          const std::set<std::string>& names) {
   // Only what the template can look up is prepared for it: the site's pages
   // use a few of the many lists a postmortem's data has.
   Json values = Json::object();
@@ -608,6 +617,34 @@ std::string render_template(const Template& tmpl, const Json& data) {
   out.erase(0, out.find_first_not_of('\n'));  // what a leading comment leaves
   out = squeeze_blank_lines(out);
   return out;
+}
+
+}  // namespace
+
+std::string render_template(const Template& tmpl, const Json& data) {
+  const std::set<std::string> names = check_tags(tmpl, data);
+  kainjow::mustache::mustache m = parse_template(tmpl);
+  return render_parsed(m, tmpl, data, names);
+}
+
+struct CompiledTemplate::Parsed {
+  kainjow::mustache::mustache mustache;
+};
+
+CompiledTemplate::CompiledTemplate(Template tmpl) : tmpl_(std::move(tmpl)) {}
+CompiledTemplate::~CompiledTemplate() = default;
+
+std::string CompiledTemplate::render(const Json& data) const {
+  const std::set<std::string> names = check_tags(tmpl_, data);
+  const Parsed* parsed = nullptr;
+  {
+    const std::lock_guard<std::mutex> hold(parsing_);
+    if (!parsed_) parsed_ = std::make_unique<const Parsed>(Parsed{parse_template(tmpl_)});
+    parsed = parsed_.get();
+  }
+  // A copy per rendering: kainjow keeps a rendering's error in the object.
+  kainjow::mustache::mustache m = parsed->mustache;
+  return render_parsed(m, tmpl_, data, names);
 }
 
 std::string render_postmortem(const Template& tmpl, const IncidentFile& file, const Config& config,

@@ -6,6 +6,8 @@
 // last. Edits are kept, generated lines that changed are updated, and where
 // both changed the same lines nothing is written unless a side is favoured.
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,6 +87,25 @@ Json external_view(Json data, const People& people);
 /// Renders; a template error (unclosed tag or section, a tag naming nothing
 /// in the data) is Error(Errc::data) naming the template, line and tag.
 std::string render_template(const Template& tmpl, const Json& data);
+
+/// A template read once and rendered over many data (the site's pages, one
+/// per incident): render_template without parsing the template again each
+/// time. render may run on several threads at once.
+class CompiledTemplate {
+ public:
+  explicit CompiledTemplate(Template tmpl);
+  ~CompiledTemplate();
+  CompiledTemplate(const CompiledTemplate&) = delete;
+  CompiledTemplate& operator=(const CompiledTemplate&) = delete;
+  /// What render_template(tmpl, data) renders, and throws.
+  std::string render(const Json& data) const;
+
+ private:
+  struct Parsed;
+  Template tmpl_;
+  mutable std::mutex parsing_;
+  mutable std::unique_ptr<const Parsed> parsed_;  ///< on the first render, after its checks
+};
 
 struct PostmortemRequest {
   std::string template_name;  ///< empty: the default for the incident

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -212,23 +213,31 @@ Json site_index_data(const Config& config, const std::vector<Json>& rows, const 
 
 // --- follow-up actions across incidents -------------------------------------------
 
+struct ActionCounts {
+  size_t open = 0, overdue = 0, done = 0;
+};
+
+ActionCounts count_actions(const std::vector<IncidentSummary>& incidents, const std::string& today) {
+  ActionCounts c;
+  for (const auto& s : incidents)
+    for (const auto& a : s.incident.actions) {
+      ++(a.done ? c.done : c.open);
+      if (a.overdue(today)) ++c.overdue;
+    }
+  return c;
+}
+
 Json site_actions_data(const Config& config, const People& people, const std::vector<IncidentSummary>& incidents,
-                       const std::string& today, SiteBuild& build) {
+                       const std::string& today, const ActionCounts& counts) {
   struct Row {
     const Incident* inc;
     const FollowUp* action;
     std::string owner;
   };
   std::vector<Row> open;
-  size_t done = 0;
   for (const auto& s : incidents)
-    for (const auto& a : s.incident.actions) {
-      if (a.done) {
-        ++done;
-        continue;
-      }
-      open.push_back({&s.incident, &a, people.name_of(a.owner)});
-    }
+    for (const auto& a : s.incident.actions)
+      if (!a.done) open.push_back({&s.incident, &a, people.name_of(a.owner)});
   // Overdue first, then by due date (none last), then by incident and number.
   std::sort(open.begin(), open.end(), [&](const Row& x, const Row& y) {
     const auto key = [&](const Row& r) {
@@ -262,17 +271,13 @@ Json site_actions_data(const Config& config, const People& people, const std::ve
     g["has_overdue"] = g["overdue_count"].get<int>() > 0;
     g["overdue_count"] = std::to_string(g["overdue_count"].get<int>());
   }
-  const size_t overdue =
-      std::count_if(open.begin(), open.end(), [&](const Row& r) { return r.action->overdue(today); });
-  build.actions_open = open.size();
-  build.actions_overdue = overdue;
   Json d = site_chrome(config, "");
   d["actions"] = all;
   d["owners"] = owners;
   d["has_actions"] = !open.empty();
-  d["open_count"] = std::to_string(open.size());
-  d["overdue_count"] = std::to_string(overdue);
-  d["done_count"] = std::to_string(done);
+  d["open_count"] = std::to_string(counts.open);
+  d["overdue_count"] = std::to_string(counts.overdue);
+  d["done_count"] = std::to_string(counts.done);
   d["today"] = today;
   return d;
 }
@@ -325,17 +330,22 @@ class SiteBuilder {
     });
     std::vector<Json> rows;
     std::set<std::string> services;
+    std::vector<bool> has_postmortem;
     for (const auto& s : shown) {
-      const bool has_postmortem = build_postmortem_page(s);
-      build_incident_page(s, has_postmortem);
-      rows.push_back(site_index_row(s, config_, people_, has_postmortem, today_));
+      has_postmortem.push_back(build_postmortem_page(s));
+      rows.push_back(site_index_row(s, config_, people_, has_postmortem.back(), today_));
       services.insert(s.incident.services.begin(), s.incident.services.end());
     }
-    render_queued_pages();
     build_.incidents = shown.size();
-    put_page("index.html", "site-index.html.mustache", site_index_data(config_, rows, services));
-    put_page("actions.html", "site-actions.html.mustache", site_actions_data(config_, people_, shown, today_, build_));
-    build_insights(shown);
+    // The pages across incidents, on a thread of their own while the
+    // incidents' pages render: neither waits for the other.
+    const PageTemplates templates{site_template(repo_, "site-index.html.mustache"),
+                                  site_template(repo_, "site-actions.html.mustache"),
+                                  site_template(repo_, "site-insights.html.mustache")};
+    auto across = std::async(std::launch::async, [&] { build_pages_across(templates, shown, rows, services); });
+    for (size_t i = 0; i < shown.size(); ++i) build_incident_page(shown[i], has_postmortem[i]);
+    render_queued_pages();
+    across.get();
     folder_.put("site.css", site_asset(repo_, "site.css"));
     folder_.put("site.js", site_asset(repo_, "site.js"));
     build_.files = folder_.finish();
@@ -343,8 +353,21 @@ class SiteBuilder {
   }
 
  private:
-  void put_page(const std::string& path, const std::string& tmpl, const Json& data) {
-    folder_.put(path, render_template(site_template(repo_, tmpl), data));
+  struct PageTemplates {
+    Template index, actions, insights;
+  };
+
+  // The index, the actions page and the insights. Reads nothing of the
+  // repository: it runs beside the incidents' pages.
+  void build_pages_across(const PageTemplates& templates, const std::vector<IncidentSummary>& shown,
+                          const std::vector<Json>& rows, const std::set<std::string>& services) {
+    folder_.put("index.html", render_template(templates.index, site_index_data(config_, rows, services)));
+    const ActionCounts counts = count_actions(shown, today_);
+    folder_.put("actions.html",
+                render_template(templates.actions, site_actions_data(config_, people_, shown, today_, counts)));
+    build_.actions_open = counts.open;
+    build_.actions_overdue = counts.overdue;
+    build_insights(templates.insights, shown);
   }
 
   // An incident page to render: its inputs changed since the last build.
@@ -354,7 +377,6 @@ class SiteBuilder {
     std::string text;  ///< the file
     std::string key;
     bool has_postmortem = false;
-    std::string html;  ///< rendered
   };
 
   // Keeps the incident's page when what it is built from has not changed;
@@ -371,26 +393,27 @@ class SiteBuilder {
       folder_.keep(page);
       return;
     }
-    jobs_.push_back({s.incident.id, s.path, std::move(*text), std::move(k), has_postmortem, {}});
+    jobs_.push_back({s.incident.id, s.path, std::move(*text), std::move(k), has_postmortem});
     if (jobs_.size() == kBatch) render_queued_pages();
   }
 
-  // Rendering is what a first build of many incidents spends its time on,
-  // and each page is independent of the others: a thread per core renders
-  // the batch (bounded, so that the pages waiting to be written stay few),
-  // then the pages are written in order.
+  // Rendering and writing are what a first build of many incidents spends
+  // its time on, and each page is independent of the others: a thread per
+  // core renders and writes the pages of a batch (bounded, so that the
+  // incidents' texts waiting in memory stay few).
   static constexpr size_t kBatch = 256;
   void render_queued_pages() {
     if (jobs_.empty()) return;
     const auto& commits = event_commits();
-    const Template tmpl = site_template(repo_, "site-incident.html.mustache");
+    const CompiledTemplate tmpl(site_template(repo_, "site-incident.html.mustache"));
     std::atomic<size_t> next{0};
     std::vector<std::exception_ptr> failures;
     std::mutex failing;
     const auto work = [&] {
       for (size_t i = next++; i < jobs_.size(); i = next++) {
         try {
-          jobs_[i].html = render_template(tmpl, incident_page_data(jobs_[i], commits));
+          const PageJob& job = jobs_[i];
+          folder_.put(incident_page(job.id), tmpl.render(incident_page_data(job, commits)), job.key);
         } catch (...) {
           const std::lock_guard<std::mutex> hold(failing);
           failures.push_back(std::current_exception());
@@ -404,7 +427,6 @@ class SiteBuilder {
     work();
     for (auto& t : threads) t.join();
     if (!failures.empty()) std::rethrow_exception(failures.front());
-    for (auto& job : jobs_) folder_.put(incident_page(job.id), job.html, job.key);
     build_.rendered += jobs_.size();
     jobs_.clear();
   }
@@ -469,7 +491,7 @@ class SiteBuilder {
   }
 
   // The charts of the months that end with today's, from the summaries.
-  void build_insights(const std::vector<IncidentSummary>& shown) {
+  void build_insights(const Template& page, const std::vector<IncidentSummary>& shown) {
     std::vector<Incident> incidents;
     incidents.reserve(shown.size());
     for (const auto& s : shown) incidents.push_back(s.incident);
@@ -477,7 +499,7 @@ class SiteBuilder {
     for (const auto& s : config_.severities) severities.push_back(s.name);
     const Insights insights = make_insights(incidents, severities, today_, config_.site.insight_months);
     const std::vector<Chart> charts = insights_charts(insights);
-    put_page("insights.html", "site-insights.html.mustache", insights_page_data(config_, charts, insights));
+    folder_.put("insights.html", render_template(page, insights_page_data(config_, charts, insights)));
     for (const auto& c : charts) folder_.put("insights/" + c.id + ".json", c.data.dump(2) + "\n");
     folder_.put("insights.json", insights_to_json(insights).dump(2) + "\n");
   }

@@ -125,18 +125,16 @@ void SiteFolder::keep(const std::string& path) {
 }
 
 void SiteFolder::put(const std::string& path, const std::string& content, const std::string& key) {
-  now_[path] = {key, content.size()};
   const fs::path p = root_ / path;
   if (const fs::path link = link_on_the_way(root_, path); !link.empty())
     throw Error(Errc::conflict, "irctl will not write " + p.string() + ": " + link.string() + " is a symbolic link",
                 "remove the link: irctl builds the site in folders of its own, never through a link to elsewhere");
   std::error_code ec;
-  if (is_plain_file(p) && fs::file_size(p, ec) == content.size() && read_file(p) == content) {
-    ++counts_.unchanged;
-    return;
-  }
-  write_file_atomically(p, content);
-  ++counts_.written;
+  const bool same = is_plain_file(p) && fs::file_size(p, ec) == content.size() && read_file(p) == content;
+  if (!same) write_file_atomically(p, content);
+  const std::lock_guard<std::mutex> hold(putting_);
+  now_[path] = {key, content.size()};
+  ++(same ? counts_.unchanged : counts_.written);
 }
 
 SiteWrite SiteFolder::finish() {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,8 @@ class SiteFolder {
   /// `key`: what it was built from, for the next build's holds(); empty: none.
   /// Refuses (Errc::conflict) to write through a folder of `dir` that is a
   /// symbolic link; a link where the file goes is replaced, never read.
+  /// Several threads may put at once (each its own paths), so that pages
+  /// are written where they are rendered.
   void put(const std::string& path, const std::string& content, const std::string& key = {});
   /// Removes what the last build wrote and this one neither put nor kept
   /// (only files the manifest names, never anything else, never through a
@@ -69,6 +72,7 @@ class SiteFolder {
   std::map<std::string, Built> before_;  ///< from the manifest
   std::map<std::string, Built> now_;     ///< this build's
   SiteWrite counts_;
+  std::mutex putting_;  ///< over now_ and counts_
 };
 
 /// The files, put into `dir` in one build (what the status page does).
