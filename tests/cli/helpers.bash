@@ -435,3 +435,27 @@ assert_browsed_clean() {
   assert_status 0
   [ "$output" = "$(cd "$SITE" && find . -name '*.html' | sed 's|^\./||' | LC_ALL=C sort)" ]
 }
+
+# Usage: assert_links_resolve DIR — every href and src of the HTML pages
+# under DIR (a built status page or site) that stays on the site names a file
+# it has.
+assert_links_resolve() {
+  run py -c '
+import os, re, sys
+root = sys.argv[1]
+missing = []
+for folder, _, files in os.walk(root):
+    for name in files:
+        if not name.endswith(".html"):
+            continue
+        path = os.path.join(folder, name)
+        for link in re.findall(r"(?:href|src)=\"([^\"]+)\"", open(path, encoding="utf-8").read()):
+            if re.match(r"^[a-z]+:", link) or link.startswith("#"):
+                continue
+            target = os.path.normpath(os.path.join(folder, link.split("#")[0]))
+            if not os.path.isfile(target):
+                missing.append("%s -> %s" % (os.path.relpath(path, root), link))
+print("\n".join(missing))
+sys.exit(1 if missing else 0)' "$1"
+  assert_status 0
+}
