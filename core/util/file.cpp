@@ -111,7 +111,8 @@ fs::path temporary_path_for(const fs::path& path) {
   return path.string() + std::string(kTemporaryMarker) + std::to_string(::getpid());
 }
 
-void write_file_atomically(const fs::path& path, const std::vector<std::string_view>& pieces, mode_t perms) {
+void write_file_atomically(const fs::path& path, const std::vector<std::string_view>& pieces, mode_t perms,
+                           Durability durability) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) throw Error(Errc::failure, "cannot create " + path.parent_path().string() + ": " + ec.message());
@@ -121,16 +122,25 @@ void write_file_atomically(const fs::path& path, const std::vector<std::string_v
   const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, perms);
   bool written = fd >= 0;
   for (const auto piece : pieces) written = written && write_all(fd, piece);
+  if (durability == Durability::synced && written) written = ::fsync(fd) == 0;
   if (fd >= 0 && ::close(fd) != 0) written = false;
   if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) {
     const int error = errno;
     ::unlink(tmp.c_str());
     throw Error(Errc::failure, "cannot write " + path.string() + ": " + std::strerror(error));
   }
+  if (durability == Durability::synced) {
+    // The rename is durable once the folder that holds the name is.
+    const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const bool synced = dir >= 0 && ::fsync(dir) == 0;
+    const int error = errno;
+    if (dir >= 0) ::close(dir);
+    if (!synced) throw Error(Errc::failure, "cannot sync " + path.parent_path().string() + ": " + std::strerror(error));
+  }
 }
 
-void write_file_atomically(const fs::path& path, std::string_view content, mode_t perms) {
-  write_file_atomically(path, std::vector<std::string_view>{content}, perms);
+void write_file_atomically(const fs::path& path, std::string_view content, mode_t perms, Durability durability) {
+  write_file_atomically(path, std::vector<std::string_view>{content}, perms, durability);
 }
 
 void overwrite_file(const fs::path& path, std::string_view content) {

@@ -76,10 +76,14 @@ constexpr std::string_view kTemporaryMarker = ".irctl-tmp-";
 /// way), so the content is never more readable than they allow, not even for
 /// a moment. Throws Error(Errc::failure) naming errno's reason (a full disk
 /// is named as such).
+/// Durability::synced also flushes the file and then its folder to the disk
+/// before returning (fsync), so that what was written survives a crash of
+/// the machine: what irctl serve promises a sender before it answers.
+enum class Durability { cached, synced };
 void write_file_atomically(const std::filesystem::path& path, const std::vector<std::string_view>& pieces,
-                           mode_t perms = kDefaultFilePerms);
+                           mode_t perms = kDefaultFilePerms, Durability durability = Durability::cached);
 void write_file_atomically(const std::filesystem::path& path, std::string_view content,
-                           mode_t perms = kDefaultFilePerms);
+                           mode_t perms = kDefaultFilePerms, Durability durability = Durability::cached);
 
 /// Makes `path`'s content `content`, in the file itself: no new file is
 /// made when it exists. Not atomic: for a file whose readers take a torn one
