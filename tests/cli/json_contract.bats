@@ -731,7 +731,7 @@ open(sys.argv[3], "w").write(json.dumps(d))' "$1" "$2" "$TEST_DIR/bad.json"
   run cmake --install "$build" --prefix "$TEST_DIR/prefix"
   assert_status 0
   cmp "$SCHEMA" "$TEST_DIR/prefix/share/irctl/irctl-output.v1.schema.json"
-  cmp "$IRCTL_SOURCE_DIR/man/irctl-json.5" "$TEST_DIR/prefix/share/man/man5/irctl-json.5"
+  gzip -dc "$TEST_DIR/prefix/share/man/man5/irctl-json.5.gz" | cmp "$IRCTL_SOURCE_DIR/man/irctl-json.5" -
   [ -x "$TEST_DIR/prefix/bin/irctl" ]
 }
 
