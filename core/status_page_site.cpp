@@ -389,6 +389,16 @@ Json statuspage_summary(const StatusPage& page) {
           {"scheduled_maintenances", maintenance}};
 }
 
+// When the feed last changed (Atom's feed-level updated): the latest update
+// of any incident (an older incident may have had the last word); the
+// build's time for a feed without entries.
+Timestamp feed_updated(const StatusPage& page) {
+  if (page.incidents.empty()) return page.generated_at;
+  Timestamp latest{};
+  for (const auto& inc : page.incidents) latest = std::max(latest, inc.updated_at);
+  return latest;
+}
+
 // Atom (RFC 4287): an entry per incident, its updates in its content.
 // escape_html's five escapes are XML's as well.
 std::string atom_feed(const StatusPage& page) {
@@ -396,7 +406,7 @@ std::string atom_feed(const StatusPage& page) {
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n"
       << "  <id>" << escape_html(feed_id) << "</id>\n  <title>" << escape_html(page.config.title) << " incidents</title>\n"
-      << "  <updated>" << format_rfc3339(page.incidents.empty() ? page.generated_at : page.incidents.front().updated_at)
+      << "  <updated>" << format_rfc3339(feed_updated(page))
       << "</updated>\n  <link rel=\"alternate\" type=\"text/html\" href=\"" << escape_html(absolute(page, "index.html"))
       << "\"/>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"" << escape_html(absolute(page, "feed.atom"))
       << "\"/>\n  <author><name>" << escape_html(page.config.title) << "</name></author>\n";

@@ -390,3 +390,16 @@ print(re.search(r"<h3 id=\"incidents\">Incidents</h3>\s*<p class=\"muted\">([^<]
   [ "$output" = "No incident has touched Payments." ]
   assert_links_resolve "$SITE"
 }
+
+@test "the Atom feed's updated is the latest update of any incident, not that of the newest incident" {
+  OLD=$(irctl -q --at 2026-03-01T10:00:00Z declare "Old" --severity SEV2 --service checkout)
+  irctl -q --at 2026-03-01T10:05:00Z update "$OLD" "Checkout is slow." --audience external
+  NEW=$(irctl -q --at 2026-03-02T10:00:00Z declare "New" --severity SEV3 --service payments)
+  irctl -q --at 2026-03-02T10:05:00Z update "$NEW" "Payments are slow." --audience external
+  irctl -q --at 2026-03-03T09:00:00Z update "$OLD" "Checkout works again." --audience external
+  run --separate-stderr irctl --at 2026-03-03T12:00:00Z status-page "$SITE"
+  assert_status 0
+  run feed_eval "$SITE/feed.atom" '[f.feed.updated, [e.updated for e in f.entries]]'
+  assert_status 0
+  [ "$output" = '["2026-03-03T09:00:00Z", ["2026-03-02T10:05:00Z", "2026-03-03T09:00:00Z"]]' ]
+}
