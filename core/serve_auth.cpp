@@ -3,7 +3,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -11,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/util/digest.hpp"
 #include "core/util/file.hpp"
 #include "core/util/text.hpp"
 
@@ -107,20 +107,6 @@ std::optional<std::string> authorized_sender(const std::vector<Sender>& senders,
       if (constant_time_equal(s.secret, password) && s.name == name && !found) found = s.name;
   }
   return found;
-}
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(body.data()),
-       body.size(), digest, &length);
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += digits[digest[i] >> 4];
-    out += digits[digest[i] & 15];
-  }
-  return out;
 }
 
 std::optional<std::string> github_signer(const std::vector<Sender>& senders, std::string_view body,

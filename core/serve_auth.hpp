@@ -33,9 +33,6 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 /// NAME must be the sender's). nullopt: none of them.
 std::optional<std::string> authorized_sender(const std::vector<Sender>& senders, std::string_view header);
 
-/// HMAC-SHA256 of `body` with `key`, in lower-case hex.
-std::string hmac_sha256_hex(std::string_view key, std::string_view body);
-
 /// GitHub's X-Hub-Signature-256 ("sha256=HEX"): the sender whose secret
 /// signed the body, or nullopt.
 std::optional<std::string> github_signer(const std::vector<Sender>& senders, std::string_view body,

@@ -63,13 +63,13 @@ Json site_chrome(const Config& config, const std::string& root) {
 
 // Everything every incident and postmortem page is built from but the
 // incident's own files: a change to any of them renders every page again.
-std::string shared_inputs(const Repository& repo, const std::string& generator, const std::string& commit_pattern) {
+std::string shared_inputs(const Repository& repo, const std::string& generator, const std::string& commit_pattern,
+                          const std::vector<const Template*>& templates) {
   Sha256 digest;
   digest.update(kPagesFormat).update("\n").update(generator).update("\n").update(commit_pattern).update("\n");
   for (const char* file : {".irctl/config.toml", ".irctl/people.toml"})
     digest.update(file).update("\n").update(repo.read(file).value_or("")).update("\n");
-  for (const char* tmpl : {"site-incident.html.mustache", "site-postmortem.html.mustache"})
-    digest.update(site_template(repo, tmpl).text).update("\n");
+  for (const Template* tmpl : templates) digest.update(tmpl->text).update("\n");
   return digest.hex();
 }
 
@@ -311,7 +311,11 @@ class SiteBuilder {
         people_(repo.people()),
         today_(date_of(req.now)),
         commit_pattern_(commit_url_pattern(repo)),
-        inputs_(shared_inputs(repo, req.generator, commit_pattern_)),
+        incident_template_(site_template(repo, "site-incident.html.mustache")),
+        postmortem_template_(site_template(repo, "site-postmortem.html.mustache")),
+        inputs_(shared_inputs(repo, req.generator, commit_pattern_, {&incident_template_, &postmortem_template_})),
+        incident_renderer_(incident_template_),
+        postmortem_renderer_(postmortem_template_),
         folder_(req.dir, kSiteManifest) {}
 
   SiteBuild run() {
@@ -405,7 +409,6 @@ class SiteBuilder {
   void render_queued_pages() {
     if (jobs_.empty()) return;
     const auto& commits = event_commits();
-    const CompiledTemplate tmpl(site_template(repo_, "site-incident.html.mustache"));
     std::atomic<size_t> next{0};
     std::vector<std::exception_ptr> failures;
     std::mutex failing;
@@ -413,7 +416,7 @@ class SiteBuilder {
       for (size_t i = next++; i < jobs_.size(); i = next++) {
         try {
           const PageJob& job = jobs_[i];
-          folder_.put(incident_page(job.id), tmpl.render(incident_page_data(job, commits)), job.key);
+          folder_.put(incident_page(job.id), incident_renderer_.render(incident_page_data(job, commits)), job.key);
         } catch (...) {
           const std::lock_guard<std::mutex> hold(failing);
           failures.push_back(std::current_exception());
@@ -452,7 +455,6 @@ class SiteBuilder {
     d["has_tasks"] = !inc.tasks.empty();
     d["postmortem_url"] = "../" + postmortem_page(inc.id);
     d["events_count"] = std::to_string(d["timeline_all"].size());
-    d["has_commit_links"] = !commit_pattern_.empty();
     return d;
   }
 
@@ -485,7 +487,7 @@ class SiteBuilder {
     d["url"] = "../" + incident_page(inc.id);
     d["source"] = source;
     d["html"] = markdown_to_html(*text);
-    folder_.put(path, render_template(site_template(repo_, "site-postmortem.html.mustache"), d), k);
+    folder_.put(path, postmortem_renderer_.render(d), k);
     ++build_.rendered;
     return true;
   }
@@ -517,7 +519,11 @@ class SiteBuilder {
   const People& people_;
   const std::string today_;
   const std::string commit_pattern_;
+  const Template incident_template_;
+  const Template postmortem_template_;
   const std::string inputs_;
+  const CompiledTemplate incident_renderer_;  ///< read once for every page
+  const CompiledTemplate postmortem_renderer_;
   SiteFolder folder_;
   SiteBuild build_;
   std::optional<std::unordered_map<std::string, std::string>> commits_;

@@ -7,6 +7,28 @@
 #include <utility>
 
 namespace irctl {
+
+namespace {
+
+// What each component state is called: Statuspage's name, the words people
+// read, and, when it is the page's worst, Statuspage's indicator and what
+// the page says of itself. In ComponentState's order.
+struct ComponentStateFacts {
+  const char* name;
+  const char* label;
+  const char* indicator;
+  const char* overall;
+};
+constexpr ComponentStateFacts kComponentStates[] = {
+    {"operational", "Operational", "none", "All systems operational"},
+    {"under_maintenance", "Under maintenance", "maintenance", "Service under maintenance"},
+    {"degraded_performance", "Degraded performance", "minor", "Degraded performance"},
+    {"partial_outage", "Partial outage", "major", "Partial outage"},
+    {"major_outage", "Major outage", "critical", "Major outage"},
+};
+const ComponentStateFacts& component_state_facts(ComponentState s) { return kComponentStates[static_cast<size_t>(s)]; }
+
+}  // namespace
 namespace {
 
 constexpr auto kDay = std::chrono::days(1);
@@ -234,45 +256,14 @@ Component component_of(const Service& service, const StatusPageConfig& page,
 void describe_overall(StatusPage& page) {
   page.overall = ComponentState::operational;
   for (const auto& c : page.components) page.overall = worst(page.overall, c.state);
-  switch (page.overall) {
-    case ComponentState::operational:
-      page.indicator = "none";
-      page.description = "All systems operational";
-      break;
-    case ComponentState::under_maintenance:
-      page.indicator = "maintenance";
-      page.description = "Service under maintenance";
-      break;
-    case ComponentState::degraded_performance:
-      page.indicator = "minor";
-      page.description = "Degraded performance";
-      break;
-    case ComponentState::partial_outage:
-      page.indicator = "major";
-      page.description = "Partial outage";
-      break;
-    case ComponentState::major_outage:
-      page.indicator = "critical";
-      page.description = "Major outage";
-      break;
-  }
+  page.indicator = component_state_facts(page.overall).indicator;
+  page.description = component_state_facts(page.overall).overall;
 }
 
 }  // namespace
 
-namespace {
-// Statuspage's name and the words people read, in ComponentState's order.
-constexpr std::pair<const char*, const char*> kComponentStates[] = {
-    {"operational", "Operational"},
-    {"under_maintenance", "Under maintenance"},
-    {"degraded_performance", "Degraded performance"},
-    {"partial_outage", "Partial outage"},
-    {"major_outage", "Major outage"},
-};
-}  // namespace
-
-const char* component_state_name(ComponentState s) { return kComponentStates[static_cast<size_t>(s)].first; }
-const char* component_state_label(ComponentState s) { return kComponentStates[static_cast<size_t>(s)].second; }
+const char* component_state_name(ComponentState s) { return component_state_facts(s).name; }
+const char* component_state_label(ComponentState s) { return component_state_facts(s).label; }
 
 bool is_public(const Incident& inc) {
   return !inc.is_void() && std::any_of(inc.timeline.begin(), inc.timeline.end(), is_external_update);

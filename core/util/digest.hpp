@@ -1,6 +1,7 @@
 #pragma once
-// SHA-256 (libcrypto), fed in pieces: the evidence log's hashes, and the
-// keys that tell the incident site which pages' inputs changed.
+// SHA-256 and HMAC-SHA256 (libcrypto): the evidence log's hashes, the keys
+// that tell the incident site which pages' inputs changed, and the
+// signatures alerting systems put on what they post to irctl serve.
 
 #include <memory>
 #include <string>
@@ -20,5 +21,8 @@ class Sha256 {
  private:
   std::unique_ptr<evp_md_ctx_st, void (*)(evp_md_ctx_st*)> ctx_;
 };
+
+/// HMAC-SHA256 of `body` with `key`, in lower-case hex.
+std::string hmac_sha256_hex(std::string_view key, std::string_view body);
 
 }  // namespace irctl

@@ -336,3 +336,17 @@ hint: name a folder of its own, such as public/ or /srv/status" ]
   [ "$output" = "irctl: error: $TEST_DIR/dangling is a symbolic link to $TEST_DIR/nowhere, which does not exist
 hint: make the folder it points to, or name a new or empty directory" ]
 }
+
+@test "an incident file that does not parse stops the build, named with a fix; the folder is left as it was" {
+  ID=$(declare_incident "Checkout returns 503" --severity SEV2)
+  site_json
+  before=$(cd "$SITE" && find . -type f -exec sha256sum {} + | sort)
+  path=$(incident_path "$ID")
+  printf 'status = \n' >>"$path"
+  git commit -q -am "a broken hand edit"
+  run --separate-stderr irctl site "$SITE"
+  assert_status 65
+  [[ $stderr == *"$path"* ]]
+  [[ $stderr == *"irctl fsck lists every problem"* ]]
+  [ "$(cd "$SITE" && find . -type f -exec sha256sum {} + | sort)" = "$before" ]
+}

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/serve_auth.hpp"
+#include "core/util/digest.hpp"
 #include "support.hpp"
 
 namespace test_serve_auth {
