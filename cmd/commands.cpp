@@ -44,6 +44,7 @@ constexpr Command kCommands[] = {
     {"maintenance", register_maintenance},
     {"stats", register_stats},
     {"ingest", register_ingest},
+    {"serve", register_serve},
     {"gate", register_gate},
     {"status-page", register_status_page},
     {"site", register_site},

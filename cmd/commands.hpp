@@ -261,6 +261,7 @@ void register_stats(CLI::App& app, Context& ctx);
 void register_ingest(CLI::App& app, Context& ctx);
 void register_gate(CLI::App& app, Context& ctx);
 void register_status_page(CLI::App& app, Context& ctx);
+void register_serve(CLI::App& app, Context& ctx);
 void register_site(CLI::App& app, Context& ctx);
 void register_fsck(CLI::App& app, Context& ctx);
 void register_edit(CLI::App& app, Context& ctx);

@@ -169,6 +169,28 @@ SiteConfig read_site(const FieldReader& r) {
   return s;
 }
 
+// [serve]: irctl serve (irctl-serve(1)).
+ServeConfig read_serve(const FieldReader& r) {
+  r.reject_unknown({"listen", "token_files", "tls_cert", "tls_key", "log_format", "max_queue", "max_connections",
+                    "request_timeout", "idle_timeout", "shutdown_timeout", "push", "remote"});
+  ServeConfig s;
+  s.listen = r.string_or("listen", s.listen);
+  s.token_files = r.strings_or("token_files", {});
+  s.tls_cert = r.string_or("tls_cert", "");
+  s.tls_key = r.string_or("tls_key", "");
+  s.log_format = r.string_or("log_format", s.log_format);
+  if (s.log_format != "text" && s.log_format != "json")
+    r.fail(*r.find("log_format"), "serve.log_format must be \"text\" or \"json\"");
+  s.max_queue = r.integer_or("max_queue", s.max_queue, 1, 1000000);
+  s.max_connections = r.integer_or("max_connections", s.max_connections, 1, 1024);
+  s.request_timeout = r.integer_or("request_timeout", s.request_timeout, 1, 3600);
+  s.idle_timeout = r.integer_or("idle_timeout", s.idle_timeout, 0, 3600);
+  s.shutdown_timeout = r.integer_or("shutdown_timeout", s.shutdown_timeout, 1, 3600);
+  s.push = r.boolean_or("push", s.push);
+  s.remote = r.string_or("remote", "");
+  return s;
+}
+
 Config config_from(const TomlValue& doc, const std::string& path) {
   const FieldReader root(doc, path, "fix " + path + " (see irctl-config(5)), then commit it");
   const int64_t schema = root.integer_or("schema", 1);
@@ -178,7 +200,7 @@ Config config_from(const TomlValue& doc, const std::string& path) {
 
   root.reject_unknown(
       {"schema", "defaults", "severity", "role", "kind", "escalation_policy", "service", "ingest", "status_page",
-                      "site"});
+                      "site", "serve"});
   Config c;
   UniqueNames severities("severity"), roles("role"), kinds("kind"), policies("escalation policy"), services("service");
   for (const auto& r : root.tables("severity")) {
@@ -245,6 +267,7 @@ Config config_from(const TomlValue& doc, const std::string& path) {
 
   c.status_page = read_status_page(root.table_or_empty("status_page"));
   c.site = read_site(root.table_or_empty("site"));
+  c.serve = read_serve(root.table_or_empty("serve"));
 
   const FieldReader defaults = root.table_or_empty("defaults");
   defaults.reject_unknown({"severity", "kind", "escalation_policy"});

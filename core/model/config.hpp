@@ -80,6 +80,22 @@ struct SiteConfig {
   int insight_months = 12;  ///< the months the insights' charts cover
 };
 
+/// irctl serve's settings ([serve], irctl-serve(1)); its flags win.
+struct ServeConfig {
+  std::string listen = "127.0.0.1:9095";
+  /// Relative paths are relative to the repository's top folder.
+  std::vector<std::string> token_files;
+  std::string tls_cert, tls_key;
+  std::string log_format = "text";
+  int max_queue = 1000;       ///< deliveries waiting to be ingested, past which senders get 429
+  int max_connections = 8;    ///< requests answered at once
+  int request_timeout = 10;   ///< seconds a read or write of a request may wait
+  int idle_timeout = 5;       ///< seconds a kept-alive connection may wait for its next request
+  int shutdown_timeout = 20;  ///< seconds a stop may spend ingesting what was received
+  bool push = true;
+  std::string remote;  ///< empty: the default remote (irctl-sync(1))
+};
+
 /// How `irctl ingest` turns an alert into an incident ([ingest]).
 struct IngestMapping {
   std::vector<std::string> service_labels = {"service", "app", "job", "component"};
@@ -106,6 +122,7 @@ struct Config {
   IngestMapping ingest;
   StatusPageConfig status_page;
   SiteConfig site;
+  ServeConfig serve;
 
   const Severity* find_severity(const std::string& name) const;  ///< case-insensitive
   const Role* find_role(const std::string& name) const;

@@ -229,6 +229,17 @@ void require_local_remote_exists(const std::string& name, const std::string& url
                 "check the path with 'git remote -v'; correct it with 'git remote set-url " + name + " URL'");
 }
 
+}  // namespace
+
+bool has_remote(const Repository& repo, const std::string& name) {
+  git_remote* raw = nullptr;
+  if (git_remote_lookup(&raw, repo.handle(), name.c_str()) != 0) return false;
+  git_remote_free(raw);
+  return true;
+}
+
+namespace {
+
 RemotePtr open_remote(Repository& repo, const std::string& name) {
   git_remote* raw = nullptr;
   const int rc = git_remote_lookup(&raw, repo.handle(), name.c_str());

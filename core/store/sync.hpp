@@ -43,6 +43,10 @@ struct SyncResult {
 /// remote.
 SyncResult sync_repository(Repository& repo, const SyncOptions& options);
 
+/// Whether the repository has a remote of this name (irctl serve pushes
+/// only when it does).
+bool has_remote(const Repository& repo, const std::string& name);
+
 /// The three-way merge of the files of two commits, as the writes that turn
 /// `ours`' tree into the merged one. Throws Error(Errc::conflict) for files
 /// that cannot be merged. Used by sync; exposed for tests.

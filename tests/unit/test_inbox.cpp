@@ -1,4 +1,4 @@
-// The inbox of irctl serve (core/inbox.hpp): a delivery kept durably before
+// The inbox of irctl serve (core/serve/inbox.hpp): a delivery kept durably before
 // it is answered, ingested once even when ingested twice, and a body that
 // is no alert kept aside with its reason.
 
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "core/inbox.hpp"
+#include "core/serve/inbox.hpp"
 #include "core/lifecycle.hpp"
 #include "support.hpp"
 

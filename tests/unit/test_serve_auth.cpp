@@ -1,4 +1,4 @@
-// Who may post to irctl serve (core/serve_auth.hpp): token files, bearer
+// Who may post to irctl serve (core/serve/auth.hpp): token files, bearer
 // and basic auth, and GitHub's and PagerDuty's HMAC signatures, with the
 // vectors their documentation gives where it gives one.
 
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "core/serve_auth.hpp"
+#include "core/serve/auth.hpp"
 #include "core/util/digest.hpp"
 #include "support.hpp"
 
@@ -18,7 +18,7 @@ using namespace irctl::testing;
 namespace fs = std::filesystem;
 
 TEST_SUITE("serve_auth") {
-  TEST_CASE("a token file: NAME TOKEN lines, a lone token named after the file; refused when others may read it") {
+  TEST_CASE("a token file: NAME TOKEN lines, a lone token named after the file; refused when other users may read it") {
     TempDir dir;
     const fs::path file = dir.path() / "alertmanager.token";
     spit(file, "# senders\n\ngrafana  g-secret\r\nlone-one\n");
@@ -30,7 +30,13 @@ TEST_SUITE("serve_auth") {
     CHECK(senders[1].name == "alertmanager");
     CHECK(senders[1].secret == "lone-one");
 
+    // 640 in the service's group is how a system service gets a secret;
+    // anything others may read, or the group may change, is refused
     fs::permissions(file, fs::perms::group_read, fs::perm_options::add);
+    CHECK(read_token_file(file.string()).size() == 2);
+    fs::permissions(file, fs::perms::others_read, fs::perm_options::add);
+    CHECK(code_of([&] { read_token_file(file.string()); }) == Errc::usage);
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::group_write);
     CHECK(code_of([&] { read_token_file(file.string()); }) == Errc::usage);
     fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
     spit(file, "a x\na y\n");

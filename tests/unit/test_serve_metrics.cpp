@@ -1,9 +1,9 @@
-// irctl serve's /metrics (core/serve_metrics.hpp): Prometheus's text format,
+// irctl serve's /metrics (core/serve/metrics.hpp): Prometheus's text format,
 // compared whole.
 
 #include <doctest/doctest.h>
 
-#include "core/serve_metrics.hpp"
+#include "core/serve/metrics.hpp"
 #include "support.hpp"
 
 namespace test_serve_metrics {

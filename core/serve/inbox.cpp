@@ -1,5 +1,5 @@
 // The inbox of irctl serve; see inbox.hpp.
-#include "core/inbox.hpp"
+#include "core/serve/inbox.hpp"
 
 #include <unistd.h>
 
@@ -18,12 +18,15 @@ namespace {
 
 fs::path inbox_dir(const Repository& repo) { return repo.git_dir() / "irctl" / "inbox"; }
 
-// Sortable by arrival: the time to the nanosecond, then the process and a
+// Sortable by arrival: the time to the nanosecond (the clock's, not the
+// delivery's time, which irctl keeps to the second), then the process and a
 // counter, so that two deliveries of the same nanosecond keep their order
 // and never share a name.
-std::string delivery_name(Timestamp at) {
+std::string delivery_name() {
   static std::atomic<unsigned long> counter{0};
-  const auto since = at.time_since_epoch();
+  const auto now = std::chrono::system_clock::now();
+  const Timestamp at = std::chrono::floor<std::chrono::seconds>(now);
+  const auto since = now.time_since_epoch();
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(since).count() % 1000000000;
   std::string stamp = format_rfc3339(at);  // 2026-12-06T20:15:00Z
   stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':' || c == 'Z'; }),
@@ -60,7 +63,7 @@ void reject(const fs::path& dir, const std::string& name, const std::string& rea
 }  // namespace
 
 std::string spool_delivery(const Repository& repo, const Delivery& d) {
-  const std::string name = delivery_name(d.received_at);
+  const std::string name = delivery_name();
   write_file_atomically(inbox_dir(repo) / name, to_json(d).dump() + "\n", 0600, Durability::synced);
   return name;
 }
@@ -103,6 +106,10 @@ InboxOutcome ingest_spooled(Repository& repo, const SpooledDelivery& s, const Re
   std::error_code ec;
   fs::remove(dir / s.name, ec);
   return out;
+}
+
+void reject_spooled(const Repository& repo, const std::string& name, const std::string& reason) {
+  reject(inbox_dir(repo), name, reason);
 }
 
 }  // namespace irctl

@@ -1,5 +1,5 @@
 // irctl serve's metrics; see serve_metrics.hpp.
-#include "core/serve_metrics.hpp"
+#include "core/serve/metrics.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -53,4 +53,8 @@ struct InboxOutcome {
 /// inbox, for a retry.
 InboxOutcome ingest_spooled(Repository& repo, const SpooledDelivery& s, const Recorder& rec);
 
+/// Moves a delivery that can never be ingested (the lifecycle refuses what
+/// it says) to rejected/, with the reason beside it.
+void reject_spooled(const Repository& repo, const std::string& name, const std::string& reason);
+
 }  // namespace irctl

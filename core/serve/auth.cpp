@@ -1,5 +1,5 @@
 // Who may post to irctl serve; see serve_auth.hpp.
-#include "core/serve_auth.hpp"
+#include "core/serve/auth.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -47,9 +47,11 @@ std::vector<Sender> read_token_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     throw Error(Errc::usage, "cannot read the token file " + quote(path), "give a file of NAME TOKEN lines");
-  if (st.st_mode & 077)
-    throw Error(Errc::usage, "the token file " + quote(path) + " may be read by others than its owner",
-                "chmod 600 " + shell_quote(path));
+  // Group read is allowed: a root-owned file, mode 640, in the group of
+  // the service's own user is how secrets are given to a system service.
+  if (st.st_mode & (S_IRWXO | S_IWGRP))
+    throw Error(Errc::usage, "the token file " + quote(path) + " may be read or changed by other users",
+                "chmod 600 " + shell_quote(path) + " (or 640, owned by root in a group only the server's user is in)");
   const std::string text = read_file(path);
   std::string default_name = std::filesystem::path(path).stem().string();
   std::vector<Sender> out;

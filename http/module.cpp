@@ -1,0 +1,184 @@
+// irctl-http.so: irctl serve's HTTP server, cpp-httplib behind the plain C
+// interface of http/abi.h (why a module: see there). It parses HTTP, keeps
+// connections, applies the limits and hands each request to irctl; it knows
+// nothing of alerts or incidents.
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+
+#include "http/abi.h"
+
+struct irctl_http_response {
+  httplib::Response* response;
+};
+
+struct irctl_http_server {
+  std::unique_ptr<httplib::Server> server;
+  irctl_http_options options{};
+  int port = 0;
+  // stop() may come before run() has started listening, or while it starts:
+  // it must neither be lost nor wait for a listen that never comes.
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> run_entered{false};
+  std::atomic<bool> run_finished{false};
+};
+
+namespace {
+
+// A request as the C side sees it: views of cpp-httplib's strings, which
+// live as long as the call.
+class RequestView {
+ public:
+  explicit RequestView(const httplib::Request& req) {
+    headers_.reserve(req.headers.size());
+    for (const auto& [name, value] : req.headers) headers_.push_back({name.c_str(), value.c_str()});
+    view_ = {req.method.c_str(), req.path.c_str(), headers_.data(), headers_.size(), req.body.data(), req.body.size(),
+             req.remote_addr.c_str()};
+  }
+  const irctl_http_request* get() const { return &view_; }
+
+ private:
+  std::vector<irctl_http_header> headers_;
+  irctl_http_request view_{};
+};
+
+void set_status(irctl_http_response* r, int status) { r->response->status = status; }
+void add_header(irctl_http_response* r, const char* name, const char* value) { r->response->set_header(name, value); }
+void set_body(irctl_http_response* r, const char* data, size_t size, const char* content_type) {
+  r->response->set_content(data, size, content_type);
+}
+const irctl_http_responder kResponder = {set_status, add_header, set_body};
+
+// Whether the request this worker thread is answering reached irctl's
+// handler: the logger is called on the same thread, after the answer.
+thread_local bool answered_by_handler = false;
+
+void copy_message(char* error, size_t size, const std::string& message) {
+  if (error && size) std::snprintf(error, size, "%s", message.c_str());
+}
+
+std::unique_ptr<httplib::Server> make_server(const irctl_http_options& o, std::string& why) {
+  if (o.tls_cert || o.tls_key) {
+    auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert ? o.tls_cert : "", o.tls_key ? o.tls_key : "");
+    if (!tls->is_valid()) {
+      why = "cannot use the TLS certificate and key (readable PEM files, the key matching the certificate?)";
+      return nullptr;
+    }
+    return tls;
+  }
+  return std::make_unique<httplib::Server>();
+}
+
+void configure(httplib::Server& s, irctl_http_server* self) {
+  const irctl_http_options& o = self->options;
+  const auto threads = static_cast<size_t>(o.threads > 0 ? o.threads : 1);
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  s.set_payload_max_length(o.max_body);
+  s.set_read_timeout(o.read_timeout_ms / 1000, (o.read_timeout_ms % 1000) * 1000);
+  s.set_write_timeout(o.write_timeout_ms / 1000, (o.write_timeout_ms % 1000) * 1000);
+  s.set_keep_alive_timeout(o.idle_timeout_s);
+  // Every request, whatever its path, goes to irctl's handler, once its
+  // body is read (a pre-routing handler would come before the body).
+  const auto to_irctl = [self](const httplib::Request& req, httplib::Response& res) {
+    const RequestView view(req);
+    irctl_http_response response{&res};
+    answered_by_handler = true;
+    self->options.handler(self->options.context, view.get(), &response, &kResponder);
+  };
+  const std::string any_path = ".*";
+  s.Get(any_path, to_irctl);
+  s.Post(any_path, to_irctl);
+  s.Put(any_path, to_irctl);
+  s.Patch(any_path, to_irctl);
+  s.Delete(any_path, to_irctl);
+  s.Options(any_path, to_irctl);
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    res.set_content("internal error\n", "text/plain; charset=utf-8");
+  });
+  s.set_logger([self](const httplib::Request& req, const httplib::Response& res) {
+    const bool by_handler = answered_by_handler;
+    answered_by_handler = false;
+    if (!self->options.logger) return;
+    const RequestView view(req);
+    self->options.logger(self->options.context, view.get(), res.status, by_handler ? 1 : 0);
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+int irctl_http_abi(void) { return IRCTL_HTTP_ABI; }
+
+irctl_http_server* irctl_http_bind(const irctl_http_options* options, char* error, size_t error_size) {
+  try {
+    auto self = std::make_unique<irctl_http_server>();
+    self->options = *options;
+    std::string why;
+    self->server = make_server(self->options, why);
+    if (!self->server) {
+      copy_message(error, error_size, why);
+      return nullptr;
+    }
+    configure(*self->server, self.get());
+    const std::string host = options->host ? options->host : "127.0.0.1";
+    if (options->port == 0) {
+      self->port = self->server->bind_to_any_port(host);
+      if (self->port <= 0) {
+        copy_message(error, error_size, "cannot listen on " + host + " (is it an address of this machine?)");
+        return nullptr;
+      }
+    } else {
+      if (!self->server->bind_to_port(host, options->port)) {
+        copy_message(error, error_size,
+                     "cannot listen on " + host + ":" + std::to_string(options->port) +
+                         " (in use by another program, not an address of this machine, or a port below 1024?)");
+        return nullptr;
+      }
+      self->port = options->port;
+    }
+    return self.release();
+  } catch (const std::exception& e) {
+    copy_message(error, error_size, e.what());
+    return nullptr;
+  }
+}
+
+int irctl_http_port(const irctl_http_server* server) { return server->port; }
+
+int irctl_http_run(irctl_http_server* server) {
+  server->run_entered = true;
+  int status = 0;
+  if (!server->stop_requested) {
+    try {
+      status = server->server->listen_after_bind() || server->stop_requested ? 0 : -1;
+    } catch (...) {
+      status = -1;
+    }
+  }
+  server->run_finished = true;
+  return status;
+}
+
+void irctl_http_stop(irctl_http_server* server) {
+  server->stop_requested = true;
+  while (server->run_entered && !server->run_finished) {
+    if (server->server->is_running()) {
+      server->server->stop();
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+void irctl_http_free(irctl_http_server* server) { delete server; }
+
+}  // extern "C"
