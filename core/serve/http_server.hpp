@@ -76,7 +76,8 @@ class HttpServer {
 };
 
 /// Where the module is looked for: $IRCTL_HTTP_MODULE, else beside the
-/// irctl binary (the build tree), else in the installed tree's lib/irctl.
+/// irctl binary (the build tree), else in the installed tree's
+/// lib/irctl/modules.
 std::vector<std::string> http_module_candidates();
 
 }  // namespace irctl
