@@ -84,6 +84,20 @@ void configure(httplib::Server& s, irctl_http_server* self) {
   s.set_read_timeout(o.read_timeout_ms / 1000, (o.read_timeout_ms % 1000) * 1000);
   s.set_write_timeout(o.write_timeout_ms / 1000, (o.write_timeout_ms % 1000) * 1000);
   s.set_keep_alive_timeout(o.idle_timeout_s);
+  // A sender keeps its connection for the next alert (Alertmanager does):
+  // up to 100 requests a connection, instead of cpp-httplib's 5.
+  s.set_keep_alive_max_count(100);
+  // cpp-httplib writes an answer's headers and body in two sends; with
+  // Nagle's algorithm on, the body of every answer after a connection's
+  // first waited for the client's delayed ACK, 40 ms (bench/serve).
+  s.set_tcp_nodelay(true);
+  // SO_REUSEADDR (a restarted server may bind at once) but not the
+  // library's SO_REUSEPORT, with which a second server on the same port
+  // would start and take half the connections.
+  s.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   // Every request, whatever its path, goes to irctl's handler, once its
   // body is read (a pre-routing handler would come before the body).
   const auto to_irctl = [self](const httplib::Request& req, httplib::Response& res) {
@@ -92,13 +106,35 @@ void configure(httplib::Server& s, irctl_http_server* self) {
     answered_by_handler = true;
     self->options.handler(self->options.context, view.get(), &response, &kResponder);
   };
+  // Bodies are read by irctl's own reader: the library's would refuse a
+  // form-encoded body (curl's default Content-Type) past 8 KiB, a limit
+  // compiled into Debian's build, where max_body is the only limit meant.
+  // The library checks max_body against Content-Length only, so a chunked
+  // body is counted here as it comes. Past max_body the rest is read and
+  // dropped, so that the connection's next request starts where it should
+  // (up to 16 times max_body: beyond, the connection is given up).
+  const size_t max_body = self->options.max_body;
+  const auto reading_body = [to_irctl, max_body](const httplib::Request& req, httplib::Response& res,
+                                                 const httplib::ContentReader& read) {
+    httplib::Request whole = req;
+    size_t received = 0;
+    const bool complete = read([&](const char* data, size_t size) {
+      received += size;
+      if (received <= max_body) whole.body.append(data, size);
+      return received <= 16 * max_body;
+    });
+    if (received > max_body) res.status = 413;
+    // Cut short otherwise: the library has set the status (400), and the
+    // answer is its own.
+    else if (complete) to_irctl(whole, res);
+  };
   const std::string any_path = ".*";
   s.Get(any_path, to_irctl);
-  s.Post(any_path, to_irctl);
-  s.Put(any_path, to_irctl);
-  s.Patch(any_path, to_irctl);
-  s.Delete(any_path, to_irctl);
   s.Options(any_path, to_irctl);
+  s.Post(any_path, reading_body);
+  s.Put(any_path, reading_body);
+  s.Patch(any_path, reading_body);
+  s.Delete(any_path, reading_body);
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     res.status = 500;
     res.set_content("internal error\n", "text/plain; charset=utf-8");

@@ -2,10 +2,15 @@
 #include "core/serve/receiver.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -55,6 +60,29 @@ std::pair<std::string, int> parse_listen_address(const std::string& listen) {
   return {host, n};
 }
 
+// One server per repository: two would ingest the same inbox twice over.
+// The lock is the kernel's (flock), so a killed server leaves none behind.
+// (Not in the anonymous namespace, since State holds one.)
+class ServeLock {
+ public:
+  explicit ServeLock(const std::filesystem::path& file) {
+    std::filesystem::create_directories(file.parent_path());
+    fd_ = ::open(file.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ < 0) throw Error(Errc::failure, "cannot open " + file.string() + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw Error(Errc::busy, "another irctl serve is running on this repository",
+                  "stop it first; one server per repository ingests its inbox");
+    }
+  }
+  ~ServeLock() { ::close(fd_); }
+  ServeLock(const ServeLock&) = delete;
+  ServeLock& operator=(const ServeLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 namespace {
 
 constexpr const char* kAlertsPath = "/v1/alerts";
@@ -102,6 +130,7 @@ struct AlertReceiver::State {
   State(Repository& r, ServeOptions o, LogSink l) : repo(r), options(std::move(o)), log_sink(std::move(l)) {}
 
   Repository& repo;
+  std::optional<ServeLock> server_lock;
   const ServeOptions options;
   const LogSink log_sink;
   IngestMapping mapping;
@@ -259,7 +288,6 @@ HttpResponse AlertReceiver::State::receive(const HttpRequest& req, const std::st
   }
   {
     const std::lock_guard lock(guard);
-    if (draining) return retry_later(503, "irctl serve is stopping; retry");
     if (queue.size() >= options.max_queue) {
       fields.emplace_back("queue_depth", queue.size());
       return retry_later(429, "the inbox is full; retry");
@@ -292,7 +320,6 @@ HttpResponse AlertReceiver::State::readiness() {
     const std::lock_guard lock(guard);
     if (ingest_failing) problems.push_back("ingesting fails (see the log); deliveries wait in the inbox");
     if (!remote.empty() && !remote_reached) problems.push_back("the remote " + remote + " cannot be reached (see the log)");
-    if (draining) problems.push_back("stopping");
   }
   if (problems.empty()) return text(200, "ready\n");
   return text(503, "not ready: " + join(problems, "; ") + "\n");
@@ -471,6 +498,7 @@ AlertReceiver::AlertReceiver(Repository& repo, ServeOptions options, LogSink log
   if (!s.options.no_auth && s.options.senders.empty())
     throw Error(Errc::usage, "no sender may post: irctl serve needs at least one --token-file",
                 "write 'NAME TOKEN' lines to a file only you can read (chmod 600), and give it with --token-file");
+  s.server_lock.emplace(repo.git_dir() / "irctl" / "serve.lock");
   s.mapping = repo.config().ingest;
   if (s.options.push) {
     const std::string name = s.options.remote.value_or(repo.default_remote());

@@ -85,6 +85,20 @@ TEST_SUITE("serve") {
     CHECK(code_of([&] { AlertReceiver(repo, o, nullptr); }) == Errc::usage);
   }
 
+  TEST_CASE("one server per repository: a second is refused while the first runs, and may start once it is gone") {
+    find_http_module();
+    TempDir dir;
+    Repository repo = new_repository(dir);
+    ServeOptions o;
+    o.http.port = 0;
+    o.no_auth = true;
+    {
+      const AlertReceiver first(repo, o, nullptr);
+      CHECK(code_of([&] { AlertReceiver(repo, o, nullptr); }) == Errc::busy);
+    }
+    CHECK_NOTHROW(AlertReceiver(repo, o, nullptr));
+  }
+
   TEST_CASE("a delivery over HTTP: 202, then the writer declares its incident; a stop finishes and returns") {
     find_http_module();
     TempDir dir;
