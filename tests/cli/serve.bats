@@ -18,6 +18,11 @@ setup() {
   HOLDER_PID=""
 }
 teardown() {
+  # a failed test shows what the server said
+  if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -s "${SERVE_LOG:-}" ]; then
+    echo "# the server's log:" >&2
+    cat "$SERVE_LOG" >&2
+  fi
   stop_serve KILL
   release_lock
   common_teardown
@@ -224,6 +229,7 @@ EOF
   gh="$FIX/github_workflow_job_completed_failure.json"
   pd="$FIX/pagerduty_v3_incident_triggered_zulip.json"
   derive "$pd" "$TEST_DIR/pd-altered.json" 'j["event"]["data"]["title"] += "!"'
+  derive "$gh" "$TEST_DIR/gh-altered.json" 'j["workflow_job"]["conclusion"] = "success"'
   local n=0
   while IFS='|' read -r path file reason header; do
     extra=()
@@ -242,7 +248,7 @@ EOF
 /v1/alerts/github|$gh|credentials match no sender|X-Hub-Signature-256: sha256=$(hmac another-secret "$gh")
 /v1/alerts/pagerduty|$pd|credentials match no sender|X-PagerDuty-Signature: v1=$(hmac "$TOKEN" "$FIX/pagerduty_events_v2_trigger.json")
 /v1/alerts/pagerduty|$TEST_DIR/pd-altered.json|credentials match no sender|X-PagerDuty-Signature: v1=$(hmac "$TOKEN" "$pd")
-/v1/alerts/github|$TEST_DIR/pd-altered.json|credentials match no sender|X-Hub-Signature-256: sha256=$(hmac "$TOKEN" "$pd")
+/v1/alerts/github|$TEST_DIR/gh-altered.json|credentials match no sender|X-Hub-Signature-256: sha256=$(hmac "$TOKEN" "$gh")
 EOF
   [ "$(repo_state)" = "$before" ]
   [ -z "$(inbox)" ]
@@ -275,6 +281,17 @@ EOF
   [ "$(wc -l <<<"$output")" -eq 3 ]
 }
 
+@test "a token file of one lone token, mode 640: the sender is named after the file's stem" {
+  printf '%s\n' "$TOKEN" >"$TEST_DIR/grafana.token"
+  chmod 640 "$TEST_DIR/grafana.token"
+  start_serve --token-file "$TEST_DIR/grafana.token"
+  grep -q ' listening address=127\.0\.0\.1:[0-9]* tls=false auth="1 sender(s)" remote=null inbox=0$' "$SERVE_LOG"
+  post_ok /v1/alerts/grafana "$FIX/grafana_unified_firing_docs.json" declared
+  grep -q ' request method=POST path=/v1/alerts/grafana status=202 remote=127\.0\.0\.1 sender=grafana format=grafana ' "$SERVE_LOG"
+  run grep -c -e "$TOKEN" "$SERVE_LOG"
+  assert_status 1
+}
+
 # ---------------------------------------------------------------------------
 # 4. What is not an alert, or not a route.
 
@@ -294,10 +311,15 @@ EOF
   post /healthz "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}" -D "$TEST_DIR/headers"
   assert_http 405 'use GET'
   grep -qx $'Allow: GET\r' "$TEST_DIR/headers"
+  get '/other%0A2026-01-01T00:00:00Z%20ingest%20outcome=declared'
+  [ "$HTTP_STATUS" = 404 ]
   head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$TEST_DIR/big.json"
   post /v1/alerts/generic "$TEST_DIR/big.json" "${BEARER[@]}"
   [ "$HTTP_STATUS" = 413 ]
   wait_for_log ' request method=POST path=/v1/alerts/generic status=413 remote=127\.0\.0\.1$'
+  # one line per request, even for a path with a line feed in it
+  [ "$(grep -c '^[0-9-]*T[0-9:]*Z request method=' "$SERVE_LOG")" -eq 7 ]
+  [ "$(wc -l <"$SERVE_LOG")" -eq 8 ]
   [ "$(repo_state)" = "$before" ]
   [ -z "$(inbox)" ]
 }
@@ -450,6 +472,13 @@ time.sleep(60)' >"$TEST_DIR/port" 3>&- &
   [ "$(inbox)" = "$TEST_DIR/repo/.git/irctl/inbox/$delivery" ]
   [ "$(stat -c %a ".git/irctl/inbox/$delivery")" = 600 ]
   wait_for_log " ingest delivery=$delivery format=alertmanager sender=am outcome=error "
+  # the writer marks itself failing just after it logs the failure
+  for _ in $(seq 100); do
+    get /readyz
+    [ "$HTTP_STATUS" = 200 ] || break
+    sleep 0.02
+  done
+  assert_http 503 'not ready: ingesting fails (see the log); deliveries wait in the inbox'
   stop_serve KILL
   [ "$SERVE_STATUS" = 137 ]
   release_lock
@@ -469,16 +498,19 @@ time.sleep(60)' >"$TEST_DIR/port" 3>&- &
 
 @test "SIGTERM while deliveries wait for the lock: the server ingests them, then exits 0" {
   export IRCTL_LOCK_TIMEOUT=0.1
-  hold_lock 1
+  hold_lock 60
   start_serve --token-file "$TOKENS"
   post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}"
   [ "$HTTP_STATUS" = 202 ]
   post /v1/alerts/opsgenie "$FIX/opsgenie_create_docs.json" "${BEARER[@]}"
   [ "$HTTP_STATUS" = 202 ]
   wait_for_log ' outcome=error '
-  stop_serve TERM
+  kill -TERM "$SERVE_PID"
+  wait_for_log ' stopping queue_depth=2 unpushed=0$'
+  release_lock
+  wait "$SERVE_PID" && SERVE_STATUS=0 || SERVE_STATUS=$?
+  SERVE_PID=""
   [ "$SERVE_STATUS" = 0 ]
-  grep -q ' stopping queue_depth=2 unpushed=0$' "$SERVE_LOG"
   grep -q ' stopped ingested=2 left_in_inbox=0 pushed=true$' "$SERVE_LOG"
   [ "$(grep -c ' outcome=declared incident=' "$SERVE_LOG")" -eq 2 ]
   run irctl list --format ids
@@ -601,6 +633,7 @@ time.sleep(60)' >"$TEST_DIR/port" 3>&- &
     --tls-cert "$TEST_DIR/cert.pem" --tls-key "$TEST_DIR/other.pem"
   assert_status 2
   assert_text_error
+  [ "$stderr" = 'irctl: error: cannot use the TLS certificate and key (readable PEM files, the key matching the certificate?)' ]
   start_serve --token-file "$TOKENS" --tls-cert "$TEST_DIR/cert.pem" --tls-key "$TEST_DIR/key.pem"
   grep -q ' listening address=127\.0\.0\.1:[0-9]* tls=true ' "$SERVE_LOG"
   SERVE_URL=${SERVE_URL/http:/https:}
@@ -611,4 +644,9 @@ time.sleep(60)' >"$TEST_DIR/port" 3>&- &
   SERVE_URL=${SERVE_URL/https:/http:}
   post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}"
   [ "$HTTP_STATUS" = 000 ]
+  # SIGINT stops as SIGTERM does
+  stop_serve INT
+  [ "$SERVE_STATUS" = 0 ]
+  grep -q ' signal signal=SIGINT action="stop: finish what was received, push, exit"$' "$SERVE_LOG"
+  grep -q ' stopped ingested=1 left_in_inbox=0 pushed=true$' "$SERVE_LOG"
 }
