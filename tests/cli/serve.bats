@@ -459,6 +459,35 @@ time.sleep(60)' >"$TEST_DIR/port" 3>&- &
   [ "$output" = 1 ]
 }
 
+@test "[serve] in .irctl/config.toml: token files relative to the repository and the log format; flags win" {
+  token_file other other-secret >/dev/null
+  cat >>.irctl/config.toml <<'EOF'
+
+[serve]
+token_files = ["../am.tokens"]
+log_format = "json"
+max_queue = 7
+EOF
+  git commit -qam "serve settings"
+  start_serve
+  grep -q '"auth":"1 sender(s)"' "$SERVE_LOG"
+  post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}"
+  [ "$HTTP_STATUS" = 202 ]
+  wait_for_log '"event":"ingest".*"outcome":"declared"'
+  get /metrics
+  [ "$(grep '^irctl_queue_capacity ' <<<"$HTTP_BODY")" = 'irctl_queue_capacity 7' ]
+  stop_serve
+  [ "$SERVE_STATUS" = 0 ]
+  start_serve --log-format text --token-file "$TEST_DIR/other.tokens" --max-queue 3
+  grep -q ' listening address=127\.0\.0\.1:[0-9]* tls=false auth="1 sender(s)" remote=null inbox=0$' "$SERVE_LOG"
+  post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}"
+  assert_http 401 unauthorized
+  post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" -H 'Authorization: Bearer other-secret'
+  [ "$HTTP_STATUS" = 202 ]
+  get /metrics
+  [ "$(grep '^irctl_queue_capacity ' <<<"$HTTP_BODY")" = 'irctl_queue_capacity 3' ]
+}
+
 # ---------------------------------------------------------------------------
 # 8. Nothing lost.
 
@@ -538,6 +567,26 @@ time.sleep(60)' >"$TEST_DIR/port" 3>&- &
   [ "$(inbox)" = "$TEST_DIR/repo/.git/irctl/inbox/$delivery" ]
 }
 
+@test "what the inbox holds at start that is not a delivery, or not an alert, is put aside in rejected/ with its reason" {
+  mkdir -p .git/irctl/inbox
+  printf 'garbage\n' >.git/irctl/inbox/20260101T000000.000000000-1-0.json
+  printf '%s\n' '{"format":"generic","sender":"am","received_at":"2026-01-01T00:00:00Z","body":"not an alert"}' \
+    >.git/irctl/inbox/20260101T000000.000000000-1-1.json
+  before=$(repo_state)
+  start_serve --token-file "$TOKENS"
+  grep -q ' listening .* inbox=1$' "$SERVE_LOG"
+  wait_for_log ' ingest delivery=20260101T000000\.000000000-1-1\.json format=generic sender=am outcome=rejected reason='
+  [ "$(repo_state)" = "$before" ]
+  [ "$(inbox | sed "s|^$TEST_DIR/repo/.git/irctl/inbox/||")" = 'rejected/20260101T000000.000000000-1-0.json
+rejected/20260101T000000.000000000-1-0.json.reason
+rejected/20260101T000000.000000000-1-1.json
+rejected/20260101T000000.000000000-1-1.json.reason' ]
+  [[ "$(cat .git/irctl/inbox/rejected/20260101T000000.000000000-1-0.json.reason)" == "not a delivery irctl serve kept: "* ]]
+  [[ "$(cat .git/irctl/inbox/rejected/20260101T000000.000000000-1-1.json.reason)" == "generic payload is not valid JSON: "* ]]
+  # the server still takes alerts
+  post_ok /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" declared
+}
+
 # ---------------------------------------------------------------------------
 # 9. Back-pressure.
 
@@ -598,6 +647,31 @@ time.sleep(60)' >"$TEST_DIR/port" 3>&- &
   [ "$(grep '^irctl_push_failures_total ' <<<"$HTTP_BODY")" = 'irctl_push_failures_total 0' ]
   pushed_at=$(sed -n 's/^irctl_push_last_success_timestamp_seconds //p' <<<"$HTTP_BODY")
   [ "$pushed_at" -gt $(($(date +%s) - 60)) ]
+}
+
+@test "with a remote that moved: the server's push merges what another clone pushed, and the remote holds both" {
+  seed_remote "$TEST_DIR/remote.git"
+  git clone -q "$TEST_DIR/remote.git" "$TEST_DIR/clone"
+  set_identity "$TEST_DIR/clone" "Alice Example" alice@example.com
+  cd "$TEST_DIR/clone"
+  start_serve --token-file "$TOKENS"
+  first=$(post_ok /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" declared)
+  wait_for_log ' push remote=origin outcome=[a-z-]+ pushed=true '
+  # Bob, in a clone of his own, declares an incident and pushes it
+  git clone -q "$TEST_DIR/remote.git" "$TEST_DIR/bob"
+  set_identity "$TEST_DIR/bob" "Bob Example" bob@example.com
+  run irctl -C "$TEST_DIR/bob" -q declare "Checkout is slow"
+  assert_status 0
+  bobs=$output
+  run irctl -C "$TEST_DIR/bob" -q sync
+  assert_status 0
+  second=$(post_ok /v1/alerts/opsgenie "$FIX/opsgenie_create_docs.json" declared)
+  wait_for_log ' push remote=origin outcome=[a-z-]+ pushed=true ' 2
+  [ "$(git -C "$TEST_DIR/remote.git" rev-parse main)" = "$(git rev-parse HEAD)" ]
+  run git -C "$TEST_DIR/remote.git" ls-tree -r --name-only main incidents
+  assert_status 0
+  [ "$(sed 's|.*/||' <<<"$output" | LC_ALL=C sort)" = "$(printf '%s.toml\n' "$first" "$bobs" "$second" | LC_ALL=C sort)" ]
+  assert_clean_repo
 }
 
 @test "with a remote that cannot be reached: /readyz 503 names it, deliveries are still ingested, push failures are counted" {
