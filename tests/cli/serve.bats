@@ -219,6 +219,32 @@ EOF
   assert_http 202 "{\"delivery\":\"$delivery\",\"format\":\"github\",\"keys\":[\"github:Codertocat/Hello-World:CodeQL:main\"]}"
 }
 
+@test "concurrent senders: 8 distinct alerts at once are 8 incidents; one alert posted 8 times at once is one" {
+  start_serve --token-file "$TOKENS"
+  for n in $(seq 8); do
+    printf '{"key": "disk-full/db-%s", "status": "firing", "title": "Disk full on db-%s"}\n' "$n" "$n" >"$TEST_DIR/alert-$n.json"
+  done
+  run bash -c 'for n in $(seq 8); do echo "$1/alert-$n.json"; done | xargs -P 8 -I{} curl -s -o /dev/null -w "%{http_code}\n" \
+    -H "Authorization: Bearer $2" -H "Content-Type: application/json" --data-binary @{} "$3/v1/alerts/generic"' _ \
+    "$TEST_DIR" "$TOKEN" "$SERVE_URL"
+  assert_status 0
+  [ "$output" = "$(printf '202\n%.0s' $(seq 8))" ]
+  wait_for_log ' outcome=declared ' 8
+  run bash -c 'seq 8 | xargs -P 8 -I{} curl -s -o /dev/null -w "%{http_code}\n" \
+    -H "Authorization: Bearer $2" -H "Content-Type: application/json" --data-binary @"$1" "$3/v1/alerts/alertmanager"' _ \
+    "$FIX/alertmanager_v4_firing.json" "$TOKEN" "$SERVE_URL"
+  assert_status 0
+  [ "$output" = "$(printf '202\n%.0s' $(seq 8))" ]
+  wait_for_log ' ingest .* format=alertmanager ' 8
+  [ "$(grep -c ' format=alertmanager sender=am outcome=declared ' "$SERVE_LOG")" -eq 1 ]
+  [ "$(grep -c ' format=alertmanager sender=am outcome=unchanged ' "$SERVE_LOG")" -eq 7 ]
+  run irctl list --format ids
+  assert_status 0
+  [ "$(wc -l <<<"$output")" -eq 9 ]
+  [ -z "$(inbox)" ]
+  assert_clean_repo
+}
+
 # ---------------------------------------------------------------------------
 # 3. Authentication.
 
@@ -377,8 +403,13 @@ sys.exit(1 if bad or missing or len(names) < 8 else 0)' <<<"$metrics"
   [ "$HTTP_STATUS" = 202 ]
   delivery=$(json_eval 'd["delivery"]' <<<"$HTTP_BODY")
   wait_for_log '"event":"ingest"'
+  post /v1/alerts "$FIX/alertmanager_v4_firing.json" -H "Authorization: Bearer not-$TOKEN"
+  assert_http 401 unauthorized
+  wait_for_log '"refused":'
   stop_serve
   [ "$SERVE_STATUS" = 0 ]
+  run grep -c -e "$TOKEN" -e ProbeFailure "$SERVE_LOG"
+  assert_status 1
   run py -c '
 import json, re, sys
 events = []
@@ -393,7 +424,8 @@ for line in open(sys.argv[1]):
 print(" ".join(events))' "$SERVE_LOG"
   assert_status 0
   [ "$output" = "{\"delivery\": \"$delivery\", \"event\": \"request\", \"format\": \"alertmanager\", \"method\": \"POST\", \"path\": \"/v1/alerts/alertmanager\", \"remote\": \"127.0.0.1\", \"sender\": \"am\", \"status\": 202}
-listening request ingest signal stopping stopped" ]
+{\"event\": \"request\", \"method\": \"POST\", \"path\": \"/v1/alerts\", \"refused\": \"credentials match no sender\", \"remote\": \"127.0.0.1\", \"status\": 401}
+listening request ingest request signal stopping stopped" ]
 }
 
 # ---------------------------------------------------------------------------
