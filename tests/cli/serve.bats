@@ -31,6 +31,16 @@ teardown() {
 # The deliveries waiting in the inbox (rejected/ included), one path a line.
 inbox() { find "$TEST_DIR/repo/.git/irctl/inbox" -type f 2>/dev/null | LC_ALL=C sort; }
 
+# Usage: assert_settled N — the repository holds N incidents, the inbox is
+# empty, and the work tree and index match HEAD.
+assert_settled() {
+  local ids
+  ids=$(irctl list --format ids) || return 1
+  [ "$(grep -c . <<<"$ids")" -eq "$1" ] || { echo "expected $1 incidents, got: $ids" >&2; return 1; }
+  [ -z "$(inbox)" ] || { echo "the inbox still holds:" >&2; inbox >&2; return 1; }
+  assert_clean_repo
+}
+
 # Usage: assert_http STATUS BODY — the last post's status and whole body.
 assert_http() {
   if [ "$HTTP_STATUS" != "$1" ] || [ "$HTTP_BODY" != "$2" ]; then
@@ -99,6 +109,19 @@ release_lock() {
   kill "$HOLDER_PID" 2>/dev/null || true
   wait "$HOLDER_PID" 2>/dev/null || true
   HOLDER_PID=""
+}
+
+# Usage: start_serve_busy [FLAG...] — holds the repository's lock, starts
+# the server, posts the Alertmanager alert (202) and waits until the writer
+# has failed to ingest it; sets DELIVERY.
+start_serve_busy() {
+  export IRCTL_LOCK_TIMEOUT=0.1
+  hold_lock 60
+  start_serve --token-file "$TOKENS" "$@"
+  post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}"
+  [ "$HTTP_STATUS" = 202 ] || { echo "HTTP $HTTP_STATUS $HTTP_BODY" >&2; return 1; }
+  DELIVERY=$(json_eval 'd["delivery"]' <<<"$HTTP_BODY")
+  wait_for_log " ingest delivery=$DELIVERY format=alertmanager sender=am outcome=error "
 }
 
 # The body of a generic alert, firing.
@@ -238,11 +261,7 @@ EOF
   wait_for_log ' ingest .* format=alertmanager ' 8
   [ "$(grep -c ' format=alertmanager sender=am outcome=declared ' "$SERVE_LOG")" -eq 1 ]
   [ "$(grep -c ' format=alertmanager sender=am outcome=unchanged ' "$SERVE_LOG")" -eq 7 ]
-  run irctl list --format ids
-  assert_status 0
-  [ "$(wc -l <<<"$output")" -eq 9 ]
-  [ -z "$(inbox)" ]
-  assert_clean_repo
+  assert_settled 9
 }
 
 # ---------------------------------------------------------------------------
@@ -524,15 +543,10 @@ EOF
 # 8. Nothing lost.
 
 @test "kill -9 while a delivery waits for the lock: the next server ingests it first; the inbox file was mode 600 and is gone" {
-  export IRCTL_LOCK_TIMEOUT=0.1
-  hold_lock 60
-  start_serve --token-file "$TOKENS"
-  post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}"
-  [ "$HTTP_STATUS" = 202 ]
-  delivery=$(json_eval 'd["delivery"]' <<<"$HTTP_BODY")
+  start_serve_busy
+  delivery=$DELIVERY
   [ "$(inbox)" = "$TEST_DIR/repo/.git/irctl/inbox/$delivery" ]
   [ "$(stat -c %a ".git/irctl/inbox/$delivery")" = 600 ]
-  wait_for_log " ingest delivery=$delivery format=alertmanager sender=am outcome=error "
   # the writer marks itself failing just after it logs the failure
   for _ in $(seq 100); do
     get /readyz
@@ -558,14 +572,9 @@ EOF
 }
 
 @test "SIGTERM while deliveries wait for the lock: the server ingests them, then exits 0" {
-  export IRCTL_LOCK_TIMEOUT=0.1
-  hold_lock 60
-  start_serve --token-file "$TOKENS"
-  post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}"
-  [ "$HTTP_STATUS" = 202 ]
+  start_serve_busy
   post /v1/alerts/opsgenie "$FIX/opsgenie_create_docs.json" "${BEARER[@]}"
   [ "$HTTP_STATUS" = 202 ]
-  wait_for_log ' outcome=error '
   kill -TERM "$SERVE_PID"
   wait_for_log ' stopping queue_depth=2 unpushed=0$'
   release_lock
@@ -574,21 +583,11 @@ EOF
   [ "$SERVE_STATUS" = 0 ]
   grep -q ' stopped ingested=2 left_in_inbox=0 pushed=true$' "$SERVE_LOG"
   [ "$(grep -c ' outcome=declared incident=' "$SERVE_LOG")" -eq 2 ]
-  run irctl list --format ids
-  assert_status 0
-  [ "$(wc -l <<<"$output")" -eq 2 ]
-  [ -z "$(inbox)" ]
-  assert_clean_repo
+  assert_settled 2
 }
 
 @test "a second signal while the server drains ends it at once; the delivery stays in the inbox for the next start" {
-  export IRCTL_LOCK_TIMEOUT=0.1
-  hold_lock 60
-  start_serve --token-file "$TOKENS"
-  post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}"
-  [ "$HTTP_STATUS" = 202 ]
-  delivery=$(json_eval 'd["delivery"]' <<<"$HTTP_BODY")
-  wait_for_log ' outcome=error '
+  start_serve_busy
   kill -TERM "$SERVE_PID"
   wait_for_log ' stopping queue_depth=1 '
   stop_serve INT
@@ -596,7 +595,7 @@ EOF
   grep -q ' signal signal=SIGINT action="exit now; the inbox keeps what is not ingested"$' "$SERVE_LOG"
   run grep -c ' stopped ' "$SERVE_LOG"
   assert_status 1
-  [ "$(inbox)" = "$TEST_DIR/repo/.git/irctl/inbox/$delivery" ]
+  [ "$(inbox)" = "$TEST_DIR/repo/.git/irctl/inbox/$DELIVERY" ]
 }
 
 @test "what the inbox holds at start that is not a delivery, or not an alert, is put aside in rejected/ with its reason" {
@@ -623,16 +622,11 @@ rejected/20260101T000000.000000000-1-1.json.reason' ]
 # 9. Back-pressure.
 
 @test "429 with Retry-After when the inbox is full (--max-queue 1): the refused delivery is not spooled" {
-  export IRCTL_LOCK_TIMEOUT=0.1
-  hold_lock 60
-  start_serve --token-file "$TOKENS" --max-queue 1
-  post /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" "${BEARER[@]}"
-  [ "$HTTP_STATUS" = 202 ]
-  delivery=$(json_eval 'd["delivery"]' <<<"$HTTP_BODY")
+  start_serve_busy --max-queue 1
   post /v1/alerts/opsgenie "$FIX/opsgenie_create_docs.json" "${BEARER[@]}" -D "$TEST_DIR/headers"
   assert_http 429 'the inbox is full; retry'
   grep -qx $'Retry-After: 5\r' "$TEST_DIR/headers"
-  [ "$(inbox)" = "$TEST_DIR/repo/.git/irctl/inbox/$delivery" ]
+  [ "$(inbox)" = "$TEST_DIR/repo/.git/irctl/inbox/$DELIVERY" ]
   grep -q ' request method=POST path=/v1/alerts/opsgenie status=429 remote=127\.0\.0\.1 sender=am format=opsgenie queue_depth=1 ' "$SERVE_LOG"
 }
 
