@@ -15,7 +15,7 @@ setup() {
   TOKEN=s3cret-am
   TOKENS=$(token_file am "$TOKEN")
   BEARER=(-H "Authorization: Bearer $TOKEN")
-  HOLDER_PID=""
+  HOLDER_PID="" LISTENER_PID=""
 }
 teardown() {
   # a failed test shows what the server said
@@ -25,6 +25,7 @@ teardown() {
   fi
   stop_serve KILL
   release_lock
+  if [ -n "${LISTENER_PID:-}" ]; then kill "$LISTENER_PID" 2>/dev/null || true; fi
   common_teardown
 }
 
