@@ -268,7 +268,7 @@ EOF
 # ---------------------------------------------------------------------------
 # 3. Authentication.
 
-@test "refused requests (401 'unauthorized') change nothing, spool nothing, and say why only in the log, never the token or the body" {
+@test "refused requests (401 'unauthorized', before the body is read as an alert) change nothing, spool nothing, and say why only in the log, never the token or the body" {
   start_serve --token-file "$TOKENS"
   before=$(repo_state)
   body="$FIX/alertmanager_v4_firing.json"
@@ -276,6 +276,7 @@ EOF
   pd="$FIX/pagerduty_v3_incident_triggered_zulip.json"
   derive "$pd" "$TEST_DIR/pd-altered.json" 'j["event"]["data"]["title"] += "!"'
   derive "$gh" "$TEST_DIR/gh-altered.json" 'j["workflow_job"]["conclusion"] = "success"'
+  printf 'not an alert' >"$TEST_DIR/text"
   local n=0
   while IFS='|' read -r path file reason header; do
     extra=()
@@ -288,6 +289,7 @@ EOF
     [ "$(grep -c ' status=401 ' "$SERVE_LOG")" -eq "$n" ]
   done <<EOF
 /v1/alerts/alertmanager|$body|no credentials|
+/v1/alerts/generic|$TEST_DIR/text|no credentials|
 /v1/alerts/alertmanager|$body|credentials match no sender|Authorization: Bearer not-the-token
 /v1/alerts|$body|credentials match no sender|Authorization: Basic $(printf 'mallory:%s' "$TOKEN" | base64)
 /v1/alerts|$body|credentials match no sender|Authorization: Basic $(printf 'am:wrong-password' | base64)
@@ -302,7 +304,7 @@ EOF
   assert_status 1
   get /metrics
   [ "$(grep '^irctl_refused_requests_total' <<<"$HTTP_BODY")" = \
-    "$(printf '%s\n' 'irctl_refused_requests_total{reason="credentials match no sender"} 7' 'irctl_refused_requests_total{reason="no credentials"} 1')" ]
+    "$(printf '%s\n' 'irctl_refused_requests_total{reason="credentials match no sender"} 7' 'irctl_refused_requests_total{reason="no credentials"} 2')" ]
 }
 
 @test "accepted credentials: basic auth NAME:TOKEN, GitHub's X-Hub-Signature-256, PagerDuty's X-PagerDuty-Signature, also with two v1= values while a secret rotates" {
