@@ -4,7 +4,7 @@
 # the server is not running).
 
 # start_serve [FLAG...]: starts `irctl serve --listen 127.0.0.1:0 FLAG...`
-# with its log in $SERVE_LOG; sets SERVE_PID and SERVE_URL once it listens.
+# with its log in $SERVE_LOG (text or JSON); sets SERVE_PID and SERVE_URL once it listens.
 start_serve() {
   SERVE_LOG="$TEST_DIR/serve.log"
   : >"$SERVE_LOG"
@@ -12,7 +12,8 @@ start_serve() {
   SERVE_PID=$!
   local port="" _
   for _ in $(seq 100); do
-    port=$(sed -n 's/.* listening address=127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$SERVE_LOG")
+    port=$(sed -n -e 's/.* listening address=127\.0\.0\.1:\([0-9]*\) .*/\1/p' \
+      -e '/"event":"listening"/s/.*"address":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$SERVE_LOG")
     [ -n "$port" ] && break
     if ! kill -0 "$SERVE_PID" 2>/dev/null; then
       echo "irctl serve did not start:" >&2
