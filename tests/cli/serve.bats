@@ -235,7 +235,6 @@ EOF
 }
 
 @test "a body over 8 KiB posted as curl sends it by default (form-urlencoded) is received like one sent as JSON" {
-  skip "bug: cpp-httplib refuses an application/x-www-form-urlencoded body over 8192 bytes (CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH) with 413, far below the 1 MiB limit"
   start_serve --token-file "$TOKENS"
   post /v1/alerts/github "$FIX/github_workflow_job_completed_failure.json" "${BEARER[@]}" \
     -H 'Content-Type: application/x-www-form-urlencoded'
@@ -493,13 +492,29 @@ time.sleep(60)' >"$TEST_DIR/port" 3>&- &
 }
 
 @test "a port another irctl serve listens on: the second one exits 1 instead of sharing the port" {
-  skip "bug: cpp-httplib's default socket options set SO_REUSEPORT, so the second server binds the same port and the kernel splits the senders between the two"
   start_serve --token-file "$TOKENS"
   port=${SERVE_URL##*:}
-  run_unchanged --separate-stderr timeout 5 irctl serve --listen "127.0.0.1:$port" --token-file "$TOKENS"
+  git init -q "$TEST_DIR/other"
+  printf '[user]\n\tname = Bob Example\n\temail = bob@example.com\n' >>"$TEST_DIR/other/.git/config"
+  run irctl -C "$TEST_DIR/other" -q init
+  assert_status 0
+  run_unchanged --separate-stderr timeout 5 irctl -C "$TEST_DIR/other" serve --listen "127.0.0.1:$port" \
+    --token-file "$TOKENS"
   assert_status 1
   assert_text_error
   [[ $stderr == *"127.0.0.1:$port"* ]]
+}
+
+@test "a second irctl serve on the same repository, on another port, is refused (exit 75): one server ingests an inbox" {
+  start_serve --token-file "$TOKENS"
+  run_unchanged --separate-stderr timeout 5 irctl serve --listen 127.0.0.1:0 --token-file "$TOKENS"
+  assert_status 75
+  assert_text_error
+  [ "$stderr" = "irctl: error: another irctl serve is running on this repository
+hint: stop it first; one server per repository ingests its inbox" ]
+  stop_serve
+  [ "$SERVE_STATUS" = 0 ]
+  start_serve --token-file "$TOKENS"
 }
 
 @test "--insecure-no-auth on 127.0.0.1 takes a request without credentials" {

@@ -20,7 +20,6 @@ teardown() {
 }
 
 @test "a kept-alive connection: the requests after the first are answered within 30 ms, not after the client's delayed ACK" {
-  skip "bug: the HTTP module leaves Nagle's algorithm on (http/module.cpp configure() never calls set_tcp_nodelay(true)); each response after a connection's first waits about 40 ms"
   start_serve --insecure-no-auth
   urls=()
   for _ in 1 2 3 4 5 6; do urls+=(-o /dev/null "$SERVE_URL/healthz"); done
