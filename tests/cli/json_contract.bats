@@ -295,6 +295,9 @@ scenario() {
   $r status_page 0 status-page "$TEST_DIR/status"                                      # again: nothing written
   $r site 0 site "$TEST_DIR/site"
   $r site 0 site "$TEST_DIR/site"                                                      # again: nothing rendered
+  # irctl serve runs until stopped and prints no JSON of its own (its log is
+  # tested in serve.bats); what it can print here is its error
+  $r error 2 serve --listen 127.0.0.1:0                                                # no --token-file
   $r stats 0 stats
   $r stats 0 stats --by severity --since 2020-01-01 --until 2099-12-31
   $r stats 0 stats --by service
