@@ -53,8 +53,16 @@ std::pair<int, std::string> http_request(int port, const std::string& method, co
   return {std::stoi(answer.substr(9, 3)), answer.substr(blank + 4)};
 }
 
-// The module sits beside irctl in the build tree, not beside the tests.
-void find_http_module() { ::setenv("IRCTL_HTTP_MODULE", IRCTL_TEST_HTTP_MODULE, 0); }
+// A server on a free port of 127.0.0.1 that anyone there may post to. The
+// module sits beside irctl in the build tree, not beside the tests.
+ServeOptions loopback_options() {
+  ::setenv("IRCTL_HTTP_MODULE", IRCTL_TEST_HTTP_MODULE, 0);
+  ServeOptions o;
+  o.http.port = 0;
+  o.no_auth = true;
+  o.actor = recorder().actor;
+  return o;
+}
 
 }  // namespace
 
@@ -86,12 +94,9 @@ TEST_SUITE("serve") {
   }
 
   TEST_CASE("one server per repository: a second is refused while the first runs, and may start once it is gone") {
-    find_http_module();
     TempDir dir;
     Repository repo = new_repository(dir);
-    ServeOptions o;
-    o.http.port = 0;
-    o.no_auth = true;
+    const ServeOptions o = loopback_options();
     {
       const AlertReceiver first(repo, o, nullptr);
       CHECK(code_of([&] { AlertReceiver(repo, o, nullptr); }) == Errc::busy);
@@ -100,13 +105,9 @@ TEST_SUITE("serve") {
   }
 
   TEST_CASE("a delivery over HTTP: 202, then the writer declares its incident; a stop finishes and returns") {
-    find_http_module();
     TempDir dir;
     Repository repo = new_repository(dir);
-    ServeOptions o;
-    o.http.port = 0;
-    o.no_auth = true;
-    o.actor = recorder().actor;
+    const ServeOptions o = loopback_options();
     std::mutex guard;
     std::vector<std::string> events;
     AlertReceiver receiver(repo, o, [&](const LogRecord& r) {
