@@ -5,7 +5,8 @@
 #
 # Run it from whatever turns an HTTP POST into a command (a webhook-to-command
 # bridge, a socket-activated service), once per delivery, with the request
-# body on standard input. It brings INCIDENT_REPO (default: $INCIDENTS, else
+# body on standard input. Without such a bridge, `irctl serve` is the
+# receiver: Alertmanager posts to it directly (examples/serve/alertmanager.yml). It brings INCIDENT_REPO (default: $INCIDENTS, else
 # the current directory) up to date when it has a remote, runs
 # `irctl ingest`, which declares, acknowledges, updates or resolves the
 # incident of the alert (or changes nothing for a repeat), and pushes the
