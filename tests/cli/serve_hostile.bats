@@ -103,6 +103,19 @@ except (BrokenPipeError, ConnectionResetError):
   [ "$(repo_state)" = "$before" ]
 }
 
+@test "SIGHUP (the terminal closed) stops the server as SIGTERM does: what was received is ingested, exit 0" {
+  start_serve --token-file "$TOKENS"
+  post /v1/alerts/generic "$(generic_body)" -H "Authorization: Bearer $TOKEN"
+  [ "$HTTP_STATUS" = 202 ]
+  stop_serve HUP
+  [ "$SERVE_STATUS" = 0 ]
+  grep -q ' signal signal=SIGHUP action="stop: finish what was received, push, exit"$' "$SERVE_LOG"
+  grep -q ' stopped ingested=1 left_in_inbox=0 pushed=true$' "$SERVE_LOG"
+  run irctl list --format ids
+  assert_status 0
+  [ "$(grep -c . <<<"$output")" -eq 1 ]
+}
+
 # ---------------------------------------------------------------------------
 # What held, kept as cheap regression tests
 
