@@ -1,6 +1,6 @@
 // irctl serve: receive alerting systems' webhooks over HTTP and record them
 // as incidents (core/serve/receiver.hpp). This file reads the flags and
-// [serve], writes the log lines, and turns SIGTERM and SIGINT into a stop.
+// [serve], writes the log lines, and turns SIGTERM, SIGINT and SIGHUP into a stop.
 
 #include <pthread.h>
 #include <signal.h>
@@ -121,21 +121,24 @@ ServeOptions serve_options(const ServeFlags& f, Context& ctx, Repository& repo) 
   return o;
 }
 
-// SIGTERM and SIGINT stop the server: it finishes what it received and
-// pushes. A second one ends irctl at once; what was not ingested stays in
-// the inbox for the next start.
+// SIGTERM, SIGINT and SIGHUP stop the server: it finishes what it received
+// and pushes. SIGHUP too, since its default action would end the server
+// without a word, in the middle of an ingest, when the terminal it was started
+// from closes. A second one ends irctl at once; what was not ingested stays
+// in the inbox for the next start.
 class StopOnSignal {
  public:
   explicit StopOnSignal(AlertReceiver& receiver, LogWriter& log) {
     sigemptyset(&signals_);
     sigaddset(&signals_, SIGTERM);
     sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGHUP);
     waiter_ = std::thread([this, &receiver, &log] {
       for (int n = 0;; ++n) {
         int sig = 0;
         sigwait(&signals_, &sig);
         if (finished_) return;
-        const char* name = sig == SIGTERM ? "SIGTERM" : "SIGINT";
+        const char* name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP";
         if (n == 0) {
           log({now_utc(), "signal", {{"signal", name}, {"action", "stop: finish what was received, push, exit"}}});
           receiver.stop();
@@ -159,6 +162,7 @@ class StopOnSignal {
     sigemptyset(&s);
     sigaddset(&s, SIGTERM);
     sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &s, nullptr);
     ::signal(SIGPIPE, SIG_IGN);  // a sender that hangs up must not end the server
   }

@@ -278,7 +278,7 @@ HttpResponse AlertReceiver::State::receive(const HttpRequest& req, const std::st
   } catch (const Error& e) {
     if (e.code() != Errc::data) throw;
     fields.emplace_back("error", printable(e.what()));
-    return json(400, {{"error", e.what()}});
+    return json(400, {{"error", printable(e.what())}});
   }
   fields.emplace_back("format", alert.format);
   if (alert.state == Alert::State::ignored) {
