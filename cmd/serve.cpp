@@ -212,7 +212,7 @@ void register_serve(CLI::App& app, Context& ctx) {
       ->option_text("N")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--request-timeout", f->request_timeout,
-                  "Seconds a read or write of a request may wait (default 10)")
+                  "Seconds a request may take to arrive whole, and a write of its answer may wait (default 10)")
       ->option_text("SECONDS")
       ->check(CLI::Range(1, 3600));
   cmd->add_option("--idle-timeout", f->idle_timeout,

@@ -89,7 +89,7 @@ struct ServeConfig {
   std::string log_format = "text";
   int max_queue = 1000;       ///< deliveries waiting to be ingested, past which senders get 429
   int max_connections = 8;    ///< requests answered at once
-  int request_timeout = 10;   ///< seconds a read or write of a request may wait
+  int request_timeout = 10;   ///< seconds a request may take to arrive whole
   int idle_timeout = 5;       ///< seconds a kept-alive connection may wait for its next request
   int shutdown_timeout = 20;  ///< seconds a stop may spend ingesting what was received
   bool push = true;
