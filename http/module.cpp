@@ -72,6 +72,14 @@ thread_local bool answered_by_handler = false;
 // connection is not a request either, so the connection ends.
 thread_local bool refused_by_library = false;
 
+// Two Content-Lengths, or one with Transfer-Encoding: a proxy in front may
+// read the body's end otherwise than the library does, and pass a request
+// hidden in the body (request smuggling, RFC 9112 section 6.3).
+bool length_is_ambiguous(const httplib::Request& req) {
+  const size_t lengths = req.get_header_value_count("Content-Length");
+  return lengths > 1 || (lengths == 1 && req.has_header("Transfer-Encoding"));
+}
+
 void copy_message(char* error, size_t size, const std::string& message) {
   if (error && size) std::snprintf(error, size, "%s", message.c_str());
 }
@@ -276,6 +284,11 @@ void configure(httplib::Server& s, irctl_http_server* self) {
   const size_t max_body = self->options.max_body;
   const auto reading_body = [to_irctl, max_body](const httplib::Request& req, httplib::Response& res,
                                                  const httplib::ContentReader& read) {
+    if (length_is_ambiguous(req)) {
+      res.status = 400;
+      refused_by_library = true;  // where this body ends is unknown: so is where the next request starts
+      return;
+    }
     httplib::Request whole = req;
     size_t received = 0;
     const bool complete = read([&](const char* data, size_t size) {

@@ -25,7 +25,8 @@ struct Sender {
 /// and two senders of one name.
 std::vector<Sender> read_token_file(const std::string& path);
 
-/// a == b, in a time that depends only on their lengths.
+/// a == b, in a time that says nothing of where they differ, nor of the
+/// length of the one a sender does not know.
 bool constant_time_equal(std::string_view a, std::string_view b);
 
 /// The sender an Authorization header names: "Bearer SECRET", or "Basic

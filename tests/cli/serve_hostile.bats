@@ -86,6 +86,23 @@ except (BrokenPipeError, ConnectionResetError):
   [ "$output" = refused ]
 }
 
+@test "two Content-Lengths, or Content-Length with Transfer-Encoding, are a 400 that ends the connection: no request hides in a body" {
+  start_serve --token-file "$TOKENS"
+  before=$(repo_state)
+  run raw '
+hidden = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+two = (b"POST /v1/alerts HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: %d\r\n\r\n" % len(hidden)) + hidden
+both = (b"POST /v1/alerts HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" % len(hidden)) + hidden
+for request in (two, both):
+    answers = [line for line in send(request).split(b"\r\n") if line.startswith(b"HTTP/1.1")]
+    print(b" ".join(answers).decode())'
+  assert_status 0
+  [ "$output" = "HTTP/1.1 400 Bad Request
+HTTP/1.1 400 Bad Request" ]
+  [ "$(grep -c ' request .*path=/healthz' "$SERVE_LOG")" -eq 0 ]
+  [ "$(repo_state)" = "$before" ]
+}
+
 # ---------------------------------------------------------------------------
 # Bugs found and fixed
 
