@@ -33,12 +33,6 @@ struct ServeFlags {
   std::optional<std::string> remote;
 };
 
-const AllowedValues& log_formats() {
-  static const AllowedValues v{{"text", "one line of key=value fields per request and outcome"},
-                               {"json", "one JSON object per line, for journald, Loki and jq"}};
-  return v;
-}
-
 // A log line's value as text: bare when it is one word, else in JSON's
 // double quotes, so that a line splits into its fields without doubt.
 std::string text_value(const Json& v) {
@@ -202,8 +196,8 @@ void register_serve(CLI::App& app, Context& ctx) {
                 "Let anyone who reaches the address post (loopback addresses only)");
   cmd->add_option("--tls-cert", f->tls_cert, "Serve HTTPS with this PEM certificate (chain)")->option_text("FILE");
   cmd->add_option("--tls-key", f->tls_key, "The certificate's PEM private key")->option_text("FILE");
-  one_of(cmd->add_option("--log-format", f->log_format, log_formats().described("text"))->option_text("FORMAT"),
-         log_formats(), ctx);
+  one_of(cmd->add_option("--log-format", f->log_format, serve_log_formats().described("text"))->option_text("FORMAT"),
+         serve_log_formats(), ctx);
   cmd->add_option("--max-queue", f->max_queue,
                   "Deliveries waiting to be ingested before senders are told to retry with 429 (default 1000)")
       ->option_text("N")

@@ -7,8 +7,16 @@
 #include "core/error.hpp"
 #include "core/model/embedded.hpp"
 #include "core/model/tomldoc.hpp"
+#include "core/util/text.hpp"
 
 namespace irctl {
+
+const AllowedValues& serve_log_formats() {
+  static const AllowedValues v{{"text", "one line of key=value fields per request and outcome"},
+                               {"json", "one JSON object per line, for journald, Loki and jq"}};
+  return v;
+}
+
 namespace {
 
 bool iequals(const std::string& a, const std::string& b) {
@@ -179,8 +187,8 @@ ServeConfig read_serve(const FieldReader& r) {
   s.tls_cert = r.string_or("tls_cert", "");
   s.tls_key = r.string_or("tls_key", "");
   s.log_format = r.string_or("log_format", s.log_format);
-  if (s.log_format != "text" && s.log_format != "json")
-    r.fail(*r.find("log_format"), "serve.log_format must be \"text\" or \"json\"");
+  if (!serve_log_formats().contains(s.log_format))
+    r.fail(*r.find("log_format"), "serve.log_format must be " + join(serve_log_formats().names(), " or "));
   s.max_queue = r.integer_or("max_queue", s.max_queue, 1, 1000000);
   s.max_connections = r.integer_or("max_connections", s.max_connections, 1, 1024);
   s.request_timeout = r.integer_or("request_timeout", s.request_timeout, 1, 3600);

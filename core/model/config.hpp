@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/allowed_values.hpp"
 #include "core/util/time.hpp"
 
 namespace irctl {
@@ -79,6 +80,9 @@ struct SiteConfig {
   std::string commit_url;
   int insight_months = 12;  ///< the months the insights' charts cover
 };
+
+/// The formats of irctl serve's log (serve.log_format, --log-format).
+const AllowedValues& serve_log_formats();
 
 /// irctl serve's settings ([serve], irctl-serve(1)); its flags win.
 struct ServeConfig {

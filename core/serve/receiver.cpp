@@ -113,14 +113,24 @@ std::chrono::milliseconds backoff(int failures) {
   return std::min<std::chrono::milliseconds>(wait, kLongestBackoff);
 }
 
+const std::string kAlertsPrefix = std::string(kAlertsPath) + "/";
+
+// The format an alert route names: "auto" for /v1/alerts itself, FORMAT for
+// /v1/alerts/FORMAT; nullopt for any other path or an unknown format.
+std::optional<std::string> alert_route_format(const std::string& path) {
+  if (path == kAlertsPath) return "auto";
+  if (path.rfind(kAlertsPrefix, 0) != 0) return std::nullopt;
+  std::string format = path.substr(kAlertsPrefix.size());
+  if (!alert_formats().contains(format)) return std::nullopt;
+  return format;
+}
+
 // The route a path is counted under in /metrics: the path itself for the
 // routes that exist, one label for every other, so that a scanner trying
 // paths cannot grow the metrics without bound.
 std::string route_label(std::string_view path) {
   const std::string p(path);
-  if (p == "/healthz" || p == "/readyz" || p == "/metrics" || p == kAlertsPath) return p;
-  const std::string prefix = std::string(kAlertsPath) + "/";
-  if (p.rfind(prefix, 0) == 0 && alert_formats().contains(p.substr(prefix.size()))) return p;
+  if (p == "/healthz" || p == "/readyz" || p == "/metrics" || alert_route_format(p)) return p;
   return "other";
 }
 
@@ -164,11 +174,13 @@ struct AlertReceiver::State {
   HttpResponse receive(const HttpRequest& req, const std::string& format,
                        std::vector<std::pair<std::string, Json>>& fields);
   HttpResponse readiness();
+  void record_request(const HttpRequest& req, int status, std::vector<std::pair<std::string, Json>> fields);
   void log_module_answer(const HttpRequest& req, int status);
 
   // The writer.
   void write_loop();
   bool ingest_one(const SpooledDelivery& item);
+  bool put_aside(const SpooledDelivery& item, const std::string& reason);
   Clock::time_point next_remote_attempt() const;
   void push_once(std::unique_lock<std::mutex>& lock);
 };
@@ -205,15 +217,22 @@ HttpResponse AlertReceiver::State::answer(const HttpRequest& req) {
     res = text(500, "internal error\n");
   }
   const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  fields.emplace_back("ms", std::round(ms * 100) / 100);
+  record_request(req, res.status, std::move(fields));
+  return res;
+}
+
+// The request's log line (what it was, its answer, then `fields`) and its
+// count in /metrics.
+void AlertReceiver::State::record_request(const HttpRequest& req, int status,
+                                          std::vector<std::pair<std::string, Json>> fields) {
   std::vector<std::pair<std::string, Json>> line = {{"method", printable(std::string(req.method))},
                                                     {"path", printable(std::string(req.path))},
-                                                    {"status", res.status},
+                                                    {"status", status},
                                                     {"remote", std::string(req.remote_addr)}};
-  line.insert(line.end(), fields.begin(), fields.end());
-  line.emplace_back("ms", std::round(ms * 100) / 100);
+  line.insert(line.end(), std::make_move_iterator(fields.begin()), std::make_move_iterator(fields.end()));
   log("request", std::move(line));
-  metrics.add("http_requests_total", {{"route", route_label(req.path)}, {"code", std::to_string(res.status)}});
-  return res;
+  metrics.add("http_requests_total", {{"route", route_label(req.path)}, {"code", std::to_string(status)}});
 }
 
 HttpResponse AlertReceiver::State::route(const HttpRequest& req, std::vector<std::pair<std::string, Json>>& fields) {
@@ -225,14 +244,10 @@ HttpResponse AlertReceiver::State::route(const HttpRequest& req, std::vector<std
     if (!get) return method_not_allowed("GET");
     return {200, "text/plain; version=0.0.4; charset=utf-8", {}, metrics.exposition()};
   }
-  if (path == kAlertsPath) return receive(req, "auto", fields);
-  const std::string prefix = std::string(kAlertsPath) + "/";
-  if (path.rfind(prefix, 0) == 0) {
-    const std::string format = path.substr(prefix.size());
-    if (alert_formats().contains(format)) return receive(req, format, fields);
-    return text(404, "no such format; post to " + std::string(kAlertsPath) + " or " + prefix + "{" +
+  if (const auto format = alert_route_format(path)) return receive(req, *format, fields);
+  if (path.rfind(kAlertsPrefix, 0) == 0)
+    return text(404, "no such format; post to " + std::string(kAlertsPath) + " or " + kAlertsPrefix + "{" +
                          join(alert_formats().names(), ",") + "}\n");
-  }
   return text(404, "not found; irctl serve answers POST " + std::string(kAlertsPath) +
                        "[/FORMAT], GET /healthz, GET /readyz and GET /metrics\n");
 }
@@ -327,13 +342,7 @@ HttpResponse AlertReceiver::State::readiness() {
 
 // The answers the module gives without asking irctl: a body past the size
 // limit (413), a request that is not HTTP (400).
-void AlertReceiver::State::log_module_answer(const HttpRequest& req, int status) {
-  log("request", {{"method", printable(std::string(req.method))},
-                  {"path", printable(std::string(req.path))},
-                  {"status", status},
-                  {"remote", std::string(req.remote_addr)}});
-  metrics.add("http_requests_total", {{"route", route_label(req.path)}, {"code", std::to_string(status)}});
-}
+void AlertReceiver::State::log_module_answer(const HttpRequest& req, int status) { record_request(req, status, {}); }
 
 // ------------------------------------------------------------------ writer
 
@@ -390,45 +399,54 @@ void AlertReceiver::State::write_loop() {
 bool AlertReceiver::State::ingest_one(const SpooledDelivery& item) {
   std::vector<std::pair<std::string, Json>> fields = {{"delivery", item.name}, {"format", item.delivery.format}};
   if (!item.delivery.sender.empty()) fields.emplace_back("sender", item.delivery.sender);
+  std::string outcome;
+  std::vector<std::pair<std::string, Json>> details;
+  bool done = true;  // out of the inbox: ingested, or put aside
+  bool committed = false;
   try {
     const Recorder rec{options.actor, item.delivery.received_at, now_utc()};
     const InboxOutcome o = ingest_spooled(repo, item, rec);
-    const std::string outcome = o.ingested ? o.ingested->outcome : "rejected";
-    fields.emplace_back("outcome", outcome);
-    if (o.ingested && !o.ingested->incident_id.empty()) fields.emplace_back("incident", o.ingested->incident_id);
-    if (!o.ingested) fields.emplace_back("reason", printable(o.rejected_because));
-    if (o.ingested && o.ingested->event.hook_warning) fields.emplace_back("hook", printable(*o.ingested->event.hook_warning));
-    metrics.add("ingest_outcomes_total", {{"outcome", outcome}});
-    log("ingest", std::move(fields));
-    const std::lock_guard lock(guard);
-    ++summary.ingested;
-    if (o.ingested && o.ingested->event.recorded && !remote.empty()) {
-      ++unpushed;
-      metrics.set("push_pending_commits", {}, static_cast<double>(unpushed));
+    if (o.ingested) {
+      outcome = o.ingested->outcome;
+      committed = o.ingested->event.recorded;
+      if (!o.ingested->incident_id.empty()) details.emplace_back("incident", o.ingested->incident_id);
+      if (o.ingested->event.hook_warning) details.emplace_back("hook", printable(*o.ingested->event.hook_warning));
+    } else {
+      outcome = "rejected";
+      details.emplace_back("reason", printable(o.rejected_because));
     }
-    return true;
-  } catch (const Error& e) {
-    // What the lifecycle refuses now it will refuse on every retry: the
-    // delivery is put aside for a person, as a body that is not an alert is.
-    const bool final = e.code() == Errc::refused || e.code() == Errc::data;
-    fields.emplace_back("outcome", final ? "rejected" : "error");
-    fields.emplace_back("error", printable(e.what()));
-    metrics.add("ingest_outcomes_total", {{"outcome", final ? "rejected" : "error"}});
-    log("ingest", std::move(fields));
-    if (!final) return false;
-    try {
-      reject_spooled(repo, item.name, e.what());
-    } catch (const Error&) {
-      return false;
-    }
-    const std::lock_guard lock(guard);
-    ++summary.ingested;
-    return true;
   } catch (const std::exception& e) {
-    fields.emplace_back("outcome", "error");
-    fields.emplace_back("error", printable(e.what()));
-    metrics.add("ingest_outcomes_total", {{"outcome", "error"}});
-    log("ingest", std::move(fields));
+    // What the lifecycle refuses now it will refuse on every retry: the
+    // delivery is put aside for a person, as a body that is not an alert
+    // is. Anything else (the repository busy, a full disk) may pass: the
+    // delivery stays in the inbox, to be tried again.
+    const auto* error = dynamic_cast<const Error*>(&e);
+    const bool final = error && (error->code() == Errc::refused || error->code() == Errc::data);
+    outcome = final ? "rejected" : "error";
+    details.emplace_back("error", printable(e.what()));
+    done = final && put_aside(item, e.what());
+  }
+  fields.emplace_back("outcome", outcome);
+  fields.insert(fields.end(), std::make_move_iterator(details.begin()), std::make_move_iterator(details.end()));
+  metrics.add("ingest_outcomes_total", {{"outcome", outcome}});
+  log("ingest", std::move(fields));
+  if (!done) return false;
+  const std::lock_guard lock(guard);
+  ++summary.ingested;
+  if (committed && !remote.empty()) {
+    ++unpushed;
+    metrics.set("push_pending_commits", {}, static_cast<double>(unpushed));
+  }
+  return true;
+}
+
+// Moves the delivery to rejected/; false when it cannot (it stays in the
+// inbox, and is tried again).
+bool AlertReceiver::State::put_aside(const SpooledDelivery& item, const std::string& reason) {
+  try {
+    reject_spooled(repo, item.name, reason);
+    return true;
+  } catch (const Error&) {
     return false;
   }
 }

@@ -741,6 +741,73 @@ rejected/20260101T000000.000000000-1-1.json.reason' ]
 # ---------------------------------------------------------------------------
 # 12. TLS.
 
+@test "--no-push: with a remote, the server commits and never pushes" {
+  seed_remote "$TEST_DIR/remote.git"
+  git clone -q "$TEST_DIR/remote.git" "$TEST_DIR/clone"
+  set_identity "$TEST_DIR/clone" "Alice Example" alice@example.com
+  cd "$TEST_DIR/clone"
+  remote_before=$(git -C "$TEST_DIR/remote.git" rev-parse main)
+  start_serve --token-file "$TOKENS" --no-push
+  grep -q ' listening .* remote=null inbox=0$' "$SERVE_LOG"
+  post_ok /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" declared
+  stop_serve
+  [ "$SERVE_STATUS" = 0 ]
+  [ "$(git -C "$TEST_DIR/remote.git" rev-parse main)" = "$remote_before" ]
+  [ "$(git rev-parse HEAD)" != "$remote_before" ]
+  run grep -c ' push ' "$SERVE_LOG"
+  assert_status 1
+}
+
+@test "--remote NAME pushes there and not to origin; a remote that does not exist stops it at start (exit 3)" {
+  seed_remote "$TEST_DIR/remote.git"
+  git clone -q "$TEST_DIR/remote.git" "$TEST_DIR/clone"
+  set_identity "$TEST_DIR/clone" "Alice Example" alice@example.com
+  cd "$TEST_DIR/clone"
+  origin_before=$(git -C "$TEST_DIR/remote.git" rev-parse main)
+  git clone -q --bare "$TEST_DIR/remote.git" "$TEST_DIR/backup.git"
+  git remote add backup "$TEST_DIR/backup.git"
+  # the clone's first irctl configures the merge driver and says so
+  run irctl list
+  assert_status 0
+  run_unchanged --separate-stderr irctl serve --listen 127.0.0.1:0 --token-file "$TOKENS" --remote nosuch
+  assert_status 3
+  [ "$stderr" = "irctl: error: no remote named 'nosuch'
+hint: add it with 'git remote add', or leave out --remote" ]
+  start_serve --token-file "$TOKENS" --remote backup
+  grep -q ' listening .* remote=backup inbox=0$' "$SERVE_LOG"
+  post_ok /v1/alerts/alertmanager "$FIX/alertmanager_v4_firing.json" declared
+  wait_for_log ' push remote=backup outcome=[a-z-]+ pushed=true '
+  [ "$(git -C "$TEST_DIR/backup.git" rev-parse main)" = "$(git rev-parse HEAD)" ]
+  [ "$(git -C "$TEST_DIR/remote.git" rev-parse main)" = "$origin_before" ]
+}
+
+@test "--shutdown-timeout: a stop that cannot ingest (the lock held) gives up after it, exits 0, and leaves the delivery in the inbox" {
+  start_serve_busy --shutdown-timeout 1
+  started=$(date +%s)
+  stop_serve
+  [ "$SERVE_STATUS" = 0 ]
+  [ $(($(date +%s) - started)) -le 3 ]
+  grep -q ' stopped ingested=0 left_in_inbox=1 pushed=true$' "$SERVE_LOG"
+  [ "$(inbox)" = "$TEST_DIR/repo/.git/irctl/inbox/$DELIVERY" ]
+}
+
+@test "two token files naming the same sender are refused (exit 2): the log must say who posted" {
+  printf 'am other-secret\n' >"$TEST_DIR/more.tokens"
+  chmod 600 "$TEST_DIR/more.tokens"
+  run_unchanged --separate-stderr irctl serve --listen 127.0.0.1:0 --token-file "$TOKENS" --token-file "$TEST_DIR/more.tokens"
+  assert_status 2
+  [ "$stderr" = "irctl: error: two senders are named 'am' (the second in '$TEST_DIR/more.tokens')
+hint: give each sender its own name: the log names who posted what" ]
+}
+
+@test "[serve] with a value irctl cannot use stops it at start (exit 65), naming the key" {
+  printf '[serve]\nlog_format = "xml"\n' >>.irctl/config.toml
+  git commit -qam "serve logs in xml"
+  run_unchanged --separate-stderr irctl serve --listen 127.0.0.1:0 --token-file "$TOKENS"
+  assert_status 65
+  [[ $stderr == "irctl: error: .irctl/config.toml:"*": serve.log_format must be text or json"* ]]
+}
+
 @test "TLS: a self-signed certificate serves HTTPS; a key that is not the certificate's is refused at start (exit 2)" {
   cd "$TEST_DIR"
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \

@@ -103,6 +103,21 @@ HTTP/1.1 400 Bad Request" ]
   [ "$(repo_state)" = "$before" ]
 }
 
+@test "--idle-timeout: a kept-alive connection that sends nothing more is closed after it, not before" {
+  start_serve --token-file "$TOKENS" --idle-timeout 1
+  run raw '
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+s.settimeout(5)
+first = s.recv(4096).split(b"\r\n")[0].decode()
+idle = time.time()
+rest = s.recv(4096)
+waited = time.time() - idle
+print(first, "then closed" if rest == b"" else "then %r" % rest, "after 0.5-2.5 s" if 0.5 <= waited <= 2.5 else "after %.1f s" % waited)'
+  assert_status 0
+  [ "$output" = "HTTP/1.1 200 OK then closed after 0.5-2.5 s" ]
+}
+
 # ---------------------------------------------------------------------------
 # Bugs found and fixed
 
